@@ -1,0 +1,208 @@
+#include "util/log.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+
+/* The log destination is process-wide configuration, set once at start-up
+ * and on reload; the mutex keeps lines whole across worker threads. */
+static struct {
+	pthread_mutex_t lock;
+	enum log_target target;
+	FILE *file;
+	char *path;
+} logger = { PTHREAD_MUTEX_INITIALIZER, LOG_TO_STDERR, NULL, NULL };
+
+int
+log_open(enum log_target target, const char *path)
+{
+	FILE *f = NULL;
+	char *copy = NULL;
+
+	if (target == LOG_TO_FILE) {
+		if ((f = fopen(path, "a")) == NULL)
+			return -1;
+		if ((copy = strdup(path)) == NULL) {
+			fclose(f);
+			return -1;
+		}
+		setvbuf(f, NULL, _IOLBF, 0);
+	} else if (target == LOG_TO_SYSLOG) {
+		openlog("capsuled", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	}
+	pthread_mutex_lock(&logger.lock);
+	if (logger.file != NULL)
+		fclose(logger.file);
+	free(logger.path);
+	logger.target = target;
+	logger.file = f;
+	logger.path = copy;
+	pthread_mutex_unlock(&logger.lock);
+	return 0;
+}
+
+int
+log_reopen(void)
+{
+	FILE *f;
+	int rc = 0;
+
+	pthread_mutex_lock(&logger.lock);
+	if (logger.target == LOG_TO_FILE) {
+		if ((f = fopen(logger.path, "a")) == NULL) {
+			rc = -1;
+		} else {
+			setvbuf(f, NULL, _IOLBF, 0);
+			fclose(logger.file);
+			logger.file = f;
+		}
+	}
+	pthread_mutex_unlock(&logger.lock);
+	return rc;
+}
+
+void
+log_close(void)
+{
+	pthread_mutex_lock(&logger.lock);
+	if (logger.file != NULL)
+		fclose(logger.file);
+	if (logger.target == LOG_TO_SYSLOG)
+		closelog();
+	free(logger.path);
+	logger.file = NULL;
+	logger.path = NULL;
+	logger.target = LOG_TO_STDERR;
+	pthread_mutex_unlock(&logger.lock);
+}
+
+static void
+log_line(int priority, const char *level, const char *fmt, va_list ap)
+{
+	char message[2048], stamp[32];
+	struct timespec now;
+	struct tm tm;
+	FILE *out;
+
+	vsnprintf(message, sizeof(message), fmt, ap);
+	pthread_mutex_lock(&logger.lock);
+	if (logger.target == LOG_TO_SYSLOG) {
+		syslog(priority, "%s", message);
+	} else {
+		out = logger.target == LOG_TO_FILE ? logger.file : stderr;
+		clock_gettime(CLOCK_REALTIME, &now);
+		gmtime_r(&now.tv_sec, &tm);
+		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+		fprintf(out, "%s.%03ldZ %s %s\n", stamp, now.tv_nsec / 1000000, level, message);
+		fflush(out);
+	}
+	pthread_mutex_unlock(&logger.lock);
+}
+
+void
+log_info(const char *fmt, ...)
+{
+	va_list ap;
+	int saved = errno;
+
+	va_start(ap, fmt);
+	log_line(LOG_INFO, "info", fmt, ap);
+	va_end(ap);
+	errno = saved;
+}
+
+void
+log_warn(const char *fmt, ...)
+{
+	va_list ap;
+	int saved = errno;
+
+	va_start(ap, fmt);
+	log_line(LOG_WARNING, "warn", fmt, ap);
+	va_end(ap);
+	errno = saved;
+}
+
+void
+log_error(const char *fmt, ...)
+{
+	va_list ap;
+	int saved = errno;
+
+	va_start(ap, fmt);
+	log_line(LOG_ERR, "error", fmt, ap);
+	va_end(ap);
+	errno = saved;
+}
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
+static size_t
+utf8_sequence_length(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	unsigned int cp;
+
+	if (s[0] < 0xc2 || s[0] > 0xf4)
+		return 0;
+	len = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
+	if (len > n)
+		return 0;
+	cp = s[0] & (0x7f >> len);
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+void
+log_escape(char *dst, size_t dstsize, const char *src, size_t srclen)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t out = 0, i = 0, seq;
+	char hex[5];
+
+	if (dstsize == 0)
+		return;
+	while (i < srclen) {
+		if (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\' && s[i] != '"') {
+			if (out + 1 >= dstsize)
+				goto truncated;
+			dst[out++] = (char)s[i++];
+		} else if (s[i] >= 0x80 && (seq = utf8_sequence_length(s + i, srclen - i)) > 0) {
+			if (out + seq >= dstsize)
+				goto truncated;
+			memcpy(dst + out, s + i, seq);
+			out += seq;
+			i += seq;
+		} else {
+			if (out + 4 >= dstsize)
+				goto truncated;
+			snprintf(hex, sizeof(hex), "\\x%02x", s[i++]);
+			memcpy(dst + out, hex, 4);
+			out += 4;
+		}
+	}
+	dst[out] = '\0';
+	return;
+truncated:
+	while (out > 0 && out + 3 >= dstsize)
+		out--;
+	/* never leave half a UTF-8 sequence before the ellipsis */
+	while (out > 0 && ((unsigned char)dst[out] & 0xc0) == 0x80)
+		out--;
+	if (out + 3 < dstsize) {
+		memcpy(dst + out, "...", 3);
+		out += 3;
+	}
+	dst[out] = '\0';
+}
