@@ -1,5 +1,116 @@
-int
-main(void)
+/*
+ * capsuled: a Gemini and Gopher server for an archive of articles.
+ * main() only sorts out what was asked: a one-off command (convert a file,
+ * make a certificate, check the configuration) or serving.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/config.h"
+#include "convert/cli.h"
+#include "net/server.h"
+#include "tls/tls.h"
+
+enum command { COMMAND_SERVE, COMMAND_CHECK_CONFIG, COMMAND_GEN_CERT, COMMAND_HELP,
+	COMMAND_VERSION };
+
+/* Take the command flags out of argv, leaving the settings for
+ * config_load(); *gen_cert_host is set for --gen-cert HOST. */
+static int
+take_command(int *argc, char **argv, enum command *command, const char **gen_cert_host)
 {
+	int i, out = 1;
+
+	*command = COMMAND_SERVE;
+	for (i = 1; i < *argc; i++) {
+		if (!strcmp(argv[i], "--check-config")) {
+			*command = COMMAND_CHECK_CONFIG;
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			*command = COMMAND_HELP;
+		} else if (!strcmp(argv[i], "--version")) {
+			*command = COMMAND_VERSION;
+		} else if (!strcmp(argv[i], "--gen-cert")) {
+			if (i + 1 >= *argc) {
+				fprintf(stderr, "capsuled: --gen-cert needs a host name\n");
+				return -1;
+			}
+			*command = COMMAND_GEN_CERT;
+			*gen_cert_host = argv[++i];
+		} else {
+			argv[out++] = argv[i];
+		}
+	}
+	argv[out] = NULL;
+	*argc = out;
 	return 0;
+}
+
+static int
+generate_certificate(const struct config *c, const char *host)
+{
+	struct host_config h = { 0 };
+	char cert[4096], key[4096], fingerprint[96], *error;
+	int generated;
+
+	snprintf(cert, sizeof(cert), "%s/%s.crt", c->cert_dir, host);
+	snprintf(key, sizeof(key), "%s/%s.key", c->cert_dir, host);
+	h.name = (char *)host;
+	h.cert = cert;
+	h.key = key;
+	if (tls_ensure_certificate(&h, &generated, &error) == -1) {
+		fprintf(stderr, "capsuled: %s\n", error);
+		free(error);
+		return 1;
+	}
+	if (!generated) {
+		fprintf(stderr, "capsuled: %s already exists; remove it (and %s) to make a new one\n",
+		    cert, key);
+		return 1;
+	}
+	if (tls_file_fingerprint(cert, fingerprint) == 0)
+		printf("%s\n%s\nSHA-256 %s\n", cert, key, fingerprint);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	enum command command;
+	const char *gen_cert_host = NULL;
+	struct config *config;
+	char *error = NULL;
+	int rc;
+
+	if (argc > 1 && !strcmp(argv[1], "convert"))
+		return convert_cli_main(argc - 1, argv + 1);
+	if (take_command(&argc, argv, &command, &gen_cert_host) == -1)
+		return 2;
+	if (command == COMMAND_HELP) {
+		config_usage(stdout);
+		return 0;
+	}
+	if (command == COMMAND_VERSION) {
+		printf("capsuled %s\n", CAPSULED_VERSION);
+		return 0;
+	}
+	if ((config = config_load(argc, argv, &error)) == NULL) {
+		fprintf(stderr, "capsuled: %s\n", error != NULL ? error : strerror(errno));
+		free(error);
+		return 2;
+	}
+	switch (command) {
+	case COMMAND_CHECK_CONFIG:
+		config_print(config, stdout);
+		fprintf(stderr, "capsuled: configuration OK\n");
+		config_free(config);
+		return 0;
+	case COMMAND_GEN_CERT:
+		rc = generate_certificate(config, gen_cert_host);
+		config_free(config);
+		return rc;
+	default:
+		return server_main(config, argc, argv);
+	}
 }

@@ -1,0 +1,652 @@
+#include "config/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <ini.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/buf.h"
+
+enum setting_kind { SETTING_STRING, SETTING_UINT, SETTING_PORT, SETTING_BOOL, SETTING_SIZE,
+	SETTING_LOG_FORMAT, SETTING_LISTEN };
+
+/* One row per global setting: the INI key, whose flag is the same with '-'
+ * for '_', so the file and the command line can never drift apart. */
+struct setting {
+	const char *key;
+	enum setting_kind kind;
+	size_t offset;
+	const char *help;
+};
+
+#define S(key, kind, field, help) { key, kind, offsetof(struct config, field), help }
+static const struct setting settings[] = {
+	S("listen", SETTING_LISTEN, listen, "address to bind (repeatable; * = all, IPv6 and IPv4)"),
+	S("port", SETTING_PORT, port, "Gemini port"),
+	S("public_port", SETTING_PORT, public_port, "port clients use, behind NAT or a proxy (0 = port)"),
+	S("gopher_port", SETTING_PORT, gopher_port, "Gopher port (0 disables Gopher)"),
+	S("gopher_public_port", SETTING_PORT, gopher_public_port, "Gopher port announced in menus (0 = gopher_port)"),
+	S("gopher_host", SETTING_STRING, gopher_host, "Gopher host announced in menus (default: first host)"),
+	S("gopher_width", SETTING_UINT, gopher_width, "Gopher text width in columns (60-80)"),
+	S("workers", SETTING_UINT, workers, "event-loop threads (0 = number of cores)"),
+	S("max_connections", SETTING_UINT, max_connections, "open connections at most; more are closed at once"),
+	S("request_timeout", SETTING_UINT, request_timeout, "seconds for the handshake and request line"),
+	S("write_timeout", SETTING_UINT, write_timeout, "seconds to send a response, plus one per write_min_rate bytes"),
+	S("write_min_rate", SETTING_UINT, write_min_rate, "bytes per second a client must read at least"),
+	S("shutdown_timeout", SETTING_UINT, shutdown_timeout, "seconds to finish responses in flight on SIGTERM"),
+	S("lang", SETTING_STRING, lang, "default language of text/gemini (BCP 47)"),
+	S("log", SETTING_STRING, log, "stderr, syslog or a file path"),
+	S("log_format", SETTING_LOG_FORMAT, log_format, "text or tsv"),
+	S("log_addresses", SETTING_BOOL, log_addresses, "log client addresses (yes/no)"),
+	S("user", SETTING_STRING, user, "user to run as when started as root (empty: stay root)"),
+	S("cert_dir", SETTING_STRING, cert_dir, "where generated certificates are written"),
+	S("state_dir", SETTING_STRING, state_dir, "where the archive index lives (never inside the root)"),
+	S("directory_listing", SETTING_BOOL, directory_listing, "list directories without index.gmi (yes/no)"),
+	S("archive", SETTING_BOOL, archive, "index the tree: archive pages, feeds, search (yes/no)"),
+	S("title", SETTING_STRING, title, "capsule title on generated pages and feeds"),
+	S("cache_bytes", SETTING_SIZE, cache_bytes, "memory for converted articles (e.g. 32M)"),
+	S("feed_entries", SETTING_UINT, feed_entries, "articles in the feed and on the home page"),
+	S("server_description", SETTING_STRING, server_description, "one line describing the server (Gopher caps.txt)"),
+	S("server_admin", SETTING_STRING, server_admin, "administrator contact (Gopher caps.txt)"),
+};
+#undef S
+
+/* Settings of a [host "name"] section, also flags for the first host. */
+static const char *const host_keys[] = { "host", "root", "cert", "key", NULL };
+
+static char *
+format_error(const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	return buf_release(&b, NULL);
+}
+
+static void
+lower(char *s)
+{
+	for (; *s != '\0'; s++)
+		*s = (char)tolower((unsigned char)*s);
+}
+
+static int
+set_string(char **field, const char *value)
+{
+	char *copy;
+
+	if ((copy = strdup(value)) == NULL)
+		return -1;
+	free(*field);
+	*field = copy;
+	return 0;
+}
+
+static int
+parse_uint(const char *value, unsigned long max, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (*value == '\0' || !isdigit((unsigned char)*value))
+		return -1;
+	errno = 0;
+	v = strtoul(value, &end, 10);
+	if (errno != 0 || *end != '\0' || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+parse_size(const char *value, size_t *out)
+{
+	char *end;
+	unsigned long long v;
+	unsigned shift = 0;
+
+	if (!isdigit((unsigned char)*value))
+		return -1;
+	errno = 0;
+	v = strtoull(value, &end, 10);
+	if (errno != 0)
+		return -1;
+	switch (toupper((unsigned char)*end)) {
+	case '\0': break;
+	case 'K': shift = 10; end++; break;
+	case 'M': shift = 20; end++; break;
+	case 'G': shift = 30; end++; break;
+	default: return -1;
+	}
+	if (*end != '\0' || v > (SIZE_MAX >> shift))
+		return -1;
+	*out = (size_t)(v << shift);
+	return 0;
+}
+
+static int
+parse_bool(const char *value, int *out)
+{
+	if (!strcasecmp(value, "yes") || !strcasecmp(value, "true") || !strcmp(value, "1") ||
+	    !strcasecmp(value, "on"))
+		*out = 1;
+	else if (!strcasecmp(value, "no") || !strcasecmp(value, "false") || !strcmp(value, "0") ||
+	    !strcasecmp(value, "off"))
+		*out = 0;
+	else
+		return -1;
+	return 0;
+}
+
+static int
+add_listen(struct config *c, const char *value)
+{
+	char **list;
+
+	if ((list = reallocarray(c->listen, c->nlisten + 1, sizeof(*list))) == NULL)
+		return -1;
+	c->listen = list;
+	if ((list[c->nlisten] = strdup(value)) == NULL)
+		return -1;
+	c->nlisten++;
+	return 0;
+}
+
+static char *
+apply_setting(struct config *c, const struct setting *s, const char *value)
+{
+	void *field = (char *)c + s->offset;
+	unsigned long n;
+	int flag;
+
+	switch (s->kind) {
+	case SETTING_STRING:
+		if (set_string(field, value) == -1)
+			return strdup("out of memory");
+		return NULL;
+	case SETTING_UINT:
+		if (parse_uint(value, UINT_MAX, &n) == -1)
+			return format_error("%s: \"%s\" is not a whole number", s->key, value);
+		*(unsigned *)field = (unsigned)n;
+		return NULL;
+	case SETTING_PORT:
+		if (parse_uint(value, 65535, &n) == -1)
+			return format_error("%s: \"%s\" is not a port (0-65535)", s->key, value);
+		*(int *)field = (int)n;
+		return NULL;
+	case SETTING_BOOL:
+		if (parse_bool(value, &flag) == -1)
+			return format_error("%s: \"%s\" is not yes or no", s->key, value);
+		*(int *)field = flag;
+		return NULL;
+	case SETTING_SIZE:
+		if (parse_size(value, field) == -1)
+			return format_error("%s: \"%s\" is not a size (e.g. 512K, 32M)", s->key, value);
+		return NULL;
+	case SETTING_LOG_FORMAT:
+		if (!strcmp(value, "text"))
+			c->log_format = LOG_FORMAT_TEXT;
+		else if (!strcmp(value, "tsv"))
+			c->log_format = LOG_FORMAT_TSV;
+		else
+			return format_error("log_format: \"%s\" is not text or tsv", value);
+		return NULL;
+	case SETTING_LISTEN:
+		if (add_listen(c, value) == -1)
+			return strdup("out of memory");
+		return NULL;
+	}
+	return strdup("unknown setting kind");
+}
+
+static const struct setting *
+find_setting(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(settings) / sizeof(settings[0]); i++)
+		if (!strcmp(settings[i].key, key))
+			return &settings[i];
+	return NULL;
+}
+
+static struct host_config *
+add_host(struct config *c, const char *name)
+{
+	struct host_config *hosts, *h;
+
+	if ((hosts = reallocarray(c->hosts, c->nhosts + 1, sizeof(*hosts))) == NULL)
+		return NULL;
+	c->hosts = hosts;
+	h = &hosts[c->nhosts];
+	memset(h, 0, sizeof(*h));
+	if ((h->name = strdup(name)) == NULL)
+		return NULL;
+	lower(h->name);
+	c->nhosts++;
+	return h;
+}
+
+static char *
+apply_host_setting(struct host_config *h, const char *key, const char *value)
+{
+	char **field;
+
+	if (!strcmp(key, "host")) {
+		if (set_string(&h->name, value) == -1)
+			return strdup("out of memory");
+		lower(h->name);
+		return NULL;
+	}
+	if (!strcmp(key, "root"))
+		field = &h->root;
+	else if (!strcmp(key, "cert"))
+		field = &h->cert;
+	else if (!strcmp(key, "key"))
+		field = &h->key;
+	else if (!strcmp(key, "lang"))
+		field = &h->lang;
+	else
+		return format_error("unknown host setting \"%s\"", key);
+	if (set_string(field, value) == -1)
+		return strdup("out of memory");
+	return NULL;
+}
+
+struct ini_state {
+	struct config *config;
+	int listen_from_file; /* the file's first listen line replaces the default */
+	char *error;
+};
+
+/* Section names: none or [server] for globals, [host "name"] per virtual host. */
+static struct host_config *
+section_host(struct ini_state *st, const char *section)
+{
+	char name[256];
+	const char *p, *q;
+	size_t i;
+
+	if (strncmp(section, "host", 4) != 0)
+		return NULL;
+	p = section + 4;
+	while (*p == ' ')
+		p++;
+	if (*p == '"') {
+		p++;
+		if ((q = strchr(p, '"')) == NULL)
+			return NULL;
+	} else {
+		q = p + strlen(p);
+	}
+	if (q == p || (size_t)(q - p) >= sizeof(name))
+		return NULL;
+	memcpy(name, p, (size_t)(q - p));
+	name[q - p] = '\0';
+	lower(name);
+	for (i = 0; i < st->config->nhosts; i++)
+		if (!strcmp(st->config->hosts[i].name, name))
+			return &st->config->hosts[i];
+	return add_host(st->config, name);
+}
+
+static int
+on_ini_line(void *user, const char *section, const char *key, const char *value)
+{
+	struct ini_state *st = user;
+	const struct setting *s;
+	struct host_config *h;
+	char *err;
+
+	if (st->error != NULL)
+		return 0;
+	if (*section != '\0' && strcmp(section, "server") != 0) {
+		if ((h = section_host(st, section)) == NULL) {
+			st->error = format_error("bad section [%s] (use [server] or [host \"name\"])",
+			    section);
+			return 0;
+		}
+		if ((err = apply_host_setting(h, key, value)) != NULL)
+			goto fail;
+		return 1;
+	}
+	if ((s = find_setting(key)) == NULL) {
+		if (!strcmp(key, "host") || !strcmp(key, "root") || !strcmp(key, "cert") ||
+		    !strcmp(key, "key")) {
+			if ((err = apply_host_setting(&st->config->hosts[0], key, value)) != NULL)
+				goto fail;
+			return 1;
+		}
+		st->error = format_error("unknown setting \"%s\"", key);
+		return 0;
+	}
+	if (s->kind == SETTING_LISTEN && !st->listen_from_file) {
+		while (st->config->nlisten > 0)
+			free(st->config->listen[--st->config->nlisten]);
+		st->listen_from_file = 1;
+	}
+	if ((err = apply_setting(st->config, s, value)) != NULL)
+		goto fail;
+	return 1;
+fail:
+	st->error = err;
+	return 0;
+}
+
+static struct config *
+config_defaults(void)
+{
+	struct config *c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	c->port = 1965;
+	c->gopher_port = 7070;
+	c->gopher_width = 67;
+	c->max_connections = 1024;
+	c->request_timeout = 10;
+	c->write_timeout = 30;
+	c->write_min_rate = 1024;
+	c->shutdown_timeout = 10;
+	c->log_addresses = 1;
+	c->directory_listing = 1;
+	c->archive = 1;
+	c->cache_bytes = 32u << 20;
+	c->feed_entries = 20;
+	if (add_host(c, "localhost") == NULL || add_listen(c, "*") == -1 ||
+	    (c->lang = strdup("en")) == NULL || (c->log = strdup("stderr")) == NULL ||
+	    (c->user = strdup("nobody")) == NULL || (c->cert_dir = strdup("certs")) == NULL ||
+	    (c->state_dir = strdup("var")) == NULL || (c->title = strdup("capsuled archive")) == NULL) {
+		config_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* getopt_long options: one per setting and host key, plus the commands. */
+enum { OPT_CONFIG = 1000, OPT_HOST_KEY = 2000, OPT_SETTING = 3000 };
+
+static struct option *
+build_options(char names[][40])
+{
+	size_t nsettings = sizeof(settings) / sizeof(settings[0]), i, n = 0, j;
+	struct option *opts;
+
+	if ((opts = calloc(nsettings + 8, sizeof(*opts))) == NULL)
+		return NULL;
+	opts[n++] = (struct option){ "config", required_argument, NULL, 'c' };
+	for (i = 0; host_keys[i] != NULL; i++)
+		opts[n++] = (struct option){ host_keys[i], required_argument, NULL, OPT_HOST_KEY + (int)i };
+	for (i = 0; i < nsettings; i++) {
+		snprintf(names[i], 40, "%s", settings[i].key);
+		for (j = 0; names[i][j] != '\0'; j++)
+			if (names[i][j] == '_')
+				names[i][j] = '-';
+		opts[n++] = (struct option){ names[i], required_argument, NULL, OPT_SETTING + (int)i };
+	}
+	return opts;
+}
+
+static char *
+read_file_setting(struct config *c, const char *path)
+{
+	struct ini_state st = { c, 0, NULL };
+	int rc;
+
+	if (set_string(&c->config_path, path) == -1)
+		return strdup("out of memory");
+	rc = ini_parse(path, on_ini_line, &st);
+	if (rc == -1)
+		return format_error("%s: %s", path, strerror(errno));
+	if (st.error != NULL) {
+		char *msg = format_error("%s: line %d: %s", path, rc, st.error);
+		free(st.error);
+		return msg;
+	}
+	if (rc != 0)
+		return format_error("%s: line %d: syntax error", path, rc);
+	return NULL;
+}
+
+static char *
+check_config(struct config *c)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	if (c->gopher_width < 60 || c->gopher_width > 80)
+		return format_error("gopher_width must be between 60 and 80");
+	if (c->max_connections == 0)
+		return format_error("max_connections must be at least 1");
+	if (c->request_timeout == 0 || c->write_timeout == 0)
+		return format_error("timeouts must be at least one second");
+	if (c->nlisten == 0)
+		return format_error("no listen address");
+	for (i = 0; i < c->nhosts; i++) {
+		struct host_config *h = &c->hosts[i];
+
+		if (h->root == NULL && set_string(&h->root, i == 0 ? "capsule" : h->name) == -1)
+			return strdup("out of memory");
+		if (h->cert == NULL) {
+			buf_printf(&b, "%s/%s.crt", c->cert_dir, h->name);
+			h->cert = buf_release(&b, NULL);
+		}
+		if (h->key == NULL) {
+			buf_printf(&b, "%s/%s.key", c->cert_dir, h->name);
+			h->key = buf_release(&b, NULL);
+		}
+		if (h->cert == NULL || h->key == NULL)
+			return strdup("out of memory");
+	}
+	return NULL;
+}
+
+struct config *
+config_load(int argc, char **argv, char **error)
+{
+	char names[sizeof(settings) / sizeof(settings[0])][40];
+	struct config *c;
+	struct option *opts;
+	const char *path = NULL;
+	char *err = NULL;
+	int ch, listen_from_flags = 0;
+
+	*error = NULL;
+	if ((c = config_defaults()) == NULL || (opts = build_options(names)) == NULL) {
+		config_free(c);
+		*error = strdup("out of memory");
+		return NULL;
+	}
+	/* First pass: only find the configuration file, which flags override. */
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "c:", opts, NULL)) != -1)
+		if (ch == 'c')
+			path = optarg;
+	if (path != NULL && (err = read_file_setting(c, path)) != NULL)
+		goto fail;
+	optind = 0;
+	opterr = 0;
+	while (err == NULL && (ch = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
+		if (ch == 'c')
+			continue;
+		if (ch >= OPT_SETTING) {
+			const struct setting *s = &settings[ch - OPT_SETTING];
+
+			if (s->kind == SETTING_LISTEN && !listen_from_flags) {
+				while (c->nlisten > 0)
+					free(c->listen[--c->nlisten]);
+				listen_from_flags = 1;
+			}
+			err = apply_setting(c, s, optarg);
+		} else if (ch >= OPT_HOST_KEY) {
+			err = apply_host_setting(&c->hosts[0], host_keys[ch - OPT_HOST_KEY], optarg);
+		} else {
+			err = format_error("unknown or incomplete option \"%s\" (see --help)",
+			    argv[optind - 1]);
+		}
+	}
+	if (err == NULL && optind < argc)
+		err = format_error("unexpected argument \"%s\"", argv[optind]);
+	if (err == NULL)
+		err = check_config(c);
+	if (err != NULL)
+		goto fail;
+	free(opts);
+	return c;
+fail:
+	free(opts);
+	config_free(c);
+	*error = err;
+	return NULL;
+}
+
+void
+config_free(struct config *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->nhosts; i++) {
+		free(c->hosts[i].name);
+		free(c->hosts[i].root);
+		free(c->hosts[i].cert);
+		free(c->hosts[i].key);
+		free(c->hosts[i].lang);
+	}
+	free(c->hosts);
+	for (i = 0; i < c->nlisten; i++)
+		free(c->listen[i]);
+	free(c->listen);
+	free(c->config_path);
+	free(c->gopher_host);
+	free(c->lang);
+	free(c->log);
+	free(c->user);
+	free(c->cert_dir);
+	free(c->state_dir);
+	free(c->title);
+	free(c->server_description);
+	free(c->server_admin);
+	free(c);
+}
+
+const struct host_config *
+config_find_host(const struct config *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->nhosts; i++)
+		if (!strcasecmp(c->hosts[i].name, name))
+			return &c->hosts[i];
+	return NULL;
+}
+
+int
+config_public_port(const struct config *c)
+{
+	return c->public_port != 0 ? c->public_port : c->port;
+}
+
+int
+config_gopher_public_port(const struct config *c)
+{
+	return c->gopher_public_port != 0 ? c->gopher_public_port : c->gopher_port;
+}
+
+const char *
+config_gopher_host(const struct config *c)
+{
+	return c->gopher_host != NULL ? c->gopher_host : c->hosts[0].name;
+}
+
+const char *
+config_host_lang(const struct config *c, const struct host_config *h)
+{
+	return h != NULL && h->lang != NULL ? h->lang : c->lang;
+}
+
+void
+config_usage(FILE *out)
+{
+	size_t i, j;
+	char flag[40];
+
+	fprintf(out,
+	    "usage: capsuled [-c FILE] [--SETTING VALUE ...]\n"
+	    "       capsuled --check-config [-c FILE] [...]\n"
+	    "       capsuled --gen-cert HOST [--cert-dir DIR]\n"
+	    "       capsuled convert [--base URL] [--meta] FILE|-\n\n"
+	    "  -c, --config FILE             INI configuration file\n"
+	    "  --host NAME                   default virtual host (default: localhost)\n"
+	    "  --root DIR                    its content tree (default: capsule)\n"
+	    "  --cert FILE, --key FILE       its certificate and key (default: CERT_DIR/HOST.crt/.key)\n");
+	for (i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
+		snprintf(flag, sizeof(flag), "%s", settings[i].key);
+		for (j = 0; flag[j] != '\0'; j++)
+			if (flag[j] == '_')
+				flag[j] = '-';
+		fprintf(out, "  --%-28s%s\n", flag, settings[i].help);
+	}
+}
+
+static void
+print_setting(const struct config *c, const struct setting *s, FILE *out)
+{
+	const void *field = (const char *)c + s->offset;
+	size_t i;
+
+	switch (s->kind) {
+	case SETTING_STRING:
+		fprintf(out, "%s = %s\n", s->key, *(char *const *)field ? *(char *const *)field : "");
+		break;
+	case SETTING_UINT:
+		fprintf(out, "%s = %u\n", s->key, *(const unsigned *)field);
+		break;
+	case SETTING_PORT:
+		fprintf(out, "%s = %d\n", s->key, *(const int *)field);
+		break;
+	case SETTING_BOOL:
+		fprintf(out, "%s = %s\n", s->key, *(const int *)field ? "yes" : "no");
+		break;
+	case SETTING_SIZE:
+		fprintf(out, "%s = %zu\n", s->key, *(const size_t *)field);
+		break;
+	case SETTING_LOG_FORMAT:
+		fprintf(out, "%s = %s\n", s->key, c->log_format == LOG_FORMAT_TSV ? "tsv" : "text");
+		break;
+	case SETTING_LISTEN:
+		for (i = 0; i < c->nlisten; i++)
+			fprintf(out, "%s = %s\n", s->key, c->listen[i]);
+		break;
+	}
+}
+
+void
+config_print(const struct config *c, FILE *out)
+{
+	size_t i;
+
+	fprintf(out, "[server]\n");
+	for (i = 0; i < sizeof(settings) / sizeof(settings[0]); i++)
+		print_setting(c, &settings[i], out);
+	for (i = 0; i < c->nhosts; i++) {
+		const struct host_config *h = &c->hosts[i];
+
+		fprintf(out, "\n[host \"%s\"]\nroot = %s\ncert = %s\nkey = %s\n", h->name, h->root,
+		    h->cert, h->key);
+		if (h->lang != NULL)
+			fprintf(out, "lang = %s\n", h->lang);
+	}
+}

@@ -1,0 +1,75 @@
+/*
+ * The loaded configuration: built-in defaults, then the INI file, then
+ * command-line flags (every file setting is also a flag: `max_connections`
+ * in the file is `--max-connections` on the command line).  Immutable once
+ * loaded; a reload builds a new one.
+ */
+#ifndef CAPSULED_CONFIG_CONFIG_H
+#define CAPSULED_CONFIG_CONFIG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct host_config {
+	char *name;  /* lower-case; the first host is the default (no SNI, IP literal) */
+	char *root;  /* content tree */
+	char *cert;  /* PEM certificate (chain); generated when missing */
+	char *key;   /* PEM private key */
+	char *lang;  /* default lang= of text/gemini; NULL: the global one */
+};
+
+enum log_format { LOG_FORMAT_TEXT, LOG_FORMAT_TSV };
+
+struct config {
+	char *config_path;         /* NULL when none was read */
+	struct host_config *hosts;
+	size_t nhosts;
+	char **listen;             /* addresses to bind; "*" = all (IPv6 and IPv4) */
+	size_t nlisten;
+	int port;                  /* Gemini listen port */
+	int public_port;           /* port clients use (behind NAT or a proxy); 0 = port */
+	int gopher_port;           /* 0 disables Gopher */
+	int gopher_public_port;    /* 0 = gopher_port */
+	char *gopher_host;         /* public name announced in menus; NULL = first host */
+	unsigned gopher_width;
+	unsigned workers;          /* event-loop threads; 0 = number of cores */
+	unsigned max_connections;
+	unsigned request_timeout;  /* seconds for handshake and request line */
+	unsigned write_timeout;    /* seconds, plus one per write_min_rate bytes */
+	unsigned write_min_rate;   /* bytes per second a slow reader must sustain */
+	unsigned shutdown_timeout; /* seconds to finish responses on SIGTERM */
+	char *lang;
+	char *log;                 /* "stderr", "syslog" or a file path */
+	enum log_format log_format;
+	int log_addresses;         /* 0: client addresses left out of the log */
+	char *user;                /* drop to this user when started as root; "" keeps root */
+	char *cert_dir;
+	char *state_dir;
+	int directory_listing;
+	int archive;               /* 0 disables the index, feeds and search */
+	char *title;
+	size_t cache_bytes;
+	unsigned feed_entries;
+	char *server_description;
+	char *server_admin;
+};
+
+/* Load the configuration: defaults, then the file named by --config (or
+ * none), then the flags.  argv[0] is skipped; getopt state is reset.
+ * On error returns NULL with a message in *error (malloc'd). */
+struct config *config_load(int argc, char **argv, char **error);
+void config_free(struct config *c);
+
+/* The host serving a request for name (already lower-case), or NULL. */
+const struct host_config *config_find_host(const struct config *c, const char *name);
+int config_public_port(const struct config *c);
+int config_gopher_public_port(const struct config *c);
+const char *config_gopher_host(const struct config *c);
+const char *config_host_lang(const struct config *c, const struct host_config *h);
+
+/* Print the flags and their defaults. */
+void config_usage(FILE *out);
+/* Print the effective configuration as an INI file (for --check-config). */
+void config_print(const struct config *c, FILE *out);
+
+#endif

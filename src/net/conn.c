@@ -1,0 +1,575 @@
+#include "net/conn.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "gemini/handler.h"
+#include "gemini/request.h"
+#include "gopher/handler.h"
+#include "net/pool.h"
+#include "net/server.h"
+#include "response/response.h"
+#include "util/log.h"
+
+/* A request line is at most 1024 bytes plus CRLF for both protocols. */
+#define REQUEST_MAX (GEMINI_URL_MAX + 2)
+#define FILE_CHUNK (16 * 1024)
+#define LINGER_SECONDS 2
+#define SHUTDOWN_SECONDS 5
+
+enum conn_phase {
+	PHASE_HANDSHAKE, /* TLS handshake (Gemini only) */
+	PHASE_REQUEST,   /* reading the request line */
+	PHASE_HANDLING,  /* the handler runs on the pool */
+	PHASE_WRITING,   /* sending the response */
+	PHASE_SHUTDOWN,  /* sending close_notify */
+	PHASE_LINGER,    /* our side is shut; draining until the peer closes */
+};
+
+struct conn {
+	struct worker *worker;
+	struct site_state *state;
+	struct conn *prev, *next;
+	enum listener_proto proto;
+	enum conn_phase phase;
+	int fd;
+	SSL *ssl;
+	struct event *io;
+	struct event *timer;
+	struct event *handled; /* activated by the pool thread when the handler is done */
+	char request[REQUEST_MAX];
+	size_t request_len;
+	size_t line_len;
+	int have_request;      /* a request (or a framing error) will be logged */
+	struct response response;
+	size_t head_sent, shared_sent;
+	off_t file_sent;
+	char *chunk;           /* file streaming buffer, only while streaming */
+	size_t chunk_len, chunk_sent;
+	size_t bytes_sent;
+	struct timespec started;
+	char peer[INET6_ADDRSTRLEN];
+	char sni[256];
+	char fingerprint[96];
+};
+
+static void conn_on_io(evutil_socket_t fd, short what, void *arg);
+static void conn_step(struct conn *c);
+
+static void
+peer_to_string(const struct sockaddr_storage *ss, char *out, size_t len)
+{
+	const struct sockaddr_in6 *six = (const struct sockaddr_in6 *)ss;
+	const struct sockaddr_in *four = (const struct sockaddr_in *)ss;
+
+	if (ss->ss_family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&six->sin6_addr))
+		inet_ntop(AF_INET, &six->sin6_addr.s6_addr[12], out, len);
+	else if (ss->ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &six->sin6_addr, out, len);
+	else if (ss->ss_family == AF_INET)
+		inet_ntop(AF_INET, &four->sin_addr, out, len);
+	else
+		snprintf(out, len, "-");
+}
+
+static void
+log_access(struct conn *c)
+{
+	const struct config *cfg = c->state->config;
+	char url[1200];
+	struct timespec now;
+	long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (now.tv_sec - c->started.tv_sec) * 1000 + (now.tv_nsec - c->started.tv_nsec) / 1000000;
+	log_escape(url, sizeof(url), c->request, c->line_len);
+	if (cfg->log_format == LOG_FORMAT_TSV)
+		log_info("%s\t%s\t%s\t%s\t%d\t%zu\t%ld", c->proto == LISTENER_GEMINI ? "gemini" : "gopher",
+		    cfg->log_addresses ? c->peer : "-", c->sni[0] ? c->sni : "-", url,
+		    c->response.status, c->bytes_sent, ms);
+	else
+		log_info("%s %s %s \"%s\" %d %zu %ldms%s%s",
+		    c->proto == LISTENER_GEMINI ? "gemini" : "gopher",
+		    cfg->log_addresses ? c->peer : "-", c->sni[0] ? c->sni : "-", url,
+		    c->response.status, c->bytes_sent, ms, c->response.log_note ? " " : "",
+		    c->response.log_note ? c->response.log_note : "");
+}
+
+static void
+conn_close(struct conn *c)
+{
+	struct worker *w = c->worker;
+
+	if (c->have_request)
+		log_access(c);
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		w->conns = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	w->nconns--;
+	atomic_fetch_sub(&w->server->connections, 1);
+	event_free(c->io);
+	event_free(c->timer);
+	event_free(c->handled);
+	SSL_free(c->ssl);
+	close(c->fd);
+	response_reset(&c->response);
+	free(c->chunk);
+	site_state_unref(c->state);
+	free(c);
+	worker_maybe_finish(w);
+}
+
+static void
+conn_wait(struct conn *c, short what)
+{
+	event_del(c->io);
+	event_assign(c->io, c->worker->base, c->fd, what, conn_on_io, c);
+	event_add(c->io, NULL);
+}
+
+static void
+conn_deadline(struct conn *c, time_t seconds)
+{
+	struct timeval tv = { seconds, 0 };
+
+	evtimer_add(c->timer, &tv);
+}
+
+static void
+conn_on_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)fd;
+	(void)what;
+	if (c->phase == PHASE_HANDSHAKE || c->phase == PHASE_REQUEST || c->phase == PHASE_WRITING)
+		log_info("%s %s: %s timed out, closed", c->proto == LISTENER_GEMINI ? "gemini" : "gopher",
+		    c->state->config->log_addresses ? c->peer : "-",
+		    c->phase == PHASE_HANDSHAKE ? "handshake" :
+		    c->phase == PHASE_REQUEST ? "request" : "response");
+	conn_close(c);
+}
+
+/* I/O results: > 0 bytes; 0 the peer closed; -1 error; -2 wait (c->want set). */
+static ssize_t
+conn_tls_result(struct conn *c, int ret, short *want)
+{
+	switch (SSL_get_error(c->ssl, ret)) {
+	case SSL_ERROR_WANT_READ:
+		*want = EV_READ;
+		return -2;
+	case SSL_ERROR_WANT_WRITE:
+		*want = EV_WRITE;
+		return -2;
+	case SSL_ERROR_ZERO_RETURN:
+		return 0;
+	default:
+		ERR_clear_error();
+		return -1;
+	}
+}
+
+static ssize_t
+conn_read(struct conn *c, void *data, size_t len, short *want)
+{
+	ssize_t n;
+	int ret;
+
+	if (c->ssl != NULL) {
+		ERR_clear_error();
+		if ((ret = SSL_read(c->ssl, data, (int)len)) > 0)
+			return ret;
+		return conn_tls_result(c, ret, want);
+	}
+	if ((n = read(c->fd, data, len)) >= 0)
+		return n;
+	if (errno == EAGAIN || errno == EINTR) {
+		*want = EV_READ;
+		return -2;
+	}
+	return -1;
+}
+
+static ssize_t
+conn_write(struct conn *c, const void *data, size_t len, short *want)
+{
+	ssize_t n;
+	int ret;
+
+	if (len == 0)
+		return 0;
+	if (c->ssl != NULL) {
+		ERR_clear_error();
+		if ((ret = SSL_write(c->ssl, data, (int)(len > INT_MAX ? INT_MAX : len))) > 0)
+			return ret;
+		return conn_tls_result(c, ret, want);
+	}
+	if ((n = send(c->fd, data, len, MSG_NOSIGNAL)) >= 0)
+		return n;
+	if (errno == EAGAIN || errno == EINTR) {
+		*want = EV_WRITE;
+		return -2;
+	}
+	return -1;
+}
+
+/* Runs on a pool thread: the handler may block on disk or conversion. */
+static void
+conn_handle(void *arg)
+{
+	struct conn *c = arg;
+	const char *line = c->request;
+
+	if (c->proto == LISTENER_GEMINI)
+		gemini_handle(&c->state->gemini, line, c->line_len, &c->response);
+	else
+		gopher_handle(&c->state->gopher, line, c->line_len, &c->response);
+	event_active(c->handled, 0, 0);
+}
+
+static void
+conn_on_handled(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+	const struct config *cfg = c->state->config;
+
+	(void)fd;
+	(void)what;
+	c->phase = PHASE_WRITING;
+	conn_deadline(c, (time_t)cfg->write_timeout +
+	    (time_t)(response_size(&c->response) / (cfg->write_min_rate ? cfg->write_min_rate : 1)));
+	conn_step(c);
+}
+
+static void
+conn_respond_now(struct conn *c)
+{
+	c->phase = PHASE_HANDLING;
+	event_del(c->io);
+	conn_on_handled(-1, 0, c);
+}
+
+static void
+conn_got_line(struct conn *c, size_t line_len)
+{
+	c->line_len = line_len;
+	c->have_request = 1;
+	c->phase = PHASE_HANDLING;
+	event_del(c->io);
+	evtimer_del(c->timer);
+	if (handler_pool_submit(c->worker->server->pool, conn_handle, c) == -1) {
+		conn_close(c);
+		return;
+	}
+}
+
+static void
+conn_bad_line(struct conn *c, const char *reason)
+{
+	c->line_len = c->request_len;
+	c->have_request = 1;
+	if (c->proto == LISTENER_GEMINI)
+		gemini_bad_request(&c->response, reason);
+	else
+		gopher_error_response(&c->state->gopher, reason, &c->response);
+	conn_respond_now(c);
+}
+
+/* 1: keep going; 0: waiting or closed. */
+static int
+conn_read_request(struct conn *c)
+{
+	size_t line_len = 0;
+	ssize_t n;
+	short want = EV_READ;
+	int frame;
+
+	for (;;) {
+		if (c->request_len == sizeof(c->request)) {
+			conn_bad_line(c, "request line too long");
+			return 0;
+		}
+		n = conn_read(c, c->request + c->request_len, sizeof(c->request) - c->request_len, &want);
+		if (n == -2) {
+			conn_wait(c, want);
+			return 0;
+		}
+		if (n <= 0) {
+			conn_close(c);
+			return 0;
+		}
+		c->request_len += (size_t)n;
+		if (c->proto == LISTENER_GEMINI) {
+			frame = gemini_request_frame(c->request, c->request_len, &line_len);
+			if (frame == GEMINI_FRAME_COMPLETE)
+				break;
+			if (frame == GEMINI_FRAME_BAD) {
+				conn_bad_line(c, "request must be a URL of at most 1024 bytes ending in CRLF");
+				return 0;
+			}
+		} else {
+			frame = gopher_request_frame(c->request, c->request_len, &line_len);
+			if (frame == GOPHER_FRAME_COMPLETE)
+				break;
+			if (frame == GOPHER_FRAME_BAD) {
+				conn_bad_line(c, "selector too long or malformed");
+				return 0;
+			}
+		}
+	}
+	conn_got_line(c, line_len);
+	return 0;
+}
+
+static int
+conn_handshake(struct conn *c)
+{
+	const char *name;
+	short want = EV_READ;
+	int ret;
+
+	ERR_clear_error();
+	if ((ret = SSL_do_handshake(c->ssl)) != 1) {
+		if (conn_tls_result(c, ret, &want) == -2) {
+			conn_wait(c, want);
+			return 0;
+		}
+		conn_close(c);
+		return 0;
+	}
+	if ((name = SSL_get_servername(c->ssl, TLSEXT_NAMETYPE_host_name)) != NULL)
+		snprintf(c->sni, sizeof(c->sni), "%s", name);
+	tls_peer_fingerprint(c->ssl, c->fingerprint);
+	c->phase = PHASE_REQUEST;
+	return 1;
+}
+
+/* Send pending bytes of [data, data+len) from *sent.  1 done, 0 waiting/closed. */
+static int
+conn_send(struct conn *c, const char *data, size_t len, size_t *sent)
+{
+	short want = EV_WRITE;
+	ssize_t n;
+
+	while (*sent < len) {
+		n = conn_write(c, data + *sent, len - *sent, &want);
+		if (n == -2) {
+			conn_wait(c, want);
+			return 0;
+		}
+		if (n <= 0) {
+			conn_close(c);
+			return 0;
+		}
+		*sent += (size_t)n;
+		c->bytes_sent += (size_t)n;
+	}
+	return 1;
+}
+
+static int
+conn_send_file(struct conn *c)
+{
+	struct response *r = &c->response;
+	ssize_t n;
+
+	while (c->chunk_sent < c->chunk_len || c->file_sent < r->file_size) {
+		if (c->chunk_sent == c->chunk_len) {
+			if (c->chunk == NULL && (c->chunk = malloc(FILE_CHUNK)) == NULL) {
+				conn_close(c);
+				return 0;
+			}
+			n = pread(r->fd, c->chunk, FILE_CHUNK, c->file_sent);
+			if (n <= 0) {
+				/* The file shrank or failed under us: the response
+				 * cannot be completed, so it must not look complete. */
+				log_warn("file read failed mid-response, connection closed");
+				conn_close(c);
+				return 0;
+			}
+			if ((off_t)n > r->file_size - c->file_sent)
+				n = (ssize_t)(r->file_size - c->file_sent);
+			c->chunk_len = (size_t)n;
+			c->chunk_sent = 0;
+			c->file_sent += n;
+		}
+		if (!conn_send(c, c->chunk, c->chunk_len, &c->chunk_sent))
+			return 0;
+	}
+	free(c->chunk);
+	c->chunk = NULL;
+	return 1;
+}
+
+static int
+conn_write_response(struct conn *c)
+{
+	struct response *r = &c->response;
+
+	if (!conn_send(c, r->head.data, r->head.len, &c->head_sent))
+		return 0;
+	if (!conn_send(c, r->shared, r->shared_len, &c->shared_sent))
+		return 0;
+	if (r->fd != -1 && !conn_send_file(c))
+		return 0;
+	c->phase = c->ssl != NULL ? PHASE_SHUTDOWN : PHASE_LINGER;
+	if (c->ssl == NULL)
+		shutdown(c->fd, SHUT_WR);
+	evtimer_del(c->timer);
+	conn_deadline(c, c->ssl != NULL ? SHUTDOWN_SECONDS : LINGER_SECONDS);
+	return 1;
+}
+
+/* close_notify tells the client the body is complete; the peer's own
+ * alert is not waited for beyond the linger time. */
+static int
+conn_shutdown_tls(struct conn *c)
+{
+	short want = EV_WRITE;
+	int ret;
+
+	ERR_clear_error();
+	ret = SSL_shutdown(c->ssl);
+	if (ret < 0) {
+		if (conn_tls_result(c, ret, &want) == -2) {
+			conn_wait(c, want);
+			return 0;
+		}
+		conn_close(c);
+		return 0;
+	}
+	shutdown(c->fd, SHUT_WR);
+	c->phase = PHASE_LINGER;
+	evtimer_del(c->timer);
+	conn_deadline(c, LINGER_SECONDS);
+	return 1;
+}
+
+/* Drain what the client still sends so that closing does not reset the
+ * connection and destroy the tail of the response in its receive queue. */
+static void
+conn_linger(struct conn *c)
+{
+	char sink[4096];
+	ssize_t n;
+
+	for (;;) {
+		n = read(c->fd, sink, sizeof(sink));
+		if (n > 0)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+			conn_wait(c, EV_READ);
+			return;
+		}
+		conn_close(c);
+		return;
+	}
+}
+
+static void
+conn_step(struct conn *c)
+{
+	switch (c->phase) {
+	case PHASE_HANDSHAKE:
+		if (!conn_handshake(c))
+			return;
+		/* FALLTHROUGH */
+	case PHASE_REQUEST:
+		conn_read_request(c);
+		return;
+	case PHASE_HANDLING:
+		return;
+	case PHASE_WRITING:
+		if (!conn_write_response(c))
+			return;
+		if (c->phase == PHASE_LINGER) {
+			conn_linger(c);
+			return;
+		}
+		/* FALLTHROUGH */
+	case PHASE_SHUTDOWN:
+		if (!conn_shutdown_tls(c))
+			return;
+		/* FALLTHROUGH */
+	case PHASE_LINGER:
+		conn_linger(c);
+		return;
+	}
+}
+
+static void
+conn_on_io(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	conn_step(arg);
+}
+
+void
+conn_start(struct worker *w, int fd, enum listener_proto proto,
+    const struct sockaddr_storage *peer)
+{
+	struct conn *c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		close(fd);
+		atomic_fetch_sub(&w->server->connections, 1);
+		return;
+	}
+	c->worker = w;
+	c->fd = fd;
+	c->proto = proto;
+	c->state = server_current_state(w->server);
+	response_init(&c->response);
+	clock_gettime(CLOCK_MONOTONIC, &c->started);
+	peer_to_string(peer, c->peer, sizeof(c->peer));
+	c->io = event_new(w->base, fd, EV_READ, conn_on_io, c);
+	c->timer = evtimer_new(w->base, conn_on_timeout, c);
+	c->handled = event_new(w->base, -1, 0, conn_on_handled, c);
+	if (proto == LISTENER_GEMINI) {
+		c->phase = PHASE_HANDSHAKE;
+		if ((c->ssl = SSL_new(tls_default_context(c->state->tls))) != NULL)
+			SSL_set_fd(c->ssl, fd);
+	} else {
+		c->phase = PHASE_REQUEST;
+	}
+	c->next = w->conns;
+	if (w->conns != NULL)
+		w->conns->prev = c;
+	w->conns = c;
+	w->nconns++;
+	if (c->io == NULL || c->timer == NULL || c->handled == NULL ||
+	    (proto == LISTENER_GEMINI && c->ssl == NULL)) {
+		conn_close(c);
+		return;
+	}
+	if (c->ssl != NULL)
+		SSL_set_accept_state(c->ssl);
+	conn_deadline(c, (time_t)c->state->config->request_timeout);
+	/* Nothing is allocated for TLS until the client speaks: an idle
+	 * socket costs only this structure. */
+	conn_wait(c, EV_READ);
+}
+
+void
+conn_close_all(struct worker *w)
+{
+	while (w->conns != NULL) {
+		w->conns->have_request = 0;
+		conn_close(w->conns);
+	}
+}

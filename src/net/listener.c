@@ -1,0 +1,131 @@
+#include "net/listener.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "util/buf.h"
+
+/* A deep backlog: a burst of handshakes must queue, not lose SYNs. */
+#define LISTEN_BACKLOG 4096
+
+static int
+open_socket(const struct sockaddr *sa, socklen_t len, int v6only, char **error,
+    const char *name)
+{
+	struct buf b = BUF_INIT;
+	int fd, one = 1;
+
+	if ((fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) == -1)
+		goto fail;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (sa->sa_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only));
+	if (bind(fd, sa, len) == -1 || listen(fd, LISTEN_BACKLOG) == -1)
+		goto fail;
+	return fd;
+fail:
+	buf_printf(&b, "cannot listen on %s: %s", name, strerror(errno));
+	*error = buf_release(&b, NULL);
+	if (fd != -1)
+		close(fd);
+	return -1;
+}
+
+static int
+append(struct listener **list, size_t *n, int fd, enum listener_proto proto, const char *name)
+{
+	struct listener *l;
+
+	if ((l = reallocarray(*list, *n + 1, sizeof(*l))) == NULL)
+		return -1;
+	*list = l;
+	l[*n].fd = fd;
+	l[*n].proto = proto;
+	snprintf(l[*n].name, sizeof(l[*n].name), "%s", name);
+	(*n)++;
+	return 0;
+}
+
+/* "*": one dual-stack IPv6 socket, or IPv4 alone where IPv6 is missing. */
+static int
+bind_any(int port, enum listener_proto proto, struct listener **list, size_t *n, char **error)
+{
+	struct sockaddr_in6 six = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_ANY_INIT };
+	struct sockaddr_in four = { .sin_family = AF_INET, .sin_addr.s_addr = INADDR_ANY };
+	char name[80];
+	int fd;
+
+	six.sin6_port = four.sin_port = htons((uint16_t)port);
+	snprintf(name, sizeof(name), "[::]:%d", port);
+	if ((fd = open_socket((struct sockaddr *)&six, sizeof(six), 0, error, name)) != -1)
+		return append(list, n, fd, proto, name) == -1 ? (close(fd), -1) : 0;
+	if (errno != EAFNOSUPPORT && errno != EADDRNOTAVAIL)
+		return -1;
+	free(*error);
+	*error = NULL;
+	snprintf(name, sizeof(name), "0.0.0.0:%d", port);
+	if ((fd = open_socket((struct sockaddr *)&four, sizeof(four), 0, error, name)) == -1)
+		return -1;
+	return append(list, n, fd, proto, name) == -1 ? (close(fd), -1) : 0;
+}
+
+int
+listener_bind(const char *address, int port, enum listener_proto proto,
+    struct listener **list, size_t *n, char **error)
+{
+	struct sockaddr_in6 six = { .sin6_family = AF_INET6 };
+	struct sockaddr_in four = { .sin_family = AF_INET };
+	struct buf b = BUF_INIT;
+	char host[64], name[80];
+	size_t len;
+	int fd;
+
+	*error = NULL;
+	if (!strcmp(address, "*"))
+		return bind_any(port, proto, list, n, error);
+	len = strlen(address);
+	if (address[0] == '[' && len > 2 && address[len - 1] == ']' && len - 2 < sizeof(host)) {
+		memcpy(host, address + 1, len - 2);
+		host[len - 2] = '\0';
+	} else {
+		snprintf(host, sizeof(host), "%s", address);
+	}
+	six.sin6_port = four.sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, host, &four.sin_addr) == 1) {
+		snprintf(name, sizeof(name), "%s:%d", host, port);
+		fd = open_socket((struct sockaddr *)&four, sizeof(four), 0, error, name);
+	} else if (inet_pton(AF_INET6, host, &six.sin6_addr) == 1) {
+		snprintf(name, sizeof(name), "[%s]:%d", host, port);
+		fd = open_socket((struct sockaddr *)&six, sizeof(six), 1, error, name);
+	} else {
+		buf_printf(&b, "listen: \"%s\" is not an IPv4 or IPv6 address (or *)", address);
+		*error = buf_release(&b, NULL);
+		return -1;
+	}
+	if (fd == -1)
+		return -1;
+	if (append(list, n, fd, proto, name) == -1) {
+		close(fd);
+		*error = strdup("out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+void
+listeners_close(struct listener *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		close(list[i].fd);
+	free(list);
+}

@@ -1,0 +1,216 @@
+#include "tls/tls.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "util/buf.h"
+
+struct tls_contexts {
+	SSL_CTX **ctx;
+	char **names;
+	size_t n;
+};
+
+static char *
+tls_error(const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	unsigned long e;
+	char reason[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if ((e = ERR_peek_last_error()) != 0) {
+		ERR_error_string_n(e, reason, sizeof(reason));
+		buf_printf(&b, ": %s", reason);
+	}
+	ERR_clear_error();
+	return buf_release(&b, NULL);
+}
+
+/* Client certificates are identities chosen by the client, usually
+ * self-signed: accept whatever was offered; handlers decide what it means. */
+static int
+accept_any_client_certificate(int preverify_ok, X509_STORE_CTX *store)
+{
+	(void)preverify_ok;
+	(void)store;
+	return 1;
+}
+
+static int
+select_host_by_sni(SSL *ssl, int *alert, void *arg)
+{
+	struct tls_contexts *t = arg;
+	const char *name;
+	size_t i;
+
+	(void)alert;
+	if ((name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name)) == NULL)
+		return SSL_TLSEXT_ERR_OK;
+	for (i = 1; i < t->n; i++) {
+		if (!strcasecmp(name, t->names[i])) {
+			SSL_set_SSL_CTX(ssl, t->ctx[i]);
+			/* SSL_set_SSL_CTX keeps the old verify mode; copy the host's */
+			SSL_set_verify(ssl, SSL_CTX_get_verify_mode(t->ctx[i]),
+			    accept_any_client_certificate);
+			return SSL_TLSEXT_ERR_OK;
+		}
+	}
+	/* An unknown name or an IP literal gets the default host, not a refusal. */
+	return SSL_TLSEXT_ERR_OK;
+}
+
+static SSL_CTX *
+context_for_host(const struct host_config *h, char **error)
+{
+	static const unsigned char session_context[] = "capsuled";
+	SSL_CTX *ctx;
+
+	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL) {
+		*error = tls_error("SSL_CTX_new");
+		return NULL;
+	}
+	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION);
+	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE |
+	    SSL_OP_NO_COMPRESSION);
+	/* Idle connections keep no 16 KiB record buffers; partial writes let
+	 * one connection stream a file without holding it all. */
+	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ENABLE_PARTIAL_WRITE |
+	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_SERVER);
+	SSL_CTX_set_session_id_context(ctx, session_context, sizeof(session_context) - 1);
+	SSL_CTX_set_num_tickets(ctx, 1);
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE,
+	    accept_any_client_certificate);
+	if (SSL_CTX_use_certificate_chain_file(ctx, h->cert) != 1) {
+		*error = tls_error("certificate %s", h->cert);
+		goto fail;
+	}
+	if (SSL_CTX_use_PrivateKey_file(ctx, h->key, SSL_FILETYPE_PEM) != 1) {
+		*error = tls_error("private key %s", h->key);
+		goto fail;
+	}
+	if (SSL_CTX_check_private_key(ctx) != 1) {
+		*error = tls_error("%s does not match %s", h->key, h->cert);
+		goto fail;
+	}
+	return ctx;
+fail:
+	SSL_CTX_free(ctx);
+	return NULL;
+}
+
+struct tls_contexts *
+tls_contexts_new(const struct config *c, char **error)
+{
+	struct tls_contexts *t;
+	size_t i;
+
+	*error = NULL;
+	if ((t = calloc(1, sizeof(*t))) == NULL ||
+	    (t->ctx = calloc(c->nhosts, sizeof(*t->ctx))) == NULL ||
+	    (t->names = calloc(c->nhosts, sizeof(*t->names))) == NULL) {
+		tls_contexts_free(t);
+		*error = strdup("out of memory");
+		return NULL;
+	}
+	for (i = 0; i < c->nhosts; i++) {
+		t->n++;
+		if ((t->names[i] = strdup(c->hosts[i].name)) == NULL) {
+			*error = strdup("out of memory");
+			goto fail;
+		}
+		if ((t->ctx[i] = context_for_host(&c->hosts[i], error)) == NULL)
+			goto fail;
+	}
+	SSL_CTX_set_tlsext_servername_callback(t->ctx[0], select_host_by_sni);
+	SSL_CTX_set_tlsext_servername_arg(t->ctx[0], t);
+	return t;
+fail:
+	tls_contexts_free(t);
+	return NULL;
+}
+
+void
+tls_contexts_free(struct tls_contexts *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->n; i++) {
+		SSL_CTX_free(t->ctx[i]);
+		free(t->names[i]);
+	}
+	free(t->ctx);
+	free(t->names);
+	free(t);
+}
+
+SSL_CTX *
+tls_default_context(const struct tls_contexts *t)
+{
+	return t->ctx[0];
+}
+
+static void
+format_fingerprint(const unsigned char *md, unsigned int len, char out[96])
+{
+	unsigned int i;
+
+	for (i = 0; i < len && i < 32; i++)
+		snprintf(out + i * 3, 4, i + 1 < len ? "%02x:" : "%02x", md[i]);
+}
+
+int
+tls_peer_fingerprint(SSL *ssl, char out[96])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int len;
+	X509 *cert;
+	int rc = -1;
+
+	if (!SSL_is_init_finished(ssl) || (cert = SSL_get1_peer_certificate(ssl)) == NULL)
+		return -1;
+	if (X509_digest(cert, EVP_sha256(), md, &len) == 1) {
+		format_fingerprint(md, len, out);
+		rc = 0;
+	}
+	X509_free(cert);
+	return rc;
+}
+
+int
+tls_file_fingerprint(const char *cert_path, char out[96])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int len;
+	X509 *cert;
+	FILE *f;
+	int rc = -1;
+
+	if ((f = fopen(cert_path, "r")) == NULL)
+		return -1;
+	cert = PEM_read_X509(f, NULL, NULL, NULL);
+	fclose(f);
+	if (cert == NULL)
+		return -1;
+	if (X509_digest(cert, EVP_sha256(), md, &len) == 1) {
+		format_fingerprint(md, len, out);
+		rc = 0;
+	}
+	X509_free(cert);
+	return rc;
+}

@@ -1,0 +1,39 @@
+/*
+ * TLS for the Gemini listener: one OpenSSL context per virtual host, the
+ * SNI callback that picks among them (no SNI or an unknown name: the first
+ * host), TLS 1.2 and 1.3 only, session tickets, optional client
+ * certificates.  And the self-signed certificate generator.
+ */
+#ifndef CAPSULED_TLS_TLS_H
+#define CAPSULED_TLS_TLS_H
+
+#include <stddef.h>
+#include <openssl/ssl.h>
+
+#include "config/config.h"
+
+struct tls_contexts;
+
+/* Load every host's certificate and key.  NULL with *error (malloc'd)
+ * naming the file and the reason when one cannot be used. */
+struct tls_contexts *tls_contexts_new(const struct config *c, char **error);
+void tls_contexts_free(struct tls_contexts *t);
+/* The context new connections start with (the default host's). */
+SSL_CTX *tls_default_context(const struct tls_contexts *t);
+
+/* SHA-256 fingerprint "ab:cd:..." (95 chars + NUL) of the client's
+ * certificate, only after a completed handshake (which verified its
+ * signature).  0, or -1 when the client sent none. */
+int tls_peer_fingerprint(SSL *ssl, char out[96]);
+/* The same fingerprint of a PEM certificate file, for the start-up log. */
+int tls_file_fingerprint(const char *cert_path, char out[96]);
+
+/* Make sure host's certificate and key exist, generating a self-signed
+ * ECDSA P-256 pair (subjectAltName host and localhost, valid until 9999)
+ * when the certificate is missing.  *generated tells which.  The key is
+ * written with mode 0600.  0, or -1 with *error (malloc'd). */
+int tls_ensure_certificate(const struct host_config *h, int *generated, char **error);
+int tls_generate_certificate(const char *host, const char *cert_path, const char *key_path,
+    char **error);
+
+#endif

@@ -1,0 +1,212 @@
+"""Start the real capsuled binary on free ports and talk to it as clients do.
+
+Everything here uses the Python standard library only, over real sockets:
+a Gemini client on TLS (ssl module) and a Gopher client on plain TCP.
+"""
+import os
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE_DIR = os.environ.get("CAPSULED_SOURCE_DIR", os.path.normpath(os.path.join(HERE, "..", "..")))
+SHARED_DIR = os.environ.get("CAPSULED_SHARED_DIR", os.path.join(SOURCE_DIR, "..", "shared"))
+BINARY = os.environ.get("CAPSULED_BIN", os.path.join(SOURCE_DIR, "build", "capsuled"))
+SAMPLE_CAPSULE = os.path.join(SOURCE_DIR, "capsule")
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class GeminiResponse:
+    def __init__(self, raw, close_notify):
+        self.raw = raw
+        self.close_notify = close_notify
+        head, sep, body = raw.partition(b"\r\n")
+        self.header_complete = bool(sep)
+        self.header = head.decode("utf-8", "replace")
+        self.status = int(self.header[:2]) if self.header[:2].isdigit() else None
+        self.meta = self.header[3:] if len(self.header) > 3 else ""
+        self.body = body
+
+    @property
+    def text(self):
+        return self.body.decode("utf-8")
+
+    def __repr__(self):
+        return "<GeminiResponse %r, %d body bytes>" % (self.header, len(self.body))
+
+
+def client_context(min_version=None, max_version=None, cert=None):
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    if min_version is not None:
+        ctx.minimum_version = min_version
+    if max_version is not None:
+        ctx.maximum_version = max_version
+    if cert is not None:
+        ctx.load_cert_chain(*cert)
+    return ctx
+
+
+def make_tree(base):
+    """A copy of the bundled capsule, world-readable so a dropped user can serve it."""
+    root = os.path.join(base, "root")
+    shutil.copytree(SAMPLE_CAPSULE, root, symlinks=True)
+    return root
+
+
+class Server:
+    """capsuled on free loopback ports with its own certificates, state and log."""
+
+    def __init__(self, root=None, args=(), gopher=True, archive=True, workers=2,
+                 request_timeout=10, host="localhost", extra_hosts=(), config_text=None):
+        self.tmp = tempfile.mkdtemp(prefix="capsuled-test-")
+        os.chmod(self.tmp, 0o755)
+        self.root = root if root is not None else make_tree(self.tmp)
+        self.host = host
+        self.port = free_port()
+        self.gopher_port = free_port() if gopher else 0
+        self.log_path = os.path.join(self.tmp, "capsuled.log")
+        self.cert_dir = os.path.join(self.tmp, "certs")
+        self.state_dir = os.path.join(self.tmp, "var")
+        self.config_path = None
+        cmd = [BINARY]
+        if config_text is not None:
+            self.config_path = os.path.join(self.tmp, "capsuled.ini")
+            with open(self.config_path, "w") as f:
+                f.write(config_text)
+            cmd += ["--config", self.config_path]
+        cmd += [
+            "--host", host, "--root", self.root, "--listen", "127.0.0.1",
+            "--port", str(self.port), "--gopher-port", str(self.gopher_port),
+            "--cert-dir", self.cert_dir, "--state-dir", self.state_dir,
+            "--workers", str(workers), "--request-timeout", str(request_timeout),
+            "--log", self.log_path, "--archive", "yes" if archive else "no",
+        ]
+        if "--user" not in args:
+            cmd += ["--user", ""]
+        self.cmd = cmd + list(args)
+        self.proc = None
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        try:
+            rc = self.stop()
+            # A clean SIGTERM exits 0; anything else (a crash, a sanitizer
+            # report, a leak found at exit) fails the test that ran it.
+            if exc[0] is None and rc not in (0, None):
+                raise AssertionError("capsuled exited with %s:\n%s" % (rc, self.log()[-4000:]))
+        finally:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def start(self, timeout=15):
+        env = dict(os.environ)
+        # Sanitizer reports go to the log file the tests read.
+        env.setdefault("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0:log_path=" + self.log_path + ".asan")
+        env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1:log_path=" + self.log_path + ".ubsan")
+        self.proc = subprocess.Popen(self.cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+        deadline = time.monotonic() + timeout
+        ports = [self.port] + ([self.gopher_port] if self.gopher_port else [])
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("capsuled exited with %d: %s\n%s" % (
+                    self.proc.returncode, self.proc.stdout.read().decode(), self.log()))
+            if all(self._accepts(p) for p in ports):
+                return
+            time.sleep(0.05)
+        raise RuntimeError("capsuled did not start listening:\n" + self.log())
+
+    @staticmethod
+    def _accepts(port):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return True
+        except OSError:
+            return False
+
+    def signal(self, sig):
+        self.proc.send_signal(sig)
+
+    def stop(self, sig=signal.SIGTERM, timeout=20):
+        if self.proc is None or self.proc.poll() is not None:
+            return self.proc.returncode if self.proc else None
+        self.proc.send_signal(sig)
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise
+        finally:
+            self.proc.stdout.close()
+        return self.proc.returncode
+
+    def log(self):
+        text = ""
+        for name in sorted(os.listdir(self.tmp)) if os.path.isdir(self.tmp) else []:
+            if name.startswith("capsuled.log"):
+                with open(os.path.join(self.tmp, name), encoding="utf-8", errors="replace") as f:
+                    text += f.read()
+        return text
+
+    def url(self, path="/"):
+        return "gemini://%s:%d%s" % (self.host, self.port, path)
+
+    # Gemini ------------------------------------------------------------------
+    def connect_tls(self, sni="localhost", ctx=None, timeout=10):
+        ctx = ctx or client_context()
+        sock = socket.create_connection(("127.0.0.1", self.port), timeout=timeout)
+        return ctx.wrap_socket(sock, server_hostname=sni, suppress_ragged_eofs=False)
+
+    def request(self, line, sni="localhost", ctx=None, timeout=10, read_delay=0):
+        """Send raw bytes as the request; return the whole response."""
+        if isinstance(line, str):
+            line = line.encode("utf-8")
+        with self.connect_tls(sni=sni, ctx=ctx, timeout=timeout) as tls:
+            tls.sendall(line)
+            return read_gemini(tls, read_delay)
+
+    def gemini(self, path="/", **kw):
+        return self.request(self.url(path) + "\r\n", **kw)
+
+    # Gopher ------------------------------------------------------------------
+    def gopher(self, line, timeout=10):
+        if isinstance(line, str):
+            line = line.encode("utf-8")
+        with socket.create_connection(("127.0.0.1", self.gopher_port), timeout=timeout) as s:
+            s.sendall(line)
+            chunks = []
+            while True:
+                data = s.recv(65536)
+                if not data:
+                    return b"".join(chunks)
+                chunks.append(data)
+
+
+def read_gemini(tls, read_delay=0):
+    chunks = []
+    close_notify = False
+    while True:
+        try:
+            data = tls.recv(65536)
+        except ssl.SSLEOFError:
+            break  # TCP closed without close_notify
+        if not data:
+            close_notify = True
+            break
+        chunks.append(data)
+        if read_delay:
+            time.sleep(read_delay)
+    return GeminiResponse(b"".join(chunks), close_notify)

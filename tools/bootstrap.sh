@@ -1,0 +1,79 @@
+#!/bin/sh
+# capsuled's front door on Debian bookworm (run as root, or with sudo):
+#   sh tools/bootstrap.sh serve [FLAGS...]  install what is missing, build, serve ./capsule
+#   sh tools/bootstrap.sh test              install what is missing, build, run every test
+# Installs only Debian packages that are not there yet.
+set -eu
+cd "$(dirname "$0")/.."
+
+BUILD_PACKAGES="build-essential cmake pkg-config libssl-dev libevent-dev libgumbo-dev
+libmd4c-dev libsqlite3-dev libmagic-dev libinih-dev libidn2-dev openssl ca-certificates"
+TEST_PACKAGES="clang libcmocka-dev python3 libxml2-utils curl lynx sacc tmux amfora"
+JOBS=$(nproc 2>/dev/null || echo 2)
+
+install_missing() {
+	missing=""
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+			missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	echo "bootstrap: installing$missing"
+	SUDO=""
+	[ "$(id -u)" -eq 0 ] || SUDO=sudo
+	$SUDO apt-get update -q
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing
+}
+
+build() { # build DIR CMAKE-ARGS...
+	dir=$1
+	shift
+	cmake -S . -B "$dir" "$@" >/dev/null
+	cmake --build "$dir" -j "$JOBS"
+}
+
+run_fuzzers() {
+	seconds=${FUZZ_SECONDS:-15}
+	for target in build-fuzz/fuzz_*; do
+		[ -x "$target" ] || continue
+		name=$(basename "$target")
+		corpus=$(find tests/fuzz -type d -name "corpus_${name#fuzz_*_}" | head -n 1)
+		work=$(mktemp -d)
+		[ -n "$corpus" ] && cp -r "$corpus"/. "$work"/
+		echo "fuzz: $name for ${seconds}s"
+		"$target" -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+			-print_final_stats=1 "$work" 2>"$work.log" || {
+			tail -n 60 "$work.log"
+			echo "fuzz: $name FAILED"
+			return 1
+		}
+		grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$work.log" | sed "s/^/  $name /"
+		rm -rf "$work" "$work.log"
+	done
+}
+
+case "${1:-}" in
+serve)
+	shift
+	install_missing $BUILD_PACKAGES
+	build build -DCMAKE_BUILD_TYPE=Release -DCAPSULED_TESTS=OFF
+	exec ./build/capsuled "$@"
+	;;
+test)
+	install_missing $BUILD_PACKAGES $TEST_PACKAGES
+	echo "== Release build (-Werror), every test"
+	build build -DCMAKE_BUILD_TYPE=Release -DCAPSULED_WERROR=ON
+	ctest --test-dir build --output-on-failure -j 2
+	echo "== ASan+UBSan build (clang, -Werror), every test"
+	build build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang -DCAPSULED_WERROR=ON \
+		-DCAPSULED_SANITIZE=ON
+	ctest --test-dir build-asan --output-on-failure -j 2
+	echo "== libFuzzer targets, ${FUZZ_SECONDS:-15}s each"
+	build build-fuzz -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang -DCAPSULED_FUZZ=ON
+	run_fuzzers
+	;;
+*)
+	echo "usage: sh tools/bootstrap.sh serve [FLAGS...] | test" >&2
+	exit 2
+	;;
+esac
