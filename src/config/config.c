@@ -61,18 +61,6 @@ static const struct setting settings[] = {
 /* Settings of a [host "name"] section, also flags for the first host. */
 static const char *const host_keys[] = { "host", "root", "cert", "key", NULL };
 
-static char *
-format_error(const char *fmt, ...)
-{
-	struct buf b = BUF_INIT;
-	va_list ap;
-
-	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	return buf_release(&b, NULL);
-}
-
 static void
 lower(char *s)
 {
@@ -176,22 +164,22 @@ apply_setting(struct config *c, const struct setting *s, const char *value)
 		return NULL;
 	case SETTING_UINT:
 		if (parse_uint(value, UINT_MAX, &n) == -1)
-			return format_error("%s: \"%s\" is not a whole number", s->key, value);
+			return format_string("%s: \"%s\" is not a whole number", s->key, value);
 		*(unsigned *)field = (unsigned)n;
 		return NULL;
 	case SETTING_PORT:
 		if (parse_uint(value, 65535, &n) == -1)
-			return format_error("%s: \"%s\" is not a port (0-65535)", s->key, value);
+			return format_string("%s: \"%s\" is not a port (0-65535)", s->key, value);
 		*(int *)field = (int)n;
 		return NULL;
 	case SETTING_BOOL:
 		if (parse_bool(value, &flag) == -1)
-			return format_error("%s: \"%s\" is not yes or no", s->key, value);
+			return format_string("%s: \"%s\" is not yes or no", s->key, value);
 		*(int *)field = flag;
 		return NULL;
 	case SETTING_SIZE:
 		if (parse_size(value, field) == -1)
-			return format_error("%s: \"%s\" is not a size (e.g. 512K, 32M)", s->key, value);
+			return format_string("%s: \"%s\" is not a size (e.g. 512K, 32M)", s->key, value);
 		return NULL;
 	case SETTING_LOG_FORMAT:
 		if (!strcmp(value, "text"))
@@ -199,7 +187,7 @@ apply_setting(struct config *c, const struct setting *s, const char *value)
 		else if (!strcmp(value, "tsv"))
 			c->log_format = LOG_FORMAT_TSV;
 		else
-			return format_error("log_format: \"%s\" is not text or tsv", value);
+			return format_string("log_format: \"%s\" is not text or tsv", value);
 		return NULL;
 	case SETTING_LISTEN:
 		if (add_listen(c, value) == -1)
@@ -257,7 +245,7 @@ apply_host_setting(struct host_config *h, const char *key, const char *value)
 	else if (!strcmp(key, "lang"))
 		field = &h->lang;
 	else
-		return format_error("unknown host setting \"%s\"", key);
+		return format_string("unknown host setting \"%s\"", key);
 	if (set_string(field, value) == -1)
 		return strdup("out of memory");
 	return NULL;
@@ -312,7 +300,7 @@ on_ini_line(void *user, const char *section, const char *key, const char *value)
 		return 0;
 	if (*section != '\0' && strcmp(section, "server") != 0) {
 		if ((h = section_host(st, section)) == NULL) {
-			st->error = format_error("bad section [%s] (use [server] or [host \"name\"])",
+			st->error = format_string("bad section [%s] (use [server] or [host \"name\"])",
 			    section);
 			return 0;
 		}
@@ -327,7 +315,7 @@ on_ini_line(void *user, const char *section, const char *key, const char *value)
 				goto fail;
 			return 1;
 		}
-		st->error = format_error("unknown setting \"%s\"", key);
+		st->error = format_string("unknown setting \"%s\"", key);
 		return 0;
 	}
 	if (s->kind == SETTING_LISTEN && !st->listen_from_file) {
@@ -407,14 +395,14 @@ read_file_setting(struct config *c, const char *path)
 		return strdup("out of memory");
 	rc = ini_parse(path, on_ini_line, &st);
 	if (rc == -1)
-		return format_error("%s: %s", path, strerror(errno));
+		return format_string("%s: %s", path, strerror(errno));
 	if (st.error != NULL) {
-		char *msg = format_error("%s: line %d: %s", path, rc, st.error);
+		char *msg = format_string("%s: line %d: %s", path, rc, st.error);
 		free(st.error);
 		return msg;
 	}
 	if (rc != 0)
-		return format_error("%s: line %d: syntax error", path, rc);
+		return format_string("%s: line %d: syntax error", path, rc);
 	return NULL;
 }
 
@@ -425,13 +413,13 @@ check_config(struct config *c)
 	size_t i;
 
 	if (c->gopher_width < 60 || c->gopher_width > 80)
-		return format_error("gopher_width must be between 60 and 80");
+		return format_string("gopher_width must be between 60 and 80");
 	if (c->max_connections == 0)
-		return format_error("max_connections must be at least 1");
+		return format_string("max_connections must be at least 1");
 	if (c->request_timeout == 0 || c->write_timeout == 0)
-		return format_error("timeouts must be at least one second");
+		return format_string("timeouts must be at least one second");
 	if (c->nlisten == 0)
-		return format_error("no listen address");
+		return format_string("no listen address");
 	for (i = 0; i < c->nhosts; i++) {
 		struct host_config *h = &c->hosts[i];
 
@@ -492,12 +480,12 @@ config_load(int argc, char **argv, char **error)
 		} else if (ch >= OPT_HOST_KEY) {
 			err = apply_host_setting(&c->hosts[0], host_keys[ch - OPT_HOST_KEY], optarg);
 		} else {
-			err = format_error("unknown or incomplete option \"%s\" (see --help)",
+			err = format_string("unknown or incomplete option \"%s\" (see --help)",
 			    argv[optind - 1]);
 		}
 	}
 	if (err == NULL && optind < argc)
-		err = format_error("unexpected argument \"%s\"", argv[optind]);
+		err = format_string("unexpected argument \"%s\"", argv[optind]);
 	if (err == NULL)
 		err = check_config(c);
 	if (err != NULL)

@@ -18,25 +18,6 @@
 
 #include "util/buf.h"
 
-static char *
-certgen_error(const char *fmt, ...)
-{
-	struct buf b = BUF_INIT;
-	unsigned long e;
-	char reason[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	if ((e = ERR_peek_last_error()) != 0) {
-		ERR_error_string_n(e, reason, sizeof(reason));
-		buf_printf(&b, ": %s", reason);
-	}
-	ERR_clear_error();
-	return buf_release(&b, NULL);
-}
-
 static int
 is_ip_literal(const char *host)
 {
@@ -150,19 +131,19 @@ tls_generate_certificate(const char *host, const char *cert_path, const char *ke
 
 	*error = NULL;
 	if ((key = EVP_EC_gen("P-256")) == NULL) {
-		*error = certgen_error("cannot generate a P-256 key");
+		*error = tls_error("cannot generate a P-256 key");
 		return -1;
 	}
 	if ((cert = make_certificate(key, host)) == NULL) {
-		*error = certgen_error("cannot make a certificate for %s", host);
+		*error = tls_error("cannot make a certificate for %s", host);
 		goto done;
 	}
 	if (write_key(key_path, key) == -1) {
-		*error = certgen_error("%s: %s", key_path, strerror(errno));
+		*error = tls_error("%s: %s", key_path, strerror(errno));
 		goto done;
 	}
 	if (write_certificate(cert_path, cert) == -1) {
-		*error = certgen_error("%s: %s", cert_path, strerror(errno));
+		*error = tls_error("%s: %s", cert_path, strerror(errno));
 		goto done;
 	}
 	rc = 0;
@@ -197,12 +178,12 @@ tls_ensure_certificate(const struct host_config *h, int *generated, char **error
 	if (access(h->cert, F_OK) == 0) {
 		if (access(h->key, R_OK) == 0)
 			return 0;
-		*error = certgen_error("%s exists but its key %s cannot be read: %s", h->cert,
+		*error = tls_error("%s exists but its key %s cannot be read: %s", h->cert,
 		    h->key, strerror(errno));
 		return -1;
 	}
 	if (make_parent_dir(h->cert) == -1 || make_parent_dir(h->key) == -1) {
-		*error = certgen_error("cannot create the folder of %s: %s", h->cert, strerror(errno));
+		*error = tls_error("cannot create the folder of %s: %s", h->cert, strerror(errno));
 		return -1;
 	}
 	if (tls_generate_certificate(h->name, h->cert, h->key, error) == -1)

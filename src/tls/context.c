@@ -19,7 +19,7 @@ struct tls_contexts {
 	size_t n;
 };
 
-static char *
+char *
 tls_error(const char *fmt, ...)
 {
 	struct buf b = BUF_INIT;

@@ -36,4 +36,7 @@ int tls_ensure_certificate(const struct host_config *h, int *generated, char **e
 int tls_generate_certificate(const char *host, const char *cert_path, const char *key_path,
     char **error);
 
+/* A malloc'd message: the formatted text, then OpenSSL's last error. */
+char *tls_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 #endif

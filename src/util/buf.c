@@ -118,3 +118,15 @@ buf_free(struct buf *b)
 	b->len = b->cap = 0;
 	b->failed = 0;
 }
+
+char *
+format_string(const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	return buf_release(&b, NULL);
+}

@@ -30,4 +30,7 @@ void buf_truncate(struct buf *b, size_t len);
 char *buf_release(struct buf *b, size_t *len);
 void buf_free(struct buf *b);
 
+/* A malloc'd formatted string (NULL when memory runs out): for messages. */
+char *format_string(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 #endif

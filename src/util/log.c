@@ -81,7 +81,7 @@ log_close(void)
 	pthread_mutex_unlock(&logger.lock);
 }
 
-static void
+static void __attribute__((format(printf, 3, 0)))
 log_line(int priority, const char *level, const char *fmt, va_list ap)
 {
 	char message[2048], stamp[32];
