@@ -48,7 +48,8 @@ find_host(const struct gemini_context *ctx, const struct gemini_request *req)
 
 	if (strcmp(req->scheme, "gemini") != 0)
 		return NULL;
-	if (req->port != -1 && req->port != config_public_port(ctx->config))
+	/* No port means 1965, which is ours only when we are public on it. */
+	if ((req->port == -1 ? 1965 : req->port) != config_public_port(ctx->config))
 		return NULL;
 	for (i = 0; i < ctx->nhosts; i++)
 		if (!strcmp(ctx->hosts[i].config->name, req->host))
@@ -261,7 +262,9 @@ serve_path(const struct gemini_context *ctx, const struct gemini_host *host,
 		serve_directory(ctx, host, req->path, fd, lang, resp);
 		return;
 	}
-	format = article_format_of(req->path);
+	/* Files under /.well-known/ are for machines: served as they are. */
+	format = strncmp(req->path, "/.well-known/", 13) == 0 ? ARTICLE_NONE :
+	    article_format_of(req->path);
 	if (format == ARTICLE_NONE || format == ARTICLE_GEMTEXT ||
 	    (req->query != NULL && !strcmp(req->query, RAW_QUERY))) {
 		serve_file(ctx, req->path, fd, &st, lang, resp);

@@ -339,8 +339,8 @@ class GeminiServerTest(unittest.TestCase):
 class ConnectionCapTest(unittest.TestCase):
     def test_connections_over_the_cap_closed_and_logged(self):
         with Server(args=["--max-connections", "4"], archive=False, gopher=False) as srv:
-            held = [socket.create_connection(("127.0.0.1", srv.port)) for _ in range(4)]
-            time.sleep(0.3)
+            # Handshaken, so each is known to have been accepted.
+            held = [srv.connect_tls() for _ in range(4)]
             extra = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
             try:
                 self.assertEqual(extra.recv(10), b"")
@@ -354,11 +354,15 @@ class ConnectionCapTest(unittest.TestCase):
             self.assertIn("connection limit (4) reached", srv.log())
 
 
-class SignalTest(unittest.TestCase):
-    def _big_tree(self, srv_tmp):
-        path = os.path.join(srv_tmp, "big.bin")
-        return path
+class PublicPortTest(unittest.TestCase):
+    def test_behind_a_port_forward_the_public_port_counts(self):
+        with Server(args=["--public-port", "1965"], archive=False, gopher=False) as srv:
+            self.assertEqual(srv.request("gemini://localhost/\r\n").status, 20)
+            self.assertEqual(srv.request("gemini://localhost:1965/\r\n").status, 20)
+            self.assertEqual(srv.request("gemini://localhost:%d/\r\n" % srv.port).status, 53)
 
+
+class SignalTest(unittest.TestCase):
     def test_sighup_during_large_transfer_and_reload(self):
         with Server(archive=False, gopher=False) as srv:
             payload = os.urandom(24 << 20)
@@ -367,7 +371,7 @@ class SignalTest(unittest.TestCase):
             tls = srv.connect_tls()
             tls.sendall((srv.url("/large.bin") + "\r\n").encode())
             first = tls.recv(65536)
-            srv.signal(signal.SIGHUP)
+            srv.send_signal(signal.SIGHUP)
             time.sleep(0.5)
             rest = read_gemini(tls)
             tls.close()
@@ -387,7 +391,7 @@ class SignalTest(unittest.TestCase):
             os.remove(crt)
             subprocess.run([srv.cmd[0], "--gen-cert", "localhost", "--cert-dir", srv.cert_dir],
                            check=True, capture_output=True)
-            srv.signal(signal.SIGHUP)
+            srv.send_signal(signal.SIGHUP)
             time.sleep(0.5)
             after = srv.connect_tls()
             new = after.getpeercert(binary_form=True)
@@ -403,7 +407,7 @@ class SignalTest(unittest.TestCase):
             tls = srv.connect_tls()
             tls.sendall((srv.url("/large.bin") + "\r\n").encode())
             first = tls.recv(65536)
-            srv.signal(signal.SIGTERM)
+            srv.send_signal(signal.SIGTERM)
             rest = read_gemini(tls)
             tls.close()
             body = (first + rest.raw).partition(b"\r\n")[2]
@@ -472,7 +476,7 @@ class PrivilegeTest(unittest.TestCase):
                 status = f.read()
             uids = re.search(r"^Uid:\s+(.*)$", status, re.M).group(1).split()
             gids = re.search(r"^Gid:\s+(.*)$", status, re.M).group(1).split()
-            groups = re.search(r"^Groups:\s*(.*)$", status, re.M).group(1).split()
+            groups = re.search(r"^Groups:[ \t]*(.*)$", status, re.M).group(1).split()
             self.assertTrue(all(u != "0" for u in uids), uids)
             self.assertTrue(all(g != "0" for g in gids), gids)
             self.assertEqual(groups, [])
