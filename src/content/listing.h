@@ -1,0 +1,42 @@
+/*
+ * Directory entries: what a generated index (Gemini) or menu (Gopher)
+ * shows.  Only what content_open() would serve is listed.
+ */
+#ifndef CAPSULED_CONTENT_LISTING_H
+#define CAPSULED_CONTENT_LISTING_H
+
+#include <sys/types.h>
+#include <time.h>
+
+#include "util/buf.h"
+
+struct content_entry {
+	char *name;
+	int is_dir;
+	off_t size;
+	struct timespec mtime;
+};
+
+/* The entries of the directory dir_path beneath rootfd.  Hidden: dotfiles,
+ * sockets, FIFOs, devices, unreadable entries, symlinks leaving the root and
+ * names no request could reach (control characters, backslash).  Sorted:
+ * directories first; all-digit names (years "2014", months "02") newest
+ * first, ahead of the others, which go A->Z case-insensitively.  No cap on
+ * the number of entries.  0, or -1 when dir_path cannot be listed. */
+int content_dir_entries(int rootfd, const char *dir_path, struct content_entry **entries,
+    size_t *n);
+void content_entries_free(struct content_entry *entries, size_t n);
+
+/* Append one path segment, percent-encoded for a relative URL: unreserved
+ * ASCII and valid UTF-8 sequences (IRIs) stay as they are; everything else
+ * (space, '%', '?', '#', ':', controls, stray bytes >= 0x80) is encoded.
+ * Returns the buf_append result. */
+int content_url_encode_segment(struct buf *out, const char *segment);
+
+/* Append a generated gemtext index of dir_path: "# Index of /path/", a
+ * "=> ../ Parent directory" line except at the root, then "=> name/ name/"
+ * or "=> name name (12.3 KiB)" per entry, links relative to the directory.
+ * Invalid UTF-8 in a name shows as U+FFFD.  0, or -1. */
+int content_listing_gemtext(int rootfd, const char *dir_path, struct buf *out);
+
+#endif
