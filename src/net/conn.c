@@ -426,6 +426,10 @@ conn_write_response(struct conn *c)
 		return 0;
 	if (r->fd != -1 && !conn_send_file(c))
 		return 0;
+	/* Logged once the whole response is out; a connection that dies
+	 * before is logged by conn_close() with the bytes it got. */
+	log_access(c);
+	c->have_request = 0;
 	c->phase = c->ssl != NULL ? PHASE_SHUTDOWN : PHASE_LINGER;
 	if (c->ssl == NULL)
 		shutdown(c->fd, SHUT_WR);
