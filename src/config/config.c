@@ -565,60 +565,84 @@ config_host_lang(const struct config *c, const struct host_config *h)
 	return h != NULL && h->lang != NULL ? h->lang : c->lang;
 }
 
+/* A setting's value as it is written in the file ("" for none). */
+static void
+setting_value(const struct config *c, const struct setting *s, char *out, size_t len)
+{
+	const void *field = (const char *)c + s->offset;
+	const char *str;
+
+	switch (s->kind) {
+	case SETTING_STRING:
+		str = *(char *const *)field;
+		snprintf(out, len, "%s", str != NULL ? str : "");
+		break;
+	case SETTING_UINT:
+		snprintf(out, len, "%u", *(const unsigned *)field);
+		break;
+	case SETTING_PORT:
+		snprintf(out, len, "%d", *(const int *)field);
+		break;
+	case SETTING_BOOL:
+		snprintf(out, len, "%s", *(const int *)field ? "yes" : "no");
+		break;
+	case SETTING_SIZE:
+		snprintf(out, len, "%zu", *(const size_t *)field);
+		break;
+	case SETTING_LOG_FORMAT:
+		snprintf(out, len, "%s", c->log_format == LOG_FORMAT_TSV ? "tsv" : "text");
+		break;
+	case SETTING_LISTEN:
+		snprintf(out, len, "%s", c->nlisten > 0 ? c->listen[0] : "");
+		break;
+	}
+}
+
 void
 config_usage(FILE *out)
 {
+	struct config *defaults = config_defaults();
+	char flag[40], value[256];
 	size_t i, j;
-	char flag[40];
 
 	fprintf(out,
 	    "usage: capsuled [-c FILE] [--SETTING VALUE ...]\n"
-	    "       capsuled --check-config [-c FILE] [...]\n"
+	    "       capsuled --check-config [-c FILE] [--SETTING VALUE ...]\n"
 	    "       capsuled --gen-cert HOST [--cert-dir DIR]\n"
-	    "       capsuled convert [--base URL] [--meta] FILE|-\n\n"
-	    "  -c, --config FILE             INI configuration file\n"
-	    "  --host NAME                   default virtual host (default: localhost)\n"
-	    "  --root DIR                    its content tree (default: capsule)\n"
-	    "  --cert FILE, --key FILE       its certificate and key (default: CERT_DIR/HOST.crt/.key)\n");
+	    "       capsuled convert [--base URL] [--meta] FILE|-\n"
+	    "       capsuled --help | --version\n\n"
+	    "Every setting of the [server] section of the file is also a flag\n"
+	    "(max_connections is --max-connections); flags win over the file.\n\n"
+	    "  -c, --config FILE           INI configuration file\n"
+	    "  --host NAME                 the first (default) virtual host [localhost]\n"
+	    "  --root DIR                  its content tree [capsule]\n"
+	    "  --cert FILE, --key FILE     its certificate and key [CERT_DIR/HOST.crt, .key]\n");
 	for (i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
 		snprintf(flag, sizeof(flag), "%s", settings[i].key);
 		for (j = 0; flag[j] != '\0'; j++)
 			if (flag[j] == '_')
 				flag[j] = '-';
-		fprintf(out, "  --%-28s%s\n", flag, settings[i].help);
+		value[0] = '\0';
+		if (defaults != NULL)
+			setting_value(defaults, &settings[i], value, sizeof(value));
+		fprintf(out, "  --%-26s%s [%s]\n", flag, settings[i].help, value);
 	}
+	config_free(defaults);
 }
 
 static void
 print_setting(const struct config *c, const struct setting *s, FILE *out)
 {
-	const void *field = (const char *)c + s->offset;
+	char value[4096];
 	size_t i;
 
-	switch (s->kind) {
-	case SETTING_STRING:
-		fprintf(out, "%s = %s\n", s->key, *(char *const *)field ? *(char *const *)field : "");
-		break;
-	case SETTING_UINT:
-		fprintf(out, "%s = %u\n", s->key, *(const unsigned *)field);
-		break;
-	case SETTING_PORT:
-		fprintf(out, "%s = %d\n", s->key, *(const int *)field);
-		break;
-	case SETTING_BOOL:
-		fprintf(out, "%s = %s\n", s->key, *(const int *)field ? "yes" : "no");
-		break;
-	case SETTING_SIZE:
-		fprintf(out, "%s = %zu\n", s->key, *(const size_t *)field);
-		break;
-	case SETTING_LOG_FORMAT:
-		fprintf(out, "%s = %s\n", s->key, c->log_format == LOG_FORMAT_TSV ? "tsv" : "text");
-		break;
-	case SETTING_LISTEN:
+	if (s->kind == SETTING_LISTEN) {
 		for (i = 0; i < c->nlisten; i++)
 			fprintf(out, "%s = %s\n", s->key, c->listen[i]);
-		break;
+		return;
 	}
+	setting_value(c, s, value, sizeof(value));
+	fprintf(out, "%s = %s\n", s->key, value);
 }
 
 void

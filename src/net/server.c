@@ -1,6 +1,7 @@
 #include "net/server.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
@@ -103,19 +104,40 @@ ensure_certificates(const struct config *c, const struct passwd *pw)
 	return 0;
 }
 
+/* The index must never be served: refuse a state directory in a root. */
+static int
+state_dir_inside_a_root(const struct config *c)
+{
+	char state[PATH_MAX], root[PATH_MAX];
+	size_t i, len;
+
+	if (realpath(c->state_dir, state) == NULL)
+		return 0;
+	for (i = 0; i < c->nhosts; i++) {
+		if (realpath(c->hosts[i].root, root) == NULL)
+			continue;
+		len = strlen(root);
+		if (strncmp(state, root, len) == 0 && (state[len] == '/' || state[len] == '\0')) {
+			log_error("state directory %s is inside the content root %s: choose another",
+			    c->state_dir, c->hosts[i].root);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static int
 ensure_state_dir(const struct config *c, const struct passwd *pw)
 {
 	if (!c->archive)
 		return 0;
-	if (mkdir(c->state_dir, 0755) == 0) {
+	if (mkdir(c->state_dir, 0755) == 0)
 		give_to_user(c->state_dir, pw);
-		return 0;
+	else if (errno != EEXIST) {
+		log_error("state directory %s: %s", c->state_dir, strerror(errno));
+		return -1;
 	}
-	if (errno == EEXIST)
-		return 0;
-	log_error("state directory %s: %s", c->state_dir, strerror(errno));
-	return -1;
+	return state_dir_inside_a_root(c) ? -1 : 0;
 }
 
 static int
