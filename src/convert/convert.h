@@ -30,8 +30,10 @@ struct convert_options {
 };
 
 /* Read an article into the document model.  Never fails on bad input: binary
- * or broken data gives a best-effort (possibly empty) document.  NULL only
- * when memory runs out. */
+ * or broken data gives a best-effort (possibly empty) document.  Metadata a
+ * reader did not find is filled in: the date from a YYYY/MM[/DD] path in
+ * options->base_url, the title from the file name, the description from the
+ * first paragraph.  options may be NULL.  NULL only when memory runs out. */
 struct document *convert_read(enum article_format format, const char *data, size_t len,
     const struct convert_options *options);
 
@@ -39,5 +41,12 @@ struct document *convert_read(enum article_format format, const char *data, size
  * and a footer (source URL, link back to the archive).  Returns a malloc'd
  * NUL-terminated buffer and its length in *len, or NULL when memory runs out. */
 char *convert_write_gemtext(const struct document *doc, size_t *len);
+
+/* The whole conversion the server and the CLI do: read the article into
+ * *doc (the caller frees it) and return its gemtext (malloc'd, length in
+ * *len).  A gemtext article is returned as written.  NULL (and *doc NULL)
+ * only when memory runs out. */
+char *convert_article(enum article_format format, const char *data, size_t len,
+    const struct convert_options *options, struct document **doc, size_t *gemtext_len);
 
 #endif

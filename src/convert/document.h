@@ -37,7 +37,8 @@ struct doc_block {
 
 struct doc_meta {
 	char *title;       /* NULL when unknown */
-	char *date;        /* ISO 8601: "2014-02-03" or "2014-02-03T10:12:00"; NULL when unknown */
+	char *date;        /* ISO 8601: "2014-02-03" or "2014-02-03T10:12:00"; "2014-02"
+	                    * when only the month is known (from the path); NULL when unknown */
 	char *author;
 	char *lang;        /* BCP 47, e.g. "en"; NULL means the configured default */
 	char *description;
@@ -65,5 +66,14 @@ int document_add_link(struct doc_block *block, const char *url, const char *labe
 /* Replace a metadata string (e.g. &doc->meta.title); copies value (NULL clears). */
 int document_set_meta(char **field, const char *value);
 int document_add_tag(struct document *doc, const char *tag);
+
+/* Add a link the way every reader must (conversion.md §3): href resolved
+ * against base_url (may be NULL), fragment-only, javascript: and data:
+ * targets dropped, a target already in the block dropped, label cleaned
+ * (the URL when empty).  Returns 0 (also when the link was dropped) or -1. */
+int document_add_link_from(struct doc_block *block, const char *base_url,
+    const char *href, const char *label);
+/* Remove block i (e.g. a heading that became the title). */
+void document_remove_block(struct document *doc, size_t i);
 
 #endif

@@ -1,0 +1,177 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "convert/html_tree.h"
+#include "convert/textutil.h"
+
+struct frame {
+	const GumboNode *node;
+	size_t index;
+	unsigned int next_child;
+};
+
+static const GumboVector *
+children_of(const GumboNode *node)
+{
+	if (node->type == GUMBO_NODE_DOCUMENT)
+		return &node->v.document.children;
+	if (node->type == GUMBO_NODE_ELEMENT || node->type == GUMBO_NODE_TEMPLATE)
+		return &node->v.element.children;
+	return NULL;
+}
+
+static int
+grow(void **array, size_t *cap, size_t want, size_t size)
+{
+	size_t ncap;
+	void *p;
+
+	if (want <= *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 256;
+	while (ncap < want)
+		ncap *= 2;
+	if ((p = reallocarray(*array, ncap, size)) == NULL)
+		return -1;
+	*array = p;
+	*cap = ncap;
+	return 0;
+}
+
+static int
+add_node(struct html_tree *tree, size_t *cap, const GumboNode *node, size_t parent)
+{
+	struct html_node *n;
+
+	if (grow((void **)&tree->nodes, cap, tree->len + 1, sizeof(*tree->nodes)) == -1)
+		return -1;
+	n = &tree->nodes[tree->len++];
+	n->node = node;
+	n->parent = parent;
+	n->end = tree->len;
+	n->is_text = node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_TEMPLATE &&
+	    node->type != GUMBO_NODE_DOCUMENT;
+	n->tag = n->is_text || node->type == GUMBO_NODE_DOCUMENT ?
+	    GUMBO_TAG_UNKNOWN : node->v.element.tag;
+	return 0;
+}
+
+int
+html_tree_build(struct html_tree *tree, const GumboNode *root)
+{
+	struct frame *stack = NULL, *top;
+	size_t depth = 0, stackcap = 0, cap = 0;
+	const GumboVector *kids;
+	const GumboNode *child;
+
+	tree->nodes = NULL;
+	tree->len = 0;
+	if (add_node(tree, &cap, root, HTML_NO_NODE) == -1 ||
+	    grow((void **)&stack, &stackcap, 1, sizeof(*stack)) == -1)
+		goto fail;
+	stack[depth++] = (struct frame){ root, 0, 0 };
+	while (depth > 0) {
+		top = &stack[depth - 1];
+		kids = children_of(top->node);
+		if (kids == NULL || top->next_child >= kids->length) {
+			tree->nodes[top->index].end = tree->len;
+			depth--;
+			continue;
+		}
+		child = kids->data[top->next_child++];
+		if (child->type == GUMBO_NODE_COMMENT)
+			continue;
+		if (add_node(tree, &cap, child, top->index) == -1 ||
+		    grow((void **)&stack, &stackcap, depth + 1, sizeof(*stack)) == -1)
+			goto fail;
+		stack[depth++] = (struct frame){ child, tree->len - 1, 0 };
+	}
+	free(stack);
+	return 0;
+fail:
+	free(stack);
+	html_tree_free(tree);
+	return -1;
+}
+
+void
+html_tree_free(struct html_tree *tree)
+{
+	free(tree->nodes);
+	tree->nodes = NULL;
+	tree->len = 0;
+}
+
+const char *
+html_attr(const struct html_tree *tree, size_t i, const char *name)
+{
+	const GumboNode *node = tree->nodes[i].node;
+	const GumboAttribute *attr;
+
+	if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_TEMPLATE)
+		return NULL;
+	attr = gumbo_get_attribute(&node->v.element.attributes, name);
+	return attr != NULL ? attr->value : NULL;
+}
+
+const char *
+html_text_of(const struct html_tree *tree, size_t i)
+{
+	if (!tree->nodes[i].is_text)
+		return NULL;
+	return tree->nodes[i].node->v.text.text;
+}
+
+int
+html_tag_is_hidden_text(GumboTag tag)
+{
+	switch (tag) {
+	case GUMBO_TAG_SCRIPT:
+	case GUMBO_TAG_STYLE:
+	case GUMBO_TAG_TEMPLATE:
+	case GUMBO_TAG_NOSCRIPT:
+	case GUMBO_TAG_HEAD:
+	case GUMBO_TAG_TITLE:
+	case GUMBO_TAG_SELECT:
+	case GUMBO_TAG_TEXTAREA:
+	case GUMBO_TAG_IFRAME:
+	case GUMBO_TAG_OBJECT:
+	case GUMBO_TAG_SVG:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int
+html_append_text(const struct html_tree *tree, size_t i, const unsigned char *skip,
+    struct buf *out)
+{
+	size_t j = i, end = tree->nodes[i].end;
+	const char *text;
+
+	while (j < end) {
+		if ((skip != NULL && skip[j]) || html_tag_is_hidden_text(tree->nodes[j].tag)) {
+			j = tree->nodes[j].end;
+			continue;
+		}
+		if ((text = html_text_of(tree, j)) != NULL &&
+		    text_append_running(out, text, strlen(text)) == -1)
+			return -1;
+		if (tree->nodes[j].tag == GUMBO_TAG_BR && buf_append_char(out, ' ') == -1)
+			return -1;
+		j++;
+	}
+	return 0;
+}
+
+size_t
+html_find_tag(const struct html_tree *tree, size_t from, size_t to, GumboTag tag)
+{
+	size_t j;
+
+	for (j = from; j < to; j++)
+		if (tree->nodes[j].tag == tag)
+			return j;
+	return HTML_NO_NODE;
+}

@@ -1,0 +1,49 @@
+/*
+ * A flat, read-only index over a gumbo parse tree.  Gumbo's tree cannot
+ * carry per-node state, and walking it recursively would overflow the
+ * stack on deeply nested pages, so every element and text node gets a
+ * slot in document (pre-)order: node i's subtree is exactly i..end-1,
+ * which turns every subtree walk into a plain loop and lets the
+ * extractor keep scores and flags in arrays indexed like the nodes.
+ */
+#ifndef CAPSULED_CONVERT_HTML_TREE_H
+#define CAPSULED_CONVERT_HTML_TREE_H
+
+#include <gumbo.h>
+#include <stddef.h>
+
+#include "util/buf.h"
+
+#define HTML_NO_NODE ((size_t)-1)
+
+struct html_node {
+	const GumboNode *node;
+	GumboTag tag;   /* GUMBO_TAG_UNKNOWN for text nodes */
+	int is_text;
+	size_t parent;  /* HTML_NO_NODE for the document */
+	size_t end;     /* one past the last node of the subtree */
+};
+
+struct html_tree {
+	struct html_node *nodes;
+	size_t len;
+};
+
+/* Index the tree under root (comments are left out).  Returns 0 or -1. */
+int html_tree_build(struct html_tree *tree, const GumboNode *root);
+void html_tree_free(struct html_tree *tree);
+
+/* The attribute's value, or NULL; elements only. */
+const char *html_attr(const struct html_tree *tree, size_t i, const char *name);
+/* The text of a text node, else NULL. */
+const char *html_text_of(const struct html_tree *tree, size_t i);
+/* Append the running text of node i's subtree, skipping nodes whose skip
+ * byte is set (skip may be NULL) and script-like elements. */
+int html_append_text(const struct html_tree *tree, size_t i, const unsigned char *skip,
+    struct buf *out);
+/* The first element with this tag in document order, or HTML_NO_NODE. */
+size_t html_find_tag(const struct html_tree *tree, size_t from, size_t to, GumboTag tag);
+/* Whether the tag's text is never shown (script, style, template...). */
+int html_tag_is_hidden_text(GumboTag tag);
+
+#endif

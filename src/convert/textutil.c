@@ -1,0 +1,426 @@
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "convert/textutil.h"
+
+size_t
+utf8_decode(const char *s, size_t len, uint32_t *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t need, i;
+	uint32_t c, min;
+
+	if (len == 0) {
+		*cp = 0;
+		return 0;
+	}
+	if (u[0] < 0x80) {
+		*cp = u[0];
+		return 1;
+	}
+	if ((u[0] & 0xe0) == 0xc0) {
+		need = 1;
+		c = u[0] & 0x1f;
+		min = 0x80;
+	} else if ((u[0] & 0xf0) == 0xe0) {
+		need = 2;
+		c = u[0] & 0x0f;
+		min = 0x800;
+	} else if ((u[0] & 0xf8) == 0xf0) {
+		need = 3;
+		c = u[0] & 0x07;
+		min = 0x10000;
+	} else {
+		*cp = 0xfffd;
+		return 1;
+	}
+	if (len <= need) {
+		*cp = 0xfffd;
+		return 1;
+	}
+	for (i = 1; i <= need; i++) {
+		if ((u[i] & 0xc0) != 0x80) {
+			*cp = 0xfffd;
+			return 1;
+		}
+		c = (c << 6) | (u[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) {
+		*cp = 0xfffd;
+		return 1;
+	}
+	*cp = c;
+	return need + 1;
+}
+
+int
+utf8_append(struct buf *b, uint32_t cp)
+{
+	char out[4];
+	size_t n;
+
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		out[0] = (char)(0xc0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		out[0] = (char)(0xf0 | (cp >> 18));
+		out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		out[3] = (char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	return buf_append(b, out, n);
+}
+
+static int
+is_space_cp(uint32_t cp)
+{
+	return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' ||
+	    cp == '\v' || cp == 0xa0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) ||
+	    cp == 0x2028 || cp == 0x2029 || cp == 0x202f || cp == 0x205f || cp == 0x3000;
+}
+
+/* Characters that carry nothing visible and only confuse clients. */
+static int
+is_dropped_cp(uint32_t cp)
+{
+	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) || cp == 0xad ||
+	    cp == 0x200b || cp == 0x2060 || cp == 0xfeff;
+}
+
+int
+text_append_running(struct buf *b, const char *s, size_t len)
+{
+	size_t i = 0, n;
+	uint32_t cp;
+
+	while (i < len) {
+		n = utf8_decode(s + i, len - i, &cp);
+		i += n;
+		if (is_space_cp(cp)) {
+			if (b->len > 0 && b->data[b->len - 1] != ' ' &&
+			    b->data[b->len - 1] != '\n')
+				buf_append_char(b, ' ');
+			continue;
+		}
+		if (is_dropped_cp(cp))
+			continue;
+		if (n == 1 && cp != 0xfffd)
+			buf_append_char(b, (char)cp);
+		else
+			utf8_append(b, cp);
+	}
+	return b->failed ? -1 : 0;
+}
+
+int
+text_append_verbatim(struct buf *b, const char *s, size_t len)
+{
+	size_t i = 0, col = 0;
+	uint32_t cp;
+
+	while (i < len) {
+		i += utf8_decode(s + i, len - i, &cp);
+		if (cp == '\n') {
+			buf_append_char(b, '\n');
+			col = 0;
+		} else if (cp == '\t') {
+			do {
+				buf_append_char(b, ' ');
+				col++;
+			} while (col % 8 != 0);
+		} else if (cp == '\r' || cp == 0xfeff || cp < 0x20 || cp == 0x7f ||
+		    (cp >= 0x80 && cp <= 0x9f)) {
+			continue;
+		} else {
+			utf8_append(b, cp);
+			col++;
+		}
+	}
+	return b->failed ? -1 : 0;
+}
+
+void
+text_trim_lines(struct buf *b)
+{
+	size_t r = 0, w = 0, start, end;
+
+	while (r < b->len) {
+		start = r;
+		while (r < b->len && b->data[r] != '\n')
+			r++;
+		end = r;
+		if (r < b->len)
+			r++;
+		while (start < end && b->data[start] == ' ')
+			start++;
+		while (end > start && b->data[end - 1] == ' ')
+			end--;
+		if (start == end)
+			continue;
+		if (w > 0)
+			b->data[w++] = '\n';
+		memmove(b->data + w, b->data + start, end - start);
+		w += end - start;
+	}
+	buf_truncate(b, w);
+}
+
+char *
+text_squeeze(const char *s, size_t len)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	text_append_running(&b, s, len);
+	for (i = 0; i < b.len; i++)
+		if (b.data[i] == '\n')
+			b.data[i] = ' ';
+	text_trim_lines(&b);
+	if (buf_append(&b, "", 0) == -1) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_release(&b, NULL);
+}
+
+static int
+is_wide_cp(uint32_t cp)
+{
+	return (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
+	    (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
+	    (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+	    (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1f64f) ||
+	    (cp >= 0x1f900 && cp <= 0x1f9ff) || (cp >= 0x20000 && cp <= 0x3fffd);
+}
+
+static int
+is_combining_cp(uint32_t cp)
+{
+	return (cp >= 0x300 && cp <= 0x36f) || cp == 0x200c || cp == 0x200d ||
+	    (cp >= 0xfe00 && cp <= 0xfe0f);
+}
+
+size_t
+text_display_width(const char *s)
+{
+	size_t len = strlen(s), i = 0, width = 0;
+	uint32_t cp;
+
+	while (i < len) {
+		i += utf8_decode(s + i, len - i, &cp);
+		if (is_combining_cp(cp))
+			continue;
+		width += is_wide_cp(cp) ? 2 : 1;
+	}
+	return width;
+}
+
+char *
+text_cut_words(const char *s, size_t max)
+{
+	size_t len = strlen(s), cut;
+	struct buf b = BUF_INIT;
+
+	if (len <= max)
+		return strdup(s);
+	cut = max;
+	while (cut > max / 2 && s[cut] != ' ')
+		cut--;
+	if (s[cut] != ' ') {
+		cut = max;
+		while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
+			cut--;
+	}
+	while (cut > 0 && (s[cut - 1] == ' ' || s[cut - 1] == ',' || s[cut - 1] == ';'))
+		cut--;
+	buf_append(&b, s, cut);
+	buf_append_str(&b, "…");
+	if (b.failed) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_release(&b, NULL);
+}
+
+int
+url_is_linkable(const char *ref)
+{
+	while (isspace((unsigned char)*ref))
+		ref++;
+	if (*ref == '\0' || *ref == '#')
+		return 0;
+	return strncasecmp(ref, "javascript:", 11) != 0 && strncasecmp(ref, "data:", 5) != 0;
+}
+
+/* Length of the scheme of url including its ':', or 0 when it has none. */
+static size_t
+scheme_len(const char *url)
+{
+	size_t i;
+
+	if (!isalpha((unsigned char)url[0]))
+		return 0;
+	for (i = 1; url[i] != '\0'; i++) {
+		if (url[i] == ':')
+			return i + 1;
+		if (!isalnum((unsigned char)url[i]) && url[i] != '+' && url[i] != '-' &&
+		    url[i] != '.')
+			return 0;
+	}
+	return 0;
+}
+
+/* Append path to out with "." and ".." segments removed (RFC 3986 §5.2.4). */
+static void
+append_path_without_dots(struct buf *out, const char *path, size_t len)
+{
+	size_t floor = out->len, i = 0, seg_end, n;
+
+	while (i < len) {
+		seg_end = i + 1;
+		while (seg_end < len && path[seg_end] != '/')
+			seg_end++;
+		n = seg_end - i;
+		/* Segment is path[i..seg_end), starting with '/' unless at 0. */
+		if ((n == 2 && strncmp(path + i, "/.", 2) == 0)) {
+			if (seg_end == len)
+				buf_append_char(out, '/');
+		} else if (n == 3 && strncmp(path + i, "/..", 3) == 0) {
+			while (out->len > floor && out->data[out->len - 1] != '/')
+				out->len--;
+			if (out->len > floor)
+				out->len--;
+			if (seg_end == len)
+				buf_append_char(out, '/');
+		} else {
+			buf_append(out, path + i, n);
+		}
+		i = seg_end;
+	}
+	if (!out->failed && out->data != NULL)
+		out->data[out->len] = '\0';
+}
+
+/* The end of the scheme and authority of an absolute URL (where its path starts). */
+static size_t
+authority_end(const char *url)
+{
+	size_t i = scheme_len(url);
+
+	if (strncmp(url + i, "//", 2) != 0)
+		return i;
+	i += 2;
+	while (url[i] != '\0' && url[i] != '/' && url[i] != '?' && url[i] != '#')
+		i++;
+	return i;
+}
+
+static void
+append_merged(struct buf *out, const char *base, const char *ref)
+{
+	size_t path_start = authority_end(base), path_end, dir_end, ref_path;
+	struct buf merged = BUF_INIT;
+
+	path_end = path_start + strcspn(base + path_start, "?#");
+	buf_append(out, base, path_start);
+	if (ref[0] == '/') {
+		ref_path = strcspn(ref, "?#");
+		append_path_without_dots(out, ref, ref_path);
+		buf_append_str(out, ref + ref_path);
+		return;
+	}
+	if (ref[0] == '?') {
+		buf_append(out, base + path_start, path_end - path_start);
+		buf_append_str(out, ref);
+		return;
+	}
+	dir_end = path_end;
+	while (dir_end > path_start && base[dir_end - 1] != '/')
+		dir_end--;
+	if (dir_end == path_start)
+		buf_append_char(&merged, '/');
+	else
+		buf_append(&merged, base + path_start, dir_end - path_start);
+	ref_path = strcspn(ref, "?#");
+	buf_append(&merged, ref, ref_path);
+	if (!merged.failed)
+		append_path_without_dots(out, merged.data, merged.len);
+	buf_append_str(out, ref + ref_path);
+	buf_free(&merged);
+}
+
+/* Spaces and bytes that are not valid UTF-8 percent-encoded, control
+ * characters dropped: a URL fit for a gemtext link line. */
+static char *
+encode_spaces(const char *s, size_t len)
+{
+	struct buf b = BUF_INIT;
+	size_t i = 0, n;
+	uint32_t cp;
+
+	while (i < len) {
+		n = utf8_decode(s + i, len - i, &cp);
+		if (s[i] == ' ' || (cp == 0xfffd && n == 1 && (unsigned char)s[i] >= 0x80))
+			buf_printf(&b, "%%%02X", (unsigned char)s[i]);
+		else if (cp >= 0x20 && cp != 0x7f && !(cp >= 0x80 && cp <= 0x9f))
+			buf_append(&b, s + i, n);
+		i += n;
+	}
+	if (buf_append(&b, "", 0) == -1) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_release(&b, NULL);
+}
+
+char *
+url_resolve(const char *base, const char *ref)
+{
+	struct buf out = BUF_INIT;
+	size_t len, sl;
+	char *result;
+
+	while (isspace((unsigned char)*ref))
+		ref++;
+	len = strlen(ref);
+	while (len > 0 && isspace((unsigned char)ref[len - 1]))
+		len--;
+	if (base == NULL || *base == '\0' || scheme_len(ref) > 0)
+		return encode_spaces(ref, len);
+	buf_append(&out, ref, len);
+	if (out.failed)
+		return NULL;
+	if (strncmp(out.data, "//", 2) == 0) {
+		sl = scheme_len(base);
+		result = malloc(sl + out.len + 1);
+		if (result != NULL) {
+			memcpy(result, base, sl);
+			memcpy(result + sl, out.data, out.len + 1);
+		}
+	} else {
+		struct buf merged = BUF_INIT;
+
+		append_merged(&merged, base, out.data);
+		result = merged.failed ? NULL : buf_release(&merged, NULL);
+		buf_free(&merged);
+	}
+	buf_free(&out);
+	if (result == NULL)
+		return NULL;
+	ref = result;
+	result = encode_spaces(ref, strlen(ref));
+	free((char *)ref);
+	return result;
+}

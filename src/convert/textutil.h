@@ -1,0 +1,45 @@
+/*
+ * Text and URL helpers shared by the article readers: every reader cleans
+ * its text and resolves its links the same way, so the gemtext written
+ * from any format obeys the same rules (conversion.md §3).
+ */
+#ifndef CAPSULED_CONVERT_TEXTUTIL_H
+#define CAPSULED_CONVERT_TEXTUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "util/buf.h"
+
+/* Decode one UTF-8 sequence of s[0..len).  Returns the bytes consumed
+ * (at least 1 when len > 0); an invalid sequence gives U+FFFD for one byte. */
+size_t utf8_decode(const char *s, size_t len, uint32_t *cp);
+/* Append cp as UTF-8. */
+int utf8_append(struct buf *b, uint32_t cp);
+
+/* Append running text: invalid UTF-8 becomes U+FFFD, every kind of space
+ * (TAB, CR, LF, NBSP, the U+2000 range...) one plain space collapsed with
+ * the space before it, soft hyphens, zero-width spaces, BOMs and control
+ * characters go.  A newline already in b is kept: callers use it for <br>. */
+int text_append_running(struct buf *b, const char *s, size_t len);
+/* Append verbatim text for a preformatted block: valid UTF-8, tabs expanded
+ * to 8 columns, CR dropped, other control characters go, newlines kept. */
+int text_append_verbatim(struct buf *b, const char *s, size_t len);
+/* Trim spaces at both ends and around newlines, and drop empty lines, in place. */
+void text_trim_lines(struct buf *b);
+/* A malloc'd cleaned, trimmed single-line copy of s (newlines become spaces). */
+char *text_squeeze(const char *s, size_t len);
+/* Columns s takes in a terminal (East Asian wide characters count 2). */
+size_t text_display_width(const char *s);
+/* Cut s after at most about max bytes, at a word boundary, adding "…".
+ * Returns a malloc'd string. */
+char *text_cut_words(const char *s, size_t max);
+
+/* Whether a link target is worth keeping: not empty, not fragment-only,
+ * not javascript: or data:. */
+int url_is_linkable(const char *ref);
+/* Resolve ref against base (RFC 3986 §5.2; base may be an absolute URL or a
+ * server path "/a/b.html"; NULL keeps ref).  Whitespace is trimmed and inner
+ * spaces percent-encoded.  Returns a malloc'd string or NULL. */
+char *url_resolve(const char *base, const char *ref);
+
+#endif

@@ -1,0 +1,84 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "convert/document.h"
+
+static void
+test_blocks_and_links(void **state)
+{
+	struct document *doc = document_new();
+	struct doc_block *b;
+
+	(void)state;
+	assert_non_null(doc);
+	for (int i = 0; i < 100; i++)
+		assert_non_null(document_add_block(doc, BLOCK_PARAGRAPH, 0, "p"));
+	b = document_add_block(doc, BLOCK_LINK, 0, NULL);
+	assert_non_null(b);
+	assert_null(b->text);
+	assert_int_equal(document_add_link(b, "gemini://h/", "home"), 0);
+	assert_int_equal(doc->nblocks, 101);
+	assert_string_equal(doc->blocks[100].links[0].label, "home");
+	document_remove_block(doc, 0);
+	assert_int_equal(doc->nblocks, 100);
+	assert_int_equal(doc->blocks[99].type, BLOCK_LINK);
+	document_remove_block(doc, 500);
+	assert_int_equal(doc->nblocks, 100);
+	document_free(doc);
+}
+
+static void
+test_add_link_from_rules(void **state)
+{
+	struct document *doc = document_new();
+	struct doc_block *b = document_add_block(doc, BLOCK_PARAGRAPH, 0, "text");
+
+	(void)state;
+	assert_int_equal(document_add_link_from(b, "http://fakehost/test/page.html", "a b.html", " Two\n words "), 0);
+	assert_int_equal(document_add_link_from(b, "http://fakehost/test/page.html", "#frag", "x"), 0);
+	assert_int_equal(document_add_link_from(b, "http://fakehost/test/page.html", "javascript:void(0)", "x"), 0);
+	assert_int_equal(document_add_link_from(b, "http://fakehost/test/page.html", "data:,x", "x"), 0);
+	assert_int_equal(document_add_link_from(b, "http://fakehost/test/page.html", "/test/a b.html", "again"), 0);
+	assert_int_equal(document_add_link_from(b, NULL, "https://e.example/", ""), 0);
+	assert_int_equal(b->nlinks, 2);
+	assert_string_equal(b->links[0].url, "http://fakehost/test/a%20b.html");
+	assert_string_equal(b->links[0].label, "Two words");
+	assert_string_equal(b->links[1].url, "https://e.example/");
+	assert_string_equal(b->links[1].label, "https://e.example/");
+	document_free(doc);
+}
+
+static void
+test_meta_and_tags(void **state)
+{
+	struct document *doc = document_new();
+
+	(void)state;
+	assert_int_equal(document_set_meta(&doc->meta.title, "One"), 0);
+	assert_int_equal(document_set_meta(&doc->meta.title, "Two"), 0);
+	assert_string_equal(doc->meta.title, "Two");
+	assert_int_equal(document_set_meta(&doc->meta.title, NULL), 0);
+	assert_null(doc->meta.title);
+	assert_int_equal(document_add_tag(doc, "a"), 0);
+	assert_int_equal(document_add_tag(doc, "b"), 0);
+	assert_int_equal(document_add_tag(doc, "a"), 0);
+	assert_int_equal(doc->meta.ntags, 2);
+	document_free(doc);
+	document_free(NULL);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_blocks_and_links),
+		cmocka_unit_test(test_add_link_from_rules),
+		cmocka_unit_test(test_meta_and_tags),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
