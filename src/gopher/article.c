@@ -1,0 +1,70 @@
+#include "gopher/article.h"
+
+#include <errno.h>
+#include <unistd.h>
+
+#define READ_CHUNK 65536
+
+int
+gopher_read_all(int fd, struct buf *out)
+{
+	for (;;) {
+		ssize_t n;
+
+		if (buf_reserve(out, READ_CHUNK) != 0)
+			return -1;
+		n = read(fd, out->data + out->len, READ_CHUNK);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			return 0;
+		out->len += (size_t)n;
+		out->data[out->len] = '\0';
+	}
+}
+
+int
+gopher_article_open(const struct gopher_context *ctx, const char *path, int fd,
+    enum article_format format, struct article_view *v)
+{
+	struct convert_options options = { path, NULL };
+	struct buf data = BUF_INIT;
+
+	struct stat st;
+
+	v->doc = NULL;
+	v->cached = NULL;
+	v->owned = NULL;
+	if (ctx->cache != NULL) {
+		if (fstat(fd, &st) != 0 ||
+		    (v->cached = article_cache_get(ctx->cache, fd, &st, format, &options)) == NULL)
+			return -1;
+		v->doc = v->cached->doc;
+		if (v->doc == NULL) {
+			gopher_article_close(v);
+			return -1;
+		}
+		return 0;
+	}
+	if (lseek(fd, 0, SEEK_SET) == -1 || gopher_read_all(fd, &data) != 0) {
+		buf_free(&data);
+		return -1;
+	}
+	v->owned = convert_read(format, data.data != NULL ? data.data : "", data.len, &options);
+	buf_free(&data);
+	v->doc = v->owned;
+	return v->doc != NULL ? 0 : -1;
+}
+
+void
+gopher_article_close(struct article_view *v)
+{
+	if (v->cached != NULL)
+		article_cache_release(v->cached);
+	document_free(v->owned);
+	v->cached = NULL;
+	v->owned = NULL;
+	v->doc = NULL;
+}

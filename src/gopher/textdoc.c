@@ -1,0 +1,277 @@
+#include "gopher/textdoc.h"
+
+#include <string.h>
+
+#include "gopher/links.h"
+#include "gopher/reflow.h"
+#include "gopher/types.h"
+#include "gopher/width.h"
+
+struct prefixed_text {
+	struct buf *out;
+	const char *first;
+	const char *rest;
+	int count;
+};
+
+static int
+emit_prefixed_text(void *arg, const char *piece, size_t len)
+{
+	struct prefixed_text *p = arg;
+	const char *prefix = p->count++ == 0 ? p->first : p->rest;
+
+	if (*prefix == '\0')
+		return reflow_append_line(p->out, piece, len);
+	buf_append_str(p->out, prefix);
+	buf_append(p->out, piece, len);
+	return buf_append(p->out, "\r\n", 2);
+}
+
+/* Reflow one paragraph (its own line breaks kept); pieces never split a word. */
+static int
+wrapped_text(struct buf *out, const char *text, size_t width, const char *first,
+    const char *rest)
+{
+	struct prefixed_text p = { out, first, rest, 0 };
+	struct buf clean = BUF_INIT;
+	size_t prefix = strlen(first);
+	int rc = 0;
+
+	while (rc == 0) {
+		size_t len = strcspn(text, "\n");
+
+		buf_truncate(&clean, 0);
+		rc = reflow_clean_line(&clean, text, len);
+		if (rc == 0)
+			rc = reflow_wrap_line(clean.data != NULL ? clean.data : "", clean.len,
+			    width > prefix + 1 ? width - prefix : 1, WRAP_KEEP_WORDS,
+			    emit_prefixed_text, &p);
+		if (text[len] == '\0')
+			break;
+		text += len + 1;
+	}
+	buf_free(&clean);
+	return rc;
+}
+
+/* Text with " [n]" after each link's label (or at the end when the label
+ * is not found in it); *counter is the last number used. */
+static int
+with_references(struct buf *out, const struct doc_block *b, size_t *counter)
+{
+	const char *cursor = b->text;
+	struct buf tail = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < b->nlinks; i++) {
+		const char *label = b->links[i].label;
+		const char *at = *label != '\0' ? strstr(cursor, label) : NULL;
+
+		++*counter;
+		if (at == NULL) {
+			buf_printf(&tail, " [%zu]", *counter);
+			continue;
+		}
+		buf_append(out, cursor, (size_t)(at - cursor) + strlen(label));
+		buf_printf(out, " [%zu]", *counter);
+		cursor = at + strlen(label);
+	}
+	buf_append_str(out, cursor);
+	if (tail.len > 0)
+		buf_append(out, tail.data, tail.len);
+	buf_free(&tail);
+	return out->failed ? -1 : 0;
+}
+
+static int
+heading_text(struct buf *out, const struct doc_block *b, size_t width)
+{
+	size_t columns, i;
+
+	if (wrapped_text(out, b->text, width, "", "") != 0)
+		return -1;
+	if (b->level >= 3)
+		return 0;
+	columns = gopher_text_width(b->text, strlen(b->text));
+	for (i = 0; i < (columns < width ? columns : width); i++)
+		buf_append_char(out, b->level == 1 ? '=' : '-');
+	return buf_append(out, "\r\n", 2);
+}
+
+static int
+preformatted_text(struct buf *out, const char *text)
+{
+	struct buf clean = BUF_INIT;
+	const char *line = text;
+	int rc = 0;
+
+	while (rc == 0) {
+		const char *nl = strchr(line, '\n');
+		size_t len = nl != NULL ? (size_t)(nl - line) : strlen(line);
+
+		buf_truncate(&clean, 0);
+		rc = reflow_clean_line(&clean, line, len);
+		if (rc == 0)
+			rc = reflow_append_line(out, clean.data != NULL ? clean.data : "", clean.len);
+		if (nl == NULL)
+			break;
+		line = nl + 1;
+	}
+	buf_free(&clean);
+	return rc;
+}
+
+static int
+link_lines(struct buf *out, const struct doc_block *b, size_t width, size_t *counter)
+{
+	struct buf line = BUF_INIT;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < b->nlinks && rc == 0; i++) {
+		const struct doc_link *l = &b->links[i];
+
+		buf_truncate(&line, 0);
+		buf_printf(&line, "[%zu] %s", ++*counter, *l->label != '\0' ? l->label : l->url);
+		rc = line.failed ? -1 : wrapped_text(out, line.data, width, "", "    ");
+	}
+	buf_free(&line);
+	return rc;
+}
+
+static int
+block_text(struct buf *out, const struct doc_block *b, size_t width, size_t *counter)
+{
+	struct buf text = BUF_INIT;
+	int rc;
+
+	switch (b->type) {
+	case BLOCK_HEADING:
+		return heading_text(out, b, width);
+	case BLOCK_PREFORMATTED:
+		return preformatted_text(out, b->text);
+	case BLOCK_LINK:
+		return link_lines(out, b, width, counter);
+	default:
+		break;
+	}
+	rc = with_references(&text, b, counter);
+	if (rc == 0 && b->type == BLOCK_LIST_ITEM)
+		rc = wrapped_text(out, text.data, width, "  * ", "    ");
+	else if (rc == 0 && b->type == BLOCK_QUOTE)
+		rc = wrapped_text(out, text.data, width, "> ", "> ");
+	else if (rc == 0)
+		rc = wrapped_text(out, text.data, width, "", "");
+	buf_free(&text);
+	return rc;
+}
+
+int
+gopher_url_append(struct buf *out, const char *host, int port, char type,
+    const char *selector, size_t len)
+{
+	size_t i;
+
+	buf_printf(out, "gopher://%s:%d/%c", host, port, type);
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)selector[i];
+
+		if (c <= 0x20 || c >= 0x7f || c == '%' || c == '#' || c == '"' ||
+		    c == '<' || c == '>')
+			buf_printf(out, "%%%02X", c);
+		else
+			buf_append_char(out, (char)c);
+	}
+	return out->failed ? -1 : 0;
+}
+
+static int
+reference_url(struct buf *out, const char *url, const struct text_view *v)
+{
+	struct link_target t;
+	char type;
+	int rc;
+
+	if (gopher_link_resolve(url, v->base, v->host, &t) != 0) {
+		gopher_link_target_free(&t);
+		return -1;
+	}
+	if (t.kind != LINK_LOCAL) {
+		gopher_link_target_free(&t);
+		return buf_append_str(out, url);
+	}
+	type = gopher_type_by_name(t.selector.data);
+	rc = gopher_url_append(out, v->host, v->port, type != '\0' ? type : '1',
+	    t.selector.data, t.selector.len);
+	gopher_link_target_free(&t);
+	return rc;
+}
+
+static int
+links_block(struct buf *out, const struct document *doc, const struct text_view *v)
+{
+	struct buf line = BUF_INIT;
+	size_t i, j, n = 0;
+	int rc = 0;
+
+	for (i = 0; i < doc->nblocks && rc == 0; i++) {
+		for (j = 0; j < doc->blocks[i].nlinks && rc == 0; j++) {
+			if (n == 0)
+				rc = reflow_append_line(out, "", 0) || reflow_append_line(out, "Links:", 6);
+			buf_truncate(&line, 0);
+			buf_printf(&line, "[%zu] ", ++n);
+			if (rc == 0)
+				rc = reference_url(&line, doc->blocks[i].links[j].url, v);
+			if (rc == 0)
+				rc = line.failed ? -1 : reflow_append_line(out, line.data, line.len);
+		}
+	}
+	buf_free(&line);
+	return rc;
+}
+
+static int
+head_text(struct buf *out, const struct document *doc, size_t width)
+{
+	const struct doc_meta *m = &doc->meta;
+	struct buf line = BUF_INIT;
+	int rc = 0;
+
+	if (m->title != NULL)
+		rc = wrapped_text(out, m->title, width, "", "");
+	if (m->author != NULL)
+		buf_printf(&line, "By %s", m->author);
+	if (m->date != NULL)
+		buf_printf(&line, "%s%.10s", line.len > 0 ? " \xc2\xb7 " : "", m->date);
+	if (rc == 0 && line.len > 0)
+		rc = line.failed ? -1 : wrapped_text(out, line.data, width, "", "");
+	if (rc == 0 && (m->title != NULL || line.len > 0))
+		rc = reflow_append_line(out, "", 0);
+	buf_free(&line);
+	return rc;
+}
+
+static int
+joins_previous(const struct doc_block *prev, const struct doc_block *b)
+{
+	return prev->type == b->type &&
+	    (b->type == BLOCK_LIST_ITEM || b->type == BLOCK_LINK);
+}
+
+int
+gopher_document_text(struct buf *out, const struct document *doc, const struct text_view *v)
+{
+	size_t i, counter = 0;
+	int rc;
+
+	rc = head_text(out, doc, v->width);
+	for (i = 0; i < doc->nblocks && rc == 0; i++) {
+		if (i > 0 && !joins_previous(&doc->blocks[i - 1], &doc->blocks[i]))
+			rc = reflow_append_line(out, "", 0);
+		if (rc == 0)
+			rc = block_text(out, &doc->blocks[i], v->width, &counter);
+	}
+	if (rc == 0)
+		rc = links_block(out, doc, v);
+	return rc != 0 || out->failed ? -1 : 0;
+}

@@ -1,0 +1,30 @@
+/*
+ * The document model as Gopher type-0 text: title, date line, reflowed
+ * blocks with numbered link references "[n]" in place, and a "Links:"
+ * block listing "[n] URL" where our own targets are gopher:// URLs so
+ * readers stay in Gopher.
+ */
+#ifndef CAPSULED_GOPHER_TEXTDOC_H
+#define CAPSULED_GOPHER_TEXTDOC_H
+
+#include <stddef.h>
+
+#include "convert/document.h"
+#include "util/buf.h"
+
+struct text_view {
+	size_t width;        /* reflow width in display columns */
+	const char *host;    /* our public host and port, for local links */
+	int port;
+	const char *base;    /* selector of the article, for relative links */
+};
+
+/* Append the type-0 lines (without the final ".").  0 or -1 (memory). */
+int gopher_document_text(struct buf *out, const struct document *doc, const struct text_view *v);
+
+/* Append the gopher:// URL of a selector on our server, percent-encoding
+ * what a URL cannot carry. */
+int gopher_url_append(struct buf *out, const char *host, int port, char type,
+    const char *selector, size_t len);
+
+#endif

@@ -1,0 +1,324 @@
+/* gopher_handle() against a temporary content tree (no cache, no archive). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "gopher/handler.h"
+#include "gopher/width.h"
+
+#define HOST "gopher.test"
+#define TAIL "\t" HOST "\t7070\r\n"
+#define SEED TEST_SHARED_DIR "/seeds/russia-america-ceasefires.txt"
+
+struct fixture {
+	char root[64];
+	struct gopher_context ctx;
+	struct response resp;
+};
+
+static void
+write_file(const char *root, const char *path, const char *data, size_t len)
+{
+	char full[512];
+	FILE *f;
+
+	snprintf(full, sizeof(full), "%s/%s", root, path);
+	f = fopen(full, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	fclose(f);
+}
+
+static void
+make_dir(const char *root, const char *path)
+{
+	char full[512];
+
+	snprintf(full, sizeof(full), "%s/%s", root, path);
+	assert_int_equal(mkdir(full, 0755), 0);
+}
+
+static void
+copy_seed(const char *root, const char *path)
+{
+	char data[8192];
+	FILE *f = fopen(SEED, "rb");
+	size_t n;
+
+	assert_non_null(f);
+	n = fread(data, 1, sizeof(data), f);
+	fclose(f);
+	write_file(root, path, data, n);
+}
+
+static int
+setup(void **state)
+{
+	static const char blob[] = "\x00\x01\x02" "binary\xff\xfe";
+	struct fixture *fx = calloc(1, sizeof(*fx));
+	const char *r;
+
+	strcpy(fx->root, "/tmp/gopher-test-XXXXXX");
+	assert_non_null(mkdtemp(fx->root));
+	r = fx->root;
+	make_dir(r, "articles");
+	make_dir(r, "articles/2013");
+	make_dir(r, "articles/2014");
+	make_dir(r, "articles/2014/01");
+	make_dir(r, "articles/2014/02");
+	make_dir(r, "articles/Zeta");
+	make_dir(r, "articles/alpha");
+	make_dir(r, "img");
+	make_dir(r, "mapped");
+	copy_seed(r, "articles/2014/02/russia-america-ceasefires.txt");
+	write_file(r, "img/blob.bin", blob, sizeof(blob) - 1);
+	write_file(r, "about.md", "# About\n\nThis is [us](/articles/).\n", 35);
+	write_file(r, "page.html", "<html><body>x</body></html>", 27);
+	write_file(r, "index.gmi", "# Welcome\n=> /articles/ Articles\n=> https://e.org/ Web\n", 55);
+	write_file(r, ".hidden", "secret", 6);
+	write_file(r, "dots.txt", ".\n.x\nend\n", 9);
+	write_file(r, "caf\xc3\xa9.txt", "coffee\n", 7);
+	write_file(r, "mapped/gophermap", "!Mapped\n-skip.txt\n*\n", 20);
+	write_file(r, "mapped/skip.txt", "s", 1);
+	write_file(r, "mapped/keep.txt", "k", 1);
+	fx->ctx.root_fd = open(r, O_RDONLY | O_DIRECTORY);
+	assert_true(fx->ctx.root_fd >= 0);
+	fx->ctx.host = HOST;
+	fx->ctx.port = 7070;
+	fx->ctx.tls_port = 0;
+	response_init(&fx->resp);
+	*state = fx;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *fx = *state;
+	char cmd[128];
+
+	response_reset(&fx->resp);
+	close(fx->ctx.root_fd);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->root);
+	assert_int_equal(system(cmd), 0);
+	free(fx);
+	return 0;
+}
+
+static const char *
+ask(struct fixture *fx, const char *line)
+{
+	response_reset(&fx->resp);
+	gopher_handle(&fx->ctx, line, strlen(line), &fx->resp);
+	return fx->resp.head.data != NULL ? fx->resp.head.data : "";
+}
+
+/* Requirement 1 and 2: four fields, CRLF, display <= width, final ".". */
+static void
+assert_menu(const char *menu, size_t width)
+{
+	const char *p = menu, *end;
+
+	while ((end = strstr(p, "\r\n")) != NULL && strcmp(p, ".\r\n") != 0) {
+		size_t tabs = 0, i, display = strcspn(p, "\t");
+
+		for (i = 0; p + i < end; i++)
+			tabs += p[i] == '\t';
+		assert_int_equal(tabs, 3);
+		assert_true(gopher_text_width(p + 1, display - 1) <= width);
+		p = end + 2;
+	}
+	assert_string_equal(p, ".\r\n");
+}
+
+static void
+test_root(void **state)
+{
+	struct fixture *fx = *state;
+	const char *m = ask(fx, "");
+	char *copy = strdup(m);
+
+	assert_menu(m, 67);
+	assert_non_null(strstr(m, "iWelcome\t" TAIL));
+	assert_non_null(strstr(m, "1Articles\t/articles/" TAIL));
+	assert_non_null(strstr(m, "hWeb\tURL:https://e.org/" TAIL));
+	assert_non_null(strstr(m, "1articles/\t/articles/" TAIL));
+	assert_non_null(strstr(m, "1img/\t/img/" TAIL));
+	assert_non_null(strstr(m, "\t/about.md" TAIL));
+	assert_non_null(strstr(m, "\r\n0About\t/about.md" TAIL));
+	assert_non_null(strstr(m, "\r\nh"));
+	assert_non_null(strstr(m, "\t/page.html" TAIL));
+	assert_non_null(strstr(m, "\t/caf\xc3\xa9.txt" TAIL));
+	assert_null(strstr(m, "hidden"));
+	assert_null(strstr(m, "\t/index.gmi\t"));
+	assert_null(strstr(m, "(up)"));
+	assert_string_equal(ask(fx, "/"), copy);
+	assert_string_equal(ask(fx, "/\t+"), copy);
+	assert_string_equal(ask(fx, "/\t$"), copy);
+	assert_int_equal(fx->resp.status, 0);
+	free(copy);
+}
+
+static void
+test_binary_directory_and_file(void **state)
+{
+	struct fixture *fx = *state;
+	const char *m = ask(fx, "/img/");
+
+	assert_menu(m, 67);
+	assert_non_null(strstr(m, "1.. (up)\t/" TAIL));
+	assert_non_null(strstr(m, "9blob.bin (11 B)\t/img/blob.bin" TAIL));
+	assert_string_equal(ask(fx, "/img/blob.bin"), "");
+	assert_true(fx->resp.fd >= 0);
+	assert_int_equal(fx->resp.file_size, 11);
+	ask(fx, "/img");
+	assert_non_null(strstr(fx->resp.head.data, "\t/img/blob.bin" TAIL));
+}
+
+static void
+test_month_order(void **state)
+{
+	struct fixture *fx = *state;
+	const char *m = ask(fx, "/articles/");
+	const char *y2014 = strstr(m, "\t/articles/2014/"), *y2013 = strstr(m, "\t/articles/2013/");
+	const char *alpha = strstr(m, "\t/articles/alpha/"), *zeta = strstr(m, "\t/articles/Zeta/");
+
+	assert_menu(m, 67);
+	assert_true(y2014 != NULL && y2013 != NULL && alpha != NULL && zeta != NULL);
+	assert_true(y2014 < y2013 && y2013 < alpha && alpha < zeta);
+	m = ask(fx, "/articles/2014/");
+	assert_true(strstr(m, "/articles/2014/02/") < strstr(m, "/articles/2014/01/"));
+	m = ask(fx, "/articles/2014/02/");
+	assert_non_null(strstr(m, "iArticles - February 2014\t" TAIL));
+	assert_non_null(strstr(m, "1.. (up)\t/articles/2014/" TAIL));
+	assert_non_null(strstr(m, "\t/articles/2014/02/russia-america-ceasefires.txt" TAIL));
+}
+
+static void
+test_seed_article(void **state)
+{
+	struct fixture *fx = *state;
+	const char *t = ask(fx, "/articles/2014/02/russia-america-ceasefires.txt");
+	const char *p = t, *end;
+	size_t lines = 0;
+
+	while ((end = strstr(p, "\r\n")) != NULL) {
+		assert_true(gopher_text_width(p, (size_t)(end - p)) <= 67);
+		assert_null(memchr(p, '\n', (size_t)(end - p)));
+		p = end + 2;
+		lines++;
+	}
+	assert_true(lines > 30);
+	assert_string_equal(t + strlen(t) - 5, "\r\n.\r\n");
+	assert_non_null(strstr(t, "\r\nFebruary 3, 2014 at 10:12 am\r\n"));
+}
+
+static void
+test_dots_and_markdown(void **state)
+{
+	struct fixture *fx = *state;
+
+	assert_string_equal(ask(fx, "/dots.txt"), "..\r\n..x\r\nend\r\n.\r\n");
+	assert_non_null(strstr(ask(fx, "/about.md\t!"), "[1]"));
+	assert_non_null(strstr(fx->resp.head.data, "gopher://" HOST ":7070/1/articles/"));
+	assert_string_equal(ask(fx, "/dots.txt?raw"), "");
+	assert_int_equal(fx->resp.file_size, 9);
+}
+
+static void
+test_refusals(void **state)
+{
+	struct fixture *fx = *state;
+	static const char *const bad[] = {
+		"/../etc/passwd", "/%2e%2e/etc/passwd", "/.hidden", "/nope.txt", "/a\\b",
+		"URL:javascript:alert(1)", "/dots.txt/",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *r = ask(fx, bad[i]);
+
+		assert_int_equal(r[0], '3');
+		assert_non_null(strstr(r, "\t\terror.host\t1\r\n.\r\n"));
+		assert_int_equal(fx->resp.status, 3);
+		assert_int_equal(fx->resp.fd, -1);
+	}
+}
+
+static void
+test_url_caps_robots(void **state)
+{
+	struct fixture *fx = *state;
+
+	assert_non_null(strstr(ask(fx, "URL:https://e.org/?a=<b>"), "&lt;b&gt;"));
+	assert_true(strncmp(ask(fx, "caps.txt"), "CAPS\r\nCapsVersion=1\r\n", 21) == 0);
+	assert_non_null(strstr(ask(fx, "/robots.txt"), "User-agent: *"));
+}
+
+static void
+test_gophermap_and_utf8_name(void **state)
+{
+	struct fixture *fx = *state;
+	const char *m = ask(fx, "/mapped/");
+
+	assert_menu(m, 67);
+	assert_non_null(strstr(m, "iMapped\t" TAIL));
+	assert_non_null(strstr(m, "\t/mapped/keep.txt" TAIL));
+	assert_null(strstr(m, "skip.txt"));
+	assert_null(strstr(m, "gophermap"));
+	assert_string_equal(ask(fx, "/caf\xc3\xa9.txt"), "coffee\r\n.\r\n");
+}
+
+static void
+test_width_option(void **state)
+{
+	struct fixture *fx = *state;
+	const char *t;
+	const char *p, *end;
+
+	fx->ctx.width = 40;
+	t = ask(fx, "/articles/2014/02/russia-america-ceasefires.txt");
+	for (p = t; (end = strstr(p, "\r\n")) != NULL; p = end + 2)
+		assert_true(gopher_text_width(p, (size_t)(end - p)) <= 40);
+	assert_menu(ask(fx, "/"), 40);
+	fx->ctx.width = 0;
+}
+
+static void
+test_error_response(void **state)
+{
+	struct fixture *fx = *state;
+
+	response_reset(&fx->resp);
+	gopher_error_response(&fx->ctx, "Request too long", &fx->resp);
+	assert_string_equal(fx->resp.head.data, "3Request too long\t\terror.host\t1\r\n.\r\n");
+	assert_int_equal(fx->resp.status, 3);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_root, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_binary_directory_and_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_month_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_seed_article, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dots_and_markdown, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_url_caps_robots, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gophermap_and_utf8_name, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_width_option, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_error_response, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
