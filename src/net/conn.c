@@ -149,6 +149,8 @@ conn_deadline(struct conn *c, time_t seconds)
 	evtimer_add(c->timer, &tv);
 }
 
+static void conn_bad_line(struct conn *c, const char *reason);
+
 static void
 conn_on_timeout(evutil_socket_t fd, short what, void *arg)
 {
@@ -161,6 +163,11 @@ conn_on_timeout(evutil_socket_t fd, short what, void *arg)
 		    c->state->config->log_addresses ? c->peer : "-",
 		    c->phase == PHASE_HANDSHAKE ? "handshake" :
 		    c->phase == PHASE_REQUEST ? "request" : "response");
+	/* Gopher clients expect an error item rather than a silent close. */
+	if (c->proto == LISTENER_GOPHER && c->phase == PHASE_REQUEST) {
+		conn_bad_line(c, "request timed out");
+		return;
+	}
 	conn_close(c);
 }
 
