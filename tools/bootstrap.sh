@@ -25,16 +25,21 @@ install_missing() {
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing
 }
 
-build() { # build DIR CMAKE-ARGS...
+build() { # build DIR [--target T] -- CMAKE-ARGS...
 	dir=$1
 	shift
+	target=""
+	if [ "${1:-}" = "--target" ]; then
+		target="--target $2"
+		shift 2
+	fi
 	cmake -S . -B "$dir" "$@" >/dev/null
-	cmake --build "$dir" -j "$JOBS"
+	cmake --build "$dir" -j "$JOBS" $target
 }
 
 run_fuzzers() {
 	seconds=${FUZZ_SECONDS:-15}
-	for target in build-fuzz/fuzz_*; do
+	for target in build-fuzz/fuzz/fuzz_*; do
 		[ -x "$target" ] || continue
 		name=$(basename "$target")
 		corpus=$(find tests/fuzz -type d -name "corpus_${name#fuzz_*_}" | head -n 1)
@@ -69,7 +74,8 @@ test)
 		-DCAPSULED_SANITIZE=ON
 	ctest --test-dir build-asan --output-on-failure -j 2
 	echo "== libFuzzer targets, ${FUZZ_SECONDS:-15}s each"
-	build build-fuzz -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang -DCAPSULED_FUZZ=ON
+	build build-fuzz --target fuzzers -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang \
+		-DCAPSULED_FUZZ=ON
 	run_fuzzers
 	;;
 *)

@@ -1,0 +1,189 @@
+#include "archive/archive.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "archive/indexer.h"
+#include "archive/pages.h"
+#include "archive/pool.h"
+
+struct archive {
+	char *title;
+	char *base_url;
+	char *default_lang;
+	unsigned feed_entries;
+	char *index_gmi;     /* root_path/index.gmi: "/" is generated without it */
+	struct indexer indexer;
+	struct pool pool;
+};
+
+static int
+fail(char **error, const char *what, const char *path, int err)
+{
+	if (asprintf(error, "archive: %s %s: %s", what, path, strerror(err)) == -1)
+		*error = NULL;
+	return -1;
+}
+
+/* The state directory must exist (it is created) and be writable. */
+static int
+check_state_dir(const char *dir, char **error)
+{
+	struct stat st;
+
+	if (mkdir(dir, 0750) == -1 && errno != EEXIST)
+		return fail(error, "cannot create the state directory", dir, errno);
+	if (stat(dir, &st) == -1)
+		return fail(error, "cannot use the state directory", dir, errno);
+	if (!S_ISDIR(st.st_mode))
+		return fail(error, "the state directory is not a directory:", dir, ENOTDIR);
+	if (access(dir, W_OK | X_OK) == -1)
+		return fail(error, "the state directory is not writable:", dir, errno);
+	return 0;
+}
+
+static void
+free_strings(struct archive *a)
+{
+	free(a->title);
+	free(a->base_url);
+	free(a->default_lang);
+	free(a->index_gmi);
+	free(a);
+}
+
+static struct archive *
+copy_options(const struct archive_options *o)
+{
+	struct archive *a;
+
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		return NULL;
+	a->title = strdup(o->title != NULL ? o->title : "Archive");
+	a->base_url = strdup(o->base_url != NULL ? o->base_url : "");
+	a->default_lang = o->default_lang != NULL ? strdup(o->default_lang) : NULL;
+	a->feed_entries = o->feed_entries;
+	if (asprintf(&a->index_gmi, "%s/index.gmi", o->root_path) == -1)
+		a->index_gmi = NULL;
+	if (a->title == NULL || a->base_url == NULL || a->index_gmi == NULL ||
+	    (o->default_lang != NULL && a->default_lang == NULL)) {
+		free_strings(a);
+		return NULL;
+	}
+	return a;
+}
+
+struct archive *
+archive_open(const struct archive_options *o, char **error)
+{
+	struct archive *a;
+	char *db_path;
+
+	*error = NULL;
+	if (check_state_dir(o->state_dir, error) == -1)
+		return NULL;
+	if ((a = copy_options(o)) == NULL ||
+	    asprintf(&db_path, "%s/archive.db", o->state_dir) == -1) {
+		if (a != NULL)
+			free_strings(a);
+		*error = strdup("archive: out of memory");
+		return NULL;
+	}
+	if (indexer_start(&a->indexer, o->root_path, db_path, error) == -1) {
+		free(db_path);
+		free_strings(a);
+		return NULL;
+	}
+	if (pool_init(&a->pool, db_path) == -1) {
+		indexer_stop(&a->indexer);
+		free(db_path);
+		free_strings(a);
+		*error = strdup("archive: out of memory");
+		return NULL;
+	}
+	free(db_path);
+	return a;
+}
+
+void
+archive_close(struct archive *a)
+{
+	if (a == NULL)
+		return;
+	indexer_stop(&a->indexer);
+	pool_destroy(&a->pool);
+	free_strings(a);
+}
+
+int
+archive_ready(struct archive *a)
+{
+	return a->indexer.ready;
+}
+
+/* Cheap test before taking a connection: most requests are for files. */
+static int
+maybe_generated(const char *path)
+{
+	static const char *const prefixes[] = { "/archive", "/tags", "/search" };
+	size_t i, len;
+
+	if (strcmp(path, "/") == 0 || strcmp(path, "/atom.xml") == 0)
+		return 1;
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		len = strlen(prefixes[i]);
+		if (strncmp(path, prefixes[i], len) == 0 &&
+		    (path[len] == '\0' || path[len] == '/'))
+			return 1;
+	}
+	return 0;
+}
+
+static int
+has_index_gmi(const struct archive *a)
+{
+	struct stat st;
+
+	return lstat(a->index_gmi, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+enum archive_status
+archive_render(struct archive *a, const char *path, const char *query,
+    struct archive_page *page)
+{
+	struct page_context ctx;
+	enum archive_status status;
+	sqlite3 *db;
+
+	if (!maybe_generated(path))
+		return ARCHIVE_NOT_MINE;
+	ctx = (struct page_context){
+		.title = a->title,
+		.base_url = a->base_url,
+		.default_lang = a->default_lang,
+		.feed_entries = a->feed_entries,
+		.building = a->indexer.ready ? -1 : (long)a->indexer.indexed,
+		.home = strcmp(path, "/") == 0 && !has_index_gmi(a),
+	};
+	if (strcmp(path, "/") == 0 && !ctx.home)
+		return ARCHIVE_NOT_MINE;
+	if ((db = pool_take(&a->pool)) == NULL)
+		return ARCHIVE_ERROR;
+	status = pages_render(db, &ctx, path, query, page);
+	pool_give(&a->pool, db);
+	return status;
+}
+
+void
+archive_page_free(struct archive_page *p)
+{
+	buf_free(&p->body);
+	free(p->prompt);
+	p->prompt = NULL;
+	p->mime = NULL;
+}

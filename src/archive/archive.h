@@ -1,0 +1,68 @@
+/*
+ * The archive: a SQLite/FTS5 index of every article in the content tree,
+ * kept current by a background indexer thread (initial walk, then
+ * inotify), and the pages generated from it: home, date and tag indexes,
+ * the Atom feed and search.
+ *
+ * Generated paths (all gemtext except /atom.xml):
+ *   /                    home, only when the tree has no index.gmi
+ *   /archive/            years with counts
+ *   /archive/YYYY/       months of a year with counts
+ *   /archive/YYYY/MM/    articles of a month
+ *   /tags/               every tag with its count
+ *   /tags/<tag>/         articles with that tag; query "N" gives page N
+ *   /atom.xml            Atom feed of the latest articles
+ *   /search              asks for words (ARCHIVE_INPUT)
+ *   /search?words        first page of results
+ *   /search/N?words      page N of results
+ * Article lines are "=> /path YYYY-MM-DD Title", newest first, so every
+ * index page can be subscribed to as a gemlog.
+ */
+#ifndef CAPSULED_ARCHIVE_ARCHIVE_H
+#define CAPSULED_ARCHIVE_ARCHIVE_H
+
+#include "util/buf.h"
+
+struct archive_options {
+	const char *state_dir;     /* holds archive.db; created if missing; must be writable */
+	const char *root_path;     /* the content tree (never written to) */
+	const char *title;         /* capsule title for generated pages and the feed */
+	const char *base_url;      /* "gemini://host" or "gemini://host:port": absolute links in the feed */
+	const char *default_lang;
+	unsigned feed_entries;     /* latest N in the feed and on the home page */
+};
+
+struct archive;
+
+/* Open (or create) the index and start the indexer thread.  Returns NULL
+ * with a malloc'd message in *error when the state directory cannot be
+ * used. */
+struct archive *archive_open(const struct archive_options *o, char **error);
+/* Stop the indexer thread and close every connection. */
+void archive_close(struct archive *a);
+/* 1 once the first full walk of the tree is in the index. */
+int archive_ready(struct archive *a);
+
+enum archive_status {
+	ARCHIVE_NOT_MINE,  /* not a generated path: serve from the tree */
+	ARCHIVE_OK,        /* page is filled */
+	ARCHIVE_INPUT,     /* ask for input: page->prompt */
+	ARCHIVE_NOT_FOUND, /* a generated path with nothing behind it */
+	ARCHIVE_ERROR,     /* the index failed; already logged */
+};
+
+struct archive_page {
+	struct buf body;
+	const char *mime;  /* "text/gemini" or "application/atom+xml" (static) */
+	char *prompt;      /* malloc'd, for ARCHIVE_INPUT only */
+};
+
+/* Render the archive page for a URL path with its already-percent-decoded
+ * query (NULL if none).  Thread-safe: called concurrently from several
+ * handler threads.  page must start zeroed; free it with
+ * archive_page_free() whatever the status. */
+enum archive_status archive_render(struct archive *a, const char *path, const char *query,
+    struct archive_page *page);
+void archive_page_free(struct archive_page *p);
+
+#endif

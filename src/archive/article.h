@@ -1,0 +1,49 @@
+/*
+ * One article file read and converted into an index row: metadata from
+ * the converter, with fallbacks (file name for the title, modification
+ * time for the date) so every row has a date and a title.
+ */
+#ifndef CAPSULED_ARCHIVE_ARTICLE_H
+#define CAPSULED_ARCHIVE_ARTICLE_H
+
+#include "archive/store.h"
+
+/* Larger files are indexed from their first ARTICLE_MAX_BYTES. */
+#define ARTICLE_MAX_BYTES (8 * 1024 * 1024)
+/* Search text kept per article. */
+#define ARTICLE_MAX_BODY (512 * 1024)
+#define ARTICLE_MAX_TAGS 32
+#define ARTICLE_SUMMARY_BYTES 200
+
+struct article {
+	struct article_row row; /* points into the fields below */
+	char date[11];
+	char updated[40];
+	char *title;
+	char *author;
+	char *summary;
+	char *body;
+	char *tags[ARTICLE_MAX_TAGS];
+};
+
+struct stat;
+
+/* A file's modification time in nanoseconds: rewrites within one second
+ * still count as changes. */
+long long article_mtime(const struct stat *st);
+
+/* 1 when a file of that name is indexed: an article format, not
+ * index.gmi, not a dotfile. */
+int article_is_indexed(const char *name);
+
+/* Read name (relative to dirfd, never following a symlink) as the article
+ * at URL path.  Returns 0, or -1 when the file is gone, not a regular
+ * file, or memory runs out. */
+int article_load(struct article *a, int dirfd, const char *name, const char *path);
+void article_free(struct article *a);
+
+/* The date and RFC 3339 time of an article from its ISO 8601 metadata
+ * date, or from the modification time when that is missing or malformed. */
+void article_dates(const char *iso, long long mtime_ns, char date[11], char updated[40]);
+
+#endif

@@ -1,0 +1,55 @@
+#include "archive/gemlines.h"
+
+#include <string.h>
+
+static void
+percent_encode(struct buf *b, const char *s, const char *keep)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr(keep, *p) != NULL)
+			buf_append_char(b, (char)*p);
+		else
+			buf_printf(b, "%%%02X", *p);
+	}
+}
+
+void
+gem_url_path(struct buf *b, const char *path)
+{
+	percent_encode(b, path, "/-._~!$&'()*+,;=:@");
+}
+
+void
+gem_url_query(struct buf *b, const char *query)
+{
+	percent_encode(b, query, "-._~");
+}
+
+void
+gem_text(struct buf *b, const char *text)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)text; *p != '\0'; p++)
+		buf_append_char(b, *p < 0x20 || *p == 0x7f ? ' ' : (char)*p);
+}
+
+void
+gem_article_line(struct buf *b, const char *path, const char *date, const char *title)
+{
+	buf_append_str(b, "=> ");
+	gem_url_path(b, path);
+	buf_printf(b, " %s ", date);
+	gem_text(b, title);
+	buf_append_char(b, '\n');
+}
+
+void
+gem_building_line(struct buf *b, long indexed)
+{
+	if (indexed >= 0)
+		buf_printf(b, "The index is being built (%ld articles so far)\n\n", indexed);
+}

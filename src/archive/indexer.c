@@ -1,0 +1,432 @@
+#include "archive/indexer.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "archive/article.h"
+#include "util/log.h"
+
+#define WATCH_MASK (IN_CREATE | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE | \
+    IN_ONLYDIR)
+/* Deeper directories are not indexed: bounds recursion and open fds. */
+#define MAX_DEPTH 32
+/* More pending changes than this: walk everything instead. */
+#define MAX_CHANGES 65536
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+batch_begin(struct indexer *ix)
+{
+	store_begin(&ix->store);
+	ix->batch = 0;
+	ix->batch_start = now_ms();
+}
+
+/* Commit now and then so readers see progress and the WAL stays small. */
+static void
+batch_check(struct indexer *ix)
+{
+	if (ix->batch < INDEXER_BATCH && now_ms() - ix->batch_start < 1000)
+		return;
+	store_commit(&ix->store);
+	batch_begin(ix);
+}
+
+static struct watch *
+find_watch(struct indexer *ix, int wd)
+{
+	size_t i;
+
+	for (i = 0; i < ix->nwatches; i++)
+		if (ix->watches[i].wd == wd)
+			return &ix->watches[i];
+	return NULL;
+}
+
+static void
+drop_watch(struct indexer *ix, int wd)
+{
+	struct watch *w;
+
+	if ((w = find_watch(ix, wd)) == NULL)
+		return;
+	free(w->path);
+	*w = ix->watches[--ix->nwatches];
+}
+
+/* Watch the open directory fd, known as dirpath.  Watching through
+ * /proc/self/fd names exactly the directory opened, never a symlink. */
+static void
+add_watch(struct indexer *ix, int fd, const char *dirpath)
+{
+	struct watch *w, *grown;
+	char proc[64];
+	char *copy;
+	int wd;
+
+	if (ix->inotify_fd == -1)
+		return;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if ((wd = inotify_add_watch(ix->inotify_fd, proc, WATCH_MASK)) == -1) {
+		log_warn("archive: cannot watch %s: %s", *dirpath ? dirpath : "/",
+		    strerror(errno));
+		return;
+	}
+	if ((copy = strdup(dirpath)) == NULL)
+		return;
+	if ((w = find_watch(ix, wd)) != NULL) {
+		/* The same directory again, maybe moved: keep its new name. */
+		free(w->path);
+		w->path = copy;
+		return;
+	}
+	if ((grown = reallocarray(ix->watches, ix->nwatches + 1, sizeof(*grown))) == NULL) {
+		free(copy);
+		return;
+	}
+	ix->watches = grown;
+	ix->watches[ix->nwatches++] = (struct watch){ wd, copy };
+}
+
+static void
+index_file(struct indexer *ix, int dirfd, const char *name, const char *path,
+    const struct stat *st)
+{
+	struct article a;
+	int seen;
+
+	seen = store_touch(&ix->store, path, article_mtime(st), (long long)st->st_size);
+	if (seen == 0 && article_load(&a, dirfd, name, path) == 0) {
+		seen = store_put(&ix->store, &a.row) == 0;
+		article_free(&a);
+		ix->batch++;
+	}
+	if (seen == 1 && !ix->ready)
+		ix->indexed++;
+	batch_check(ix);
+}
+
+static void walk_dir(struct indexer *, int, const char *, int);
+
+static void
+visit(struct indexer *ix, int dirfd, const char *name, const char *path, int depth)
+{
+	struct stat st;
+	int fd;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+		return;
+	if (S_ISREG(st.st_mode) && article_is_indexed(name)) {
+		index_file(ix, dirfd, name, path, &st);
+		return;
+	}
+	if (!S_ISDIR(st.st_mode) || depth >= MAX_DEPTH)
+		return;
+	if ((fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		return;
+	walk_dir(ix, fd, path, depth + 1);
+	close(fd);
+}
+
+/* Index every article under the open directory dirfd (URL path dirpath,
+ * "" for the root) and watch it and its subdirectories. */
+static void
+walk_dir(struct indexer *ix, int dirfd, const char *dirpath, int depth)
+{
+	struct dirent *e;
+	DIR *dir;
+	char *path;
+	int fd;
+
+	add_watch(ix, dirfd, dirpath);
+	if ((fd = dup(dirfd)) == -1)
+		return;
+	if ((dir = fdopendir(fd)) == NULL) {
+		close(fd);
+		return;
+	}
+	while (!ix->stopping && (e = readdir(dir)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (asprintf(&path, "%s/%s", dirpath, e->d_name) == -1)
+			continue;
+		visit(ix, dirfd, e->d_name, path, depth);
+		free(path);
+	}
+	closedir(dir);
+}
+
+/* Walk the whole tree; rows of files no longer there are dropped. */
+static void
+full_walk(struct indexer *ix)
+{
+	store_walk_start(&ix->store);
+	batch_begin(ix);
+	walk_dir(ix, ix->root_fd, "", 0);
+	if (!ix->stopping)
+		store_sweep(&ix->store);
+	store_commit(&ix->store);
+}
+
+static void
+add_change(struct indexer *ix, const char *dirpath, const char *name, int is_dir)
+{
+	struct change *grown;
+	char *path;
+
+	if (ix->nchanges >= MAX_CHANGES) {
+		ix->rescan = 1;
+		return;
+	}
+	if (asprintf(&path, "%s/%s", dirpath, name) == -1)
+		return;
+	if ((grown = reallocarray(ix->changes, ix->nchanges + 1, sizeof(*grown))) == NULL) {
+		free(path);
+		return;
+	}
+	ix->changes = grown;
+	ix->changes[ix->nchanges++] = (struct change){ path, is_dir };
+}
+
+static void
+handle_event(struct indexer *ix, const struct inotify_event *ev)
+{
+	struct watch *w;
+	int is_dir = (ev->mask & IN_ISDIR) != 0;
+
+	if (ev->mask & IN_Q_OVERFLOW) {
+		ix->rescan = 1;
+		return;
+	}
+	if (ev->mask & IN_IGNORED) {
+		drop_watch(ix, ev->wd);
+		return;
+	}
+	if (ev->len == 0 || ev->name[0] == '.' || (w = find_watch(ix, ev->wd)) == NULL)
+		return;
+	if (!is_dir && !article_is_indexed(ev->name))
+		return;
+	add_change(ix, w->path, ev->name, is_dir);
+}
+
+static void
+read_events(struct indexer *ix)
+{
+	_Alignas(struct inotify_event) char events[16384];
+	const struct inotify_event *ev;
+	ssize_t n;
+	char *p;
+
+	while ((n = read(ix->inotify_fd, events, sizeof(events))) > 0) {
+		for (p = events; p < events + n; p += sizeof(*ev) + ev->len) {
+			ev = (const struct inotify_event *)p;
+			handle_event(ix, ev);
+		}
+	}
+}
+
+static int
+change_order(const void *a, const void *b)
+{
+	const struct change *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+
+	return c != 0 ? c : x->is_dir - y->is_dir;
+}
+
+static int
+depth_of(const char *path)
+{
+	int depth = 0;
+
+	for (; *path != '\0'; path++)
+		depth += *path == '/';
+	return depth;
+}
+
+/* Bring one path of the index in line with the tree as it is now. */
+static void
+apply_change(struct indexer *ix, const struct change *c)
+{
+	const char *rel = c->path + 1;
+	struct stat st;
+	int fd;
+
+	if (c->is_dir) {
+		/* Whatever was there went away or moved: index what is there now. */
+		store_remove_tree(&ix->store, c->path);
+		fd = openat(ix->root_fd, rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd == -1)
+			return;
+		if (depth_of(c->path) <= MAX_DEPTH)
+			walk_dir(ix, fd, c->path, depth_of(c->path));
+		close(fd);
+		return;
+	}
+	if (fstatat(ix->root_fd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+		index_file(ix, ix->root_fd, rel, c->path, &st);
+	else
+		store_remove(&ix->store, c->path);
+}
+
+static void
+apply_changes(struct indexer *ix)
+{
+	size_t i;
+
+	if (ix->rescan) {
+		log_warn("archive: change events were lost, walking the tree again");
+		full_walk(ix);
+	} else {
+		qsort(ix->changes, ix->nchanges, sizeof(*ix->changes), change_order);
+		batch_begin(ix);
+		for (i = 0; i < ix->nchanges; i++)
+			if (i == 0 || change_order(&ix->changes[i - 1], &ix->changes[i]) != 0)
+				apply_change(ix, &ix->changes[i]);
+		store_commit(&ix->store);
+	}
+	for (i = 0; i < ix->nchanges; i++)
+		free(ix->changes[i].path);
+	free(ix->changes);
+	ix->changes = NULL;
+	ix->nchanges = 0;
+	ix->rescan = 0;
+}
+
+/* Milliseconds until pending changes are due, -1 when there are none. */
+static int
+due_in(const struct indexer *ix)
+{
+	long long now = now_ms(), quiet, oldest;
+
+	if (ix->nchanges == 0 && !ix->rescan)
+		return -1;
+	quiet = ix->last_change + INDEXER_QUIET_MS - now;
+	oldest = ix->first_change + INDEXER_MAX_DELAY_MS - now;
+	if (oldest < quiet)
+		quiet = oldest;
+	return quiet > 0 ? (int)quiet : 0;
+}
+
+static void
+follow_changes(struct indexer *ix)
+{
+	struct pollfd fds[2] = {
+		{ .fd = ix->wake_fd, .events = POLLIN },
+		{ .fd = ix->inotify_fd, .events = POLLIN },
+	};
+	int timeout, pending;
+
+	while (!ix->stopping) {
+		timeout = due_in(ix);
+		if (poll(fds, ix->inotify_fd == -1 ? 1 : 2, timeout) == -1 && errno != EINTR) {
+			log_error("archive: poll: %s", strerror(errno));
+			return;
+		}
+		if (fds[0].revents != 0)
+			return;
+		if (fds[1].revents != 0) {
+			pending = ix->nchanges > 0 || ix->rescan;
+			read_events(ix);
+			ix->last_change = now_ms();
+			if (!pending)
+				ix->first_change = ix->last_change;
+		}
+		if (due_in(ix) == 0)
+			apply_changes(ix);
+	}
+}
+
+static void *
+run(void *arg)
+{
+	struct indexer *ix = arg;
+	long long start = now_ms();
+
+	full_walk(ix);
+	if (ix->stopping)
+		return NULL;
+	ix->ready = 1;
+	log_info("archive: %ld articles indexed in %.1f s", (long)ix->indexed,
+	    (double)(now_ms() - start) / 1000.0);
+	follow_changes(ix);
+	return NULL;
+}
+
+static int
+fail(char **error, const char *what, const char *path)
+{
+	if (asprintf(error, "archive: %s %s: %s", what, path, strerror(errno)) == -1)
+		*error = NULL;
+	return -1;
+}
+
+int
+indexer_start(struct indexer *ix, const char *root_path, const char *db_path,
+    char **error)
+{
+	memset(ix, 0, sizeof(*ix));
+	ix->inotify_fd = ix->wake_fd = -1;
+	if ((ix->root_fd = open(root_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return fail(error, "cannot open the content tree", root_path);
+	if (store_open(&ix->store, db_path, error) == -1) {
+		close(ix->root_fd);
+		return -1;
+	}
+	if ((ix->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1)
+		log_warn("archive: inotify: %s; changes are seen after a restart only",
+		    strerror(errno));
+	if ((ix->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) == -1 ||
+	    (errno = pthread_create(&ix->thread, NULL, run, ix)) != 0) {
+		fail(error, "cannot start the indexer for", root_path);
+		indexer_stop(ix);
+		return -1;
+	}
+	ix->running = 1;
+	return 0;
+}
+
+void
+indexer_stop(struct indexer *ix)
+{
+	uint64_t one = 1;
+	size_t i;
+
+	if (ix->running) {
+		ix->stopping = 1;
+		if (write(ix->wake_fd, &one, sizeof(one)) == -1)
+			log_warn("archive: cannot wake the indexer: %s", strerror(errno));
+		pthread_join(ix->thread, NULL);
+	}
+	for (i = 0; i < ix->nwatches; i++)
+		free(ix->watches[i].path);
+	free(ix->watches);
+	for (i = 0; i < ix->nchanges; i++)
+		free(ix->changes[i].path);
+	free(ix->changes);
+	if (ix->inotify_fd != -1)
+		close(ix->inotify_fd);
+	if (ix->wake_fd != -1)
+		close(ix->wake_fd);
+	close(ix->root_fd);
+	store_close(&ix->store);
+}

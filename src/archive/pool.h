@@ -1,0 +1,32 @@
+/*
+ * A small pool of read-only connections shared by the handler threads.
+ * In WAL mode readers never wait for the indexer's writes; a thread
+ * waits here only when POOL_MAX renders are already running.
+ */
+#ifndef CAPSULED_ARCHIVE_POOL_H
+#define CAPSULED_ARCHIVE_POOL_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <sqlite3.h>
+
+#define POOL_MAX 8
+
+struct pool {
+	pthread_mutex_t lock;
+	pthread_cond_t returned;
+	char *db_path;
+	sqlite3 *idle[POOL_MAX];
+	size_t nidle;
+	size_t nopen;       /* idle plus taken */
+};
+
+int pool_init(struct pool *p, const char *db_path);
+/* Close every connection; none may be taken. */
+void pool_destroy(struct pool *p);
+/* A connection for this thread alone, opened on first need; NULL when
+ * it cannot be opened (logged). */
+sqlite3 *pool_take(struct pool *p);
+void pool_give(struct pool *p, sqlite3 *db);
+
+#endif

@@ -1,0 +1,22 @@
+/*
+ * The search page: FTS5 over titles and bodies, ranked by bm25 with
+ * titles weighted higher, SEARCH_PAGE_SIZE results a page.  Page N of the
+ * results for some words is /search/N?words.
+ */
+#ifndef CAPSULED_ARCHIVE_SEARCH_H
+#define CAPSULED_ARCHIVE_SEARCH_H
+
+#include <sqlite3.h>
+
+#include "archive/pages.h"
+
+#define SEARCH_PAGE_SIZE 20
+#define SEARCH_MAX_PAGES 50
+#define SEARCH_PROMPT "Search the archive"
+
+/* pageno 0 means a page number that is not valid (ARCHIVE_NOT_FOUND);
+ * query NULL or empty asks for words (ARCHIVE_INPUT). */
+enum archive_status search_render(sqlite3 *db, const struct page_context *ctx,
+    unsigned pageno, const char *query, struct archive_page *page);
+
+#endif

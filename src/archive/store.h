@@ -1,0 +1,70 @@
+/*
+ * The index database: schema, the writer (used by the indexer thread
+ * only) and read-only connections for the page renderers.
+ *
+ * articles holds one row per article (path is its URL path in the tree);
+ * the FTS5 table "search" indexes its title and body as external content;
+ * triggers keep search, tags and the per-month and per-tag counts in step,
+ * so index pages never scan the whole table.
+ */
+#ifndef CAPSULED_ARCHIVE_STORE_H
+#define CAPSULED_ARCHIVE_STORE_H
+
+#include <stddef.h>
+#include <sqlite3.h>
+
+/* Bump when the schema changes: an older database is then rebuilt. */
+#define STORE_SCHEMA_VERSION 1
+
+struct article_row {
+	const char *path;    /* "/2014/02/x.txt" */
+	long long mtime;     /* seconds, to skip unchanged files on restart */
+	long long size;
+	const char *date;    /* "YYYY-MM-DD" */
+	const char *updated; /* RFC 3339, for the feed */
+	const char *title;
+	const char *author;  /* may be NULL */
+	const char *summary;
+	const char *body;    /* plain text for search */
+	const char *const *tags;
+	size_t ntags;
+};
+
+struct store {
+	sqlite3 *db;
+	sqlite3_stmt *touch;
+	sqlite3_stmt *remove;
+	sqlite3_stmt *insert;
+	sqlite3_stmt *insert_tag;
+	sqlite3_stmt *remove_tree;
+	sqlite3_stmt *sweep;
+	long long walk;      /* generation stamped on rows seen by the current walk */
+};
+
+/* Open the database as its writer: create it, or delete and recreate it
+ * when it is corrupt or has another schema version.  On failure returns
+ * -1 with a malloc'd message naming the path in *error. */
+int store_open(struct store *s, const char *db_path, char **error);
+void store_close(struct store *s);
+
+int store_begin(struct store *s);
+int store_commit(struct store *s);
+
+/* Start a new walk generation: rows not touched or put before
+ * store_sweep() are deleted by it. */
+void store_walk_start(struct store *s);
+int store_sweep(struct store *s);
+
+/* 1 when path is indexed with this mtime and size (and stamps it as seen
+ * by the current walk), 0 when it must be (re)indexed, -1 on error. */
+int store_touch(struct store *s, const char *path, long long mtime, long long size);
+/* Insert or replace the article at row->path. */
+int store_put(struct store *s, const struct article_row *row);
+int store_remove(struct store *s, const char *path);
+/* Remove every article under the directory path dir ("/2014"). */
+int store_remove_tree(struct store *s, const char *dir);
+
+/* A read-only connection for page rendering, or NULL (logged). */
+sqlite3 *store_open_reader(const char *db_path);
+
+#endif

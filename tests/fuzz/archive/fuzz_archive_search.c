@@ -1,0 +1,51 @@
+/* Any user text turned into an FTS5 query must run without an SQL error. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+
+#include "archive/query.h"
+
+static sqlite3 *
+database(void)
+{
+	static sqlite3 *db;
+
+	if (db != NULL)
+		return db;
+	if (sqlite3_open(":memory:", &db) != SQLITE_OK ||
+	    sqlite3_exec(db, "CREATE VIRTUAL TABLE search USING fts5(title, body,"
+	    " tokenize='unicode61 remove_diacritics 2');"
+	    "INSERT INTO search VALUES('A café in Paris', 'croissants and local ceasefires');"
+	    "INSERT INTO search VALUES('Aleppo', 'NEAR AND OR NOT * \"quoted\"');",
+	    NULL, NULL, NULL) != SQLITE_OK)
+		abort();
+	return db;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct buf fts = BUF_INIT;
+	sqlite3_stmt *st;
+	char *words;
+	int rc;
+
+	if ((words = strndup((const char *)data, size)) == NULL)
+		return 0;
+	if (query_to_fts(words, &fts) > 0) {
+		if (sqlite3_prepare_v2(database(), "SELECT rowid, snippet(search, 1, '', '',"
+		    " '...', 24) FROM search WHERE search MATCH ?1 ORDER BY rank", -1, &st,
+		    NULL) != SQLITE_OK)
+			abort();
+		sqlite3_bind_text(st, 1, fts.data, -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			;
+		if (rc != SQLITE_DONE)
+			abort();
+		sqlite3_finalize(st);
+	}
+	buf_free(&fts);
+	free(words);
+	return 0;
+}

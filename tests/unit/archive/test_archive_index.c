@@ -1,0 +1,294 @@
+/* The whole archive on a temporary tree: first walk, live changes,
+ * restart, a corrupt database, an unusable state directory. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "archive/archive.h"
+#include "archive/article.h"
+
+struct fixture {
+	char dir[64];
+	char root[96];
+	char state[96];
+	struct archive *archive;
+	struct archive_page page;
+};
+
+static void
+write_file(const struct fixture *f, const char *rel, const char *text)
+{
+	char path[256], dir[256], *slash;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", f->root, rel);
+	snprintf(dir, sizeof(dir), "%s", path);
+	for (slash = dir + strlen(f->root) + 1; (slash = strchr(slash, '/')) != NULL; slash++) {
+		*slash = '\0';
+		mkdir(dir, 0755);
+		*slash = '/';
+	}
+	assert_non_null(fp = fopen(path, "w"));
+	fputs(text, fp);
+	assert_int_equal(fclose(fp), 0);
+}
+
+static void
+remove_file(const struct fixture *f, const char *rel)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", f->root, rel);
+	assert_int_equal(unlink(path), 0);
+}
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, ms % 1000 * 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+static struct archive *
+open_archive(const struct fixture *f)
+{
+	struct archive_options o = {
+		f->state, f->root, "Test Capsule", "gemini://example.org", "en", 10,
+	};
+	struct archive *a;
+	char *error = NULL;
+	int i;
+
+	a = archive_open(&o, &error);
+	if (a == NULL)
+		fail_msg("%s", error);
+	for (i = 0; i < 200 && !archive_ready(a); i++)
+		sleep_ms(50);
+	assert_true(archive_ready(a));
+	return a;
+}
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	strcpy(f->dir, "/tmp/test_archive_index.XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->root, sizeof(f->root), "%s/root", f->dir);
+	snprintf(f->state, sizeof(f->state), "%s/state", f->dir);
+	assert_int_equal(mkdir(f->root, 0755), 0);
+	write_file(f, "2014/02/cafe.md", "---\ntitle: A café in Paris\ndate: 2014-02-10\n"
+	    "tags: [paris, food]\n---\n\nThe café served croissants to the delegation.\n");
+	write_file(f, "2013/11/siege.gmi", "# Aleppo under siege\n\nA city report on shelling.\n");
+	write_file(f, "2013/11/.hidden.md", "# Hidden\n\nsecretword\n");
+	write_file(f, "index.gmi", "# Home\n");
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[256];
+
+	buf_free(&f->page.body);
+	free(f->page.prompt);
+	archive_close(f->archive);
+	snprintf(cmd, sizeof(cmd), "chmod -R u+w '%s'; rm -rf '%s'", f->dir, f->dir);
+	assert_int_equal(system(cmd), 0);
+	free(f);
+	return 0;
+}
+
+static enum archive_status
+render(struct fixture *f, const char *path, const char *query)
+{
+	archive_page_free(&f->page);
+	return archive_render(f->archive, path, query, &f->page);
+}
+
+static int
+count(const char *haystack, const char *needle)
+{
+	int n = 0;
+
+	while (haystack != NULL && (haystack = strstr(haystack, needle)) != NULL) {
+		n++;
+		haystack += strlen(needle);
+	}
+	return n;
+}
+
+/* Wait up to 3 s until a search for words gives want article lines. */
+static void
+await_results(struct fixture *f, const char *words, int want)
+{
+	int i, got = -1;
+
+	for (i = 0; i < 60; i++) {
+		assert_int_equal(render(f, "/search", words), ARCHIVE_OK);
+		if ((got = count(f->page.body.data, "\n=> /20")) == want)
+			return;
+		sleep_ms(50);
+	}
+	fail_msg("search for %s: %d results, want %d", words, got, want);
+}
+
+static void
+test_first_walk(void **state)
+{
+	struct fixture *f = *state;
+	char target[160], link[160];
+
+	snprintf(target, sizeof(target), "%s/2014/02/cafe.md", f->root);
+	snprintf(link, sizeof(link), "%s/2014/02/link.md", f->root);
+	assert_int_equal(symlink(target, link), 0);
+	f->archive = open_archive(f);
+	assert_int_equal(render(f, "/archive/2014/02/", NULL), ARCHIVE_OK);
+	assert_non_null(strstr(f->page.body.data,
+	    "=> /2014/02/cafe.md 2014-02-10 A café in Paris\n"));
+	assert_null(strstr(f->page.body.data, "being built"));
+	assert_int_equal(count(f->page.body.data, "\n=> /20"), 1);
+	assert_int_equal(render(f, "/tags/paris/", NULL), ARCHIVE_OK);
+	assert_int_equal(count(f->page.body.data, "\n=> /2014/02/cafe.md 2014-02-10 "), 1);
+	assert_int_equal(render(f, "/archive/2013/11/", NULL), ARCHIVE_OK);
+	assert_non_null(strstr(f->page.body.data, "=> /2013/11/siege.gmi 2013-11-01 "));
+	assert_non_null(strstr(f->page.body.data, " Aleppo under siege\n"));
+	await_results(f, "cafe", 1);
+	await_results(f, "café", 1);
+	await_results(f, "croiss*", 1);
+	await_results(f, "\"city report\"", 1);
+	await_results(f, "secretword", 0);
+	await_results(f, "home", 0);
+}
+
+static void
+test_home_only_without_index_gmi(void **state)
+{
+	struct fixture *f = *state;
+
+	f->archive = open_archive(f);
+	assert_int_equal(render(f, "/", NULL), ARCHIVE_NOT_MINE);
+	remove_file(f, "index.gmi");
+	assert_int_equal(render(f, "/", NULL), ARCHIVE_OK);
+	assert_non_null(strstr(f->page.body.data, "# Test Capsule\n"));
+	assert_non_null(strstr(f->page.body.data, "=> /2014/02/cafe.md 2014-02-10 A café"));
+	assert_int_equal(render(f, "/atom.xml", NULL), ARCHIVE_OK);
+	assert_string_equal(f->page.mime, "application/atom+xml");
+	assert_int_equal(render(f, "/search", NULL), ARCHIVE_INPUT);
+	assert_string_equal(f->page.prompt, "Search the archive");
+	assert_int_equal(render(f, "/2014/02/cafe.md", NULL), ARCHIVE_NOT_MINE);
+}
+
+static void
+test_live_changes(void **state)
+{
+	struct fixture *f = *state;
+
+	f->archive = open_archive(f);
+	await_results(f, "zeppelin", 0);
+	write_file(f, "2015/01/airship.gmi", "# Zeppelin returns\n\nAn airship over the lake.\n");
+	await_results(f, "zeppelin", 1);
+	write_file(f, "2014/02/cafe.md", "---\ntitle: A café in Paris\ndate: 2014-02-10\n---\n\n"
+	    "Now serving zeppelin-shaped cakes.\n");
+	await_results(f, "zeppelin", 2);
+	await_results(f, "croissants", 0);
+	remove_file(f, "2015/01/airship.gmi");
+	await_results(f, "airship", 0);
+	assert_int_equal(render(f, "/archive/2015/", NULL), ARCHIVE_NOT_FOUND);
+}
+
+static void
+test_restart_and_corrupt_db(void **state)
+{
+	struct fixture *f = *state;
+	char path[160];
+	FILE *fp;
+
+	f->archive = open_archive(f);
+	archive_close(f->archive);
+	f->archive = open_archive(f);
+	await_results(f, "croissants", 1);
+	archive_close(f->archive);
+	f->archive = NULL;
+	snprintf(path, sizeof(path), "%s/archive.db", f->state);
+	assert_non_null(fp = fopen(path, "w"));
+	fputs("this is not a database, just some garbage bytes to be rebuilt\n", fp);
+	assert_int_equal(fclose(fp), 0);
+	f->archive = open_archive(f);
+	await_results(f, "croissants", 1);
+}
+
+static void
+test_unusable_state_dir(void **state)
+{
+	struct fixture *f = *state;
+	struct archive_options o = { f->state, f->root, "T", "gemini://x", "en", 10 };
+	char *error = NULL;
+
+	/* root ignores mode bits: use a directory nobody can create files in. */
+	if (geteuid() == 0)
+		o.state_dir = "/proc/self/archive";
+	else
+		assert_int_equal(mkdir(f->state, 0555), 0);
+	assert_null(archive_open(&o, &error));
+	assert_non_null(error);
+	assert_non_null(strstr(error, o.state_dir));
+	free(error);
+}
+
+static void
+test_article_dates(void **state)
+{
+	char date[11], updated[40];
+
+	(void)state;
+	article_dates("2014-02-03", 0, date, updated);
+	assert_string_equal(date, "2014-02-03");
+	assert_string_equal(updated, "2014-02-03T00:00:00Z");
+	article_dates("2014-02-03T10:12:00", 0, date, updated);
+	assert_string_equal(updated, "2014-02-03T10:12:00Z");
+	article_dates("2014-02-03T10:12", 0, date, updated);
+	assert_string_equal(updated, "2014-02-03T10:12:00Z");
+	article_dates("2014-02-03T10:12:30.5+0200", 0, date, updated);
+	assert_string_equal(updated, "2014-02-03T10:12:30+02:00");
+	article_dates("2014-02-03 10:12:30-05:00", 0, date, updated);
+	assert_string_equal(updated, "2014-02-03T10:12:30-05:00");
+	article_dates("2014-02", 0, date, updated);
+	assert_string_equal(date, "2014-02-01");
+	assert_string_equal(updated, "2014-02-01T00:00:00Z");
+	article_dates("2014-13-03", 86400LL * 1000000000LL, date, updated);
+	assert_string_equal(date, "1970-01-02");
+	assert_string_equal(updated, "1970-01-02T00:00:00Z");
+	article_dates("2014-02-03Tnoon", 0, date, updated);
+	assert_string_equal(date, "1970-01-01");
+	article_dates(NULL, 0, date, updated);
+	assert_string_equal(updated, "1970-01-01T00:00:00Z");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_first_walk, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_home_only_without_index_gmi, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_live_changes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_restart_and_corrupt_db, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unusable_state_dir, setup, teardown),
+		cmocka_unit_test(test_article_dates),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,401 @@
+/* Generated pages rendered from rows put straight into the index. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "archive/pages.h"
+#include "archive/search.h"
+#include "archive/store.h"
+
+#define BULK 45
+
+struct fixture {
+	char dir[64];
+	char db_path[96];
+	struct store store;
+	sqlite3 *reader;
+	struct page_context ctx;
+	struct archive_page page;
+};
+
+static void
+put(struct store *s, const char *path, const char *date, const char *title,
+    const char *body, const char *tag1, const char *tag2)
+{
+	const char *tags[2] = { tag1, tag2 };
+	char updated[32];
+	struct article_row row = {
+		.path = path, .mtime = 1, .size = 1, .date = date, .updated = updated,
+		.title = title, .summary = body, .body = body, .tags = tags,
+		.ntags = tag2 != NULL ? 2 : tag1 != NULL ? 1 : 0,
+	};
+
+	snprintf(updated, sizeof(updated), "%sT00:00:00Z", date);
+	assert_int_equal(store_put(s, &row), 0);
+}
+
+static void
+put_rows(struct store *s)
+{
+	char path[64], date[16];
+	int i;
+
+	assert_int_equal(store_begin(s), 0);
+	put(s, "/2014/02/ceasefire.txt", "2014-02-03",
+	    "Russia and America discuss local ceasefires in Syria",
+	    "Kerry said the talks covered local ceasefires, beginning with Aleppo.",
+	    "syria", "diplomacy");
+	put(s, "/2014/02/cafe.md", "2014-02-10", "A café in Paris",
+	    "The café served croissants to the delegation.", "paris", NULL);
+	put(s, "/2013/11/old news.gmi", "2013-11-05", "Old news",
+	    "Nothing about Aleppo in the title but it is here.", "syria", NULL);
+	put(s, "/2013/11/aleppo.gmi", "2013-11-01", "Aleppo under siege",
+	    "A city report.", NULL, NULL);
+	put(s, "/2012/05/evil.txt", "2012-05-01", "Tom & Jerry <3\n=> gemini://evil/ x",
+	    "Escaping matters.", NULL, NULL);
+	for (i = 0; i < BULK; i++) {
+		snprintf(path, sizeof(path), "/bulk/%02d.txt", i);
+		snprintf(date, sizeof(date), "2010-01-%02d", i % 28 + 1);
+		put(s, path, date, "Bulk article", "bulkword filler text", "bulk", NULL);
+	}
+	assert_int_equal(store_commit(s), 0);
+}
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	char *error = NULL;
+
+	assert_non_null(f);
+	strcpy(f->dir, "/tmp/test_archive_pages.XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->db_path, sizeof(f->db_path), "%s/archive.db", f->dir);
+	assert_int_equal(store_open(&f->store, f->db_path, &error), 0);
+	put_rows(&f->store);
+	assert_non_null(f->reader = store_open_reader(f->db_path));
+	f->ctx = (struct page_context){ "My Capsule", "gemini://example.org", "en", 3, -1, 1 };
+	*state = f;
+	return 0;
+}
+
+/* archive_page_free() lives with the indexer; these tests link pages only. */
+static void
+page_free(struct archive_page *p)
+{
+	buf_free(&p->body);
+	free(p->prompt);
+	memset(p, 0, sizeof(*p));
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[128];
+
+	page_free(&f->page);
+	sqlite3_close(f->reader);
+	store_close(&f->store);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+	assert_int_equal(system(cmd), 0);
+	free(f);
+	return 0;
+}
+
+/* Render path into f->page (freed first) and return its body. */
+static const char *
+render(struct fixture *f, const char *path, const char *query, enum archive_status want)
+{
+	page_free(&f->page);
+	assert_int_equal(pages_render(f->reader, &f->ctx, path, query, &f->page), want);
+	return f->page.body.data != NULL ? f->page.body.data : "";
+}
+
+static int
+count(const char *haystack, const char *needle)
+{
+	int n = 0;
+
+	while ((haystack = strstr(haystack, needle)) != NULL) {
+		n++;
+		haystack += strlen(needle);
+	}
+	return n;
+}
+
+/* a appears in s, and before b. */
+static void
+assert_before(const char *s, const char *a, const char *b)
+{
+	const char *pa = strstr(s, a), *pb = strstr(s, b);
+
+	assert_non_null(pa);
+	assert_non_null(pb);
+	assert_true(pa < pb);
+}
+
+static void
+test_years_and_months(void **state)
+{
+	struct fixture *f = *state;
+	const char *body;
+
+	body = render(f, "/archive/", NULL, ARCHIVE_OK);
+	assert_string_equal(f->page.mime, "text/gemini");
+	assert_before(body, "=> /archive/2014/ 2014 (2 articles)\n",
+	    "=> /archive/2013/ 2013 (2 articles)\n");
+	assert_before(body, "=> /archive/2012/ 2012 (1 article)\n",
+	    "=> /archive/2010/ 2010 (45 articles)\n");
+	body = render(f, "/archive/2013/", NULL, ARCHIVE_OK);
+	assert_non_null(strstr(body, "=> /archive/2013/11/ November 2013 (2 articles)\n"));
+	body = render(f, "/archive/2014/02/", NULL, ARCHIVE_OK);
+	assert_before(body, "=> /2014/02/cafe.md 2014-02-10 A café in Paris\n",
+	    "=> /2014/02/ceasefire.txt 2014-02-03 Russia and America discuss local "
+	    "ceasefires in Syria\n");
+	assert_null(strstr(body, "aleppo.gmi"));
+	body = render(f, "/archive/2013/11/", NULL, ARCHIVE_OK);
+	assert_before(body, "=> /2013/11/old%20news.gmi 2013-11-05 Old news\n",
+	    "=> /2013/11/aleppo.gmi 2013-11-01 Aleppo under siege\n");
+}
+
+static void
+test_bad_archive_paths(void **state)
+{
+	struct fixture *f = *state;
+
+	render(f, "/archive/2015/", NULL, ARCHIVE_NOT_FOUND);
+	render(f, "/archive/2014/13/", NULL, ARCHIVE_NOT_FOUND);
+	render(f, "/archive/2014/01/", NULL, ARCHIVE_NOT_FOUND);
+	render(f, "/archive/abcd/", NULL, ARCHIVE_NOT_FOUND);
+	render(f, "/archive/2014/02/x/", NULL, ARCHIVE_NOT_FOUND);
+	render(f, "/archives/", NULL, ARCHIVE_NOT_MINE);
+	render(f, "/2014/02/cafe.md", NULL, ARCHIVE_NOT_MINE);
+}
+
+static void
+test_tags(void **state)
+{
+	struct fixture *f = *state;
+	const char *body;
+
+	body = render(f, "/tags/", NULL, ARCHIVE_OK);
+	assert_before(body, "=> /tags/bulk/ bulk (45 articles)\n",
+	    "=> /tags/syria/ syria (2 articles)\n");
+	body = render(f, "/tags/syria/", NULL, ARCHIVE_OK);
+	assert_before(body, "=> /2014/02/ceasefire.txt 2014-02-03 ",
+	    "=> /2013/11/old%20news.gmi 2013-11-05 Old news\n");
+	assert_int_equal(count(body, "\n=> /20"), 2);
+	render(f, "/tags/nope/", NULL, ARCHIVE_NOT_FOUND);
+	render(f, "/tags/syria/", "2", ARCHIVE_NOT_FOUND);
+	render(f, "/tags/syria/", "x", ARCHIVE_NOT_FOUND);
+}
+
+static void
+test_home(void **state)
+{
+	struct fixture *f = *state;
+	const char *body;
+
+	body = render(f, "/", NULL, ARCHIVE_OK);
+	assert_true(strncmp(body, "# My Capsule\n", 13) == 0);
+	assert_before(body, "=> /2014/02/cafe.md 2014-02-10 A café in Paris\n",
+	    "=> /2013/11/old%20news.gmi 2013-11-05 Old news\n");
+	assert_int_equal(count(body, "\n=> /20"), 3);
+	assert_non_null(strstr(body, "=> /archive/"));
+	assert_non_null(strstr(body, "=> /tags/"));
+	assert_non_null(strstr(body, "=> /search"));
+	assert_non_null(strstr(body, "=> /atom.xml"));
+	assert_null(strstr(body, "being built"));
+	f->ctx.building = 7;
+	body = render(f, "/", NULL, ARCHIVE_OK);
+	assert_non_null(strstr(body, "The index is being built (7 articles so far)\n"));
+	f->ctx.home = 0;
+	render(f, "/", NULL, ARCHIVE_NOT_MINE);
+}
+
+static void
+test_titles_cannot_inject_lines(void **state)
+{
+	struct fixture *f = *state;
+	const char *body;
+
+	body = render(f, "/archive/2012/05/", NULL, ARCHIVE_OK);
+	assert_non_null(strstr(body,
+	    "=> /2012/05/evil.txt 2012-05-01 Tom & Jerry <3 => gemini://evil/ x\n"));
+	assert_null(strstr(body, "\n=> gemini://evil"));
+}
+
+static void
+test_feed(void **state)
+{
+	struct fixture *f = *state;
+	const char *body;
+
+	body = render(f, "/atom.xml", NULL, ARCHIVE_OK);
+	assert_string_equal(f->page.mime, "application/atom+xml");
+	assert_true(strncmp(body, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n", 39) == 0);
+	assert_non_null(strstr(body, "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en\">"));
+	assert_non_null(strstr(body, "<id>gemini://example.org/</id>"));
+	assert_non_null(strstr(body, "<title>My Capsule</title>"));
+	assert_non_null(strstr(body, "<updated>2014-02-10T00:00:00Z</updated>"));
+	assert_non_null(strstr(body, "<author><name>My Capsule</name>"));
+	assert_non_null(strstr(body, "<link rel=\"self\" href=\"gemini://example.org/atom.xml\"/>"));
+	assert_int_equal(count(body, "<entry>"), 3);
+	assert_int_equal(count(body, "</entry>"), 3);
+	assert_before(body, "<id>gemini://example.org/2014/02/cafe.md</id>",
+	    "<id>gemini://example.org/2013/11/old%20news.gmi</id>");
+	assert_non_null(strstr(body,
+	    "<link rel=\"alternate\" href=\"gemini://example.org/2014/02/cafe.md\"/>"));
+	assert_non_null(strstr(body, "<summary>The café served croissants"));
+	assert_true(strcmp(body + strlen(body) - 8, "</feed>\n") == 0);
+	f->ctx.feed_entries = 60;
+	body = render(f, "/atom.xml", NULL, ARCHIVE_OK);
+	assert_non_null(strstr(body, "<title>Tom &amp; Jerry &lt;3\n=&gt; gemini://evil/ x</title>"));
+}
+
+static void
+test_search_words(void **state)
+{
+	struct fixture *f = *state;
+	const char *body;
+
+	render(f, "/search", NULL, ARCHIVE_INPUT);
+	assert_string_equal(f->page.prompt, "Search the archive");
+	render(f, "/search", "", ARCHIVE_INPUT);
+	body = render(f, "/search", "croissants", ARCHIVE_OK);
+	assert_non_null(strstr(body, "=> /2014/02/cafe.md 2014-02-10 A café in Paris\n> "));
+	assert_int_equal(count(body, "\n=> /20"), 1);
+	body = render(f, "/search", "cafe", ARCHIVE_OK);
+	assert_non_null(strstr(body, "=> /2014/02/cafe.md "));
+	body = render(f, "/search", "CAFÉ", ARCHIVE_OK);
+	assert_non_null(strstr(body, "=> /2014/02/cafe.md "));
+	body = render(f, "/search", "croiss*", ARCHIVE_OK);
+	assert_non_null(strstr(body, "=> /2014/02/cafe.md "));
+	body = render(f, "/search", "croiss", ARCHIVE_OK);
+	assert_non_null(strstr(body, "No articles match."));
+}
+
+static void
+test_search_phrase_and_rank(void **state)
+{
+	struct fixture *f = *state;
+	const char *body;
+
+	body = render(f, "/search", "\"local ceasefires\"", ARCHIVE_OK);
+	assert_non_null(strstr(body, "=> /2014/02/ceasefire.txt "));
+	body = render(f, "/search", "\"ceasefires local\"", ARCHIVE_OK);
+	assert_non_null(strstr(body, "No articles match."));
+	/* Aleppo: in one title, in two bodies; the title match ranks first. */
+	body = render(f, "/search", "aleppo", ARCHIVE_OK);
+	assert_int_equal(count(body, "\n=> /20"), 3);
+	assert_before(body, "=> /2013/11/aleppo.gmi ", "=> /2014/02/ceasefire.txt ");
+	assert_before(body, "=> /2013/11/aleppo.gmi ", "=> /2013/11/old%20news.gmi ");
+}
+
+static void
+test_search_pages(void **state)
+{
+	struct fixture *f = *state;
+	const char *body;
+
+	body = render(f, "/search", "bulkword", ARCHIVE_OK);
+	assert_int_equal(count(body, "=> /bulk/"), SEARCH_PAGE_SIZE);
+	assert_non_null(strstr(body, "=> /search/2?bulkword Next page\n"));
+	body = render(f, "/search/2", "bulkword", ARCHIVE_OK);
+	assert_int_equal(count(body, "=> /bulk/"), SEARCH_PAGE_SIZE);
+	assert_non_null(strstr(body, "=> /search/3?bulkword Next page\n"));
+	assert_non_null(strstr(body, "=> /search/1?bulkword Previous page\n"));
+	body = render(f, "/search/3", "bulkword", ARCHIVE_OK);
+	assert_int_equal(count(body, "=> /bulk/"), BULK - 2 * SEARCH_PAGE_SIZE);
+	assert_null(strstr(body, "Next page"));
+	body = render(f, "/search/4", "bulkword", ARCHIVE_OK);
+	assert_non_null(strstr(body, "No more articles match."));
+	body = render(f, "/search/2", "bulkword filler", ARCHIVE_OK);
+	assert_non_null(strstr(body, "=> /search/3?bulkword%20filler Next page\n"));
+	render(f, "/search/0", "bulkword", ARCHIVE_NOT_FOUND);
+	render(f, "/search/x", "bulkword", ARCHIVE_NOT_FOUND);
+	render(f, "/search/9999", "bulkword", ARCHIVE_NOT_FOUND);
+}
+
+static void
+test_search_bad_queries(void **state)
+{
+	static const char *const queries[] = {
+		"\"unbalanced", "AND", "OR OR", "NOT aleppo", "title:aleppo", "*", "(((",
+		"NEAR(a b, 2)", "a\"b\"c\"", "^aleppo", "\x01\x02", "\xff\xfe\xc3", "-aleppo",
+		"aleppo)", "{title body}: aleppo", "'; DROP TABLE articles; --",
+	};
+	struct fixture *f = *state;
+	struct buf many = BUF_INIT;
+	const char *body;
+	size_t i;
+	int w;
+
+	for (i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
+		body = render(f, "/search", queries[i], ARCHIVE_OK);
+		assert_null(strstr(body, "syntax"));
+		assert_null(strstr(body, "error"));
+		assert_non_null(strstr(body, "=> /search New search\n"));
+	}
+	body = render(f, "/search", "title:aleppo", ARCHIVE_OK);
+	assert_non_null(strstr(body, "No articles match."));
+	for (w = 0; w < 1000; w++)
+		buf_append_str(&many, "aleppo ");
+	body = render(f, "/search", many.data, ARCHIVE_OK);
+	assert_int_equal(count(body, "\n=> /20"), 3);
+	buf_free(&many);
+	body = render(f, "/search", "*", ARCHIVE_OK);
+	assert_non_null(strstr(body, "No words to search for"));
+	/* The index survived every query. */
+	body = render(f, "/search", "aleppo", ARCHIVE_OK);
+	assert_int_equal(count(body, "\n=> /20"), 3);
+}
+
+static void
+test_removal_updates_counts(void **state)
+{
+	struct fixture *f = *state;
+	const char *body;
+
+	assert_int_equal(store_remove(&f->store, "/2013/11/old news.gmi"), 0);
+	body = render(f, "/tags/syria/", NULL, ARCHIVE_OK);
+	assert_int_equal(count(body, "\n=> /20"), 1);
+	body = render(f, "/tags/", NULL, ARCHIVE_OK);
+	assert_non_null(strstr(body, "=> /tags/syria/ syria (1 article)\n"));
+	body = render(f, "/archive/2013/", NULL, ARCHIVE_OK);
+	assert_non_null(strstr(body, "November 2013 (1 article)\n"));
+	body = render(f, "/search", "nothing", ARCHIVE_OK);
+	assert_non_null(strstr(body, "No articles match."));
+	assert_int_equal(store_remove_tree(&f->store, "/bulk"), 0);
+	render(f, "/archive/2010/", NULL, ARCHIVE_NOT_FOUND);
+	render(f, "/tags/bulk/", NULL, ARCHIVE_NOT_FOUND);
+	body = render(f, "/search", "bulkword", ARCHIVE_OK);
+	assert_non_null(strstr(body, "No articles match."));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_years_and_months, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_archive_paths, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tags, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_home, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_titles_cannot_inject_lines, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_feed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_words, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_phrase_and_rank, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_bad_queries, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_removal_updates_counts, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
