@@ -31,6 +31,7 @@ static const struct setting settings[] = {
 	S("listen", SETTING_LISTEN, listen, "address to bind (repeatable; * = all, IPv6 and IPv4)"),
 	S("port", SETTING_PORT, port, "Gemini port"),
 	S("public_port", SETTING_PORT, public_port, "port clients use, behind NAT or a proxy (0 = port)"),
+	S("proxy_protocol", SETTING_BOOL, proxy_protocol, "connections come through a balancer that sends a PROXY v1/v2 header (yes/no)"),
 	S("gopher_port", SETTING_PORT, gopher_port, "Gopher port (0 disables Gopher)"),
 	S("gopher_public_port", SETTING_PORT, gopher_public_port, "Gopher port announced in menus (0 = gopher_port)"),
 	S("gopher_host", SETTING_STRING, gopher_host, "Gopher host announced in menus (default: first host)"),

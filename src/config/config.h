@@ -28,6 +28,7 @@ struct config {
 	size_t nlisten;
 	int port;                  /* Gemini listen port */
 	int public_port;           /* port clients use (behind NAT or a proxy); 0 = port */
+	int proxy_protocol;        /* every connection starts with a PROXY v1/v2 header */
 	int gopher_port;           /* 0 disables Gopher */
 	int gopher_public_port;    /* 0 = gopher_port */
 	char *gopher_host;         /* public name announced in menus; NULL = first host */

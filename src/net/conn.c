@@ -18,6 +18,7 @@
 #include "gemini/request.h"
 #include "gopher/handler.h"
 #include "net/pool.h"
+#include "net/proxy.h"
 #include "net/server.h"
 #include "response/response.h"
 #include "util/log.h"
@@ -29,6 +30,7 @@
 #define SHUTDOWN_SECONDS 5
 
 enum conn_phase {
+	PHASE_PROXY,     /* reading a PROXY protocol header (behind a balancer) */
 	PHASE_HANDSHAKE, /* TLS handshake (Gemini only) */
 	PHASE_REQUEST,   /* reading the request line */
 	PHASE_HANDLING,  /* the handler runs on the pool */
@@ -49,7 +51,8 @@ struct conn {
 	struct event *timer;
 	struct event *handled; /* activated by the pool thread when the handler is done */
 	char request[REQUEST_MAX];
-	size_t request_len;
+	size_t request_len;     /* also the PROXY header bytes read so far */
+	size_t proxy_skip;      /* PROXY v2 TLV bytes still to discard */
 	size_t line_len;
 	int have_request;      /* a request (or a framing error) will be logged */
 	struct response response;
@@ -158,9 +161,10 @@ conn_on_timeout(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (c->phase == PHASE_HANDSHAKE || c->phase == PHASE_REQUEST || c->phase == PHASE_WRITING)
+	if (c->phase <= PHASE_REQUEST || c->phase == PHASE_WRITING)
 		log_info("%s %s: %s timed out, closed", c->proto == LISTENER_GEMINI ? "gemini" : "gopher",
 		    c->state->config->log_addresses ? c->peer : "-",
+		    c->phase == PHASE_PROXY ? "PROXY header" :
 		    c->phase == PHASE_HANDSHAKE ? "handshake" :
 		    c->phase == PHASE_REQUEST ? "request" : "response");
 	/* Gopher clients expect an error item rather than a silent close. */
@@ -342,6 +346,91 @@ conn_read_request(struct conn *c)
 	return 0;
 }
 
+/* Discard the rest of a long PROXY v2 header.  1 done, 0 waiting/closed. */
+static int
+conn_skip_proxy_tlvs(struct conn *c)
+{
+	char sink[512];
+	ssize_t n;
+
+	while (c->proxy_skip > 0) {
+		n = read(c->fd, sink, c->proxy_skip < sizeof(sink) ? c->proxy_skip : sizeof(sink));
+		if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+			conn_wait(c, EV_READ);
+			return 0;
+		}
+		if (n <= 0) {
+			conn_close(c);
+			return 0;
+		}
+		c->proxy_skip -= (size_t)n;
+	}
+	return 1;
+}
+
+/*
+ * Read the PROXY header without reading past it: what follows belongs to
+ * TLS or to the request.  Peek, then consume exactly the header's bytes
+ * (or all peeked bytes while the header is still incomplete).
+ * 1: the header is read; 0: waiting or closed.
+ */
+static int
+conn_read_proxy_header(struct conn *c)
+{
+	struct sockaddr_storage peer;
+	enum proxy_result res;
+	size_t consumed, want;
+	ssize_t n;
+
+	for (;;) {
+		n = recv(c->fd, c->request + c->request_len, sizeof(c->request) - c->request_len,
+		    MSG_PEEK);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+			conn_wait(c, EV_READ);
+			return 0;
+		}
+		if (n <= 0) {
+			conn_close(c);
+			return 0;
+		}
+		res = proxy_header_parse((unsigned char *)c->request, c->request_len + (size_t)n,
+		    &consumed, &peer);
+		if (res == PROXY_BAD || (res == PROXY_NEED_MORE &&
+		    c->request_len + (size_t)n == sizeof(c->request))) {
+			log_info("%s: bad PROXY protocol header, closed", c->peer);
+			conn_close(c);
+			return 0;
+		}
+		want = res == PROXY_DONE ? consumed - c->request_len : (size_t)n;
+		if (want > (size_t)n) {
+			c->proxy_skip = want - (size_t)n;
+			want = (size_t)n;
+		}
+		if (read(c->fd, c->request + c->request_len, want) != (ssize_t)want) {
+			conn_close(c);
+			return 0;
+		}
+		c->request_len += want;
+		if (res == PROXY_DONE) {
+			if (peer.ss_family != AF_UNSPEC)
+				peer_to_string(&peer, c->peer, sizeof(c->peer));
+			c->request_len = 0;
+			return 1;
+		}
+	}
+}
+
+static int
+conn_read_proxy(struct conn *c)
+{
+	if (c->proxy_skip == 0 && !conn_read_proxy_header(c))
+		return 0;
+	if (c->proxy_skip > 0 && !conn_skip_proxy_tlvs(c))
+		return 0;
+	c->phase = c->proto == LISTENER_GEMINI ? PHASE_HANDSHAKE : PHASE_REQUEST;
+	return 1;
+}
+
 static int
 conn_handshake(struct conn *c)
 {
@@ -495,6 +584,14 @@ static void
 conn_step(struct conn *c)
 {
 	switch (c->phase) {
+	case PHASE_PROXY:
+		if (!conn_read_proxy(c))
+			return;
+		if (c->phase == PHASE_REQUEST) {
+			conn_read_request(c);
+			return;
+		}
+		/* FALLTHROUGH */
 	case PHASE_HANDSHAKE:
 		if (!conn_handshake(c))
 			return;
@@ -558,6 +655,8 @@ conn_start(struct worker *w, int fd, enum listener_proto proto,
 	} else {
 		c->phase = PHASE_REQUEST;
 	}
+	if (c->state->config->proxy_protocol)
+		c->phase = PHASE_PROXY;
 	c->next = w->conns;
 	if (w->conns != NULL)
 		w->conns->prev = c;

@@ -362,6 +362,41 @@ class PublicPortTest(unittest.TestCase):
             self.assertEqual(srv.request("gemini://localhost:%d/\r\n" % srv.port).status, 53)
 
 
+class ProxyProtocolTest(unittest.TestCase):
+    V2_TCP4 = (b"\r\n\r\n\x00\r\nQUIT\n\x21\x11\x00\x0c"
+               b"\xc6\x33\x64\x09\x7f\x00\x00\x01\xc8\x22\x07\xad")
+
+    def test_client_address_taken_from_the_proxy_header(self):
+        with Server(args=["--proxy-protocol", "yes"], archive=False) as srv:
+            sock = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
+            sock.sendall(b"PROXY TCP4 203.0.113.7 127.0.0.1 51234 %d\r\n" % srv.port)
+            tls = client_context().wrap_socket(sock, server_hostname="localhost",
+                                               suppress_ragged_eofs=False)
+            tls.sendall((srv.url("/") + "\r\n").encode())
+            self.assertEqual(read_gemini(tls).status, 20)
+            tls.close()
+            with socket.create_connection(("127.0.0.1", srv.gopher_port), timeout=5) as g:
+                g.sendall(self.V2_TCP4 + b"/\r\n")
+                menu = b""
+                while True:
+                    chunk = g.recv(65536)
+                    if not chunk:
+                        break
+                    menu += chunk
+            self.assertTrue(menu.endswith(b".\r\n"))
+            time.sleep(0.2)
+            log = srv.log()
+            self.assertRegex(log, r"gemini 203\.0\.113\.7 localhost .* 20 ")
+            self.assertRegex(log, r"gopher 198\.51\.100\.9 ")
+
+    def test_connection_without_header_refused(self):
+        with Server(args=["--proxy-protocol", "yes"], archive=False, gopher=False) as srv:
+            with self.assertRaises((ssl.SSLError, OSError)):
+                srv.gemini("/")
+            time.sleep(0.2)
+            self.assertIn("bad PROXY protocol header", srv.log())
+
+
 class SignalTest(unittest.TestCase):
     def test_sighup_during_large_transfer_and_reload(self):
         with Server(archive=False, gopher=False) as srv:
