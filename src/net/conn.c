@@ -170,6 +170,7 @@ conn_on_timeout(evutil_socket_t fd, short what, void *arg)
 	/* Gopher clients expect an error item rather than a silent close. */
 	if (c->proto == LISTENER_GOPHER && c->phase == PHASE_REQUEST) {
 		conn_bad_line(c, "request timed out");
+		conn_step(c);
 		return;
 	}
 	conn_close(c);
@@ -253,25 +254,24 @@ conn_handle(void *arg)
 }
 
 static void
-conn_on_handled(evutil_socket_t fd, short what, void *arg)
+conn_start_writing(struct conn *c)
 {
-	struct conn *c = arg;
 	const struct config *cfg = c->state->config;
 
-	(void)fd;
-	(void)what;
 	c->phase = PHASE_WRITING;
 	conn_deadline(c, (time_t)cfg->write_timeout +
 	    (time_t)(response_size(&c->response) / (cfg->write_min_rate ? cfg->write_min_rate : 1)));
-	conn_step(c);
 }
 
 static void
-conn_respond_now(struct conn *c)
+conn_on_handled(evutil_socket_t fd, short what, void *arg)
 {
-	c->phase = PHASE_HANDLING;
-	event_del(c->io);
-	conn_on_handled(-1, 0, c);
+	struct conn *c = arg;
+
+	(void)fd;
+	(void)what;
+	conn_start_writing(c);
+	conn_step(c);
 }
 
 static void
@@ -282,12 +282,11 @@ conn_got_line(struct conn *c, size_t line_len)
 	c->phase = PHASE_HANDLING;
 	event_del(c->io);
 	evtimer_del(c->timer);
-	if (handler_pool_submit(c->worker->server->pool, conn_handle, c) == -1) {
+	if (handler_pool_submit(c->worker->server->pool, conn_handle, c) == -1)
 		conn_close(c);
-		return;
-	}
 }
 
+/* A line that cannot be framed is answered at once, without the pool. */
 static void
 conn_bad_line(struct conn *c, const char *reason)
 {
@@ -297,22 +296,38 @@ conn_bad_line(struct conn *c, const char *reason)
 		gemini_bad_request(&c->response, reason);
 	else
 		gopher_error_response(&c->state->gopher, reason, &c->response);
-	conn_respond_now(c);
+	conn_start_writing(c);
 }
 
-/* 1: keep going; 0: waiting or closed. */
+/* The protocol's framing of the bytes read so far. */
+static enum gemini_frame
+conn_frame(struct conn *c, size_t *line_len)
+{
+	if (c->proto == LISTENER_GEMINI)
+		return gemini_request_frame(c->request, c->request_len, line_len);
+	switch (gopher_request_frame(c->request, c->request_len, line_len)) {
+	case GOPHER_FRAME_COMPLETE:
+		return GEMINI_FRAME_COMPLETE;
+	case GOPHER_FRAME_BAD:
+		return GEMINI_FRAME_BAD;
+	default:
+		return GEMINI_FRAME_NEED_MORE;
+	}
+}
+
+/* 1: answered at once (bad line), go on writing; 0: waiting, handed to
+ * the pool, or closed. */
 static int
 conn_read_request(struct conn *c)
 {
 	size_t line_len = 0;
 	ssize_t n;
 	short want = EV_READ;
-	int frame;
 
 	for (;;) {
 		if (c->request_len == sizeof(c->request)) {
 			conn_bad_line(c, "request line too long");
-			return 0;
+			return 1;
 		}
 		n = conn_read(c, c->request + c->request_len, sizeof(c->request) - c->request_len, &want);
 		if (n == -2) {
@@ -324,26 +339,19 @@ conn_read_request(struct conn *c)
 			return 0;
 		}
 		c->request_len += (size_t)n;
-		if (c->proto == LISTENER_GEMINI) {
-			frame = gemini_request_frame(c->request, c->request_len, &line_len);
-			if (frame == GEMINI_FRAME_COMPLETE)
-				break;
-			if (frame == GEMINI_FRAME_BAD) {
-				conn_bad_line(c, "request must be a URL of at most 1024 bytes ending in CRLF");
-				return 0;
-			}
-		} else {
-			frame = gopher_request_frame(c->request, c->request_len, &line_len);
-			if (frame == GOPHER_FRAME_COMPLETE)
-				break;
-			if (frame == GOPHER_FRAME_BAD) {
-				conn_bad_line(c, "selector too long or malformed");
-				return 0;
-			}
+		switch (conn_frame(c, &line_len)) {
+		case GEMINI_FRAME_COMPLETE:
+			conn_got_line(c, line_len);
+			return 0;
+		case GEMINI_FRAME_BAD:
+			conn_bad_line(c, c->proto == LISTENER_GEMINI ?
+			    "request must be a URL of at most 1024 bytes ending in CRLF" :
+			    "selector too long or malformed");
+			return 1;
+		case GEMINI_FRAME_NEED_MORE:
+			break;
 		}
 	}
-	conn_got_line(c, line_len);
-	return 0;
 }
 
 /* Discard the rest of a long PROXY v2 header.  1 done, 0 waiting/closed. */
@@ -580,43 +588,41 @@ conn_linger(struct conn *c)
 	}
 }
 
+/* Run the connection's phases until one has to wait (or closed it).  Each
+ * phase function returns 1 when it finished and set the next phase, 0 when
+ * it is waiting for the socket or the connection is gone. */
 static void
 conn_step(struct conn *c)
 {
-	switch (c->phase) {
-	case PHASE_PROXY:
-		if (!conn_read_proxy(c))
-			return;
-		if (c->phase == PHASE_REQUEST) {
-			conn_read_request(c);
-			return;
-		}
-		/* FALLTHROUGH */
-	case PHASE_HANDSHAKE:
-		if (!conn_handshake(c))
-			return;
-		/* FALLTHROUGH */
-	case PHASE_REQUEST:
-		conn_read_request(c);
-		return;
-	case PHASE_HANDLING:
-		return;
-	case PHASE_WRITING:
-		if (!conn_write_response(c))
-			return;
-		if (c->phase == PHASE_LINGER) {
+	int advanced;
+
+	do {
+		switch (c->phase) {
+		case PHASE_PROXY:
+			advanced = conn_read_proxy(c);
+			break;
+		case PHASE_HANDSHAKE:
+			advanced = conn_handshake(c);
+			break;
+		case PHASE_REQUEST:
+			advanced = conn_read_request(c);
+			break;
+		case PHASE_HANDLING:
+			advanced = 0;
+			break;
+		case PHASE_WRITING:
+			advanced = conn_write_response(c);
+			break;
+		case PHASE_SHUTDOWN:
+			advanced = conn_shutdown_tls(c);
+			break;
+		case PHASE_LINGER:
+		default:
 			conn_linger(c);
-			return;
+			advanced = 0;
+			break;
 		}
-		/* FALLTHROUGH */
-	case PHASE_SHUTDOWN:
-		if (!conn_shutdown_tls(c))
-			return;
-		/* FALLTHROUGH */
-	case PHASE_LINGER:
-		conn_linger(c);
-		return;
-	}
+	} while (advanced);
 }
 
 static void

@@ -165,29 +165,29 @@ tls_default_context(const struct tls_contexts *t)
 	return t->ctx[0];
 }
 
-static void
-format_fingerprint(const unsigned char *md, unsigned int len, char out[96])
+/* "ab:cd:..." of the SHA-256 of a certificate. */
+static int
+certificate_fingerprint(X509 *cert, char out[96])
 {
-	unsigned int i;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int len, i;
 
+	if (X509_digest(cert, EVP_sha256(), md, &len) != 1)
+		return -1;
 	for (i = 0; i < len && i < 32; i++)
 		snprintf(out + i * 3, 4, i + 1 < len ? "%02x:" : "%02x", md[i]);
+	return 0;
 }
 
 int
 tls_peer_fingerprint(SSL *ssl, char out[96])
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int len;
 	X509 *cert;
-	int rc = -1;
+	int rc;
 
 	if (!SSL_is_init_finished(ssl) || (cert = SSL_get1_peer_certificate(ssl)) == NULL)
 		return -1;
-	if (X509_digest(cert, EVP_sha256(), md, &len) == 1) {
-		format_fingerprint(md, len, out);
-		rc = 0;
-	}
+	rc = certificate_fingerprint(cert, out);
 	X509_free(cert);
 	return rc;
 }
@@ -195,11 +195,9 @@ tls_peer_fingerprint(SSL *ssl, char out[96])
 int
 tls_file_fingerprint(const char *cert_path, char out[96])
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int len;
 	X509 *cert;
 	FILE *f;
-	int rc = -1;
+	int rc;
 
 	if ((f = fopen(cert_path, "r")) == NULL)
 		return -1;
@@ -207,10 +205,7 @@ tls_file_fingerprint(const char *cert_path, char out[96])
 	fclose(f);
 	if (cert == NULL)
 		return -1;
-	if (X509_digest(cert, EVP_sha256(), md, &len) == 1) {
-		format_fingerprint(md, len, out);
-		rc = 0;
-	}
+	rc = certificate_fingerprint(cert, out);
 	X509_free(cert);
 	return rc;
 }

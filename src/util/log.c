@@ -104,41 +104,23 @@ log_line(int priority, const char *level, const char *fmt, va_list ap)
 	pthread_mutex_unlock(&logger.lock);
 }
 
-void
-log_info(const char *fmt, ...)
-{
-	va_list ap;
-	int saved = errno;
+/* The three levels differ only in their names: one body for all. */
+#define LOG_LEVEL_FUNCTION(name, priority, label)		\
+	void							\
+	name(const char *fmt, ...)				\
+	{							\
+		va_list ap;					\
+		int saved = errno;				\
+								\
+		va_start(ap, fmt);				\
+		log_line(priority, label, fmt, ap);		\
+		va_end(ap);					\
+		errno = saved;					\
+	}
 
-	va_start(ap, fmt);
-	log_line(LOG_INFO, "info", fmt, ap);
-	va_end(ap);
-	errno = saved;
-}
-
-void
-log_warn(const char *fmt, ...)
-{
-	va_list ap;
-	int saved = errno;
-
-	va_start(ap, fmt);
-	log_line(LOG_WARNING, "warn", fmt, ap);
-	va_end(ap);
-	errno = saved;
-}
-
-void
-log_error(const char *fmt, ...)
-{
-	va_list ap;
-	int saved = errno;
-
-	va_start(ap, fmt);
-	log_line(LOG_ERR, "error", fmt, ap);
-	va_end(ap);
-	errno = saved;
-}
+LOG_LEVEL_FUNCTION(log_info, LOG_INFO, "info")
+LOG_LEVEL_FUNCTION(log_warn, LOG_WARNING, "warn")
+LOG_LEVEL_FUNCTION(log_error, LOG_ERR, "error")
 
 /* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
 static size_t
