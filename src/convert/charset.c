@@ -175,6 +175,8 @@ iconv_to_utf8(iconv_t cd, const char *data, size_t len, struct buf *out)
 	char *in = (char *)data, *dst;
 	size_t inleft = len, outleft, before;
 
+	if (buf_append(out, "", 0) == -1)
+		return -1;
 	while (inleft > 0) {
 		if (buf_reserve(out, inleft * 2 + 16) == -1)
 			return -1;
@@ -201,6 +203,17 @@ iconv_to_utf8(iconv_t cd, const char *data, size_t len, struct buf *out)
 	return 0;
 }
 
+static int
+has_non_ascii(const char *data, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)data[i] >= 0x80)
+			return 1;
+	return 0;
+}
+
 char *
 charset_html_to_utf8(const char *data, size_t len, size_t *outlen)
 {
@@ -214,12 +227,16 @@ charset_html_to_utf8(const char *data, size_t len, size_t *outlen)
 	declared = charset_sniff_html(data, len, label, sizeof(label), &bom_len) == 0;
 	data += bom_len;
 	len -= bom_len;
+	/* A saved page is often re-encoded as UTF-8 with its old <meta> kept;
+	 * non-ASCII text that is all valid UTF-8 is almost never anything else. */
+	if (declared && bom_len == 0 && has_non_ascii(data, len) && charset_is_utf8(data, len))
+		declared = 0;
 	if (declared)
 		encoding = iconv_name(label, bom_len > 0);
 	else
 		encoding = charset_is_utf8(data, len) ? "UTF-8" : "WINDOWS-1252";
 	if (strcmp(encoding, "UTF-8") == 0 && charset_is_utf8(data, len)) {
-		if (buf_append(&out, data, len) == -1 || buf_reserve(&out, 1) == -1)
+		if (buf_append(&out, data, len) == -1)
 			return NULL;
 		return buf_release(&out, outlen);
 	}
@@ -230,7 +247,7 @@ charset_html_to_utf8(const char *data, size_t len, size_t *outlen)
 		if (cd == (iconv_t)-1)
 			return NULL;
 	}
-	if (iconv_to_utf8(cd, data, len, &out) == -1 || buf_reserve(&out, 1) == -1) {
+	if (iconv_to_utf8(cd, data, len, &out) == -1) {
 		iconv_close(cd);
 		buf_free(&out);
 		return NULL;

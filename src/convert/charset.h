@@ -19,7 +19,8 @@ int charset_sniff_html(const char *data, size_t len, char *name, size_t namesize
     size_t *bom_len);
 
 /* The page as UTF-8: BOM stripped, declared encoding honoured (labels the
- * WHATWG maps to windows-1252 included), else UTF-8 when valid, else
+ * WHATWG maps to windows-1252 included) unless the text is non-ASCII and
+ * valid UTF-8 (a page saved again as UTF-8), else UTF-8 when valid, else
  * windows-1252.  Undecodable bytes become U+FFFD.  Returns a malloc'd
  * NUL-terminated buffer and its length, or NULL when memory runs out. */
 char *charset_html_to_utf8(const char *data, size_t len, size_t *outlen);

@@ -1,4 +1,5 @@
 #include <regex.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -346,7 +347,7 @@ subtree_text(const struct extractor *ex, size_t i)
 {
 	struct buf b = BUF_INIT;
 
-	if (html_append_text(ex->tree, i, ex->mark, &b) == -1 || buf_reserve(&b, 0) == -1) {
+	if (html_append_text(ex->tree, i, ex->mark, &b) == -1 || buf_append(&b, "", 0) == -1) {
 		buf_free(&b);
 		return NULL;
 	}
@@ -426,7 +427,7 @@ drop_while_walking(struct extractor *ex, size_t i)
 	const char *modal = html_attr(ex->tree, i, "aria-modal");
 	char match[512];
 
-	if (html_tag_is_hidden_text(tag) || tag == GUMBO_TAG_FORM && 0)
+	if (html_tag_is_hidden_text(tag))
 		return 1;
 	if (!is_visible(ex, i))
 		return 1;
@@ -449,4 +450,779 @@ drop_while_walking(struct extractor *ex, size_t i)
 	    is_heading(tag)) && is_without_content(ex, i))
 		return 1;
 	return 0;
+}
+
+static int
+is_blank_text(const struct html_tree *tree, size_t i)
+{
+	const char *text = html_text_of(tree, i);
+
+	return text != NULL && strspn(text, " \t\n\r\f") == strlen(text);
+}
+
+static int
+is_phrasing(const struct extractor *ex, size_t i)
+{
+	const struct html_tree *tree = ex->tree;
+	size_t j;
+
+	if (tree->nodes[i].is_text)
+		return 1;
+	if (!is_phrasing_tag(tree->nodes[i].tag))
+		return 0;
+	if (tree->nodes[i].tag != GUMBO_TAG_A && tree->nodes[i].tag != GUMBO_TAG_DEL &&
+	    tree->nodes[i].tag != GUMBO_TAG_INS)
+		return 1;
+	for (j = i + 1; j < tree->nodes[i].end; j++)
+		if (!tree->nodes[j].is_text && !is_phrasing_tag(tree->nodes[j].tag))
+			return 0;
+	return 1;
+}
+
+static int
+add_run(struct extractor *ex, size_t div, size_t first, size_t last)
+{
+	struct inline_run *p;
+	size_t ncap;
+
+	if (ex->nruns == ex->runcap) {
+		ncap = ex->runcap ? ex->runcap * 2 : 64;
+		if ((p = reallocarray(ex->runs, ncap, sizeof(*p))) == NULL)
+			return -1;
+		ex->runs = p;
+		ex->runcap = ncap;
+	}
+	ex->runs[ex->nruns++] = (struct inline_run){ div, first, last };
+	return 0;
+}
+
+/* A div: collapse onto its only paragraph, score it as a paragraph when it
+ * holds no blocks, or note its runs of inline content. */
+static int
+visit_div(struct extractor *ex, size_t i)
+{
+	const struct html_tree *tree = ex->tree;
+	size_t j, elements = 0, only = HTML_NO_NODE, first = HTML_NO_NODE, last = 0;
+	int text = 0;
+
+	for (j = i + 1; j < tree->nodes[i].end; j = tree->nodes[j].end) {
+		if (ex->mark[j] & MARK_REMOVED)
+			continue;
+		if (tree->nodes[j].is_text) {
+			text |= !is_blank_text(tree, j);
+		} else {
+			elements++;
+			only = j;
+		}
+	}
+	if (elements == 1 && !text && tree->nodes[only].tag == GUMBO_TAG_P &&
+	    link_density(ex, i) < 0.25) {
+		ex->mark[i] |= MARK_COLLAPSED;
+		return 0;
+	}
+	if (!ex->has_block[i]) {
+		ex->mark[i] |= MARK_AS_PARAGRAPH | MARK_TO_SCORE;
+		return 0;
+	}
+	for (j = i + 1; j <= tree->nodes[i].end; j = j < tree->nodes[i].end ? tree->nodes[j].end : j + 1) {
+		if (j < tree->nodes[i].end && (ex->mark[j] & MARK_REMOVED))
+			continue;
+		if (j < tree->nodes[i].end && is_phrasing(ex, j)) {
+			if (first == HTML_NO_NODE)
+				first = j;
+			last = j;
+			continue;
+		}
+		if (first != HTML_NO_NODE && add_run(ex, i, first, last) == -1)
+			return -1;
+		first = HTML_NO_NODE;
+	}
+	return 0;
+}
+
+static int
+walk(struct extractor *ex)
+{
+	const struct html_tree *tree = ex->tree;
+	size_t i = ex->body;
+	GumboTag tag;
+
+	while (i < tree->nodes[ex->body].end) {
+		if (tree->nodes[i].is_text) {
+			i++;
+			continue;
+		}
+		if (i != ex->body && drop_while_walking(ex, i)) {
+			remove_node(ex, i);
+			i = tree->nodes[i].end;
+			continue;
+		}
+		tag = tree->nodes[i].tag;
+		if (tag == GUMBO_TAG_SECTION || (is_heading(tag) && tag != GUMBO_TAG_H1) ||
+		    tag == GUMBO_TAG_P || tag == GUMBO_TAG_TD || tag == GUMBO_TAG_PRE)
+			ex->mark[i] |= MARK_TO_SCORE;
+		if (tag == GUMBO_TAG_DIV && visit_div(ex, i) == -1)
+			return -1;
+		i++;
+	}
+	return 0;
+}
+
+/* The parent as Readability sees it once collapsed divs are gone. */
+static size_t
+scoring_parent(const struct extractor *ex, size_t i)
+{
+	size_t p = ex->tree->nodes[i].parent;
+
+	while (p != HTML_NO_NODE && (ex->mark[p] & MARK_COLLAPSED))
+		p = ex->tree->nodes[p].parent;
+	return p;
+}
+
+static void
+initialize(struct extractor *ex, size_t i)
+{
+	double base = 0;
+
+	switch (tag_of(ex, i)) {
+	case GUMBO_TAG_DIV:
+		base = 5;
+		break;
+	case GUMBO_TAG_PRE: case GUMBO_TAG_TD: case GUMBO_TAG_BLOCKQUOTE:
+		base = 3;
+		break;
+	case GUMBO_TAG_ADDRESS: case GUMBO_TAG_OL: case GUMBO_TAG_UL: case GUMBO_TAG_DL:
+	case GUMBO_TAG_DD: case GUMBO_TAG_DT: case GUMBO_TAG_LI: case GUMBO_TAG_FORM:
+		base = -3;
+		break;
+	case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3: case GUMBO_TAG_H4:
+	case GUMBO_TAG_H5: case GUMBO_TAG_H6: case GUMBO_TAG_TH:
+		base = -5;
+		break;
+	default:
+		break;
+	}
+	ex->score[i] = base + class_weight(ex, i);
+	ex->mark[i] |= MARK_CANDIDATE;
+}
+
+/* Give a paragraph's score to its ancestors, less the farther they are. */
+static void
+spread_score(struct extractor *ex, size_t parent, double chars, double commas)
+{
+	double content = 1 + (commas + 1) + (chars / 100 < 3 ? (int)(chars / 100) : 3);
+	size_t a = parent, level;
+
+	for (level = 0; level < 5 && a != HTML_NO_NODE; level++, a = scoring_parent(ex, a)) {
+		if (!is_element(ex->tree, a) || ex->tree->nodes[a].parent == 0)
+			break;
+		if (!(ex->mark[a] & MARK_CANDIDATE))
+			initialize(ex, a);
+		ex->score[a] += content / (level == 0 ? 1 : level == 1 ? 2 : level * 3.0);
+	}
+}
+
+static void
+score_paragraphs(struct extractor *ex)
+{
+	const struct html_tree *tree = ex->tree;
+	double chars, commas;
+	size_t i, j, k;
+
+	for (i = 0; i < tree->len; i++) {
+		if (!(ex->mark[i] & MARK_TO_SCORE) || (ex->mark[i] & MARK_REMOVED))
+			continue;
+		if (ex->textlen[i] < MIN_PARAGRAPH_CHARS)
+			continue;
+		spread_score(ex, scoring_parent(ex, i), ex->textlen[i], ex->commas[i]);
+	}
+	for (k = 0; k < ex->nruns; k++) {
+		if (ex->mark[ex->runs[k].div] & MARK_REMOVED)
+			continue;
+		chars = commas = 0;
+		for (j = ex->runs[k].first; j <= ex->runs[k].last; j = ex->tree->nodes[j].end) {
+			if (ex->mark[j] & MARK_REMOVED)
+				continue;
+			chars += ex->textlen[j];
+			commas += ex->commas[j];
+		}
+		if (chars >= MIN_PARAGRAPH_CHARS)
+			spread_score(ex, ex->runs[k].div, chars, commas);
+	}
+}
+
+static size_t
+element_children(const struct extractor *ex, size_t i)
+{
+	size_t j, n = 0;
+
+	for (j = i + 1; j < ex->tree->nodes[i].end; j = ex->tree->nodes[j].end)
+		if (!ex->tree->nodes[j].is_text && !(ex->mark[j] & MARK_REMOVED))
+			n++;
+	return n;
+}
+
+static size_t
+first_element_child(const struct extractor *ex, size_t i)
+{
+	size_t j;
+
+	for (j = i + 1; j < ex->tree->nodes[i].end; j = ex->tree->nodes[j].end)
+		if (!ex->tree->nodes[j].is_text && !(ex->mark[j] & MARK_REMOVED))
+			return j;
+	return HTML_NO_NODE;
+}
+
+static int
+is_ancestor(const struct extractor *ex, size_t a, size_t i)
+{
+	return a < i && i < ex->tree->nodes[a].end;
+}
+
+/* Readability's choice: the best candidate, moved up to the common
+ * ancestor of several near-equal ones or to a parent that scores more. */
+static size_t
+pick_top(struct extractor *ex)
+{
+	size_t top[TOP_CANDIDATES], ntop = 0, i, k, best, p, alternatives = 0, holding;
+	double last, threshold;
+
+	for (i = 0; i < ex->tree->len; i++) {
+		if (!(ex->mark[i] & MARK_CANDIDATE) || inside_removed(ex, i))
+			continue;
+		ex->score[i] *= 1 - link_density(ex, i);
+		for (k = ntop; k > 0 && ex->score[top[k - 1]] < ex->score[i]; k--)
+			if (k < TOP_CANDIDATES)
+				top[k] = top[k - 1];
+		if (k < TOP_CANDIDATES) {
+			top[k] = i;
+			if (ntop < TOP_CANDIDATES)
+				ntop++;
+		}
+	}
+	if (ntop == 0 || top[0] == ex->body)
+		return HTML_NO_NODE;
+	best = top[0];
+	for (k = 1; k < ntop; k++)
+		if (ex->score[top[k]] / ex->score[best] >= 0.75)
+			alternatives++;
+	if (alternatives >= 3) {
+		for (p = scoring_parent(ex, best); p != HTML_NO_NODE && p != ex->body &&
+		    p != 0; p = scoring_parent(ex, p)) {
+			holding = 0;
+			for (k = 1; k < ntop; k++)
+				if (ex->score[top[k]] / ex->score[best] >= 0.75 &&
+				    is_ancestor(ex, p, top[k]))
+					holding++;
+			if (holding >= 3) {
+				best = p;
+				break;
+			}
+		}
+	}
+	if (!(ex->mark[best] & MARK_CANDIDATE))
+		initialize(ex, best);
+	last = ex->score[best];
+	threshold = last / 3;
+	for (p = scoring_parent(ex, best); p != HTML_NO_NODE && p != ex->body && p != 0;
+	    p = scoring_parent(ex, p)) {
+		if (!(ex->mark[p] & MARK_CANDIDATE))
+			continue;
+		if (ex->score[p] < threshold)
+			break;
+		if (ex->score[p] > last) {
+			best = p;
+			break;
+		}
+		last = ex->score[p];
+	}
+	for (p = scoring_parent(ex, best); p != HTML_NO_NODE && p != ex->body && p != 0 &&
+	    element_children(ex, p) == 1; p = scoring_parent(ex, p))
+		best = p;
+	if (!(ex->mark[best] & MARK_CANDIDATE))
+		initialize(ex, best);
+	return best;
+}
+
+static int
+add_root(struct extractor *ex, size_t i)
+{
+	size_t *p;
+
+	if ((p = reallocarray(ex->roots, ex->nroots + 1, sizeof(*p))) == NULL)
+		return -1;
+	ex->roots = p;
+	ex->roots[ex->nroots++] = i;
+	return 0;
+}
+
+/* The sentence test for short sibling paragraphs: ". " or a final ".". */
+static int
+has_sentence_end(const struct extractor *ex, size_t i)
+{
+	char *text = subtree_text(ex, i);
+	const char *dot;
+	int found = 0;
+
+	if (text == NULL)
+		return 0;
+	for (dot = strchr(text, '.'); dot != NULL && !found; dot = strchr(dot + 1, '.'))
+		found = dot[1] == ' ' || dot[1] == '\0';
+	free(text);
+	return found;
+}
+
+static int
+sibling_fits(struct extractor *ex, size_t top, size_t s, double threshold)
+{
+	const char *cls = html_attr(ex->tree, top, "class");
+	const char *scls = html_attr(ex->tree, s, "class");
+	double bonus = 0, density;
+
+	if (cls != NULL && *cls != '\0' && scls != NULL && strcmp(cls, scls) == 0)
+		bonus = ex->score[top] * 0.2;
+	if ((ex->mark[s] & MARK_CANDIDATE) && ex->score[s] + bonus >= threshold)
+		return 1;
+	if (tag_of(ex, s) != GUMBO_TAG_P)
+		return 0;
+	density = link_density(ex, s);
+	if (ex->textlen[s] > 80 && density < 0.25)
+		return 1;
+	return ex->textlen[s] < 80 && ex->textlen[s] > 0 && density == 0 &&
+	    has_sentence_end(ex, s);
+}
+
+static int
+gather_siblings(struct extractor *ex, size_t top)
+{
+	const struct html_tree *tree = ex->tree;
+	double threshold = ex->score[top] * 0.2 > 10 ? ex->score[top] * 0.2 : 10;
+	size_t parent = scoring_parent(ex, top), j, s;
+
+	for (j = parent + 1; j < tree->nodes[parent].end; j = tree->nodes[j].end) {
+		if (tree->nodes[j].is_text || (ex->mark[j] & MARK_REMOVED))
+			continue;
+		s = j;
+		while ((ex->mark[s] & MARK_COLLAPSED) && first_element_child(ex, s) != HTML_NO_NODE)
+			s = first_element_child(ex, s);
+		if (s == top || is_ancestor(ex, j, top) || sibling_fits(ex, top, s, threshold))
+			if (add_root(ex, j) == -1)
+				return -1;
+	}
+	return 0;
+}
+
+/* Readability's data-table test: tables that hold data are kept whole by
+ * the post-clean, layout tables are judged like any container. */
+static int
+is_data_table(const struct extractor *ex, size_t i)
+{
+	const char *role = html_attr(ex->tree, i, "role");
+	const char *datatable = html_attr(ex->tree, i, "datatable");
+	struct html_table_shape shape;
+
+	if (role != NULL && strcasecmp(role, "presentation") == 0)
+		return 0;
+	if (datatable != NULL && strcmp(datatable, "0") == 0)
+		return 0;
+	if (html_attr(ex->tree, i, "summary") != NULL)
+		return 1;
+	html_table_shape(ex->tree, i, &shape);
+	if (shape.caption || shape.header_parts)
+		return 1;
+	if (shape.nested || shape.rows == 1 || shape.cols == 1)
+		return 0;
+	return shape.rows >= 10 || shape.cols > 4 || shape.rows * shape.cols > 10;
+}
+
+struct subtree_counts {
+	size_t p, img, li, input, embeds, lists;
+	double heading_chars, list_chars;
+};
+
+static void
+count_subtree(const struct extractor *ex, size_t i, struct subtree_counts *c)
+{
+	const struct html_tree *tree = ex->tree;
+	size_t j = i + 1;
+
+	memset(c, 0, sizeof(*c));
+	while (j < tree->nodes[i].end) {
+		if (ex->mark[j] & MARK_REMOVED) {
+			j = tree->nodes[j].end;
+			continue;
+		}
+		switch (tree->nodes[j].tag) {
+		case GUMBO_TAG_P: c->p++; break;
+		case GUMBO_TAG_IMG: c->img++; break;
+		case GUMBO_TAG_LI: c->li++; break;
+		case GUMBO_TAG_INPUT: c->input++; break;
+		case GUMBO_TAG_OBJECT: case GUMBO_TAG_EMBED: case GUMBO_TAG_IFRAME:
+			c->embeds++;
+			break;
+		case GUMBO_TAG_UL: case GUMBO_TAG_OL:
+			c->lists++;
+			c->list_chars += ex->textlen[j];
+			break;
+		case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3: case GUMBO_TAG_H4:
+		case GUMBO_TAG_H5: case GUMBO_TAG_H6:
+			c->heading_chars += ex->textlen[j];
+			break;
+		default:
+			break;
+		}
+		j++;
+	}
+}
+
+static int
+inside_data_table_or_code(const struct extractor *ex, size_t i)
+{
+	size_t a;
+
+	for (a = ex->tree->nodes[i].parent; a != HTML_NO_NODE; a = ex->tree->nodes[a].parent) {
+		if (ex->tree->nodes[a].tag == GUMBO_TAG_CODE)
+			return 1;
+		if (ex->tree->nodes[a].tag == GUMBO_TAG_TABLE && is_data_table(ex, a))
+			return 1;
+	}
+	return 0;
+}
+
+/* A list whose items each hold one image: a gallery worth keeping. */
+static int
+is_image_list(const struct extractor *ex, size_t i, const struct subtree_counts *c)
+{
+	size_t j;
+
+	for (j = i + 1; j < ex->tree->nodes[i].end; j = ex->tree->nodes[j].end)
+		if (!ex->tree->nodes[j].is_text && element_children(ex, j) > 1)
+			return 0;
+	return c->img == c->li;
+}
+
+static int
+fails_conditional_clean(const struct extractor *ex, size_t i)
+{
+	GumboTag tag = ex->tree->nodes[i].tag;
+	int list = tag == GUMBO_TAG_UL || tag == GUMBO_TAG_OL, weight, remove;
+	struct subtree_counts c;
+	double chars = ex->textlen[i], density, heading_density;
+	ssize_t li;
+
+	if (tag == GUMBO_TAG_TABLE && is_data_table(ex, i))
+		return 0;
+	if (inside_data_table_or_code(ex, i))
+		return 0;
+	count_subtree(ex, i, &c);
+	if (!list && chars > 0 && c.list_chars / chars > 0.9)
+		list = 1;
+	weight = class_weight(ex, i);
+	if (weight < 0)
+		return 1;
+	if (ex->commas[i] >= 10)
+		return 0;
+	li = (ssize_t)c.li - 100;
+	density = link_density(ex, i);
+	heading_density = chars > 0 ? c.heading_chars / chars : 0;
+	remove = (c.img > 1 && (double)c.p / c.img < 0.5 &&
+	    !has_ancestor_tag(ex->tree, i, GUMBO_TAG_FIGURE)) ||
+	    (!list && li > (ssize_t)c.p) ||
+	    (c.input > c.p / 3) ||
+	    (!list && heading_density < 0.9 && chars < 25 && (c.img == 0 || c.img > 2) &&
+	    !has_ancestor_tag(ex->tree, i, GUMBO_TAG_FIGURE)) ||
+	    (!list && weight < 25 && density > 0.2) ||
+	    (weight >= 25 && density > 0.5) ||
+	    (c.embeds == 1 && chars < 75) || c.embeds > 1;
+	if (remove && list && is_image_list(ex, i, &c))
+		return 0;
+	return remove;
+}
+
+static void
+clean_conditionally(struct extractor *ex, GumboTag tag)
+{
+	size_t k, j, root;
+
+	if (!(ex->flags & CLEAN_CONDITIONALLY))
+		return;
+	for (k = 0; k < ex->nroots; k++) {
+		root = ex->roots[k];
+		for (j = ex->tree->nodes[root].end; j-- > root;)
+			if (ex->tree->nodes[j].tag == tag && !inside_removed(ex, j) &&
+			    fails_conditional_clean(ex, j))
+				remove_node(ex, j);
+	}
+}
+
+static int
+always_cleaned(GumboTag tag)
+{
+	switch (tag) {
+	case GUMBO_TAG_OBJECT: case GUMBO_TAG_EMBED: case GUMBO_TAG_FOOTER:
+	case GUMBO_TAG_LINK: case GUMBO_TAG_ASIDE: case GUMBO_TAG_IFRAME:
+	case GUMBO_TAG_INPUT: case GUMBO_TAG_TEXTAREA: case GUMBO_TAG_SELECT:
+	case GUMBO_TAG_BUTTON:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static void
+clean_fixed(struct extractor *ex)
+{
+	const struct html_tree *tree = ex->tree;
+	size_t k, j, root;
+	char match[512];
+	GumboTag tag;
+
+	for (k = 0; k < ex->nroots; k++) {
+		root = ex->roots[k];
+		j = root;
+		while (j < tree->nodes[root].end) {
+			tag = tree->nodes[j].tag;
+			if (tree->nodes[j].is_text || (ex->mark[j] & MARK_REMOVED)) {
+				j = tree->nodes[j].is_text ? j + 1 : tree->nodes[j].end;
+				continue;
+			}
+			match_string(tree, j, match, sizeof(match));
+			if (always_cleaned(tag) ||
+			    (j != root && matches(&ex->re->share, match) &&
+			    ex->textlen[j] < SHARE_MAX_CHARS) ||
+			    ((tag == GUMBO_TAG_H1 || tag == GUMBO_TAG_H2) && class_weight(ex, j) < 0)) {
+				remove_node(ex, j);
+				j = tree->nodes[j].end;
+				continue;
+			}
+			j++;
+		}
+	}
+}
+
+static void
+prepare_article(struct extractor *ex)
+{
+	clean_conditionally(ex, GUMBO_TAG_FORM);
+	clean_conditionally(ex, GUMBO_TAG_FIELDSET);
+	clean_fixed(ex);
+	clean_conditionally(ex, GUMBO_TAG_TABLE);
+	clean_conditionally(ex, GUMBO_TAG_UL);
+	clean_conditionally(ex, GUMBO_TAG_DIV);
+}
+
+static double
+article_chars(const struct extractor *ex)
+{
+	double chars = 0;
+	size_t k;
+
+	for (k = 0; k < ex->nroots; k++)
+		if (!(ex->mark[ex->roots[k]] & MARK_REMOVED))
+			chars += ex->textlen[ex->roots[k]];
+	return chars;
+}
+
+static int
+body_as_article(struct extractor *ex)
+{
+	size_t j;
+
+	for (j = ex->body + 1; j < ex->tree->nodes[ex->body].end; j = ex->tree->nodes[j].end)
+		if (!(ex->mark[j] & MARK_REMOVED) && add_root(ex, j) == -1)
+			return -1;
+	return 0;
+}
+
+/* One pass of §2 with the given filters; leaves roots and marks in ex. */
+static int
+extract_pass(struct extractor *ex, int flags)
+{
+	size_t top;
+
+	ex->flags = flags;
+	ex->title_heading_removed = 0;
+	ex->nroots = 0;
+	ex->nruns = 0;
+	memset(ex->mark, 0, ex->tree->len);
+	memset(ex->score, 0, ex->tree->len * sizeof(*ex->score));
+	compute_stats(ex);
+	if (walk(ex) == -1)
+		return -1;
+	compute_stats(ex);
+	score_paragraphs(ex);
+	top = pick_top(ex);
+	if (top == HTML_NO_NODE) {
+		if (body_as_article(ex) == -1)
+			return -1;
+	} else if (gather_siblings(ex, top) == -1)
+		return -1;
+	prepare_article(ex);
+	return 0;
+}
+
+static size_t
+find_body(const struct html_tree *tree)
+{
+	size_t body = html_find_tag(tree, 0, tree->len, GUMBO_TAG_BODY);
+
+	return body == HTML_NO_NODE ? 0 : body;
+}
+
+static int
+keep_attempt(struct extractor *ex, struct html_article *best, double *best_chars)
+{
+	double chars = article_chars(ex);
+	size_t *roots;
+
+	if (best->roots != NULL && chars <= *best_chars)
+		return 0;
+	if ((roots = reallocarray(NULL, ex->nroots ? ex->nroots : 1, sizeof(*roots))) == NULL)
+		return -1;
+	if (ex->nroots > 0)
+		memcpy(roots, ex->roots, ex->nroots * sizeof(*roots));
+	free(best->roots);
+	best->roots = roots;
+	best->nroots = ex->nroots;
+	memcpy(best->removed, ex->mark, ex->tree->len);
+	*best_chars = chars;
+	return 0;
+}
+
+static int
+run_passes(struct extractor *ex, struct html_article *article)
+{
+	static const int passes[] = {
+		STRIP_UNLIKELY | WEIGHT_CLASSES | CLEAN_CONDITIONALLY,
+		WEIGHT_CLASSES | CLEAN_CONDITIONALLY,
+		CLEAN_CONDITIONALLY,
+		0,
+	};
+	double best_chars = 0;
+	size_t k, i;
+
+	for (k = 0; k < sizeof(passes) / sizeof(passes[0]); k++) {
+		if (extract_pass(ex, passes[k]) == -1 ||
+		    keep_attempt(ex, article, &best_chars) == -1)
+			return -1;
+		if (best_chars >= ARTICLE_MIN_CHARS)
+			break;
+	}
+	for (i = 0; i < ex->tree->len; i++)
+		article->removed[i] = (article->removed[i] & MARK_REMOVED) != 0;
+	return 0;
+}
+
+int
+html_extract(const struct html_tree *tree, const char *title, struct html_article *article)
+{
+	struct extractor ex;
+	struct patterns re;
+	size_t n = tree->len ? tree->len : 1;
+	int rc = -1;
+
+	memset(article, 0, sizeof(*article));
+	memset(&ex, 0, sizeof(ex));
+	ex.tree = tree;
+	ex.re = &re;
+	ex.title = title;
+	ex.body = find_body(tree);
+	ex.mark = calloc(n, 1);
+	ex.has_block = calloc(n, 1);
+	ex.score = calloc(n, sizeof(double));
+	ex.textlen = calloc(n, sizeof(double));
+	ex.linklen = calloc(n, sizeof(double));
+	ex.commas = calloc(n, sizeof(double));
+	article->removed = calloc(n, 1);
+	if (compile_patterns(&re) == 0 && ex.mark && ex.has_block && ex.score && ex.textlen &&
+	    ex.linklen && ex.commas && article->removed && tree->len > 0)
+		rc = run_passes(&ex, article);
+	free_patterns(&re);
+	free(ex.mark);
+	free(ex.has_block);
+	free(ex.score);
+	free(ex.textlen);
+	free(ex.linklen);
+	free(ex.commas);
+	free(ex.runs);
+	free(ex.roots);
+	article->byline = ex.byline;
+	if (rc == -1)
+		html_article_free(article);
+	return rc;
+}
+
+void
+html_article_free(struct html_article *article)
+{
+	free(article->roots);
+	free(article->removed);
+	free(article->byline);
+	memset(article, 0, sizeof(*article));
+}
+
+/* Lower-cased words of s, as a space-joined string. */
+static char *
+words_of(const char *s)
+{
+	struct buf b = BUF_INIT;
+	const unsigned char *p;
+	int inword = 0;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p >= 0x80 ||
+		    (*p >= 'A' && *p <= 'Z')) {
+			if (!inword && b.len > 0)
+				buf_append_char(&b, ' ');
+			buf_append_char(&b, (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p));
+			inword = 1;
+		} else
+			inword = 0;
+	}
+	if (buf_append(&b, "", 0) == -1) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_release(&b, NULL);
+}
+
+static int
+has_word(const char *words, const char *w, size_t len)
+{
+	const char *p = words;
+
+	while (*p != '\0') {
+		if (strncmp(p, w, len) == 0 && (p[len] == ' ' || p[len] == '\0'))
+			return 1;
+		if ((p = strchr(p, ' ')) == NULL)
+			return 0;
+		p++;
+	}
+	return 0;
+}
+
+double
+html_text_similarity(const char *a, const char *b)
+{
+	char *wa = words_of(a), *wb = words_of(b), *w, *next;
+	size_t total, unique = 0, len;
+	double sim = 0;
+
+	if (wa == NULL || wb == NULL || *wb == '\0')
+		goto done;
+	total = strlen(wb);
+	for (w = wb; w != NULL && *w != '\0'; w = next) {
+		next = strchr(w, ' ');
+		len = next ? (size_t)(next - w) : strlen(w);
+		if (!has_word(wa, w, len))
+			unique += len + 1;
+		next = next ? next + 1 : NULL;
+	}
+	if (unique > 0)
+		unique--;
+	sim = 1 - (double)unique / (double)total;
+done:
+	free(wa);
+	free(wb);
+	return sim;
 }

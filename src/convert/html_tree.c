@@ -151,7 +151,8 @@ html_append_text(const struct html_tree *tree, size_t i, const unsigned char *sk
 	const char *text;
 
 	while (j < end) {
-		if ((skip != NULL && skip[j]) || html_tag_is_hidden_text(tree->nodes[j].tag)) {
+		if ((skip != NULL && skip[j]) ||
+		    (j != i && html_tag_is_hidden_text(tree->nodes[j].tag))) {
 			j = tree->nodes[j].end;
 			continue;
 		}
@@ -174,4 +175,64 @@ html_find_tag(const struct html_tree *tree, size_t from, size_t to, GumboTag tag
 		if (tree->nodes[j].tag == tag)
 			return j;
 	return HTML_NO_NODE;
+}
+
+static int
+is_cell_block(GumboTag tag)
+{
+	switch (tag) {
+	case GUMBO_TAG_P: case GUMBO_TAG_DIV: case GUMBO_TAG_UL: case GUMBO_TAG_OL:
+	case GUMBO_TAG_PRE: case GUMBO_TAG_BLOCKQUOTE: case GUMBO_TAG_DL:
+	case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3: case GUMBO_TAG_H4:
+	case GUMBO_TAG_H5: case GUMBO_TAG_H6: case GUMBO_TAG_SECTION: case GUMBO_TAG_ARTICLE:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static size_t
+row_width(const struct html_tree *tree, size_t tr)
+{
+	size_t j, width = 0;
+	const char *span;
+	long n;
+
+	for (j = tr + 1; j < tree->nodes[tr].end; j = tree->nodes[j].end) {
+		if (tree->nodes[j].tag != GUMBO_TAG_TD && tree->nodes[j].tag != GUMBO_TAG_TH)
+			continue;
+		span = html_attr(tree, j, "colspan");
+		n = span != NULL ? strtol(span, NULL, 10) : 1;
+		width += n >= 1 && n <= 100 ? (size_t)n : 1;
+	}
+	return width;
+}
+
+void
+html_table_shape(const struct html_tree *tree, size_t table, struct html_table_shape *shape)
+{
+	size_t j = table + 1, width;
+	GumboTag tag;
+
+	memset(shape, 0, sizeof(*shape));
+	while (j < tree->nodes[table].end) {
+		tag = tree->nodes[j].tag;
+		if (tag == GUMBO_TAG_TABLE) {
+			shape->nested = 1;
+			j = tree->nodes[j].end;
+			continue;
+		}
+		if (tag == GUMBO_TAG_TR) {
+			shape->rows++;
+			if ((width = row_width(tree, j)) > shape->cols)
+				shape->cols = width;
+		} else if (tag == GUMBO_TAG_TH || tag == GUMBO_TAG_THEAD ||
+		    tag == GUMBO_TAG_TFOOT || tag == GUMBO_TAG_COL || tag == GUMBO_TAG_COLGROUP)
+			shape->header_parts = 1;
+		else if (tag == GUMBO_TAG_CAPTION && tree->nodes[j].end > j + 1)
+			shape->caption = 1;
+		else if (is_cell_block(tag))
+			shape->block_cells = 1;
+		j++;
+	}
 }

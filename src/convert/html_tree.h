@@ -43,6 +43,18 @@ int html_append_text(const struct html_tree *tree, size_t i, const unsigned char
     struct buf *out);
 /* The first element with this tag in document order, or HTML_NO_NODE. */
 size_t html_find_tag(const struct html_tree *tree, size_t from, size_t to, GumboTag tag);
+struct html_table_shape {
+	size_t rows;
+	size_t cols;      /* the widest row, colspans counted */
+	int nested;       /* holds another table */
+	int block_cells;  /* a cell holds paragraphs, lists or other blocks */
+	int header_parts; /* th, thead, tfoot, col or colgroup */
+	int caption;
+};
+
+/* The shape of a table, for telling data tables from layout tables. */
+void html_table_shape(const struct html_tree *tree, size_t table, struct html_table_shape *shape);
+
 /* Whether the tag's text is never shown (script, style, template...). */
 int html_tag_is_hidden_text(GumboTag tag);
 

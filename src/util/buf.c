@@ -22,6 +22,7 @@ buf_reserve(struct buf *b, size_t extra)
 		cap *= 2;
 	if ((p = realloc(b->data, cap)) == NULL)
 		goto fail;
+	p[b->len] = '\0';
 	b->data = p;
 	b->cap = cap;
 	return 0;

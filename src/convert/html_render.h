@@ -1,0 +1,19 @@
+/*
+ * Rendering the extracted article into document blocks (conversion.md §3):
+ * headings, paragraphs, flattened lists, quotes, code, tables, images, and
+ * the links of each block.
+ */
+#ifndef CAPSULED_CONVERT_HTML_RENDER_H
+#define CAPSULED_CONVERT_HTML_RENDER_H
+
+#include "convert/document.h"
+#include "convert/html_extract.h"
+#include "convert/html_tree.h"
+
+/* Append the article's blocks to doc.  base resolves relative links (may
+ * be NULL); a leading heading similar to title (may be NULL) is left out.
+ * Returns 0 or -1 when memory runs out. */
+int html_render(const struct html_tree *tree, const struct html_article *article,
+    const char *base, const char *title, struct document *doc);
+
+#endif

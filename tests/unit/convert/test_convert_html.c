@@ -1,0 +1,416 @@
+/*
+ * The HTML reader: extraction, rendering and metadata rules of
+ * conversion.md §2-§4, on small synthetic pages.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "convert/charset.h"
+#include "convert/html.h"
+
+#define FILLER "The committee met on Tuesday to discuss the budget, the schedule, " \
+	"and the plans for next year, which everyone agreed were ambitious. "
+
+static struct document *
+read_page(const char *html)
+{
+	struct convert_options opt = { "http://example.com/news/2014/02/03/story.html", NULL };
+	struct document *doc = html_read(html, strlen(html), &opt);
+
+	assert_non_null(doc);
+	return doc;
+}
+
+/* The first block whose text contains needle, or NULL. */
+static const struct doc_block *
+find_block(const struct document *doc, const char *needle)
+{
+	size_t i;
+
+	for (i = 0; i < doc->nblocks; i++)
+		if (doc->blocks[i].text != NULL && strstr(doc->blocks[i].text, needle) != NULL)
+			return &doc->blocks[i];
+	return NULL;
+}
+
+static int
+has_link(const struct document *doc, const char *url)
+{
+	size_t i, k;
+
+	for (i = 0; i < doc->nblocks; i++)
+		for (k = 0; k < doc->blocks[i].nlinks; k++)
+			if (strcmp(doc->blocks[i].links[k].url, url) == 0)
+				return 1;
+	return 0;
+}
+
+static void
+test_chrome_removed(void **state)
+{
+	struct document *doc;
+
+	(void)state;
+	doc = read_page("<html><body>"
+	    "<div class=\"menu\"><a href=\"/\">Home</a> <a href=\"/world\">World</a></div>"
+	    "<div id=\"sidebar\"><p>Most popular stories of the week in one place here</p></div>"
+	    "<nav role=\"navigation\"><a href=\"/a\">Section A</a></nav>"
+	    "<div class=\"article-body\"><p>" FILLER "</p><p>" FILLER "Second.</p>"
+	    "<p>" FILLER "Third.</p></div>"
+	    "<div class=\"comments\"><p>Great article, thanks, I agree with everything here!</p></div>"
+	    "<div class=\"footer\">Copyright 2014 Example Corp, all rights reserved</div>"
+	    "<script>var tracking = 'Secret script text';</script>"
+	    "</body></html>");
+	assert_non_null(find_block(doc, "Second."));
+	assert_non_null(find_block(doc, "Third."));
+	assert_null(find_block(doc, "Most popular"));
+	assert_null(find_block(doc, "Great article"));
+	assert_null(find_block(doc, "Copyright"));
+	assert_null(find_block(doc, "Secret script"));
+	assert_null(find_block(doc, "Home"));
+	assert_false(has_link(doc, "http://example.com/world"));
+	document_free(doc);
+}
+
+static void
+test_links(void **state)
+{
+	const struct doc_block *b;
+	struct document *doc;
+
+	(void)state;
+	doc = read_page("<html><head><base href=\"http://other.org/dir/\"></head><body>"
+	    "<article><p>" FILLER "See <a href=\"page.html\">the page</a>, "
+	    "<a href=\"#top\">top</a> and <a href=\"javascript:void(0)\">this</a>.</p>"
+	    "<p>" FILLER "<a href=\"/abs\">Absolute</a> and <a href=\"/abs\">again</a>.</p>"
+	    "</article></body></html>");
+	b = find_block(doc, "See the page");
+	assert_non_null(b);
+	assert_int_equal(b->nlinks, 1);
+	assert_string_equal(b->links[0].url, "http://other.org/dir/page.html");
+	assert_string_equal(b->links[0].label, "the page");
+	b = find_block(doc, "Absolute and again");
+	assert_non_null(b);
+	assert_int_equal(b->nlinks, 1);
+	assert_string_equal(b->links[0].url, "http://other.org/abs");
+	document_free(doc);
+}
+
+static void
+test_nested_lists(void **state)
+{
+	struct document *doc;
+	size_t i, items = 0;
+	const char *expect[] = { "alpha", "beta", "inner one", "inner two", "gamma",
+	    "3. three", "4. four" };
+
+	(void)state;
+	doc = read_page("<html><body><article><p>" FILLER "</p><p>" FILLER "</p>"
+	    "<ul><li>alpha</li><li>beta<ul><li>inner one</li><li>inner two</li></ul></li>"
+	    "<li>gamma</li></ul><ol start=\"3\"><li>three</li><li>four</li></ol>"
+	    "<p>" FILLER "End.</p></article></body></html>");
+	for (i = 0; i < doc->nblocks; i++) {
+		if (doc->blocks[i].type != BLOCK_LIST_ITEM)
+			continue;
+		assert_true(items < 7);
+		assert_string_equal(doc->blocks[i].text, expect[items]);
+		items++;
+	}
+	assert_int_equal(items, 7);
+	document_free(doc);
+}
+
+static void
+test_link_list_becomes_link_lines(void **state)
+{
+	struct document *doc;
+	size_t i, links = 0;
+
+	(void)state;
+	doc = read_page("<html><body><article><p>" FILLER "</p><p>" FILLER "</p>"
+	    "<p>Further reading on the subject, in two parts:</p>"
+	    "<ul><li><a href=\"/one\">Part one of the series</a></li>"
+	    "<li><a href=\"/two\">Part two of the series</a></li></ul>"
+	    "<p>" FILLER "End.</p></article></body></html>");
+	for (i = 0; i < doc->nblocks; i++) {
+		assert_int_not_equal(doc->blocks[i].type, BLOCK_LIST_ITEM);
+		if (doc->blocks[i].type == BLOCK_LINK)
+			links += doc->blocks[i].nlinks;
+	}
+	assert_int_equal(links, 2);
+	assert_true(has_link(doc, "http://example.com/one"));
+	document_free(doc);
+}
+
+static void
+test_tables(void **state)
+{
+	const struct doc_block *b;
+	struct document *doc;
+
+	(void)state;
+	doc = read_page("<html><body><article><p>" FILLER "</p><p>" FILLER "</p>"
+	    "<table><caption>Results</caption><tr><th>Team</th><th>Points</th></tr>"
+	    "<tr><td>Reds</td><td>12</td></tr><tr><td>Blues</td><td>7</td></tr></table>"
+	    "<table><tr><td><p>" FILLER "Layout cell.</p></td></tr></table>"
+	    "</article></body></html>");
+	b = find_block(doc, "Team");
+	assert_non_null(b);
+	assert_int_equal(b->type, BLOCK_PREFORMATTED);
+	assert_string_equal(b->alt, "table: Results");
+	assert_string_equal(b->text, "Team   Points\n-----  ------\nReds   12\nBlues  7");
+	b = find_block(doc, "Layout cell.");
+	assert_non_null(b);
+	assert_int_equal(b->type, BLOCK_PARAGRAPH);
+	document_free(doc);
+}
+
+static void
+test_code_headings_images(void **state)
+{
+	const struct doc_block *b;
+	struct document *doc;
+	size_t i;
+
+	(void)state;
+	doc = read_page("<html><head><title>A Story About Code Blocks</title></head><body>"
+	    "<article><h1>A Story About Code Blocks</h1><p>" FILLER "</p>"
+	    "<h2>Details</h2><h4>Minor</h4><p>" FILLER "</p>"
+	    "<pre><code class=\"language-python\">def f():\n\treturn 1\n</code></pre>"
+	    "<figure><img src=\"/img/big-cat_photo.jpg\"><figcaption>A big cat</figcaption></figure>"
+	    "<p>" FILLER "<img src=\"/pixel.gif\" width=\"1\" height=\"1\">"
+	    "<img src=\"data:image/png;base64,AAAA\" alt=\"inline\"></p></article></body></html>");
+	for (i = 0; i < doc->nblocks; i++)
+		if (doc->blocks[i].type == BLOCK_HEADING)
+			assert_string_not_equal(doc->blocks[i].text, "A Story About Code Blocks");
+	b = find_block(doc, "Details");
+	assert_non_null(b);
+	assert_int_equal(b->type, BLOCK_HEADING);
+	assert_int_equal(b->level, 2);
+	b = find_block(doc, "Minor");
+	assert_non_null(b);
+	assert_int_equal(b->level, 3);
+	b = find_block(doc, "def f()");
+	assert_non_null(b);
+	assert_int_equal(b->type, BLOCK_PREFORMATTED);
+	assert_string_equal(b->alt, "python");
+	assert_string_equal(b->text, "def f():\n        return 1");
+	assert_true(has_link(doc, "http://example.com/img/big-cat_photo.jpg"));
+	assert_false(has_link(doc, "http://example.com/pixel.gif"));
+	for (i = 0; i < doc->nblocks; i++)
+		if (doc->blocks[i].nlinks > 0 &&
+		    strcmp(doc->blocks[i].links[0].url, "http://example.com/img/big-cat_photo.jpg") == 0)
+			assert_string_equal(doc->blocks[i].links[0].label, "A big cat");
+	document_free(doc);
+}
+
+static void
+test_entities_and_spaces(void **state)
+{
+	const struct doc_block *b;
+	struct document *doc;
+
+	(void)state;
+	doc = read_page("<html><body><article><p>" FILLER "</p>"
+	    "<p>Caf&eacute; &amp; cr&egrave;me&nbsp;br&ucirc;l&eacute;e, co&shy;operation"
+	    "&#8203;, zero&#x200B;width, done. " FILLER "<br>Next line.</p></article></body></html>");
+	b = find_block(doc, "Caf");
+	assert_non_null(b);
+	assert_non_null(strstr(b->text, "Café & crème brûlée, cooperation, zerowidth, done."));
+	assert_null(strstr(b->text, "&amp;"));
+	assert_non_null(strstr(b->text, "\nNext line."));
+	document_free(doc);
+}
+
+static void
+test_metadata_jsonld(void **state)
+{
+	struct document *doc;
+
+	(void)state;
+	doc = read_page("<html lang=\"en-GB\"><head><title>Ignored title | Site</title>"
+	    "<script type=\"application/ld+json\">{\"@context\":\"https://schema.org\","
+	    "\"@graph\":[{\"@type\":\"WebSite\",\"name\":\"Site\"},{\"@type\":\"NewsArticle\","
+	    "\"headline\":\"Ceasefire talks \\u00e9 resume\",\"datePublished\":\"2014-02-03T10:12:00Z\","
+	    "\"author\":[{\"@type\":\"Person\",\"name\":\"Jane Doe\"},{\"name\":\"John Roe\"}],"
+	    "\"keywords\":[\"syria\",\"diplomacy\"]}]}</script>"
+	    "<link rel=\"canonical\" href=\"/news/story\">"
+	    "<meta name=\"description\" content=\"What happened.\">"
+	    "</head><body><article><p>" FILLER "</p></article></body></html>");
+	assert_string_equal(doc->meta.title, "Ceasefire talks é resume");
+	assert_string_equal(doc->meta.author, "Jane Doe, John Roe");
+	assert_non_null(doc->meta.date);
+	assert_memory_equal(doc->meta.date, "2014-02-03", 10);
+	assert_string_equal(doc->meta.lang, "en-GB");
+	assert_string_equal(doc->meta.description, "What happened.");
+	assert_string_equal(doc->meta.source_url, "http://example.com/news/story");
+	assert_int_equal(doc->meta.ntags, 2);
+	assert_string_equal(doc->meta.tags[1], "diplomacy");
+	document_free(doc);
+}
+
+static void
+test_metadata_metas(void **state)
+{
+	struct document *doc;
+
+	(void)state;
+	doc = read_page("<html><head><title>Fallback</title>"
+	    "<meta property=\"og:title twitter:title\" content=\"Open Graph Title\">"
+	    "<meta property=\"og:locale\" content=\"fr_FR\">"
+	    "<meta name=\"author\" content=\"Ann Author\">"
+	    "<meta property=\"article:published_time\" content=\"2015-06-07\">"
+	    "<meta property=\"article:tag\" content=\"politics\">"
+	    "<meta name=\"keywords\" content=\"economy, politics ,trade\">"
+	    "</head><body><article><p>" FILLER "</p></article></body></html>");
+	assert_string_equal(doc->meta.title, "Open Graph Title");
+	assert_string_equal(doc->meta.lang, "fr-FR");
+	assert_string_equal(doc->meta.author, "Ann Author");
+	assert_string_equal(doc->meta.date, "2015-06-07");
+	assert_int_equal(doc->meta.ntags, 3);
+	assert_string_equal(doc->meta.tags[0], "politics");
+	assert_string_equal(doc->meta.tags[2], "trade");
+	assert_non_null(doc->meta.description);
+	document_free(doc);
+}
+
+static void
+test_title_cut_and_path_date(void **state)
+{
+	struct document *doc;
+
+	(void)state;
+	doc = read_page("<html><head><title>Russia and America discuss ceasefires - The Daily "
+	    "Site</title></head><body><article><p>" FILLER "</p></article></body></html>");
+	assert_string_equal(doc->meta.title, "Russia and America discuss ceasefires");
+	assert_string_equal(doc->meta.date, "2014-02-03");
+	document_free(doc);
+}
+
+static void
+test_charset_windows_1252(void **state)
+{
+	const char page[] = "<html><body><article><p>\x93Quoted\x94 caf\xe9 co\xfbt \x80"
+	    "5, " FILLER "</p></article></body></html>";
+	const struct doc_block *b;
+	struct document *doc;
+
+	(void)state;
+	doc = read_page(page);
+	b = find_block(doc, "Quoted");
+	assert_non_null(b);
+	assert_non_null(strstr(b->text, "\xe2\x80\x9cQuoted\xe2\x80\x9d caf\xc3\xa9 co\xc3\xbbt \xe2\x82\xac" "5"));
+	document_free(doc);
+}
+
+static void
+test_charset_latin1_meta(void **state)
+{
+	const char page[] = "<html><head><meta http-equiv=\"Content-Type\" "
+	    "content=\"text/html; charset=ISO-8859-1\"></head><body><article><p>"
+	    "Gr\xfc\xdf" "e aus M\xfcnchen, " FILLER "</p></article></body></html>";
+	char *utf8;
+	size_t len;
+	struct document *doc;
+
+	(void)state;
+	doc = read_page(page);
+	assert_non_null(find_block(doc, "Gr\xc3\xbc\xc3\x9f" "e aus M\xc3\xbcnchen"));
+	document_free(doc);
+	utf8 = charset_html_to_utf8("\xef\xbb\xbfok", 5, &len);
+	assert_non_null(utf8);
+	assert_string_equal(utf8, "ok");
+	free(utf8);
+	utf8 = charset_html_to_utf8("\xff\xfe", 2, &len);
+	assert_non_null(utf8);
+	assert_int_equal(len, 0);
+	free(utf8);
+	assert_true(charset_is_utf8("\xc3\xa9", 2));
+	assert_false(charset_is_utf8("\xc0\xaf", 2));
+	assert_false(charset_is_utf8("\xed\xa0\x80", 3));
+}
+
+static void
+test_robust_inputs(void **state)
+{
+	const char *truncated = "<html><head><title>Cut</title></head><body><article><p>"
+	    FILLER "<a href=\"/x\">unfinished <b>bold";
+	const char nul[] = "<p>before\0after " FILLER "</p>";
+	char binary[4096];
+	struct convert_options opt = { NULL, NULL };
+	struct document *doc;
+	size_t i;
+
+	(void)state;
+	doc = read_page(truncated);
+	assert_non_null(find_block(doc, "committee"));
+	document_free(doc);
+	doc = html_read(nul, sizeof(nul) - 1, &opt);
+	assert_non_null(doc);
+	assert_non_null(find_block(doc, "after"));
+	document_free(doc);
+	for (i = 0; i < sizeof(binary); i++)
+		binary[i] = (char)((i * 7919u + 13u) % 256u);
+	doc = html_read(binary, sizeof(binary), &opt);
+	assert_non_null(doc);
+	document_free(doc);
+	doc = html_read("", 0, &opt);
+	assert_non_null(doc);
+	assert_int_equal(doc->nblocks, 0);
+	document_free(doc);
+	doc = html_read("x", 1, NULL);
+	assert_non_null(doc);
+	document_free(doc);
+}
+
+static void
+test_deep_nesting(void **state)
+{
+	const size_t depth = 100000;
+	const char tail[] = "<p>" FILLER "Deep text.</p>";
+	struct convert_options opt = { NULL, NULL };
+	struct document *doc;
+	char *html, *p;
+	size_t i;
+
+	(void)state;
+	html = malloc(depth * 5 + sizeof(tail));
+	assert_non_null(html);
+	for (p = html, i = 0; i < depth; i++, p += 5)
+		memcpy(p, "<div>", 5);
+	memcpy(p, tail, sizeof(tail));
+	doc = html_read(html, strlen(html), &opt);
+	assert_non_null(doc);
+	assert_non_null(find_block(doc, "Deep text."));
+	document_free(doc);
+	free(html);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_chrome_removed),
+		cmocka_unit_test(test_links),
+		cmocka_unit_test(test_nested_lists),
+		cmocka_unit_test(test_link_list_becomes_link_lines),
+		cmocka_unit_test(test_tables),
+		cmocka_unit_test(test_code_headings_images),
+		cmocka_unit_test(test_entities_and_spaces),
+		cmocka_unit_test(test_metadata_jsonld),
+		cmocka_unit_test(test_metadata_metas),
+		cmocka_unit_test(test_title_cut_and_path_date),
+		cmocka_unit_test(test_charset_windows_1252),
+		cmocka_unit_test(test_charset_latin1_meta),
+		cmocka_unit_test(test_robust_inputs),
+		cmocka_unit_test(test_deep_nesting),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
