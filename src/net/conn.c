@@ -139,8 +139,12 @@ conn_close(struct conn *c)
 static void
 conn_wait(struct conn *c, short what)
 {
+	/* The event persists: re-arm (an epoll_ctl call) only on a change. */
+	if (event_pending(c->io, EV_READ | EV_WRITE, NULL) && event_get_events(c->io) ==
+	    (what | EV_PERSIST))
+		return;
 	event_del(c->io);
-	event_assign(c->io, c->worker->base, c->fd, what, conn_on_io, c);
+	event_assign(c->io, c->worker->base, c->fd, what | EV_PERSIST, conn_on_io, c);
 	event_add(c->io, NULL);
 }
 

@@ -42,6 +42,7 @@ struct server {
 	pthread_mutex_t state_lock;
 	struct site_state *state;     /* the current generation */
 	atomic_uint connections;      /* open connections, all workers */
+	atomic_uint peak_connections; /* highest count since memory was last trimmed */
 	unsigned max_connections;
 	int stop_requested;           /* main thread only: SIGTERM or SIGINT seen */
 };

@@ -28,6 +28,7 @@ worker_on_accept(evutil_socket_t fd, short what, void *arg)
 	struct server *s = w->server;
 	struct sockaddr_storage peer;
 	socklen_t len;
+	unsigned open_now;
 	int client, i;
 
 	(void)what;
@@ -39,13 +40,16 @@ worker_on_accept(evutil_socket_t fd, short what, void *arg)
 				log_warn("accept on %s: %s", src->listener->name, strerror(errno));
 			return;
 		}
-		if (atomic_fetch_add(&s->connections, 1) >= s->max_connections) {
+		open_now = atomic_fetch_add(&s->connections, 1) + 1;
+		if (open_now > s->max_connections) {
 			atomic_fetch_sub(&s->connections, 1);
 			close(client);
 			log_warn("connection limit (%u) reached: new connection on %s closed",
 			    s->max_connections, src->listener->name);
 			continue;
 		}
+		if (open_now > atomic_load(&s->peak_connections))
+			atomic_store(&s->peak_connections, open_now);
 		conn_start(w, client, src->listener->proto, &peer);
 	}
 }
