@@ -8,6 +8,7 @@
 #include "convert/html_extract.h"
 #include "convert/html_meta.h"
 #include "convert/html_render.h"
+#include "convert/html_strip.h"
 #include "convert/html_tree.h"
 #include "convert/meta.h"
 #include "convert/textutil.h"
@@ -20,10 +21,11 @@
  */
 #define MAX_NESTING 400
 /*
- * gumbo needs about 11 bytes of memory per byte of page; text beyond this
- * is not parsed, which bounds memory near 200 MB.  No article is that long.
+ * gumbo needs about 11 bytes of memory per byte of page; once scripts,
+ * styles and comments are gone, text beyond this is not parsed, which
+ * bounds gumbo near 100 MB.  No article is that long.
  */
-#define MAX_PARSED_BYTES (16u << 20)
+#define MAX_PARSED_BYTES (8u << 20)
 /* The description made from the first paragraph is cut near this. */
 #define DESCRIPTION_MAX 200
 
@@ -168,6 +170,18 @@ limit_nesting(const char *html, size_t len, size_t *outlen)
 	return buf_release(&out, outlen);
 }
 
+/* The longest prefix of the UTF-8 text s[0..len) of at most max bytes
+ * that ends between two characters (conversion may make text longer). */
+static size_t
+utf8_prefix_len(const char *s, size_t len, size_t max)
+{
+	if (len <= max)
+		return len;
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return max;
+}
+
 /* Links resolve against <base href> (itself relative to the page), else
  * against the page (§3, Links). */
 static char *
@@ -243,18 +257,23 @@ html_read(const char *data, size_t len, const struct convert_options *opt)
 	struct document *doc = NULL;
 	struct html_tree tree;
 	GumboOutput *output;
-	char *utf8, *flat;
-	size_t ulen, flen;
+	char *utf8, *shown, *flat;
+	size_t ulen, slen, flen;
 
-	if ((utf8 = charset_html_to_utf8(data, len, &ulen)) == NULL)
+	/* The pre-pass reads only ASCII markup, the same in every charset a
+	 * page may declare; it runs first so that no copy is page-sized. */
+	if ((shown = html_strip_hidden(data, len, MAX_PARSED_BYTES, &slen)) == NULL)
 		return NULL;
+	utf8 = charset_html_to_utf8(shown, slen, &ulen);
+	free(shown);
+	if (utf8 == NULL)
+		return NULL;
+	ulen = utf8_prefix_len(utf8, ulen, MAX_PARSED_BYTES);
 	if ((flat = limit_nesting(utf8, ulen, &flen)) != NULL) {
 		free(utf8);
 		utf8 = flat;
 		ulen = flen;
 	}
-	if (ulen > MAX_PARSED_BYTES)
-		ulen = MAX_PARSED_BYTES;
 	/* Errors are not used; recording them costs memory on broken pages. */
 	options.max_errors = 0;
 	if ((output = gumbo_parse_with_options(&options, utf8, ulen)) == NULL) {

@@ -3,11 +3,15 @@
 #include <string.h>
 #include <strings.h>
 
+#include "convert/html_entity.h"
 #include "convert/html_extract.h"
 #include "convert/html_jsonld.h"
 #include "convert/html_meta.h"
 #include "convert/meta.h"
 #include "convert/textutil.h"
+
+/* How many blocks at the top of the article may hold a byline or dateline. */
+#define LEAD_BLOCKS 4
 
 enum meta_field {
 	FIELD_TITLE,
@@ -341,12 +345,16 @@ jsonld_title(const struct jsonld_article *ld, const char *page_title)
 static int
 set_clean(char **field, const char *value)
 {
-	char *clean;
+	char *decoded, *clean;
 	int rc;
 
 	if (*field != NULL || value == NULL)
 		return 0;
-	if ((clean = text_squeeze(value, strlen(value))) == NULL)
+	if ((decoded = html_decode_entities(value)) == NULL)
+		return -1;
+	clean = text_squeeze(decoded, strlen(decoded));
+	free(decoded);
+	if (clean == NULL)
 		return -1;
 	rc = *clean != '\0' ? document_set_meta(field, clean) : 0;
 	free(clean);
@@ -506,6 +514,68 @@ first_time(const struct html_tree *tree)
 	return NULL;
 }
 
+/* Whether every word of s starts with a capital (or a non-ASCII letter),
+ * name particles and "and" aside: "By then it was late" names nobody. */
+static int
+looks_like_name(const char *s)
+{
+	static const char *const particles[] = { "and", "de", "da", "di", "del", "der", "van",
+	    "von", "la", "le", "du", "bin", "al", "y", "&", NULL };
+	size_t n, k;
+	int known;
+
+	for (s += strspn(s, " ,"); *s != '\0'; s += strspn(s, " ,")) {
+		n = strcspn(s, " ,");
+		for (k = 0, known = 0; particles[k] != NULL; k++)
+			known |= strlen(particles[k]) == n && strncmp(s, particles[k], n) == 0;
+		if (!known && !isupper((unsigned char)*s) && (unsigned char)*s < 0x80)
+			return 0;
+		s += n;
+	}
+	return 1;
+}
+
+/* A "By X" line among the first blocks names the author; the head line
+ * of the gemtext says it again, so the block goes once it is the author. */
+static int
+author_from_lead(struct document *doc)
+{
+	char *author;
+	size_t k;
+	int rc;
+
+	for (k = 0; k < doc->nblocks && k < LEAD_BLOCKS; k++) {
+		if (doc->blocks[k].type != BLOCK_PARAGRAPH ||
+		    strchr(doc->blocks[k].text, '\n') != NULL ||
+		    (author = meta_byline_author(doc->blocks[k].text)) == NULL)
+			continue;
+		if (!looks_like_name(author)) {
+			free(author);
+			continue;
+		}
+		rc = set_clean(&doc->meta.author, author);
+		if (rc == 0 && strcasecmp(doc->meta.author, author) == 0)
+			document_remove_block(doc, k);
+		free(author);
+		return rc;
+	}
+	return 0;
+}
+
+/* A paragraph among the first blocks that is wholly a date (§4, "a
+ * dateline in the text"). */
+static int
+date_from_lead(struct document *doc)
+{
+	size_t k;
+
+	for (k = 0; k < doc->nblocks && k < LEAD_BLOCKS && doc->meta.date == NULL; k++)
+		if (doc->blocks[k].type == BLOCK_PARAGRAPH && set_date(&doc->meta.date,
+		    doc->blocks[k].text) == -1)
+			return -1;
+	return 0;
+}
+
 int
 html_meta_fill_from_article(const struct html_tree *tree, const char *byline,
     struct document *doc)
@@ -519,6 +589,10 @@ html_meta_fill_from_article(const struct html_tree *tree, const char *byline,
 		free(author);
 	}
 	if (rc == 0)
+		rc = author_from_lead(doc);
+	if (rc == 0)
 		rc = set_date(&doc->meta.date, first_time(tree));
+	if (rc == 0)
+		rc = date_from_lead(doc);
 	return rc;
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "convert/html_entity.h"
 #include "convert/html_render.h"
 #include "convert/textutil.h"
 
@@ -371,13 +372,13 @@ render_image(struct renderer *r, size_t i)
 	if ((src = image_source(r, i, first, sizeof(first))) == NULL)
 		return 0;
 	if (alt != NULL && alt[strspn(alt, " \t\n")] != '\0')
-		label = strdup(alt);
+		label = html_decode_entities(alt);
 	else if ((label = figure_caption(r, i)) != NULL && *label == '\0') {
 		free(label);
 		label = NULL;
 	}
 	if (label == NULL && (alt = html_attr(r->tree, i, "title")) != NULL && *alt != '\0')
-		label = strdup(alt);
+		label = html_decode_entities(alt);
 	if (label == NULL)
 		label = file_label(src);
 	if (label == NULL)
@@ -713,10 +714,30 @@ item_prefix(struct renderer *r, size_t li, char *prefix, size_t size)
 	}
 }
 
+/* Whether text node i is inside inline code, where an entity name may be
+ * the very thing the article shows. */
 static int
-append_text(struct renderer *r, const char *text, char *prefix)
+in_code(const struct renderer *r, size_t i)
 {
+	size_t a;
+
+	for (a = r->tree->nodes[i].parent; a != HTML_NO_NODE; a = r->tree->nodes[a].parent)
+		switch (r->tree->nodes[a].tag) {
+		case GUMBO_TAG_CODE: case GUMBO_TAG_KBD: case GUMBO_TAG_SAMP: case GUMBO_TAG_TT:
+			return 1;
+		default:
+			break;
+		}
+	return 0;
+}
+
+static int
+append_text(struct renderer *r, size_t i, char *prefix)
+{
+	const char *text = html_text_of(r->tree, i);
+	struct buf decoded = BUF_INIT;
 	size_t n = strlen(text);
+	int rc;
 
 	if (prefix[0] != '\0' && strspn(text, " \t\n\r\f") < n) {
 		if (r->text.len > 0 && r->text.data[r->text.len - 1] != ' ' &&
@@ -725,7 +746,13 @@ append_text(struct renderer *r, const char *text, char *prefix)
 		buf_append_str(&r->text, prefix);
 		prefix[0] = '\0';
 	}
-	return text_append_running(&r->text, text, n);
+	if (!html_has_entity(text, n) || in_code(r, i))
+		return text_append_running(&r->text, text, n);
+	rc = html_append_decoded(&decoded, text, n);
+	if (rc == 0)
+		rc = text_append_running(&r->text, decoded.data, decoded.len);
+	buf_free(&decoded);
+	return rc;
 }
 
 /* Open an element; returns 1 when its subtree is done with. */
@@ -857,15 +884,14 @@ render_subtree(struct renderer *r, size_t root)
 {
 	size_t i = root, end = r->tree->nodes[root].end;
 	char prefix[32] = "";
-	const char *text;
 	int rc;
 
 	while (i < end) {
 		while (r->depth > 0 && r->tree->nodes[r->stack[r->depth - 1].node].end <= i)
 			if (leave(r, &r->stack[--r->depth]) == -1)
 				return -1;
-		if ((text = html_text_of(r->tree, i)) != NULL) {
-			if (!r->removed[i] && append_text(r, text, prefix) == -1)
+		if (html_text_of(r->tree, i) != NULL) {
+			if (!r->removed[i] && append_text(r, i, prefix) == -1)
 				return -1;
 			i++;
 			continue;

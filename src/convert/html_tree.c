@@ -130,6 +130,8 @@ html_tag_is_hidden_text(GumboTag tag)
 	case GUMBO_TAG_STYLE:
 	case GUMBO_TAG_TEMPLATE:
 	case GUMBO_TAG_NOSCRIPT:
+	case GUMBO_TAG_NOEMBED:
+	case GUMBO_TAG_NOFRAMES:
 	case GUMBO_TAG_HEAD:
 	case GUMBO_TAG_TITLE:
 	case GUMBO_TAG_SELECT:

@@ -680,9 +680,9 @@ conn_start(struct worker *w, int fd, enum listener_proto proto,
 	if (c->ssl != NULL)
 		SSL_set_accept_state(c->ssl);
 	conn_deadline(c, (time_t)c->state->config->request_timeout);
-	/* Nothing is allocated for TLS until the client speaks: an idle
-	 * socket costs only this structure. */
-	conn_wait(c, EV_READ);
+	/* The listener defers accept until the client has sent data, so read
+	 * at once rather than waiting for the loop to say so. */
+	conn_step(c);
 }
 
 void

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,11 +22,14 @@ open_socket(const struct sockaddr *sa, socklen_t len, int v6only, char **error,
     const char *name)
 {
 	struct buf b = BUF_INIT;
-	int fd, one = 1;
+	int fd, one = 1, defer_seconds = 1;
 
 	if ((fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) == -1)
 		goto fail;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* Wake us when the client has sent something (or after a second of
+	 * silence): a connection then usually costs one accept and one read. */
+	setsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &defer_seconds, sizeof(defer_seconds));
 	if (sa->sa_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only));
 	if (bind(fd, sa, len) == -1 || listen(fd, LISTEN_BACKLOG) == -1)

@@ -392,6 +392,76 @@ test_deep_nesting(void **state)
 	free(html);
 }
 
+static void
+test_leftover_entities_decoded(void **state)
+{
+	struct document *doc;
+	const struct doc_block *b;
+	size_t i, k;
+
+	(void)state;
+	doc = read_page("<html><head><title>Tom &amp;amp; Jerry &amp;#8217;s</title>"
+	    "<script type=\"application/ld+json\">{\"@type\":\"Article\","
+	    "\"description\":\"Caf&eacute; &amp; bar\"}</script></head><body><article>"
+	    "<p>" FILLER "It grew 400&amp;percnt; &amp;amp; more, said &amp;quot;X&amp;quot;, "
+	    "but <code>&amp;nbsp;</code> stays &amp;bogus; and AT&amp;T &amp;copy stay.</p>"
+	    "<noembed><p>noembed &lt;b&gt;fallback</p></noembed>"
+	    "<p><img src=\"a.png\" alt=\"Tea &amp;amp; cake\"> " FILLER "</p>"
+	    "</article></body></html>");
+	assert_string_equal(doc->meta.title, "Tom & Jerry \xe2\x80\x99s");
+	assert_string_equal(doc->meta.description, "Caf\xc3\xa9 & bar");
+	b = find_block(doc, "400");
+	assert_non_null(b);
+	assert_non_null(strstr(b->text, "400% & more, said \"X\", but &nbsp; stays &bogus; and "
+	    "AT&T &copy stay."));
+	assert_null(find_block(doc, "fallback"));
+	assert_true(has_link(doc, "http://example.com/news/2014/02/03/a.png"));
+	for (i = 0; i < doc->nblocks; i++)
+		for (k = 0; k < doc->blocks[i].nlinks; k++)
+			if (strstr(doc->blocks[i].links[k].url, "a.png") != NULL)
+				assert_string_equal(doc->blocks[i].links[k].label, "Tea & cake");
+	document_free(doc);
+}
+
+static void
+test_byline_and_dateline_in_text(void **state)
+{
+	struct document *doc;
+
+	(void)state;
+	doc = read_page("<html><head><title>Talks resume in Geneva today</title></head><body>"
+	    "<article><p>By Jane van Doe and John Roe</p><p>February 3, 2014 at 10:12 am</p>"
+	    "<p>" FILLER FILLER "</p></article></body></html>");
+	assert_string_equal(doc->meta.author, "Jane van Doe and John Roe");
+	assert_null(find_block(doc, "By Jane"));
+	assert_non_null(doc->meta.date);
+	assert_string_equal(doc->meta.date, "2014-02-03T10:12:00");
+	assert_non_null(find_block(doc, "February 3, 2014"));
+	document_free(doc);
+
+	/* A sentence starting with "By" is no byline; the path gives the date. */
+	doc = read_page("<html><head><title>Talks resume in Geneva today</title></head><body>"
+	    "<article><p>By then it was late</p><p>" FILLER FILLER "</p></article></body></html>");
+	assert_null(doc->meta.author);
+	assert_non_null(find_block(doc, "By then it was late"));
+	assert_string_equal(doc->meta.date, "2014-02-03");
+	document_free(doc);
+}
+
+static void
+test_itemprop_author(void **state)
+{
+	struct document *doc;
+
+	(void)state;
+	doc = read_page("<html><head><title>Talks resume in Geneva today</title></head><body>"
+	    "<article><div class=\"info\"><span itemprop=\"author\">Ann Lee</span></div>"
+	    "<p>" FILLER FILLER FILLER FILLER FILLER "</p></article></body></html>");
+	assert_string_equal(doc->meta.author, "Ann Lee");
+	assert_null(find_block(doc, "Ann Lee"));
+	document_free(doc);
+}
+
 int
 main(void)
 {
@@ -410,6 +480,9 @@ main(void)
 		cmocka_unit_test(test_charset_latin1_meta),
 		cmocka_unit_test(test_robust_inputs),
 		cmocka_unit_test(test_deep_nesting),
+		cmocka_unit_test(test_leftover_entities_decoded),
+		cmocka_unit_test(test_byline_and_dateline_in_text),
+		cmocka_unit_test(test_itemprop_author),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
