@@ -285,6 +285,17 @@ answer(const struct gopher_context *ctx, const struct gopher_request *req,
 	free(path);
 }
 
+/*
+ * UMN gopher starts by asking for the root's Gopher+ attributes (an empty
+ * selector, TAB, "$") and shows nothing unless the answer is Gopher+.  The
+ * usual stub says the root is a plain menu, which it then fetches plainly.
+ */
+static void
+umn_root_probe(const struct gopher_context *ctx, struct response *resp)
+{
+	buf_printf(&resp->head, "+-1\r\n+INFO: 1Main menu\t\t%s\t%d\r\n.\r\n", ctx->host, ctx->port);
+}
+
 void
 gopher_handle(const struct gopher_context *ctx, const char *line, size_t len,
     struct response *resp)
@@ -299,6 +310,11 @@ gopher_handle(const struct gopher_context *ctx, const char *line, size_t len,
 			fail(resp, "Bad request");
 			return;
 		}
+	if (req.selector_len == 0 && req.search != NULL && req.search_len == 1 &&
+	    req.search[0] == '$') {
+		umn_root_probe(ctx, resp);
+		return;
+	}
 	if ((selector = strndup(req.selector, req.selector_len)) == NULL) {
 		fail(resp, "Server error");
 		return;

@@ -637,11 +637,39 @@ class GopherArchiveTest(GopherMixin, unittest.TestCase):
         finally:
             subprocess.run(tmux + ["kill-server"], capture_output=True)
 
-    def wait_screen(self, tmux, wanted):
+    @unittest.skipUnless(shutil.which("gopher") and shutil.which("tmux"), "needs UMN gopher and tmux")
+    def test_r16_umn_gopher_renders_root_and_month(self):
+        # UMN gopher probes the root with TAB "$" and wants a Gopher+ answer.
+        socket_name = "capsuled-umn-%d" % os.getpid()
+        tmux = ["tmux", "-L", socket_name]
+        home = os.path.join(self.server.tmp, "umn-home")
+        os.makedirs(home, exist_ok=True)
+        try:
+            subprocess.run(tmux + ["new-session", "-d", "-x", "100", "-y", "40", "-s", "umn",
+                                   "env HOME=%s TERM=xterm gopher 127.0.0.1 %d" % (home, self.port)],
+                           check=True)
+            screen = self.wait_screen(tmux, "Press RETURN", session="umn")
+            subprocess.run(tmux + ["send-keys", "-t", "umn", "Enter"], check=True)
+            screen = self.wait_screen(tmux, "Main menu", session="umn")
+            # Started on 127.0.0.1, it lists our "localhost" root as one item.
+            if "articles/" not in screen:
+                subprocess.run(tmux + ["send-keys", "-t", "umn", "Enter"], check=True)
+                screen = self.wait_screen(tmux, "articles/", session="umn")
+            self.assertIn("Search articles <?>", screen)
+            self.assertIn("2014-02-03 " + SEED_TITLE, screen)
+            self.assertNotIn("Nothing received", screen)
+            number = re.search(r"\[(\d+)\]\s+articles/", screen).group(1)
+            subprocess.run(tmux + ["send-keys", "-t", "umn", number, "Enter"], check=True)
+            screen = self.wait_screen(tmux, "2014/", session="umn")
+            self.assertIn("2014/", screen)
+        finally:
+            subprocess.run(tmux + ["kill-server"], capture_output=True)
+
+    def wait_screen(self, tmux, wanted, session="sacc"):
         screen = ""
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
-            screen = subprocess.run(tmux + ["capture-pane", "-p", "-t", "sacc"],
+            screen = subprocess.run(tmux + ["capture-pane", "-p", "-t", session],
                                     capture_output=True, text=True).stdout
             if wanted in screen:
                 break
