@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "convert/html_extract.h"
+#include "convert/html_render.h"
 #include "convert/textutil.h"
 
 /* Filters the retry loop relaxes one at a time (§2.7). */
@@ -27,6 +28,8 @@ enum node_mark {
 #define ARTICLE_MIN_CHARS 500
 #define SHARE_MAX_CHARS 500
 #define CLASS_WEIGHT 25
+/* A caption is a sentence or two; more text is an article of its own. */
+#define CAPTION_MAX_CHARS 400
 
 struct patterns {
 	regex_t unlikely, maybe, positive, negative, byline, share;
@@ -772,6 +775,64 @@ has_sentence_end(const struct extractor *ex, size_t i)
 	return found;
 }
 
+/* The only element inside the plain wrapper i (a div or span holding
+ * nothing else but blank text), else HTML_NO_NODE.  Sectioning elements
+ * (aside, nav, section...) are page structure, not an image's frame. */
+static size_t
+wrapped_element(const struct extractor *ex, size_t i)
+{
+	const struct html_tree *tree = ex->tree;
+	size_t j, only = HTML_NO_NODE;
+
+	if (tree->nodes[i].tag != GUMBO_TAG_DIV && tree->nodes[i].tag != GUMBO_TAG_SPAN)
+		return HTML_NO_NODE;
+	for (j = i + 1; j < tree->nodes[i].end; j = tree->nodes[j].end) {
+		if (ex->mark[j] & MARK_REMOVED)
+			continue;
+		if (tree->nodes[j].is_text) {
+			if (!is_blank_text(tree, j))
+				return HTML_NO_NODE;
+		} else if (only != HTML_NO_NODE)
+			return HTML_NO_NODE;
+		else
+			only = j;
+	}
+	return only;
+}
+
+/* A figure with one image the renderer shows and a short caption with
+ * few links: a lead image or an illustration that belongs to the article
+ * although Readability's scores never reach it (§3, Images and figures).
+ * Plain wrappers around nothing but the figure are looked through; a
+ * <picture> (unknown to gumbo 0.10) inside counts by its img. */
+static int
+is_captioned_image(const struct extractor *ex, size_t s)
+{
+	const struct html_tree *tree = ex->tree;
+	size_t j, images = 0;
+	double caption = 0;
+
+	while (tree->nodes[s].tag != GUMBO_TAG_FIGURE &&
+	    (j = wrapped_element(ex, s)) != HTML_NO_NODE)
+		s = j;
+	if (tree->nodes[s].tag != GUMBO_TAG_FIGURE || ex->textlen[s] > CAPTION_MAX_CHARS ||
+	    link_density(ex, s) >= 0.25)
+		return 0;
+	j = s + 1;
+	while (j < tree->nodes[s].end) {
+		if (ex->mark[j] & MARK_REMOVED) {
+			j = tree->nodes[j].end;
+			continue;
+		}
+		if (tree->nodes[j].tag == GUMBO_TAG_FIGCAPTION)
+			caption += ex->textlen[j];
+		else if (tree->nodes[j].tag == GUMBO_TAG_IMG && html_image_is_shown(tree, j))
+			images++;
+		j++;
+	}
+	return images == 1 && caption > 0;
+}
+
 static int
 sibling_fits(struct extractor *ex, size_t top, size_t s, double threshold)
 {
@@ -782,6 +843,8 @@ sibling_fits(struct extractor *ex, size_t top, size_t s, double threshold)
 	if (cls != NULL && *cls != '\0' && scls != NULL && strcmp(cls, scls) == 0)
 		bonus = ex->score[top] * 0.2;
 	if ((ex->mark[s] & MARK_CANDIDATE) && ex->score[s] + bonus >= threshold)
+		return 1;
+	if (is_captioned_image(ex, s))
 		return 1;
 	if (tag_of(ex, s) != GUMBO_TAG_P)
 		return 0;

@@ -293,7 +293,7 @@ is_usable_src(const char *src)
 
 /* The image URL, also from the attributes lazy loaders use. */
 static const char *
-image_source(const struct renderer *r, size_t i, char *first, size_t size)
+image_source(const struct html_tree *tree, size_t i, char *first, size_t size)
 {
 	static const char *const names[] = { "src", "data-src", "data-original",
 	    "data-lazy-src", "data-url", NULL };
@@ -301,11 +301,11 @@ image_source(const struct renderer *r, size_t i, char *first, size_t size)
 	size_t k, n;
 
 	for (k = 0; names[k] != NULL; k++)
-		if (is_usable_src(src = html_attr(r->tree, i, names[k])))
+		if (is_usable_src(src = html_attr(tree, i, names[k])))
 			return src;
-	srcset = html_attr(r->tree, i, "srcset");
+	srcset = html_attr(tree, i, "srcset");
 	if (srcset == NULL)
-		srcset = html_attr(r->tree, i, "data-srcset");
+		srcset = html_attr(tree, i, "data-srcset");
 	if (srcset == NULL)
 		return NULL;
 	srcset += strspn(srcset, " \t\n");
@@ -359,6 +359,24 @@ file_label(const char *src)
 	return label;
 }
 
+/* The source of an image worth a link line, or NULL for a tracking
+ * pixel or an image without a usable URL. */
+static const char *
+shown_source(const struct html_tree *tree, size_t img, char *first, size_t size)
+{
+	if (is_tiny(html_attr(tree, img, "width")) || is_tiny(html_attr(tree, img, "height")))
+		return NULL;
+	return image_source(tree, img, first, size);
+}
+
+int
+html_image_is_shown(const struct html_tree *tree, size_t img)
+{
+	char first[2048];
+
+	return shown_source(tree, img, first, sizeof(first)) != NULL;
+}
+
 static int
 render_image(struct renderer *r, size_t i)
 {
@@ -367,9 +385,7 @@ render_image(struct renderer *r, size_t i)
 	const char *src;
 	int rc;
 
-	if (is_tiny(html_attr(r->tree, i, "width")) || is_tiny(html_attr(r->tree, i, "height")))
-		return 0;
-	if ((src = image_source(r, i, first, sizeof(first))) == NULL)
+	if ((src = shown_source(r->tree, i, first, sizeof(first))) == NULL)
 		return 0;
 	if (alt != NULL && alt[strspn(alt, " \t\n")] != '\0')
 		label = html_decode_entities(alt);

@@ -16,4 +16,8 @@
 int html_render(const struct html_tree *tree, const struct html_article *article,
     const char *base, const char *title, struct document *doc);
 
+/* Whether the image element img gets a link line: it has a usable source
+ * and is no tracking pixel.  The extractor asks before keeping a figure. */
+int html_image_is_shown(const struct html_tree *tree, size_t img);
+
 #endif

@@ -462,6 +462,70 @@ test_itemprop_author(void **state)
 	document_free(doc);
 }
 
+/* The link label of url; fails the test when no block links to it. */
+static const char *
+link_label(const struct document *doc, const char *url)
+{
+	size_t i, k;
+
+	for (i = 0; i < doc->nblocks; i++)
+		for (k = 0; k < doc->blocks[i].nlinks; k++)
+			if (strcmp(doc->blocks[i].links[k].url, url) == 0)
+				return doc->blocks[i].links[k].label;
+	fail_msg("no link to %s", url);
+	return NULL;
+}
+
+static void
+test_captioned_figures_beside_body(void **state)
+{
+	const struct doc_block *b, *body;
+	struct document *doc;
+
+	(void)state;
+	doc = read_page("<html><head><title>Council approves new cycle lanes</title></head><body>"
+	    "<article><h1>Council approves new cycle lanes</h1>"
+	    "<figure class=\"lead\"><img src=\"/img/lead.jpg\" alt=\"A painted lane\">"
+	    "<figcaption>A trial lane on Bridge Street.</figcaption></figure>"
+	    "<div class=\"story-body\"><p>" FILLER "</p><p>" FILLER "</p><p>" FILLER "</p></div>"
+	    "<div><figure><picture><source srcset=\"/img/map.webp\">"
+	    "<img src=\"/img/map_of-routes.png\"></picture>"
+	    "<figcaption>The three phases of the network.</figcaption></figure></div>"
+	    "<figure><a href=\"/other\"><img src=\"/img/teaser.jpg\"></a><figcaption>"
+	    "<a href=\"/other\">Read our other story about trains</a></figcaption></figure>"
+	    "<figure><img src=\"/img/bare.jpg\"></figure>"
+	    "</article>"
+	    "<aside><figure><img src=\"/img/aside.jpg\"><figcaption>Bus fares frozen again."
+	    "</figcaption></figure></aside>"
+	    "<div class=\"related-stories\"><figure><img src=\"/img/related.jpg\">"
+	    "<figcaption>Parking review delayed.</figcaption></figure></div>"
+	    "</body></html>");
+	body = find_block(doc, "The committee met");
+	assert_non_null(body);
+	/* Before the body: the image as a link line, then its caption. */
+	assert_string_equal(link_label(doc, "http://example.com/img/lead.jpg"), "A painted lane");
+	b = find_block(doc, "A trial lane on Bridge Street.");
+	assert_non_null(b);
+	assert_int_equal(b->type, BLOCK_PARAGRAPH);
+	assert_true(b < body);
+	/* After the body, in a plain wrapper: without alt the caption labels it. */
+	assert_string_equal(link_label(doc, "http://example.com/img/map_of-routes.png"),
+	    "The three phases of the network.");
+	b = find_block(doc, "The three phases of the network.");
+	assert_non_null(b);
+	assert_true(b > body);
+	/* A teaser whose caption is a link, an image without a caption, and
+	 * figures in an aside or a related block stay out. */
+	assert_false(has_link(doc, "http://example.com/img/teaser.jpg"));
+	assert_null(find_block(doc, "other story about trains"));
+	assert_false(has_link(doc, "http://example.com/img/bare.jpg"));
+	assert_false(has_link(doc, "http://example.com/img/aside.jpg"));
+	assert_null(find_block(doc, "Bus fares"));
+	assert_false(has_link(doc, "http://example.com/img/related.jpg"));
+	assert_null(find_block(doc, "Parking review"));
+	document_free(doc);
+}
+
 int
 main(void)
 {
@@ -483,6 +547,7 @@ main(void)
 		cmocka_unit_test(test_leftover_entities_decoded),
 		cmocka_unit_test(test_byline_and_dateline_in_text),
 		cmocka_unit_test(test_itemprop_author),
+		cmocka_unit_test(test_captioned_figures_beside_body),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
