@@ -35,6 +35,7 @@ static const struct setting settings[] = {
 	S("gopher_port", SETTING_PORT, gopher_port, "Gopher port (0 disables Gopher)"),
 	S("gopher_public_port", SETTING_PORT, gopher_public_port, "Gopher port announced in menus (0 = gopher_port)"),
 	S("gopher_host", SETTING_STRING, gopher_host, "Gopher host announced in menus (default: first host)"),
+	S("gopher_tls", SETTING_BOOL, gopher_tls, "also accept TLS (gophers://) on the Gopher port, with the Gemini certificate (yes/no)"),
 	S("gopher_width", SETTING_UINT, gopher_width, "Gopher text width in columns (60-80)"),
 	S("workers", SETTING_UINT, workers, "event-loop threads (0 = number of cores)"),
 	S("max_connections", SETTING_UINT, max_connections, "open connections at most; more are closed at once"),
@@ -342,6 +343,7 @@ config_defaults(void)
 	c->port = 1965;
 	c->gopher_port = 7070;
 	c->gopher_width = 67;
+	c->gopher_tls = 1;
 	c->max_connections = 1024;
 	c->request_timeout = 10;
 	c->write_timeout = 30;

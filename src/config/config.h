@@ -32,6 +32,7 @@ struct config {
 	int gopher_port;           /* 0 disables Gopher */
 	int gopher_public_port;    /* 0 = gopher_port */
 	char *gopher_host;         /* public name announced in menus; NULL = first host */
+	int gopher_tls;            /* TLS Gopher on the Gopher port too (first byte 0x16) */
 	unsigned gopher_width;
 	unsigned workers;          /* event-loop threads; 0 = number of cores */
 	unsigned max_connections;

@@ -319,15 +319,50 @@ conn_frame(struct conn *c, size_t *line_len)
 	}
 }
 
-/* 1: answered at once (bad line), go on writing; 0: waiting, handed to
- * the pool, or closed. */
+/* Gopher over TLS shares the plain port: a TLS record starts with 0x16,
+ * which no selector does.  1: TLS started; 0: plain Gopher; -1: waiting
+ * or closed. */
+static int
+conn_sniff_gopher_tls(struct conn *c)
+{
+	unsigned char first;
+	ssize_t n;
+
+	n = recv(c->fd, &first, 1, MSG_PEEK);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+		conn_wait(c, EV_READ);
+		return -1;
+	}
+	if (n <= 0) {
+		conn_close(c);
+		return -1;
+	}
+	if (first != 0x16 || !c->state->config->gopher_tls)
+		return 0;
+	if ((c->ssl = SSL_new(tls_default_context(c->state->tls))) == NULL) {
+		conn_close(c);
+		return -1;
+	}
+	SSL_set_fd(c->ssl, c->fd);
+	SSL_set_accept_state(c->ssl);
+	c->phase = PHASE_HANDSHAKE;
+	return 1;
+}
+
+/* 1: answered at once (bad line), or TLS Gopher to handshake first: go on;
+ * 0: waiting, handed to the pool, or closed. */
 static int
 conn_read_request(struct conn *c)
 {
 	size_t line_len = 0;
 	ssize_t n;
 	short want = EV_READ;
+	int tls;
 
+	if (c->proto == LISTENER_GOPHER && c->ssl == NULL && c->request_len == 0) {
+		if ((tls = conn_sniff_gopher_tls(c)) != 0)
+			return tls == 1;
+	}
 	for (;;) {
 		if (c->request_len == sizeof(c->request)) {
 			conn_bad_line(c, "request line too long");

@@ -70,7 +70,7 @@ site_state_new(struct config *config, const struct shared_services *services, ch
 	s->gopher.types = services->types;
 	s->gopher.cache = services->cache;
 	s->gopher.archive = services->archive;
-	s->gopher.tls_port = 0;
+	s->gopher.tls_port = config->gopher_tls ? s->gopher.port : 0;
 	s->gopher.server_description = config->server_description;
 	s->gopher.server_admin = config->server_admin;
 	s->gopher.server_geolocation = NULL;

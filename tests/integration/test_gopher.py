@@ -540,9 +540,27 @@ class GopherArchiveTest(GopherMixin, unittest.TestCase):
         self.assertEqual(lines[:2], ["CAPS", "CapsVersion=1"])
         keys = dict(line.split("=", 1) for line in lines[1:] if "=" in line)
         self.assertEqual(keys.get("ServerDefaultEncoding"), "UTF-8")
-        self.assertRegex(keys.get("ServerTLSPort", ""), r"^[0-9]+$")
+        self.assertEqual(keys.get("ServerTLSPort"), str(self.port))
         self.assertEqual(keys.get("PathDelimeter"), "/")
         self.assertEqual(self.fetch("/caps.txt"), self.fetch("caps.txt"))
+
+    def test_tls_gopher_on_the_same_port(self):
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        plain = self.fetch("/")
+        with socket.create_connection(("127.0.0.1", self.port), timeout=10) as raw:
+            with ctx.wrap_socket(raw, server_hostname="localhost",
+                                 suppress_ragged_eofs=False) as tls:
+                tls.sendall(b"/\r\n")
+                data = b""
+                while True:
+                    chunk = tls.recv(65536)  # b"" only after close_notify
+                    if not chunk:
+                        break
+                    data += chunk
+        self.assertEqual(data, plain)
 
     # R14 ---------------------------------------------------------------------
     def test_r14_search_returns_a_menu_with_the_seed(self):
