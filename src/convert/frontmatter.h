@@ -1,8 +1,8 @@
 /*
- * Front matter of Markdown posts: YAML between "---" lines or TOML between
- * "+++" lines.  Only the flat keys a post's metadata needs are read (no
- * YAML or TOML library is in Debian's base set that handles both, and the
- * subset used by static-site generators is small).
+ * Front matter of Markdown posts: YAML between "---" lines (read with
+ * libyaml) or TOML between "+++" lines (a small bounded reader: Debian
+ * has no TOML library for C).  Only the flat keys a post's metadata needs
+ * are read; nested maps are skipped.
  */
 #ifndef CAPSULED_CONVERT_FRONTMATTER_H
 #define CAPSULED_CONVERT_FRONTMATTER_H
@@ -11,10 +11,11 @@
 #include "convert/document.h"
 
 /* When data starts with front matter, read title, date, author(s), lang,
- * description/summary, tags/categories/keywords and source_url into
- * doc->meta and return the length of the front matter (where the Markdown
- * body starts).  Returns 0 when there is none or it is not closed, or
- * (size_t)-1 when memory runs out. */
+ * description/summary, tags/categories/keywords (lists or comma strings)
+ * and source/url/canonical (absolute URLs only) into doc->meta, replacing
+ * what it held, and return the length of the front matter (where the
+ * Markdown body starts).  Returns 0, leaving doc alone, when there is none,
+ * it is not closed or its YAML is broken; (size_t)-1 when memory runs out. */
 size_t front_matter_read(struct document *doc, const char *data, size_t len);
 
 #endif

@@ -262,14 +262,16 @@ convert_write_gemtext(const struct document *doc, size_t *len)
 {
 	struct buf out = BUF_INIT;
 	const struct doc_block *prev = NULL, *block;
-	size_t i = 0, before, mark;
+	size_t i, before, mark;
 	int has_title = doc->meta.title != NULL && *doc->meta.title != '\0';
 
 	append_head(&out, &doc->meta);
-	if (doc->nblocks > 0 && repeats_title(&doc->blocks[0], doc->meta.title))
-		i = 1;
-	for (; i < doc->nblocks; i++) {
+	for (i = 0; i < doc->nblocks; i++) {
 		block = &doc->blocks[i];
+		/* Every heading that would come first and repeats the title
+		 * goes: dropping only one would leave the next one first. */
+		if (prev == NULL && repeats_title(block, doc->meta.title))
+			continue;
 		before = out.len;
 		if (out.len > 0 && !joins_previous(prev, block))
 			buf_append_char(&out, '\n');
@@ -433,11 +435,16 @@ read_heading(struct gemtext_reader *r, const char *s, size_t len)
 	while (level < len && level < 3 && s[level] == '#')
 		level++;
 	if (level == 1 && !r->seen_title) {
-		r->seen_title = 1;
-		r->after_title = 1;
 		if ((title = text_squeeze(s + 1, len - 1)) == NULL)
 			return -1;
-		rc = document_set_meta(&r->doc->meta.title, title);
+		/* An empty "#" is no title: the writer would not write it, and
+		 * a later "# " line would then read back as the title. */
+		rc = 0;
+		if (*title != '\0') {
+			r->seen_title = 1;
+			r->after_title = 1;
+			rc = document_set_meta(&r->doc->meta.title, title);
+		}
 		free(title);
 		return rc;
 	}
@@ -464,11 +471,12 @@ read_line(struct gemtext_reader *r, const char *s, size_t len)
 		buf_append_char(&r->pre, '\n');
 		return 0;
 	}
+	/* The date line is right under the title, as the writer puts it. */
+	r->after_title = 0;
 	if (len == 0) {
 		r->has_link_owner = 0;
 		return 0;
 	}
-	r->after_title = 0;
 	if (len < 2 || strncmp(s, "=>", 2) != 0)
 		r->has_link_owner = 0;
 	if (s[0] == '#')

@@ -254,14 +254,53 @@ text_cut_words(const char *s, size_t max)
 	return buf_release(&b, NULL);
 }
 
+/* C0 and C1 control characters and DEL: a client never sees them in a
+ * link, so they must not hide a scheme or a fragment from our checks. */
+static int
+is_url_control_cp(uint32_t cp)
+{
+	return (cp < 0x20 && cp != ' ') || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f);
+}
+
+/* A malloc'd copy of ref without control characters and without the
+ * spaces around it: what every URL check and resolution works on.  Bytes
+ * that are not UTF-8 are percent-encoded here, in the same pass: dropping
+ * a control character between two of them could join them into a valid
+ * character ("\xc2\x0f\x8f" into U+008F) that the checks never saw. */
+static char *
+url_clean(const char *ref)
+{
+	struct buf b = BUF_INIT;
+	size_t len = strlen(ref), i = 0, n, end;
+	uint32_t cp;
+
+	while (i < len) {
+		n = utf8_decode(ref + i, len - i, &cp);
+		if (cp == 0xfffd && n == 1)
+			buf_printf(&b, "%%%02X", (unsigned char)ref[i]);
+		else if (!is_url_control_cp(cp) && !(cp == ' ' && b.len == 0))
+			buf_append(&b, ref + i, n);
+		i += n;
+	}
+	buf_append(&b, "", 0);
+	for (end = b.len; end > 0 && b.data[end - 1] == ' '; end--)
+		continue;
+	buf_truncate(&b, end);
+	return buf_release(&b, NULL);
+}
+
 int
 url_is_linkable(const char *ref)
 {
-	while (isspace((unsigned char)*ref))
-		ref++;
-	if (*ref == '\0' || *ref == '#')
+	char *clean;
+	int linkable;
+
+	if ((clean = url_clean(ref)) == NULL)
 		return 0;
-	return strncasecmp(ref, "javascript:", 11) != 0 && strncasecmp(ref, "data:", 5) != 0;
+	linkable = *clean != '\0' && *clean != '#' && strncasecmp(clean, "javascript:", 11) != 0 &&
+	    strncasecmp(clean, "data:", 5) != 0;
+	free(clean);
+	return linkable;
 }
 
 /* Length of the scheme of url including its ':', or 0 when it has none. */
@@ -361,21 +400,28 @@ append_merged(struct buf *out, const char *base, const char *ref)
 	buf_free(&merged);
 }
 
-/* Spaces and bytes that are not valid UTF-8 percent-encoded, control
- * characters dropped: a URL fit for a gemtext link line. */
+/* Spaces of every kind, invisible characters and bytes that are not valid
+ * UTF-8 percent-encoded, control characters dropped: a URL fit for a
+ * gemtext link line, which reads back the same when it is its own label. */
 static char *
-encode_spaces(const char *s, size_t len)
+encode_for_link(const char *s, size_t len)
 {
 	struct buf b = BUF_INIT;
-	size_t i = 0, n;
+	size_t i = 0, j, n;
 	uint32_t cp;
 
 	while (i < len) {
 		n = utf8_decode(s + i, len - i, &cp);
-		if (s[i] == ' ' || (cp == 0xfffd && n == 1 && (unsigned char)s[i] >= 0x80))
-			buf_printf(&b, "%%%02X", (unsigned char)s[i]);
-		else if (cp >= 0x20 && cp != 0x7f && !(cp >= 0x80 && cp <= 0x9f))
+		if (is_url_control_cp(cp)) {
+			i += n;
+			continue;
+		}
+		if (is_space_cp(cp) || is_dropped_cp(cp) || (cp == 0xfffd && n == 1)) {
+			for (j = 0; j < n; j++)
+				buf_printf(&b, "%%%02X", (unsigned char)s[i + j]);
+		} else {
 			buf_append(&b, s + i, n);
+		}
 		i += n;
 	}
 	if (buf_append(&b, "", 0) == -1) {
@@ -388,39 +434,26 @@ encode_spaces(const char *s, size_t len)
 char *
 url_resolve(const char *base, const char *ref)
 {
-	struct buf out = BUF_INIT;
-	size_t len, sl;
-	char *result;
+	char *clean, *result;
 
-	while (isspace((unsigned char)*ref))
-		ref++;
-	len = strlen(ref);
-	while (len > 0 && isspace((unsigned char)ref[len - 1]))
-		len--;
-	if (base == NULL || *base == '\0' || scheme_len(ref) > 0)
-		return encode_spaces(ref, len);
-	buf_append(&out, ref, len);
-	if (out.failed)
+	if ((clean = url_clean(ref)) == NULL)
 		return NULL;
-	if (strncmp(out.data, "//", 2) == 0) {
-		sl = scheme_len(base);
-		result = malloc(sl + out.len + 1);
-		if (result != NULL) {
-			memcpy(result, base, sl);
-			memcpy(result + sl, out.data, out.len + 1);
-		}
+	if (base == NULL || *base == '\0' || scheme_len(clean) > 0) {
+		result = encode_for_link(clean, strlen(clean));
+	} else if (strncmp(clean, "//", 2) == 0) {
+		struct buf joined = BUF_INIT;
+
+		buf_append(&joined, base, scheme_len(base));
+		buf_append_str(&joined, clean);
+		result = joined.failed ? NULL : encode_for_link(joined.data, joined.len);
+		buf_free(&joined);
 	} else {
 		struct buf merged = BUF_INIT;
 
-		append_merged(&merged, base, out.data);
-		result = merged.failed ? NULL : buf_release(&merged, NULL);
+		append_merged(&merged, base, clean);
+		result = merged.failed ? NULL : encode_for_link(merged.data, merged.len);
 		buf_free(&merged);
 	}
-	buf_free(&out);
-	if (result == NULL)
-		return NULL;
-	ref = result;
-	result = encode_spaces(ref, strlen(ref));
-	free((char *)ref);
+	free(clean);
 	return result;
 }

@@ -35,11 +35,13 @@ size_t text_display_width(const char *s);
 char *text_cut_words(const char *s, size_t max);
 
 /* Whether a link target is worth keeping: not empty, not fragment-only,
- * not javascript: or data:. */
+ * not javascript: or data:.  Judged without control characters, as
+ * url_resolve() writes it, so none can hide a scheme or a fragment. */
 int url_is_linkable(const char *ref);
 /* Resolve ref against base (RFC 3986 §5.2; base may be an absolute URL or a
- * server path "/a/b.html"; NULL keeps ref).  Whitespace is trimmed and inner
- * spaces percent-encoded.  Returns a malloc'd string or NULL. */
+ * server path "/a/b.html"; NULL keeps ref).  Control characters are dropped,
+ * spaces around trimmed; inner spaces of every kind, invisible characters
+ * (soft hyphen, zero-width space, BOM) and invalid UTF-8 percent-encoded.  Returns a malloc'd string or NULL. */
 char *url_resolve(const char *base, const char *ref);
 
 #endif

@@ -52,6 +52,26 @@ test_add_link_from_rules(void **state)
 	document_free(doc);
 }
 
+/* Control characters are dropped from a target before it is judged, so
+ * none can hide a scheme or a fragment (a gemtext fuzz finding). */
+static void
+test_add_link_from_controls(void **state)
+{
+	struct document *doc = document_new();
+	struct doc_block *b = document_add_block(doc, BLOCK_PARAGRAPH, 0, "text");
+
+	(void)state;
+	assert_int_equal(document_add_link_from(b, NULL, "\x05\r#M\x1a", "x"), 0);
+	assert_int_equal(document_add_link_from(b, "/a/b.gmi", "\x01\x7f#top", "x"), 0);
+	assert_int_equal(document_add_link_from(b, NULL, "java\x0bscript:alert(1)", "x"), 0);
+	assert_int_equal(document_add_link_from(b, NULL, "\xc2\x85" "data:,x", "x"), 0);
+	assert_int_equal(b->nlinks, 0);
+	assert_int_equal(document_add_link_from(b, "/a/b.gmi", " \x02" "c\x03.gmi ", "x"), 0);
+	assert_int_equal(b->nlinks, 1);
+	assert_string_equal(b->links[0].url, "/a/c.gmi");
+	document_free(doc);
+}
+
 static void
 test_meta_and_tags(void **state)
 {
@@ -77,6 +97,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_blocks_and_links),
 		cmocka_unit_test(test_add_link_from_rules),
+		cmocka_unit_test(test_add_link_from_controls),
 		cmocka_unit_test(test_meta_and_tags),
 	};
 

@@ -187,6 +187,120 @@ test_round_trip(void **state)
 	free(out);
 }
 
+/* Read, write, read, write: the second output is the first plus one more
+ * footer (the property fuzz_convert_gemtext checks).  Returns the first
+ * output for the caller to inspect. */
+static char *
+round_trip_stable(const char *data, size_t size)
+{
+	struct document *doc, *again;
+	char *out, *out2;
+	size_t len, len2;
+
+	doc = gemtext_read(data, size, NULL);
+	assert_non_null(doc);
+	out = convert_write_gemtext(doc, &len);
+	assert_non_null(out);
+	again = gemtext_read(out, len, NULL);
+	assert_non_null(again);
+	out2 = convert_write_gemtext(again, &len2);
+	assert_non_null(out2);
+	assert_true(len2 >= len);
+	assert_memory_equal(out, out2, len);
+	assert_string_equal(out2 + len, FOOTER);
+	document_free(doc);
+	document_free(again);
+	free(out2);
+	return out;
+}
+
+/* Fuzz finding: "=>\x05\r#M\x1a" has the target "\x05\r#M\x1a".  Its
+ * control characters hid that it is fragment-only, so it was kept, written
+ * as "=> #M" and dropped when read back. */
+static void
+test_round_trip_control_in_link(void **state)
+{
+	static const char crash[] = "=>\x05\r#M\x1a";
+	static const char hidden[] = "=> \x01java\vscript:alert(1) x\n=> \x7f#top y\n=> \x02/ok\x03 ok\n";
+	char *out;
+
+	(void)state;
+	out = round_trip_stable(crash, sizeof(crash) - 1);
+	assert_string_equal(out, "=> / Back to the archive\n");
+	free(out);
+	out = round_trip_stable(hidden, sizeof(hidden) - 1);
+	assert_string_equal(out, "=> /ok ok\n" FOOTER);
+	free(out);
+}
+
+/* Fuzz finding: a target with an invisible or space character ("=>" BOM "a")
+ * is its own label, and reading the label back cleaned it, so the second
+ * write differed.  Such characters are percent-encoded in targets. */
+static void
+test_round_trip_invisible_in_link(void **state)
+{
+	static const char bom[] = "=>\xef\xbb\xbf" "a";
+	static const char spaces[] = "=> a\xc2\xa0" "b\xe2\x80\x8b" "c\xc2\xad\n";
+	char *out;
+
+	(void)state;
+	out = round_trip_stable(bom, sizeof(bom) - 1);
+	assert_string_equal(out, "=> %EF%BB%BFa %EF%BB%BFa\n" FOOTER);
+	free(out);
+	out = round_trip_stable(spaces, sizeof(spaces) - 1);
+	assert_string_equal(out, "=> a%C2%A0b%E2%80%8Bc%C2%AD a%C2%A0b%E2%80%8Bc%C2%AD\n" FOOTER);
+	free(out);
+}
+
+/* Fuzz finding: in "=>\xc2\x0f\x8f#" dropping the control character
+ * joined the two stray bytes into U+008F, itself dropped later, leaving a
+ * fragment-only "#" that the linkability check had not seen. */
+static void
+test_round_trip_stray_bytes_in_link(void **state)
+{
+	static const char joined[] = "=>\xc2\x0f\x8f#";
+	char *out;
+
+	(void)state;
+	out = round_trip_stable(joined, sizeof(joined) - 1);
+	assert_string_equal(out, "=> %C2%8F# %C2%8F#\n" FOOTER);
+	free(out);
+}
+
+/* Fuzz findings: an empty "#" was taken as the title, so a later "#a"
+ * became an h1 block, written "# a" and read back as the title; and a
+ * date-like paragraph after a blank line was read back as the date line. */
+static void
+test_round_trip_title_rules(void **state)
+{
+	static const char empty_title[] = "#\na\n#a";
+	static const char far_date[] = "# T\n## \n2014-02-03\n";
+	char *out;
+
+	(void)state;
+	out = round_trip_stable(empty_title, sizeof(empty_title) - 1);
+	assert_string_equal(out, "# a\n\na\n" FOOTER);
+	free(out);
+	out = round_trip_stable(far_date, sizeof(far_date) - 1);
+	assert_string_equal(out, "# T\n\n2014-02-03\n" FOOTER);
+	free(out);
+}
+
+/* Fuzz finding: "#a\n#a\n#a" gave the title and two headings repeating it;
+ * only the first was dropped, so the second came first and went on the
+ * next round.  Every heading repeating the title before any text goes. */
+static void
+test_round_trip_repeated_title(void **state)
+{
+	static const char repeated[] = "#a\n#a\n## \n#a\n=> /x\n## A!\nText\n# a";
+	char *out;
+
+	(void)state;
+	out = round_trip_stable(repeated, sizeof(repeated) - 1);
+	assert_string_equal(out, "# a\n\n=> /x /x\n\n## A!\n\nText\n\n## a\n" FOOTER);
+	free(out);
+}
+
 int
 main(void)
 {
@@ -198,6 +312,11 @@ main(void)
 		cmocka_unit_test(test_block_kinds),
 		cmocka_unit_test(test_reader),
 		cmocka_unit_test(test_reader_bad_bytes),
+		cmocka_unit_test(test_round_trip_control_in_link),
+		cmocka_unit_test(test_round_trip_invisible_in_link),
+		cmocka_unit_test(test_round_trip_stray_bytes_in_link),
+		cmocka_unit_test(test_round_trip_title_rules),
+		cmocka_unit_test(test_round_trip_repeated_title),
 		cmocka_unit_test(test_round_trip),
 	};
 
