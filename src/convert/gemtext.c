@@ -209,26 +209,28 @@ joins_previous(const struct doc_block *prev, const struct doc_block *block)
 	return block->type == BLOCK_LIST_ITEM || block->type == BLOCK_QUOTE;
 }
 
+/* "# Title", then "By Author · 2014-02-03" (conversion.md §3). */
 static void
 append_head(struct buf *out, const struct doc_meta *meta)
 {
+	int have_author = meta->author != NULL && *meta->author != '\0';
+	int have_date = meta->date != NULL && *meta->date != '\0';
+
 	if (meta->title != NULL && *meta->title != '\0') {
 		buf_append_str(out, "# ");
 		append_flat(out, meta->title, strlen(meta->title));
 		buf_append_char(out, '\n');
 	}
-	if (meta->date != NULL && *meta->date != '\0') {
-		/* The day is what readers want; the time stays in the metadata. */
-		buf_append(out, meta->date, strlen(meta->date) >= 10 ? 10 : strlen(meta->date));
-		if (meta->author != NULL && *meta->author != '\0')
-			buf_append_str(out, DOT_SEPARATOR);
-	}
-	if (meta->author != NULL && *meta->author != '\0') {
+	if (have_author) {
 		buf_append_str(out, "By ");
 		append_flat(out, meta->author, strlen(meta->author));
+		if (have_date)
+			buf_append_str(out, DOT_SEPARATOR);
 	}
-	if ((meta->date != NULL && *meta->date != '\0') ||
-	    (meta->author != NULL && *meta->author != '\0'))
+	/* The day is what readers want; the time stays in the metadata. */
+	if (have_date)
+		buf_append(out, meta->date, strlen(meta->date) >= 10 ? 10 : strlen(meta->date));
+	if (have_author || have_date)
 		buf_append_char(out, '\n');
 }
 
@@ -368,8 +370,8 @@ add_link_line(struct gemtext_reader *r, const char *s, size_t len)
 	return rc;
 }
 
-/* "2014-02-03 · By Author" under the title, as convert_write_gemtext()
- * writes it.  Returns 1 when the line was that, 0 when not, -1 on error. */
+/* "By Author · 2014-02-03" under the title, as convert_write_gemtext()
+ * writes it (either order is read).  Returns 1 when the line was that, 0 when not, -1 on error. */
 static int
 read_date_line(struct gemtext_reader *r, const char *s, size_t len)
 {

@@ -10,7 +10,7 @@
 #include "convert/convert.h"
 
 /* Parse gemtext: the first "# " heading is the title (not kept as a block),
- * a "2014-02-03 · By Author" line right under it is read as metadata.
+ * a "By Author · 2014-02-03" line (either order) right under it is read as metadata.
  * Link targets are resolved against options->base_url (may be NULL).
  * NULL only when memory runs out. */
 struct document *gemtext_read(const char *data, size_t len, const struct convert_options *options);

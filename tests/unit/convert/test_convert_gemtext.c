@@ -35,7 +35,7 @@ test_head_and_footer(void **state)
 	document_set_meta(&doc->meta.source_url, "https://news.example/a");
 	document_add_block(doc, BLOCK_HEADING, 1, "A title");
 	document_add_block(doc, BLOCK_PARAGRAPH, 0, "Body.");
-	assert_written(doc, "# A title\n2014-02-03 · By Jane Doe\n\nBody.\n\n"
+	assert_written(doc, "# A title\nBy Jane Doe · 2014-02-03\n\nBody.\n\n"
 	    "=> https://news.example/a Original article\n=> / Back to the archive\n");
 	document_free(doc);
 }
@@ -125,7 +125,7 @@ test_reader(void **state)
 	struct document *doc;
 
 	(void)state;
-	doc = read_gmi("\xef\xbb\xbf# Native post\r\n2021-05-01 · By Kim\n\nHello\n=>  other.gmi  Other page\n"
+	doc = read_gmi("\xef\xbb\xbf# Native post\r\nBy Kim · 2021-05-01\n\nHello\n=>  other.gmi  Other page\n"
 	    "=>\n* item\n> quote\n## Sub\n# Later h1\n```alt text\n# not heading\n=> not link\n```\n"
 	    "```\nunclosed\n", "/articles/2021/05/post.gmi");
 	assert_non_null(doc);
@@ -171,7 +171,7 @@ test_reader_bad_bytes(void **state)
 static void
 test_round_trip(void **state)
 {
-	static const char text[] = "# Round trip\n2020-01-02 · By Lee\n\nPara\n=> https://x.example/ X\n\n"
+	static const char text[] = "# Round trip\nBy Lee · 2020-01-02\n\nPara\n=> https://x.example/ X\n\n"
 	    "* a\n* b\n\n> q\n\n```c\ncode\n```\n" FOOTER;
 	struct document *doc;
 	char *out;
