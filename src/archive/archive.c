@@ -11,6 +11,8 @@
 #include "archive/indexer.h"
 #include "archive/pages.h"
 #include "archive/pool.h"
+#include "archive/store.h"
+#include "archive/strlist.h"
 
 struct archive {
 	char *title;
@@ -186,4 +188,23 @@ archive_page_free(struct archive_page *p)
 	free(p->prompt);
 	p->prompt = NULL;
 	p->mime = NULL;
+}
+
+char **
+archive_chrome_lines(struct archive *a)
+{
+	char **lines;
+	sqlite3 *db;
+
+	if ((db = pool_take(&a->pool)) == NULL)
+		return NULL;
+	lines = store_chrome(db);
+	pool_give(&a->pool, db);
+	return lines;
+}
+
+void
+archive_chrome_free(char **lines)
+{
+	strlist_free(lines);
 }

@@ -65,4 +65,11 @@ enum archive_status archive_render(struct archive *a, const char *path, const ch
     struct archive_page *page);
 void archive_page_free(struct archive_page *p);
 
+/* The site chrome learned from the .txt articles (lines found at the top
+ * of many of them), NULL-terminated, for convert_options.chrome_lines: a
+ * snapshot the caller frees with archive_chrome_free(); NULL when none
+ * are known yet.  Thread-safe. */
+char **archive_chrome_lines(struct archive *a);
+void archive_chrome_free(char **lines);
+
 #endif

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "archive/chrome.h"
 #include "convert/convert.h"
 #include "util/buf.h"
 
@@ -291,11 +292,31 @@ read_all(int fd, const struct stat *st, char **data)
 	return (ssize_t)len;
 }
 
-int
-article_load(struct article *a, int dirfd, const char *name, const char *path)
+/* Convert data into the row; a text file also gives its heads. */
+static int
+take_data(struct article *a, const char *data, size_t len, const char *path,
+    char *const *chrome)
 {
-	struct convert_options options = { path, NULL };
-	struct document *doc = NULL;
+	struct convert_options options = { path, (const char *const *)chrome };
+	enum article_format format = article_format_of(path);
+	struct document *doc;
+	int rc;
+
+	if ((doc = convert_read(format, data, len, &options)) == NULL)
+		return -1;
+	rc = take_document(a, doc, path);
+	document_free(doc);
+	if (rc == 0 && format == ARTICLE_TEXT) {
+		rc = chrome_heads(data, len, &a->heads);
+		a->row.heads = a->heads.v;
+	}
+	return rc;
+}
+
+int
+article_load(struct article *a, int dirfd, const char *name, const char *path,
+    char *const *chrome)
+{
 	struct stat st;
 	char *data = NULL;
 	ssize_t len = -1;
@@ -307,14 +328,11 @@ article_load(struct article *a, int dirfd, const char *name, const char *path)
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
 		len = read_all(fd, &st, &data);
 	close(fd);
-	if (len >= 0 &&
-	    (doc = convert_read(article_format_of(name), data, (size_t)len, &options)) != NULL) {
+	if (len >= 0) {
 		a->row.mtime = article_mtime(&st);
 		a->row.size = (long long)st.st_size;
-		rc = take_document(a, doc, path);
+		rc = take_data(a, data, (size_t)len, path, chrome);
 	}
-	if (doc != NULL)
-		document_free(doc);
 	free(data);
 	if (rc == -1)
 		article_free(a);
@@ -332,5 +350,6 @@ article_free(struct article *a)
 	free(a->body);
 	for (i = 0; i < ARTICLE_MAX_TAGS; i++)
 		free(a->tags[i]);
+	strlist_clear(&a->heads);
 	memset(a, 0, sizeof(*a));
 }

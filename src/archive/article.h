@@ -7,6 +7,7 @@
 #define CAPSULED_ARCHIVE_ARTICLE_H
 
 #include "archive/store.h"
+#include "archive/strlist.h"
 
 /* Larger files are indexed from their first ARTICLE_MAX_BYTES. */
 #define ARTICLE_MAX_BYTES (8 * 1024 * 1024)
@@ -24,6 +25,7 @@ struct article {
 	char *summary;
 	char *body;
 	char *tags[ARTICLE_MAX_TAGS];
+	struct strlist heads;   /* .txt only: its first lines (chrome.h) */
 };
 
 struct stat;
@@ -37,9 +39,11 @@ long long article_mtime(const struct stat *st);
 int article_is_indexed(const char *name);
 
 /* Read name (relative to dirfd, never following a symlink) as the article
- * at URL path.  Returns 0, or -1 when the file is gone, not a regular
- * file, or memory runs out. */
-int article_load(struct article *a, int dirfd, const char *name, const char *path);
+ * at URL path; a .txt file is converted without the chrome lines
+ * (NULL-terminated, may be NULL).  Returns 0, or -1 when the file is
+ * gone, not a regular file, or memory runs out. */
+int article_load(struct article *a, int dirfd, const char *name, const char *path,
+    char *const *chrome);
 void article_free(struct article *a);
 
 /* The date and RFC 3339 time of an article from its ISO 8601 metadata

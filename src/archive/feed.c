@@ -135,22 +135,25 @@ feed_head(struct buf *b, const struct page_context *ctx, const char *updated)
 	link(b, "alternate", ctx->base_url, "/");
 }
 
-/* The feed's updated time: the latest of its entries. */
+/* The feed's updated time: the latest of its entries, compared as
+ * instants (as text "01:30+05:00" would sort after "00:00Z"). */
 static int
 latest_update(sqlite3 *db, unsigned entries, struct buf *updated)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sqlite3_prepare_v2(db, "SELECT max(updated) FROM (SELECT updated FROM articles"
-	    " ORDER BY date DESC, id DESC LIMIT ?1)", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT updated FROM (SELECT updated FROM articles"
+	    " ORDER BY date DESC, id DESC LIMIT ?1) ORDER BY julianday(updated) DESC LIMIT 1",
+	    -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_int64(st, 1, entries);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		buf_append_str(updated, sqlite3_column_type(st, 0) == SQLITE_NULL ?
-		    "1970-01-01T00:00:00Z" : (const char *)sqlite3_column_text(st, 0));
+		buf_append_str(updated, (const char *)sqlite3_column_text(st, 0));
+	else if (rc == SQLITE_DONE)
+		buf_append_str(updated, "1970-01-01T00:00:00Z");
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : -1;
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
 static int

@@ -15,6 +15,9 @@
 #include <unistd.h>
 
 #include "archive/article.h"
+#include "archive/chrome.h"
+#include "archive/strlist.h"
+#include "convert/convert.h"
 #include "util/log.h"
 
 #define WATCH_MASK (IN_CREATE | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE | \
@@ -108,6 +111,89 @@ add_watch(struct indexer *ix, int fd, const char *dirpath)
 }
 
 static void
+count_text_change(struct indexer *ix, const char *path)
+{
+	if (article_format_of(path) == ARTICLE_TEXT)
+		ix->text_changes++;
+}
+
+/* Convert an indexed .txt article again with the current chrome; the
+ * index is written only when that changed its text.  1 when it did. */
+static int
+reread(struct indexer *ix, const char *path)
+{
+	struct article a;
+	int changed;
+
+	if (article_load(&a, ix->root_fd, path + 1, path, ix->chrome) == -1)
+		return 0;
+	if ((changed = !store_same_text(&ix->store, &a.row))) {
+		store_put(&ix->store, &a.row);
+		ix->batch++;
+	}
+	article_free(&a);
+	batch_check(ix);
+	return changed;
+}
+
+/* The lines in one of a and b but not both. */
+static char **
+lines_changed(char *const *a, char *const *b)
+{
+	struct strlist changed = STRLIST_INIT;
+	char *const *p;
+
+	for (p = a; p != NULL && *p != NULL; p++)
+		if (!strlist_has(b, *p))
+			strlist_add(&changed, *p, strlen(*p));
+	for (p = b; p != NULL && *p != NULL; p++)
+		if (!strlist_has(a, *p))
+			strlist_add(&changed, *p, strlen(*p));
+	return strlist_release(&changed);
+}
+
+/* Learn the chrome from the heads in the index; when it changed, store
+ * it and re-read the articles that the changed lines head.  Runs in the
+ * open transaction. */
+static void
+learn_chrome(struct indexer *ix)
+{
+	char **learned, **changed, **paths = NULL, **p;
+	size_t n = 0, rewritten = 0;
+
+	ix->text_changes = 0;
+	if (store_learn_chrome(&ix->store, &learned, &ix->text_files) == -1)
+		return;
+	if (strlist_same(learned, ix->chrome)) {
+		strlist_free(learned);
+		return;
+	}
+	changed = lines_changed(learned, ix->chrome);
+	strlist_free(ix->chrome);
+	ix->chrome = learned;
+	if (store_set_chrome(&ix->store, learned) == 0 &&
+	    store_paths_headed_by(&ix->store, changed, &paths) == 0)
+		for (p = paths; p != NULL && *p != NULL && !ix->stopping; p++, n++)
+			rewritten += (size_t)reread(ix, *p);
+	log_info("archive: %zu lines of .txt site chrome learned; %zu articles re-read, "
+	    "%zu of them changed", strlist_count(learned), n, rewritten);
+	strlist_free(paths);
+	strlist_free(changed);
+}
+
+/* Many .txt files changed since the chrome was last learned.  The first
+ * walk learns each time the .txt files doubled, so most are converted
+ * with the chrome already known rather than converted twice. */
+static int
+relearn_due(const struct indexer *ix)
+{
+	int pct = ix->ready ? INDEXER_RELEARN_PCT : 100;
+
+	return ix->text_changes >= CHROME_MIN_FILES &&
+	    ix->text_changes * 100 >= ix->text_files * pct;
+}
+
+static void
 index_file(struct indexer *ix, int dirfd, const char *name, const char *path,
     const struct stat *st)
 {
@@ -115,14 +201,17 @@ index_file(struct indexer *ix, int dirfd, const char *name, const char *path,
 	int seen;
 
 	seen = store_touch(&ix->store, path, article_mtime(st), (long long)st->st_size);
-	if (seen == 0 && article_load(&a, dirfd, name, path) == 0) {
+	if (seen == 0 && article_load(&a, dirfd, name, path, ix->chrome) == 0) {
 		seen = store_put(&ix->store, &a.row) == 0;
 		article_free(&a);
 		ix->batch++;
+		count_text_change(ix, path);
 	}
 	if (seen == 1 && !ix->ready)
 		ix->indexed++;
 	batch_check(ix);
+	if (relearn_due(ix))
+		learn_chrome(ix);
 }
 
 static void walk_dir(struct indexer *, int, const char *, int);
@@ -182,8 +271,10 @@ full_walk(struct indexer *ix)
 	store_walk_start(&ix->store);
 	batch_begin(ix);
 	walk_dir(ix, ix->root_fd, "", 0);
-	if (!ix->stopping)
+	if (!ix->stopping) {
 		store_sweep(&ix->store);
+		learn_chrome(ix);
+	}
 	store_commit(&ix->store);
 }
 
@@ -272,8 +363,11 @@ apply_change(struct indexer *ix, const struct change *c)
 	int fd;
 
 	if (c->is_dir) {
-		/* Whatever was there went away or moved: index what is there now. */
-		store_remove_tree(&ix->store, c->path);
+		/* Whatever was there went away or moved: index what is there now.
+		 * Every article removed counts as a .txt change: learning again
+		 * a little early costs less than telling them apart. */
+		if (store_remove_tree(&ix->store, c->path) == 0)
+			ix->text_changes += sqlite3_changes(ix->store.db);
 		fd = openat(ix->root_fd, rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd == -1)
 			return;
@@ -284,8 +378,8 @@ apply_change(struct indexer *ix, const struct change *c)
 	}
 	if (fstatat(ix->root_fd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
 		index_file(ix, ix->root_fd, rel, c->path, &st);
-	else
-		store_remove(&ix->store, c->path);
+	else if (store_remove(&ix->store, c->path) == 0 && sqlite3_changes(ix->store.db) > 0)
+		count_text_change(ix, c->path);
 }
 
 static void
@@ -302,6 +396,8 @@ apply_changes(struct indexer *ix)
 		for (i = 0; i < ix->nchanges; i++)
 			if (i == 0 || change_order(&ix->changes[i - 1], &ix->changes[i]) != 0)
 				apply_change(ix, &ix->changes[i]);
+		if (relearn_due(ix))
+			learn_chrome(ix);
 		store_commit(&ix->store);
 	}
 	for (i = 0; i < ix->nchanges; i++)
@@ -392,6 +488,7 @@ indexer_start(struct indexer *ix, const char *root_path, const char *db_path,
 		close(ix->root_fd);
 		return -1;
 	}
+	ix->chrome = store_chrome(ix->store.db);
 	if ((ix->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1)
 		log_warn("archive: inotify: %s; changes are seen after a restart only",
 		    strerror(errno));
@@ -429,4 +526,5 @@ indexer_stop(struct indexer *ix)
 		close(ix->wake_fd);
 	close(ix->root_fd);
 	store_close(&ix->store);
+	strlist_free(ix->chrome);
 }

@@ -3,6 +3,10 @@
  * tree once (skipping files unchanged since the last run), then follows
  * changes with inotify, debounced and applied in one transaction per
  * burst so a change is searchable within about a second.
+ *
+ * It also learns the site chrome of .txt articles (chrome.h) after every
+ * full walk and once many .txt files changed, and re-reads the .txt
+ * articles a changed chrome line heads.
  */
 #ifndef CAPSULED_ARCHIVE_INDEXER_H
 #define CAPSULED_ARCHIVE_INDEXER_H
@@ -19,6 +23,8 @@
 #define INDEXER_MAX_DELAY_MS 1000
 /* Rows per transaction during a walk. */
 #define INDEXER_BATCH 2000
+/* Learn the chrome again once this share of the .txt files changed. */
+#define INDEXER_RELEARN_PCT 10
 
 struct watch {
 	int wd;
@@ -49,6 +55,9 @@ struct indexer {
 	long long batch_start;
 	long long first_change; /* monotonic ms of the oldest unapplied change */
 	long long last_change;
+	char **chrome;       /* learned chrome lines (NULL-terminated), or NULL */
+	long long text_files;   /* .txt articles when the chrome was last learned */
+	long long text_changes; /* .txt articles put or removed since */
 };
 
 /* Open the index at db_path and start the thread on the tree at

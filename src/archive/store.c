@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "archive/chrome.h"
+#include "archive/strlist.h"
 #include "util/log.h"
 
 static const char schema[] =
@@ -29,6 +31,10 @@ static const char schema[] =
 	"CREATE INDEX tags_by_article ON tags(article);"
 	"CREATE TABLE months(month TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID;"
 	"CREATE TABLE tag_counts(tag TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE heads(line TEXT NOT NULL, article INTEGER NOT NULL,"
+	" PRIMARY KEY(line, article)) WITHOUT ROWID;"
+	"CREATE INDEX heads_by_article ON heads(article);"
+	"CREATE TABLE chrome(line TEXT PRIMARY KEY) WITHOUT ROWID;"
 	"CREATE VIRTUAL TABLE search USING fts5(title, body,"
 	" content='articles', content_rowid='id',"
 	" tokenize='unicode61 remove_diacritics 2');"
@@ -45,6 +51,7 @@ static const char schema[] =
 	" UPDATE months SET count = count - 1 WHERE month = substr(old.date, 1, 7);"
 	" DELETE FROM months WHERE month = substr(old.date, 1, 7) AND count <= 0;"
 	" DELETE FROM tags WHERE article = old.id;"
+	" DELETE FROM heads WHERE article = old.id;"
 	" END;"
 	"CREATE TRIGGER tags_added AFTER INSERT ON tags BEGIN"
 	" INSERT INTO tag_counts VALUES(new.tag, 1)"
@@ -171,15 +178,24 @@ prepare_all(struct store *s)
 		{ offsetof(struct store, touch),
 		  "UPDATE articles SET walk = ?1 WHERE path = ?2 AND mtime = ?3 AND size = ?4" },
 		{ offsetof(struct store, remove), "DELETE FROM articles WHERE path = ?1" },
+		/* ?11 is the first id of the date, ?12 STORE_IDS_PER_DAY; a
+		 * NULL id (the day is full) is the next after every other. */
 		{ offsetof(struct store, insert),
-		  "INSERT INTO articles(path, mtime, size, date, updated, title, author,"
-		  " summary, body, walk) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)" },
+		  "INSERT INTO articles(id, path, mtime, size, date, updated, title, author,"
+		  " summary, body, walk) VALUES((SELECT CASE WHEN next < ?11 + ?12 THEN next END"
+		  "  FROM (SELECT coalesce((SELECT id + 1 FROM articles"
+		  "   WHERE id >= ?11 AND id < ?11 + ?12 ORDER BY id DESC LIMIT 1), ?11) AS next)),"
+		  " ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)" },
 		{ offsetof(struct store, insert_tag),
 		  "INSERT OR IGNORE INTO tags(tag, date, article) VALUES(?1, ?2, ?3)" },
 		/* '0' follows '/': the range is exactly the paths under dir/. */
 		{ offsetof(struct store, remove_tree),
 		  "DELETE FROM articles WHERE path > ?1 || '/' AND path < ?1 || '0'" },
 		{ offsetof(struct store, sweep), "DELETE FROM articles WHERE walk <> ?1" },
+		{ offsetof(struct store, insert_head),
+		  "INSERT OR IGNORE INTO heads(line, article) VALUES(?1, ?2)" },
+		{ offsetof(struct store, same_text),
+		  "SELECT title = ?2 AND summary = ?3 AND body = ?4 FROM articles WHERE path = ?1" },
 	};
 	size_t i;
 	sqlite3_stmt **slot;
@@ -235,6 +251,8 @@ store_close(struct store *s)
 	sqlite3_finalize(s->insert_tag);
 	sqlite3_finalize(s->remove_tree);
 	sqlite3_finalize(s->sweep);
+	sqlite3_finalize(s->insert_head);
+	sqlite3_finalize(s->same_text);
 	sqlite3_close(s->db);
 	memset(s, 0, sizeof(*s));
 }
@@ -317,10 +335,57 @@ put_tags(struct store *s, const struct article_row *row, long long id)
 	return 0;
 }
 
+static int
+put_heads(struct store *s, const struct article_row *row, long long id)
+{
+	char *const *line;
+
+	for (line = row->heads; line != NULL && *line != NULL; line++) {
+		sqlite3_bind_text(s->insert_head, 1, *line, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s->insert_head, 2, id);
+		if (run(s, s->insert_head) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Days from 0000-03-01 to y-m-d in the proleptic Gregorian calendar
+ * (the year starts in March, so leap days come last). */
+static long long
+day_number(long long y, long long m, long long d)
+{
+	long long doy;
+
+	if (m <= 2)
+		y--;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	return y * 365 + y / 4 - y / 100 + y / 400 + doy;
+}
+
+/* The first id of an article's date (store.h); 0 for a date that is
+ * not YYYY-MM-DD. */
+static long long
+first_id_of(const char *date)
+{
+	static const int digit_at[] = { 0, 1, 2, 3, 5, 6, 8, 9 };
+	long long ymd = 0;
+	size_t i;
+
+	if (strnlen(date, 10) < 10)
+		return 0;
+	for (i = 0; i < sizeof(digit_at) / sizeof(digit_at[0]); i++) {
+		if (date[digit_at[i]] < '0' || date[digit_at[i]] > '9')
+			return 0;
+		ymd = ymd * 10 + date[digit_at[i]] - '0';
+	}
+	return day_number(ymd / 10000, ymd / 100 % 100, ymd % 100) * STORE_IDS_PER_DAY;
+}
+
 int
 store_put(struct store *s, const struct article_row *row)
 {
 	sqlite3_stmt *st = s->insert;
+	long long id;
 
 	if (store_remove(s, row->path) == -1)
 		return -1;
@@ -335,9 +400,12 @@ store_put(struct store *s, const struct article_row *row)
 	sqlite3_bind_text(st, 8, row->summary, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 9, row->body, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 10, s->walk);
+	sqlite3_bind_int64(st, 11, first_id_of(row->date));
+	sqlite3_bind_int64(st, 12, STORE_IDS_PER_DAY);
 	if (run(s, st) == -1)
 		return -1;
-	return put_tags(s, row, sqlite3_last_insert_rowid(s->db));
+	id = sqlite3_last_insert_rowid(s->db);
+	return put_tags(s, row, id) == 0 && put_heads(s, row, id) == 0 ? 0 : -1;
 }
 
 int
@@ -352,6 +420,147 @@ store_remove_tree(struct store *s, const char *dir)
 {
 	sqlite3_bind_text(s->remove_tree, 1, dir, -1, SQLITE_STATIC);
 	return run(s, s->remove_tree);
+}
+
+int
+store_same_text(struct store *s, const struct article_row *row)
+{
+	sqlite3_stmt *st = s->same_text;
+	int same;
+
+	sqlite3_bind_text(st, 1, row->path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, row->title, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, row->summary, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, row->body, -1, SQLITE_STATIC);
+	same = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return same;
+}
+
+/* Add column 0 of every row of st to out; resets st.  0 or -1. */
+static int
+collect(sqlite3 *db, sqlite3_stmt *st, struct strlist *out)
+{
+	const unsigned char *text;
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((text = sqlite3_column_text(st, 0)) != NULL)
+			strlist_add(out, (const char *)text, (size_t)sqlite3_column_bytes(st, 0));
+	if (rc != SQLITE_DONE)
+		log_error("archive: reading the index failed: %s", sqlite3_errmsg(db));
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE && !out->failed ? 0 : -1;
+}
+
+static sqlite3_stmt *
+prepare(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		log_error("archive: cannot prepare \"%s\": %s", sql, sqlite3_errmsg(db));
+		return NULL;
+	}
+	return st;
+}
+
+/* The number of .txt articles, or -1. */
+static long long
+text_articles(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	long long n = -1;
+
+	/* LIKE ignores ASCII case, as article_format_of() does. */
+	if ((st = prepare(db, "SELECT count(*) FROM articles WHERE path LIKE '%.txt'")) == NULL)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+int
+store_learn_chrome(struct store *s, char ***lines, long long *text_files)
+{
+	struct strlist found = STRLIST_INIT;
+	sqlite3_stmt *st;
+	long long files;
+
+	*lines = NULL;
+	*text_files = 0;
+	if ((files = text_articles(s->db)) == -1 ||
+	    (st = prepare(s->db, "SELECT line FROM heads GROUP BY line"
+	    " HAVING count(*) >= ?1")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, chrome_threshold(files));
+	if (collect(s->db, st, &found) == -1) {
+		sqlite3_finalize(st);
+		strlist_clear(&found);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	strlist_sort_unique(&found);
+	*lines = strlist_release(&found);
+	*text_files = files;
+	return 0;
+}
+
+int
+store_set_chrome(struct store *s, char *const *lines)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (exec_simple(s, "DELETE FROM chrome") == -1 ||
+	    (st = prepare(s->db, "INSERT OR IGNORE INTO chrome(line) VALUES(?1)")) == NULL)
+		return -1;
+	for (; lines != NULL && *lines != NULL && rc == 0; lines++) {
+		sqlite3_bind_text(st, 1, *lines, -1, SQLITE_STATIC);
+		rc = run(s, st);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+store_paths_headed_by(struct store *s, char *const *lines, char ***paths)
+{
+	struct strlist found = STRLIST_INIT;
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	*paths = NULL;
+	if ((st = prepare(s->db, "SELECT a.path FROM heads h"
+	    " JOIN articles a ON a.id = h.article WHERE h.line = ?1")) == NULL)
+		return -1;
+	for (; lines != NULL && *lines != NULL && rc == 0; lines++) {
+		sqlite3_bind_text(st, 1, *lines, -1, SQLITE_STATIC);
+		rc = collect(s->db, st, &found);
+	}
+	sqlite3_finalize(st);
+	strlist_sort_unique(&found);
+	if (rc == 0)
+		*paths = strlist_release(&found);
+	strlist_clear(&found);
+	return rc;
+}
+
+char **
+store_chrome(sqlite3 *db)
+{
+	struct strlist found = STRLIST_INIT;
+	sqlite3_stmt *st;
+
+	if ((st = prepare(db, "SELECT line FROM chrome")) == NULL)
+		return NULL;
+	if (collect(db, st, &found) == -1)
+		strlist_clear(&found);
+	sqlite3_finalize(st);
+	strlist_sort_unique(&found);
+	return strlist_release(&found);
 }
 
 sqlite3 *

@@ -85,6 +85,21 @@ time_page(struct archive *a, const char *what, const char *path, const char *que
 	report(what, query != NULL ? query : path, ms, ROUNDS, bytes);
 }
 
+/* The number of matches the results page for word announces. */
+static long
+matches(struct archive *a, const char *word)
+{
+	struct archive_page page = { BUF_INIT, NULL, NULL };
+	const char *line;
+	long n = 0;
+
+	archive_render(a, "/search", word, &page);
+	if (page.body.data != NULL && (line = strstr(page.body.data, "\n\n")) != NULL)
+		n = atol(line + 2);
+	archive_page_free(&page);
+	return n;
+}
+
 static void
 time_searches(struct archive *a, char **words, int nwords)
 {
@@ -95,6 +110,7 @@ time_searches(struct archive *a, char **words, int nwords)
 	if (all == NULL)
 		return;
 	for (w = 0; w < nwords; w++) {
+		printf("%-8s %-28s %ld matches\n", "search", words[w], matches(a, words[w]));
 		time_page(a, "search", "/search", words[w]);
 		for (i = 0; i < ROUNDS; i++)
 			all[n++] = timed_render(a, "/search", words[w], &bytes);

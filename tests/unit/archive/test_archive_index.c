@@ -249,6 +249,88 @@ test_unusable_state_dir(void **state)
 	free(error);
 }
 
+/* Ten undated .txt stories headed by the same two lines of site chrome. */
+static void
+write_stories(const struct fixture *f, const char *dir, const char *chrome, int from, int to)
+{
+	char rel[64], text[512];
+	int i;
+
+	for (i = from; i < to; i++) {
+		snprintf(rel, sizeof(rel), "%s/story-%d.txt", dir, i);
+		snprintf(text, sizeof(text), "%s\n\nCouncil approves bridge number %d\n\n"
+		    "The council voted on bridge %d today after a long debate.\n", chrome, i, i);
+		write_file(f, rel, text);
+	}
+}
+
+static void
+assert_chrome(struct archive *a, const char *first, const char *second)
+{
+	char **lines = archive_chrome_lines(a);
+
+	assert_non_null(lines);
+	assert_string_equal(lines[0], first);
+	if (second != NULL)
+		assert_string_equal(lines[1], second);
+	assert_null(lines[second != NULL ? 2 : 1]);
+	archive_chrome_free(lines);
+}
+
+static void
+test_learned_chrome(void **state)
+{
+	static const char chrome[] = "Welcome to the Daily Planet\n"
+	    "  Your trusted   source for local news  ";
+	struct fixture *f = *state;
+	const char *body;
+	char line[96];
+	int i;
+
+	write_stories(f, "2015/03", chrome, 0, 10);
+	write_file(f, "2015/03/other.txt", "A line seen only once here\n\nShort text.\n");
+	f->archive = open_archive(f);
+	assert_int_equal(render(f, "/archive/2015/03/", NULL), ARCHIVE_OK);
+	body = f->page.body.data;
+	assert_int_equal(count(body, "\n=> /2015/03/"), 11);
+	for (i = 0; i < 10; i++) {
+		snprintf(line, sizeof(line), "story-%d.txt 2015-03-01 Council approves bridge "
+		    "number %d\n", i, i);
+		assert_non_null(strstr(body, line));
+	}
+	assert_null(strstr(body, "Welcome"));
+	assert_null(strstr(body, "Your trusted"));
+	assert_chrome(f->archive, "Welcome to the Daily Planet",
+	    "Your trusted source for local news");
+	/* Known after a restart too. */
+	archive_close(f->archive);
+	f->archive = open_archive(f);
+	assert_chrome(f->archive, "Welcome to the Daily Planet",
+	    "Your trusted source for local news");
+	/* Many new files with new chrome: learned again while running. */
+	write_stories(f, "2015/04", "News from the valley today", 10, 16);
+	for (i = 0; i < 60; i++) {
+		if (render(f, "/archive/2015/04/", NULL) == ARCHIVE_OK &&
+		    count(f->page.body.data, " Council approves bridge number 1") == 6)
+			break;
+		sleep_ms(50);
+	}
+	assert_int_equal(count(f->page.body.data, " Council approves bridge number 1"), 6);
+	assert_null(strstr(f->page.body.data, "valley"));
+}
+
+static void
+test_no_chrome_without_repetition(void **state)
+{
+	struct fixture *f = *state;
+
+	write_stories(f, "2015/03", "Seen at the top twice", 0, 2);
+	f->archive = open_archive(f);
+	assert_null(archive_chrome_lines(f->archive));
+	assert_int_equal(render(f, "/archive/2015/03/", NULL), ARCHIVE_OK);
+	assert_int_equal(count(f->page.body.data, " Seen at the top twice\n"), 2);
+}
+
 static void
 test_article_dates(void **state)
 {
@@ -287,6 +369,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_live_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_restart_and_corrupt_db, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unusable_state_dir, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_learned_chrome, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_chrome_without_repetition, setup, teardown),
 		cmocka_unit_test(test_article_dates),
 	};
 

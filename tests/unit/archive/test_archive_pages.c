@@ -260,6 +260,26 @@ test_feed(void **state)
 	assert_non_null(strstr(body, "<title>Tom &amp; Jerry &lt;3\n=&gt; gemini://evil/ x</title>"));
 }
 
+/* The feed is as new as its latest entry in time, not in text. */
+static void
+test_feed_updated_is_the_latest_instant(void **state)
+{
+	struct fixture *f = *state;
+	struct article_row row = {
+		.path = "/2014/02/late.md", .mtime = 1, .size = 1, .date = "2014-02-10",
+		.updated = "2014-02-10T01:30:00+05:00", .title = "Late", .summary = "",
+		.body = "",
+	};
+	const char *body;
+
+	assert_int_equal(store_put(&f->store, &row), 0);
+	body = render(f, "/atom.xml", NULL, ARCHIVE_OK);
+	/* The entry is in the feed, but 01:30+05:00 is before 00:00Z. */
+	assert_non_null(strstr(body, "<updated>2014-02-10T01:30:00+05:00</updated>"));
+	assert_non_null(strstr(body,
+	    "<title>My Capsule</title>\n<updated>2014-02-10T00:00:00Z</updated>\n"));
+}
+
 static void
 test_search_words(void **state)
 {
@@ -322,6 +342,88 @@ test_search_pages(void **state)
 	render(f, "/search/0", "bulkword", ARCHIVE_NOT_FOUND);
 	render(f, "/search/x", "bulkword", ARCHIVE_NOT_FOUND);
 	render(f, "/search/9999", "bulkword", ARCHIVE_NOT_FOUND);
+}
+
+static void
+test_search_count_line(void **state)
+{
+	struct fixture *f = *state;
+	const char *body;
+
+	body = render(f, "/search", "aleppo", ARCHIVE_OK);
+	assert_before(body, "\n3 articles match \"aleppo\".\n", "\n=> /20");
+	body = render(f, "/search", "croissants", ARCHIVE_OK);
+	assert_non_null(strstr(body, "\n1 article matches \"croissants\".\n"));
+	body = render(f, "/search/3", "bulkword", ARCHIVE_OK);
+	assert_non_null(strstr(body, "\n45 articles match \"bulkword\".\n"));
+	assert_null(strstr(body, "showing"));
+	body = render(f, "/search/4", "bulkword", ARCHIVE_OK);
+	assert_non_null(strstr(body, "\n45 articles match \"bulkword\".\n"));
+	body = render(f, "/search", "zzqxjv", ARCHIVE_OK);
+	assert_non_null(strstr(body, "\nNo articles match.\n"));
+	assert_null(strstr(body, "No more"));
+	assert_null(strstr(body, "articles match \""));
+}
+
+/* Lines of page a that are also on page b. */
+static int
+shared_lines(const char *a, const char *b)
+{
+	const char *line, *end;
+	char copy[256];
+	int n = 0;
+
+	for (line = a; (line = strstr(line, "\n=> /many/")) != NULL; line = end) {
+		end = strchr(line + 1, '\n');
+		assert_non_null(end);
+		snprintf(copy, sizeof(copy), "%.*s", (int)(end - line + 1), line);
+		n += strstr(b, copy) != NULL;
+	}
+	return n;
+}
+
+/* More matches than are ranked: the best of the newest are shown, and
+ * the page says so. */
+static void
+test_search_many_matches(void **state)
+{
+	struct fixture *f = *state;
+	struct buf first = BUF_INIT;
+	const char *body;
+	char path[64], date[16], expect[128];
+	int i;
+
+	assert_int_equal(store_begin(&f->store), 0);
+	put(&f->store, "/many/newest.txt", "2020-01-01", "Manyword headline", "manyword",
+	    NULL, NULL);
+	for (i = 0; i < SEARCH_RANK_MAX; i++) {
+		snprintf(path, sizeof(path), "/many/%d.txt", i);
+		snprintf(date, sizeof(date), "%d-%02d-%02d", 2001 + i / 336, i / 28 % 12 + 1,
+		    i % 28 + 1);
+		put(&f->store, path, date, "Bulk", "some manyword text", NULL, NULL);
+	}
+	/* The best match of all, but older than every other. */
+	put(&f->store, "/many/oldest.txt", "1999-01-01", "Manyword manyword manyword",
+	    "manyword manyword", NULL, NULL);
+	assert_int_equal(store_commit(&f->store), 0);
+
+	body = render(f, "/search", "manyword", ARCHIVE_OK);
+	snprintf(expect, sizeof(expect), "\n%d articles match \"manyword\"; showing the best "
+	    "of the %d newest.\n", SEARCH_RANK_MAX + 2, SEARCH_RANK_MAX);
+	assert_non_null(strstr(body, expect));
+	assert_before(body, expect, "\n=> /many/newest.txt 2020-01-01 Manyword headline\n");
+	assert_int_equal(count(body, "\n=> /many/"), SEARCH_PAGE_SIZE);
+	assert_null(strstr(body, "oldest"));
+	/* Equal scores: newest first, and no article is on two pages. */
+	assert_before(body, "=> /many/2999.txt ", "=> /many/2998.txt ");
+	buf_append_str(&first, body);
+	body = render(f, "/search/2", "manyword", ARCHIVE_OK);
+	assert_int_equal(count(body, "\n=> /many/"), SEARCH_PAGE_SIZE);
+	assert_int_equal(shared_lines(first.data, body), 0);
+	assert_non_null(strstr(body, expect));
+	buf_free(&first);
+	body = render(f, "/search", "headline", ARCHIVE_OK);
+	assert_non_null(strstr(body, "=> /many/newest.txt "));
 }
 
 static void
@@ -390,9 +492,13 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_home, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_titles_cannot_inject_lines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_feed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_feed_updated_is_the_latest_instant, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_search_words, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_phrase_and_rank, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_count_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_many_matches, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_bad_queries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_removal_updates_counts, setup, teardown),
 	};
