@@ -176,13 +176,19 @@ serve_file(const struct gemini_context *ctx, const char *path, int fd, const str
 }
 
 static void
-serve_article(const struct gemini_context *ctx, const char *path, int fd, const struct stat *st,
-    enum article_format format, const char *lang, struct response *resp)
+serve_article(const struct gemini_context *ctx, const struct gemini_host *host, const char *path,
+    int fd, const struct stat *st, enum article_format format, const char *lang,
+    struct response *resp)
 {
 	const struct cached_article *article;
 	struct convert_options options = { path, NULL };
+	char **chrome = NULL;
 
+	/* Plain-text dumps lose the site chrome the archive has learned. */
+	if (format == ARTICLE_TEXT && host->archive != NULL)
+		options.chrome_lines = (const char *const *)(chrome = archive_chrome_lines(host->archive));
 	article = article_cache_get(ctx->cache, fd, st, format, &options);
+	archive_chrome_free(chrome);
 	close(fd);
 	if (article == NULL) {
 		respond(resp, 40, "the article could not be converted");
@@ -270,7 +276,7 @@ serve_path(const struct gemini_context *ctx, const struct gemini_host *host,
 		serve_file(ctx, req->path, fd, &st, lang, resp);
 		return;
 	}
-	serve_article(ctx, req->path, fd, &st, format, lang, resp);
+	serve_article(ctx, host, req->path, fd, &st, format, lang, resp);
 }
 
 void

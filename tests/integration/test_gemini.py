@@ -342,6 +342,7 @@ class ConnectionCapTest(unittest.TestCase):
             # Handshaken, so each is known to have been accepted.
             held = [srv.connect_tls() for _ in range(4)]
             extra = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
+            extra.sendall(b"\x16\x03\x01")  # the start of a ClientHello: accepted at once
             try:
                 self.assertEqual(extra.recv(10), b"")
             except ConnectionResetError:

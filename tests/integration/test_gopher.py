@@ -436,10 +436,12 @@ class GopherTreeTest(GopherMixin, unittest.TestCase):
 
     def test_r11_idle_connection_closed_after_timeout(self):
         for payload in (b"", b"/about.md"):
-            data, elapsed = self.raw_exchange(payload, timeout=8)
+            data, elapsed = self.raw_exchange(payload, timeout=12)
             self.assertTrue(data == b"" or is_error(data), data[:200])
             self.assertGreaterEqual(elapsed, 1.5, payload)
-            self.assertLess(elapsed, 5, payload)
+            # The request timeout (2 s) starts at accept; a client that sends
+            # nothing is accepted only after the kernel's deferral (1-3 s).
+            self.assertLess(elapsed, 2 + (4 if payload == b"" else 0) + 1.5, payload)
         self.assertIn(b"About this capsule", self.fetch("/about.md"))
 
     # R12 ---------------------------------------------------------------------
