@@ -385,6 +385,9 @@ read_date_line(struct gemtext_reader *r, const char *s, size_t len)
 	if ((sep = strstr(line, DOT_SEPARATOR)) != NULL) {
 		*sep = '\0';
 		parts[nparts++] = sep + strlen(DOT_SEPARATOR);
+		/* Two separators: ambiguous, so an ordinary text line. */
+		if (strstr(parts[1], DOT_SEPARATOR) != NULL)
+			ok = 0;
 	}
 	for (i = 0; i < nparts && ok; i++) {
 		if (!have_date && meta_parse_date(parts[i], date) == 0)

@@ -301,6 +301,20 @@ test_round_trip_repeated_title(void **state)
 	free(out);
 }
 
+/* Fuzz crash: a byline holding the separator twice was read as author
+ * "Ki · By Kim", which the writer could not give back the same way. */
+static void
+test_round_trip_two_separators(void **state)
+{
+	static const char line[] = "# Native post\r\n2021-05-01 \xc2\xb7 By Ki \xc2\xb7 By Kim\n\nHello\n";
+	char *out;
+
+	(void)state;
+	out = round_trip_stable(line, sizeof(line) - 1);
+	assert_non_null(strstr(out, "2021-05-01 \xc2\xb7 By Ki \xc2\xb7 By Kim\n"));
+	free(out);
+}
+
 int
 main(void)
 {
@@ -318,6 +332,7 @@ main(void)
 		cmocka_unit_test(test_round_trip_title_rules),
 		cmocka_unit_test(test_round_trip_repeated_title),
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_round_trip_two_separators),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
