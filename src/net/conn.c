@@ -262,6 +262,7 @@ conn_start_writing(struct conn *c)
 {
 	const struct config *cfg = c->state->config;
 
+	response_coalesce(&c->response, FILE_CHUNK);
 	c->phase = PHASE_WRITING;
 	conn_deadline(c, (time_t)cfg->write_timeout +
 	    (time_t)(response_size(&c->response) / (cfg->write_min_rate ? cfg->write_min_rate : 1)));

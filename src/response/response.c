@@ -1,6 +1,7 @@
 #include "response/response.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -66,4 +67,35 @@ response_set_shared(struct response *r, const char *data, size_t len,
 	r->shared_len = len;
 	r->shared_release = release;
 	r->shared_owner = owner;
+}
+
+void
+response_coalesce(struct response *r, size_t limit)
+{
+	size_t total = response_size(r);
+	ssize_t n;
+
+	if (total > limit || (r->shared_len == 0 && r->fd == -1))
+		return;
+	if (r->shared_len > 0) {
+		if (buf_append(&r->head, r->shared, r->shared_len) == -1)
+			return;
+		response_set_shared(r, NULL, 0, NULL, NULL);
+	}
+	if (r->fd != -1 && r->file_size > 0) {
+		if (buf_reserve(&r->head, (size_t)r->file_size) == -1)
+			return;
+		n = pread(r->fd, r->head.data + r->head.len, (size_t)r->file_size, 0);
+		if (n != (ssize_t)r->file_size) {
+			r->head.data[r->head.len] = '\0';
+			return;
+		}
+		r->head.len += (size_t)n;
+		r->head.data[r->head.len] = '\0';
+	}
+	if (r->fd != -1) {
+		close(r->fd);
+		r->fd = -1;
+		r->file_size = 0;
+	}
 }

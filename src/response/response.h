@@ -41,4 +41,9 @@ void response_set_file(struct response *r, int fd, off_t size);
 void response_set_shared(struct response *r, const char *data, size_t len,
     void (*release)(void *), void *owner);
 
+/* When the whole response fits in limit bytes, move a shared or file body
+ * into head so that it leaves in one write (one TLS record).  On a read
+ * error the body stays where it was. */
+void response_coalesce(struct response *r, size_t limit);
+
 #endif
