@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,13 +155,19 @@ has_index_gmi(const struct archive *a)
 	return lstat(a->index_gmi, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+unsigned long
+archive_generation(struct archive *a)
+{
+	return atomic_load(&a->indexer.generation);
+}
+
 enum archive_status
 archive_render(struct archive *a, const char *path, const char *query,
     struct archive_page *page)
 {
 	struct page_context ctx;
 	enum archive_status status;
-	sqlite3 *db;
+	struct reader *r;
 
 	if (!maybe_generated(path))
 		return ARCHIVE_NOT_MINE;
@@ -174,10 +181,10 @@ archive_render(struct archive *a, const char *path, const char *query,
 	};
 	if (strcmp(path, "/") == 0 && !ctx.home)
 		return ARCHIVE_NOT_MINE;
-	if ((db = pool_take(&a->pool)) == NULL)
+	if ((r = pool_take(&a->pool)) == NULL)
 		return ARCHIVE_ERROR;
-	status = pages_render(db, &ctx, path, query, page);
-	pool_give(&a->pool, db);
+	status = pages_render(r, &ctx, path, query, page);
+	pool_give(&a->pool, r);
 	return status;
 }
 
@@ -193,13 +200,16 @@ archive_page_free(struct archive_page *p)
 char **
 archive_chrome_lines(struct archive *a)
 {
-	char **lines;
-	sqlite3 *db;
+	struct reader *r;
+	sqlite3_stmt *st;
+	char **lines = NULL;
 
-	if ((db = pool_take(&a->pool)) == NULL)
+	if ((r = pool_take(&a->pool)) == NULL)
 		return NULL;
-	lines = store_chrome(db);
-	pool_give(&a->pool, db);
+	if ((st = reader_statement(r, store_chrome_sql)) != NULL)
+		lines = store_chrome_lines(r->db, st);
+	reader_done(st);
+	pool_give(&a->pool, r);
 	return lines;
 }
 

@@ -42,6 +42,15 @@ struct archive *archive_open(const struct archive_options *o, char **error);
 void archive_close(struct archive *a);
 /* 1 once the first full walk of the tree is in the index. */
 int archive_ready(struct archive *a);
+/* A counter bumped (atomically) every time the index changes: articles
+ * added, changed or removed, chrome relearned, the first walk finished
+ * (and at every commit while that walk runs: pages show its progress),
+ * the tree's index.gmi (which decides whether "/" is generated) seen
+ * changing.
+ * Lets callers cache pages made from the index and check them cheaply:
+ * read it before rendering and keep the page while it is unchanged.
+ * Thread-safe. */
+unsigned long archive_generation(struct archive *a);
 
 enum archive_status {
 	ARCHIVE_NOT_MINE,  /* not a generated path: serve from the tree */

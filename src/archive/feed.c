@@ -138,57 +138,57 @@ feed_head(struct buf *b, const struct page_context *ctx, const char *updated)
 /* The feed's updated time: the latest of its entries, compared as
  * instants (as text "01:30+05:00" would sort after "00:00Z"). */
 static int
-latest_update(sqlite3 *db, unsigned entries, struct buf *updated)
+latest_update(struct reader *r, unsigned entries, struct buf *updated)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sqlite3_prepare_v2(db, "SELECT updated FROM (SELECT updated FROM articles"
-	    " ORDER BY date DESC, id DESC LIMIT ?1) ORDER BY julianday(updated) DESC LIMIT 1",
-	    -1, &st, NULL) != SQLITE_OK)
+	if ((st = reader_statement(r, "SELECT updated FROM (SELECT updated FROM articles"
+	    " ORDER BY date DESC, id DESC LIMIT ?1) ORDER BY julianday(updated) DESC LIMIT 1"))
+	    == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, entries);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		buf_append_str(updated, (const char *)sqlite3_column_text(st, 0));
 	else if (rc == SQLITE_DONE)
 		buf_append_str(updated, "1970-01-01T00:00:00Z");
-	sqlite3_finalize(st);
+	reader_done(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
 static int
-feed_entries(sqlite3 *db, const struct page_context *ctx, struct buf *b)
+feed_entries(struct reader *r, const struct page_context *ctx, struct buf *b)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sqlite3_prepare_v2(db, "SELECT path, updated, title, author, summary FROM articles"
-	    " ORDER BY date DESC, id DESC LIMIT ?1", -1, &st, NULL) != SQLITE_OK)
+	if ((st = reader_statement(r, "SELECT path, updated, title, author, summary"
+	    " FROM articles ORDER BY date DESC, id DESC LIMIT ?1")) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, ctx->feed_entries);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		entry(b, ctx, st);
-	sqlite3_finalize(st);
+	reader_done(st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 enum archive_status
-feed_render(sqlite3 *db, const struct page_context *ctx, struct archive_page *page)
+feed_render(struct reader *r, const struct page_context *ctx, struct archive_page *page)
 {
 	struct buf updated = BUF_INIT;
 	int rc;
 
 	page->mime = "application/atom+xml";
-	rc = latest_update(db, ctx->feed_entries, &updated);
+	rc = latest_update(r, ctx->feed_entries, &updated);
 	if (rc == 0 && updated.failed)
 		rc = -1;
 	if (rc == 0) {
 		feed_head(&page->body, ctx, updated.data);
-		rc = feed_entries(db, ctx, &page->body);
+		rc = feed_entries(r, ctx, &page->body);
 	}
 	buf_free(&updated);
 	if (rc == -1) {
-		log_error("archive: feed query failed: %s", sqlite3_errmsg(db));
+		log_error("archive: feed query failed: %s", sqlite3_errmsg(r->db));
 		return ARCHIVE_ERROR;
 	}
 	buf_append_str(&page->body, "</feed>\n");

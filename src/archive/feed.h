@@ -5,11 +5,9 @@
 #ifndef CAPSULED_ARCHIVE_FEED_H
 #define CAPSULED_ARCHIVE_FEED_H
 
-#include <sqlite3.h>
-
 #include "archive/pages.h"
 
-enum archive_status feed_render(sqlite3 *db, const struct page_context *ctx,
+enum archive_status feed_render(struct reader *r, const struct page_context *ctx,
     struct archive_page *page);
 
 /* Append text escaped for XML character data and attribute values:

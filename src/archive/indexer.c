@@ -36,6 +36,19 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Commit, then tell archive_generation() readers: bumped after the
+ * commit, a page rendered under the new number shows the new state.
+ * While the first walk runs every commit counts, as pages show its
+ * progress. */
+static void
+commit(struct indexer *ix)
+{
+	int changed = ix->store.changed || !ix->ready;
+
+	if (store_commit(&ix->store) == 0 && changed)
+		atomic_fetch_add(&ix->generation, 1);
+}
+
 static void
 batch_begin(struct indexer *ix)
 {
@@ -50,7 +63,7 @@ batch_check(struct indexer *ix)
 {
 	if (ix->batch < INDEXER_BATCH && now_ms() - ix->batch_start < 1000)
 		return;
-	store_commit(&ix->store);
+	commit(ix);
 	batch_begin(ix);
 }
 
@@ -275,7 +288,7 @@ full_walk(struct indexer *ix)
 		store_sweep(&ix->store);
 		learn_chrome(ix);
 	}
-	store_commit(&ix->store);
+	commit(ix);
 }
 
 static void
@@ -314,6 +327,9 @@ handle_event(struct indexer *ix, const struct inotify_event *ev)
 	}
 	if (ev->len == 0 || ev->name[0] == '.' || (w = find_watch(ix, ev->wd)) == NULL)
 		return;
+	/* Whether "/" is generated hangs on this file alone. */
+	if (*w->path == '\0' && strcmp(ev->name, "index.gmi") == 0)
+		atomic_fetch_add(&ix->generation, 1);
 	if (!is_dir && !article_is_indexed(ev->name))
 		return;
 	add_change(ix, w->path, ev->name, is_dir);
@@ -398,7 +414,7 @@ apply_changes(struct indexer *ix)
 				apply_change(ix, &ix->changes[i]);
 		if (relearn_due(ix))
 			learn_chrome(ix);
-		store_commit(&ix->store);
+		commit(ix);
 	}
 	for (i = 0; i < ix->nchanges; i++)
 		free(ix->changes[i].path);
@@ -462,6 +478,7 @@ run(void *arg)
 	if (ix->stopping)
 		return NULL;
 	ix->ready = 1;
+	atomic_fetch_add(&ix->generation, 1);
 	log_info("archive: %ld articles indexed in %.1f s", (long)ix->indexed,
 	    (double)(now_ms() - start) / 1000.0);
 	follow_changes(ix);

@@ -46,6 +46,7 @@ struct indexer {
 	atomic_int stopping; /* set by indexer_stop() */
 	atomic_int ready;    /* the first walk is in the index */
 	atomic_long indexed; /* articles seen by the first walk so far */
+	atomic_ulong generation; /* bumped after each commit that changed pages */
 	struct watch *watches;
 	size_t nwatches;
 	struct change *changes;

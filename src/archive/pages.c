@@ -16,23 +16,11 @@ static const char *const month_names[] = {
 };
 
 static enum archive_status
-db_error(sqlite3 *db, sqlite3_stmt *st)
+db_error(struct reader *r, sqlite3_stmt *st)
 {
-	log_error("archive: page query failed: %s", sqlite3_errmsg(db));
-	sqlite3_finalize(st);
+	log_error("archive: page query failed: %s", sqlite3_errmsg(r->db));
+	reader_done(st);
 	return ARCHIVE_ERROR;
-}
-
-static sqlite3_stmt *
-prepare(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		log_error("archive: cannot prepare \"%s\": %s", sql, sqlite3_errmsg(db));
-		return NULL;
-	}
-	return st;
 }
 
 static const char *
@@ -50,10 +38,10 @@ counted(struct buf *b, long long n)
 }
 
 /* Append "=> path date title" for the first max rows of st (columns 0,
- * 1, 2); returns the number of rows, or -1 on error (st finalized either
+ * 1, 2); returns the number of rows, or -1 on error (st reset either
  * way). */
 static long
-article_lines(sqlite3 *db, sqlite3_stmt *st, struct buf *b, long max)
+article_lines(struct reader *r, sqlite3_stmt *st, struct buf *b, long max)
 {
 	long n = 0;
 	int rc;
@@ -65,10 +53,10 @@ article_lines(sqlite3 *db, sqlite3_stmt *st, struct buf *b, long max)
 		n++;
 	}
 	if (rc != SQLITE_DONE) {
-		db_error(db, st);
+		db_error(r, st);
 		return -1;
 	}
-	sqlite3_finalize(st);
+	reader_done(st);
 	return n;
 }
 
@@ -84,18 +72,18 @@ heading(struct buf *b, const struct page_context *ctx, const char *what)
 }
 
 static enum archive_status
-render_home(sqlite3 *db, const struct page_context *ctx, struct buf *b)
+render_home(struct reader *r, const struct page_context *ctx, struct buf *b)
 {
 	sqlite3_stmt *st;
 	long n;
 
 	heading(b, ctx, NULL);
 	buf_append_str(b, "## Latest articles\n\n");
-	if ((st = prepare(db, "SELECT path, date, title FROM articles"
+	if ((st = reader_statement(r, "SELECT path, date, title FROM articles"
 	    " ORDER BY date DESC, id DESC LIMIT ?1")) == NULL)
 		return ARCHIVE_ERROR;
 	sqlite3_bind_int64(st, 1, ctx->feed_entries);
-	if ((n = article_lines(db, st, b, LONG_MAX)) == -1)
+	if ((n = article_lines(r, st, b, LONG_MAX)) == -1)
 		return ARCHIVE_ERROR;
 	if (n == 0)
 		buf_append_str(b, "No articles yet.\n");
@@ -108,13 +96,13 @@ render_home(sqlite3 *db, const struct page_context *ctx, struct buf *b)
 }
 
 static enum archive_status
-render_years(sqlite3 *db, const struct page_context *ctx, struct buf *b)
+render_years(struct reader *r, const struct page_context *ctx, struct buf *b)
 {
 	sqlite3_stmt *st;
 	int rc;
 
 	heading(b, ctx, "articles by date");
-	if ((st = prepare(db, "SELECT substr(month, 1, 4) AS year, sum(count) FROM months"
+	if ((st = reader_statement(r, "SELECT substr(month, 1, 4) AS year, sum(count) FROM months"
 	    " GROUP BY year ORDER BY year DESC")) == NULL)
 		return ARCHIVE_ERROR;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -123,14 +111,14 @@ render_years(sqlite3 *db, const struct page_context *ctx, struct buf *b)
 		buf_append_char(b, '\n');
 	}
 	if (rc != SQLITE_DONE)
-		return db_error(db, st);
-	sqlite3_finalize(st);
+		return db_error(r, st);
+	reader_done(st);
 	buf_append_str(b, "\n=> /tags/ Articles by tag\n=> / Home\n");
 	return ARCHIVE_OK;
 }
 
 static enum archive_status
-render_year(sqlite3 *db, const struct page_context *ctx, const char *digits, struct buf *b)
+render_year(struct reader *r, const struct page_context *ctx, const char *digits, struct buf *b)
 {
 	sqlite3_stmt *st;
 	const char *month;
@@ -140,7 +128,7 @@ render_year(sqlite3 *db, const struct page_context *ctx, const char *digits, str
 
 	snprintf(year, sizeof(year), "%.4s", digits);
 	heading(b, ctx, year);
-	if ((st = prepare(db, "SELECT month, count FROM months"
+	if ((st = reader_statement(r, "SELECT month, count FROM months"
 	    " WHERE substr(month, 1, 4) = ?1 ORDER BY month DESC")) == NULL)
 		return ARCHIVE_ERROR;
 	sqlite3_bind_text(st, 1, year, 4, SQLITE_STATIC);
@@ -155,8 +143,8 @@ render_year(sqlite3 *db, const struct page_context *ctx, const char *digits, str
 		n++;
 	}
 	if (rc != SQLITE_DONE)
-		return db_error(db, st);
-	sqlite3_finalize(st);
+		return db_error(r, st);
+	reader_done(st);
 	if (n == 0)
 		return ARCHIVE_NOT_FOUND;
 	buf_append_str(b, "\n=> /archive/ All years\n");
@@ -164,7 +152,7 @@ render_year(sqlite3 *db, const struct page_context *ctx, const char *digits, str
 }
 
 static enum archive_status
-render_month(sqlite3 *db, const struct page_context *ctx, const char *year, int month,
+render_month(struct reader *r, const struct page_context *ctx, const char *year, int month,
     struct buf *b)
 {
 	sqlite3_stmt *st;
@@ -175,12 +163,12 @@ render_month(sqlite3 *db, const struct page_context *ctx, const char *year, int 
 	snprintf(title, sizeof(title), "%s %.4s", month_names[month - 1], year);
 	heading(b, ctx, title);
 	/* '.' follows '-': the range holds exactly the dates of the month. */
-	if ((st = prepare(db, "SELECT path, date, title FROM articles"
+	if ((st = reader_statement(r, "SELECT path, date, title FROM articles"
 	    " WHERE date >= ?1 || '-' AND date < ?1 || '.'"
 	    " ORDER BY date DESC, id DESC")) == NULL)
 		return ARCHIVE_ERROR;
 	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
-	if ((n = article_lines(db, st, b, LONG_MAX)) == -1)
+	if ((n = article_lines(r, st, b, LONG_MAX)) == -1)
 		return ARCHIVE_ERROR;
 	if (n == 0)
 		return ARCHIVE_NOT_FOUND;
@@ -202,7 +190,7 @@ all_digits(const char *s, size_t n)
 /* rest is what follows "/archive/": "", "YYYY/" or "YYYY/MM/" (the final
  * slash optional). */
 static enum archive_status
-render_archive(sqlite3 *db, const struct page_context *ctx, const char *rest, struct buf *b)
+render_archive(struct reader *r, const struct page_context *ctx, const char *rest, struct buf *b)
 {
 	size_t len = strlen(rest);
 	int month;
@@ -210,27 +198,27 @@ render_archive(sqlite3 *db, const struct page_context *ctx, const char *rest, st
 	if (len > 0 && rest[len - 1] == '/')
 		len--;
 	if (len == 0)
-		return render_years(db, ctx, b);
+		return render_years(r, ctx, b);
 	if (len < 4 || !all_digits(rest, 4))
 		return ARCHIVE_NOT_FOUND;
 	if (len == 4)
-		return render_year(db, ctx, rest, b);
+		return render_year(r, ctx, rest, b);
 	if (len != 7 || rest[4] != '/' || !all_digits(rest + 5, 2))
 		return ARCHIVE_NOT_FOUND;
 	month = (rest[5] - '0') * 10 + rest[6] - '0';
 	if (month < 1 || month > 12)
 		return ARCHIVE_NOT_FOUND;
-	return render_month(db, ctx, rest, month, b);
+	return render_month(r, ctx, rest, month, b);
 }
 
 static enum archive_status
-render_tag_list(sqlite3 *db, const struct page_context *ctx, struct buf *b)
+render_tag_list(struct reader *r, const struct page_context *ctx, struct buf *b)
 {
 	sqlite3_stmt *st;
 	int rc;
 
 	heading(b, ctx, "tags");
-	if ((st = prepare(db, "SELECT tag, count FROM tag_counts ORDER BY tag")) == NULL)
+	if ((st = reader_statement(r, "SELECT tag, count FROM tag_counts ORDER BY tag")) == NULL)
 		return ARCHIVE_ERROR;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		buf_append_str(b, "=> /tags/");
@@ -242,8 +230,8 @@ render_tag_list(sqlite3 *db, const struct page_context *ctx, struct buf *b)
 		buf_append_char(b, '\n');
 	}
 	if (rc != SQLITE_DONE)
-		return db_error(db, st);
-	sqlite3_finalize(st);
+		return db_error(r, st);
+	reader_done(st);
 	buf_append_str(b, "\n=> /archive/ Articles by date\n=> / Home\n");
 	return ARCHIVE_OK;
 }
@@ -257,7 +245,7 @@ tag_page_link(struct buf *b, const char *tag, unsigned pageno, const char *label
 }
 
 static enum archive_status
-render_tag(sqlite3 *db, const struct page_context *ctx, const char *tag, unsigned pageno,
+render_tag(struct reader *r, const struct page_context *ctx, const char *tag, unsigned pageno,
     struct buf *b)
 {
 	sqlite3_stmt *st;
@@ -270,14 +258,14 @@ render_tag(sqlite3 *db, const struct page_context *ctx, const char *tag, unsigne
 	buf_append_str(b, "\n\n");
 	gem_building_line(b, ctx->building);
 	/* One row more than a page tells whether a next page exists. */
-	if ((st = prepare(db, "SELECT a.path, a.date, a.title FROM tags t"
+	if ((st = reader_statement(r, "SELECT a.path, a.date, a.title FROM tags t"
 	    " JOIN articles a ON a.id = t.article WHERE t.tag = ?1"
 	    " ORDER BY t.date DESC, t.article DESC LIMIT ?2 OFFSET ?3")) == NULL)
 		return ARCHIVE_ERROR;
 	sqlite3_bind_text(st, 1, tag, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, PAGES_TAG_PAGE_SIZE + 1);
 	sqlite3_bind_int64(st, 3, (long long)(pageno - 1) * PAGES_TAG_PAGE_SIZE);
-	if ((n = article_lines(db, st, b, PAGES_TAG_PAGE_SIZE)) == -1)
+	if ((n = article_lines(r, st, b, PAGES_TAG_PAGE_SIZE)) == -1)
 		return ARCHIVE_ERROR;
 	if (n == 0)
 		return ARCHIVE_NOT_FOUND;
@@ -292,7 +280,7 @@ render_tag(sqlite3 *db, const struct page_context *ctx, const char *tag, unsigne
 
 /* rest is what follows "/tags/": "" or "<tag>/". */
 static enum archive_status
-render_tags(sqlite3 *db, const struct page_context *ctx, const char *rest, const char *query,
+render_tags(struct reader *r, const struct page_context *ctx, const char *rest, const char *query,
     struct buf *b)
 {
 	enum archive_status status;
@@ -301,14 +289,14 @@ render_tags(sqlite3 *db, const struct page_context *ctx, const char *rest, const
 	char *tag;
 
 	if (len == 0)
-		return render_tag_list(db, ctx, b);
+		return render_tag_list(r, ctx, b);
 	if ((pageno = pages_number(query, 100000)) == 0)
 		return ARCHIVE_NOT_FOUND;
 	if (rest[len - 1] == '/')
 		len--;
 	if ((tag = strndup(rest, len)) == NULL)
 		return ARCHIVE_ERROR;
-	status = render_tag(db, ctx, tag, pageno, b);
+	status = render_tag(r, ctx, tag, pageno, b);
 	free(tag);
 	return status;
 }
@@ -343,35 +331,35 @@ under(const char *path, const char *prefix)
 }
 
 static enum archive_status
-render_gemtext(sqlite3 *db, const struct page_context *ctx, const char *path,
+render_gemtext(struct reader *r, const struct page_context *ctx, const char *path,
     const char *query, struct buf *b)
 {
 	const char *rest;
 
 	if (strcmp(path, "/") == 0)
-		return ctx->home ? render_home(db, ctx, b) : ARCHIVE_NOT_MINE;
+		return ctx->home ? render_home(r, ctx, b) : ARCHIVE_NOT_MINE;
 	if ((rest = under(path, "/archive/")) != NULL)
-		return render_archive(db, ctx, rest, b);
+		return render_archive(r, ctx, rest, b);
 	if ((rest = under(path, "/tags/")) != NULL)
-		return render_tags(db, ctx, rest, query, b);
+		return render_tags(r, ctx, rest, query, b);
 	return ARCHIVE_NOT_MINE;
 }
 
 enum archive_status
-pages_render(sqlite3 *db, const struct page_context *ctx, const char *path, const char *query,
+pages_render(struct reader *r, const struct page_context *ctx, const char *path, const char *query,
     struct archive_page *page)
 {
 	enum archive_status status;
 
 	if (strcmp(path, "/atom.xml") == 0)
-		return feed_render(db, ctx, page);
+		return feed_render(r, ctx, page);
 	if (strcmp(path, "/search") == 0)
-		return search_render(db, ctx, 1, query, page);
+		return search_render(r, ctx, 1, query, page);
 	if (strncmp(path, "/search/", 8) == 0)
-		return search_render(db, ctx, pages_number(path + 8, SEARCH_MAX_PAGES), query,
+		return search_render(r, ctx, pages_number(path + 8, SEARCH_MAX_PAGES), query,
 		    page);
 	page->mime = "text/gemini";
-	status = render_gemtext(db, ctx, path, query, &page->body);
+	status = render_gemtext(r, ctx, path, query, &page->body);
 	if (status == ARCHIVE_OK && page->body.failed)
 		return ARCHIVE_ERROR;
 	return status;

@@ -1,15 +1,14 @@
 /*
- * The generated pages, rendered from one read connection to the index.
- * Knows nothing of threads or the indexer: archive.c hands it a
- * connection and the state it needs, so tests can render from a database
- * they filled themselves.
+ * The generated pages, rendered from one reader of the index.  Knows
+ * nothing of threads or the indexer: archive.c hands it a reader and the
+ * state it needs, so tests can render from a database they filled
+ * themselves.  Every statement is handed back reset (reader.h).
  */
 #ifndef CAPSULED_ARCHIVE_PAGES_H
 #define CAPSULED_ARCHIVE_PAGES_H
 
-#include <sqlite3.h>
-
 #include "archive/archive.h"
+#include "archive/reader.h"
 
 /* Articles per page of a tag listing (query "N" selects page N). */
 #define PAGES_TAG_PAGE_SIZE 200
@@ -23,8 +22,8 @@ struct page_context {
 	int home;                 /* 1 when "/" is generated (the tree has no index.gmi) */
 };
 
-/* As archive_render(), on the connection db. */
-enum archive_status pages_render(sqlite3 *db, const struct page_context *ctx,
+/* As archive_render(), on the reader r. */
+enum archive_status pages_render(struct reader *r, const struct page_context *ctx,
     const char *path, const char *query, struct archive_page *page);
 
 /* Page number from a query string: "" or NULL is 1; 0 when it is not a

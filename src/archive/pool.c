@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "archive/store.h"
 
 int
 pool_init(struct pool *p, const char *db_path)
@@ -20,42 +19,42 @@ void
 pool_destroy(struct pool *p)
 {
 	while (p->nidle > 0)
-		sqlite3_close(p->idle[--p->nidle]);
+		reader_close(p->idle[--p->nidle]);
 	pthread_cond_destroy(&p->returned);
 	pthread_mutex_destroy(&p->lock);
 	free(p->db_path);
 }
 
-sqlite3 *
+struct reader *
 pool_take(struct pool *p)
 {
-	sqlite3 *db = NULL;
+	struct reader *r = NULL;
 
 	pthread_mutex_lock(&p->lock);
 	while (p->nidle == 0 && p->nopen == POOL_MAX)
 		pthread_cond_wait(&p->returned, &p->lock);
 	if (p->nidle > 0)
-		db = p->idle[--p->nidle];
+		r = p->idle[--p->nidle];
 	else
 		p->nopen++;
 	pthread_mutex_unlock(&p->lock);
-	if (db != NULL)
-		return db;
+	if (r != NULL)
+		return r;
 	/* Opened outside the lock: other threads need not wait for it. */
-	if ((db = store_open_reader(p->db_path)) == NULL) {
+	if ((r = reader_open(p->db_path)) == NULL) {
 		pthread_mutex_lock(&p->lock);
 		p->nopen--;
 		pthread_cond_signal(&p->returned);
 		pthread_mutex_unlock(&p->lock);
 	}
-	return db;
+	return r;
 }
 
 void
-pool_give(struct pool *p, sqlite3 *db)
+pool_give(struct pool *p, struct reader *r)
 {
 	pthread_mutex_lock(&p->lock);
-	p->idle[p->nidle++] = db;
+	p->idle[p->nidle++] = r;
 	pthread_cond_signal(&p->returned);
 	pthread_mutex_unlock(&p->lock);
 }

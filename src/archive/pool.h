@@ -1,14 +1,16 @@
 /*
- * A small pool of read-only connections shared by the handler threads.
- * In WAL mode readers never wait for the indexer's writes; a thread
- * waits here only when POOL_MAX renders are already running.
+ * A small pool of read-only connections (readers, with their prepared
+ * statements) shared by the handler threads.  In WAL mode readers never
+ * wait for the indexer's writes; a thread waits here only when POOL_MAX
+ * renders are already running.
  */
 #ifndef CAPSULED_ARCHIVE_POOL_H
 #define CAPSULED_ARCHIVE_POOL_H
 
 #include <pthread.h>
 #include <stddef.h>
-#include <sqlite3.h>
+
+#include "archive/reader.h"
 
 #define POOL_MAX 8
 
@@ -16,7 +18,7 @@ struct pool {
 	pthread_mutex_t lock;
 	pthread_cond_t returned;
 	char *db_path;
-	sqlite3 *idle[POOL_MAX];
+	struct reader *idle[POOL_MAX];
 	size_t nidle;
 	size_t nopen;       /* idle plus taken */
 };
@@ -24,9 +26,10 @@ struct pool {
 int pool_init(struct pool *p, const char *db_path);
 /* Close every connection; none may be taken. */
 void pool_destroy(struct pool *p);
-/* A connection for this thread alone, opened on first need; NULL when
- * it cannot be opened (logged). */
-sqlite3 *pool_take(struct pool *p);
-void pool_give(struct pool *p, sqlite3 *db);
+/* A reader for this thread alone, opened on first need; NULL when it
+ * cannot be opened (logged). */
+struct reader *pool_take(struct pool *p);
+/* Give r back; its statements must all be reset (reader_done()). */
+void pool_give(struct pool *p, struct reader *r);
 
 #endif

@@ -6,25 +6,36 @@
 
 #include "archive/gemlines.h"
 #include "archive/query.h"
+#include "archive/rank.h"
+#include "archive/store.h"
 #include "util/log.h"
 
 /* Every page of results lies within the ranked matches. */
 _Static_assert(SEARCH_MAX_PAGES * SEARCH_PAGE_SIZE <= SEARCH_RANK_MAX,
     "search pages beyond the ranked matches");
 
+/* Counting beyond the cap would tell nothing the reader can use. */
+_Static_assert(SEARCH_COUNT_MAX > SEARCH_RANK_MAX, "search count cap below the ranked");
+
 /* Counting walks the doclists without ranking: cheap next to bm25, but
- * a walk all the same, so only done when ranking did not count. */
-static const char count_sql[] = "SELECT count(*) FROM search WHERE search MATCH ?1";
+ * a walk all the same, so only done when ranking did not count, and
+ * stopped after ?2 (one past SEARCH_COUNT_MAX) matches. */
+static const char count_sql[] =
+	"SELECT count(*) FROM (SELECT 1 FROM search WHERE search MATCH ?1 LIMIT ?2)";
 
 /* A page of the best among the newest ?4 matches: FTS5 walks rowids
  * downwards and stops after ?4, and rowids grow with the date
  * (store.h), so only those are ranked; ties go to the newer.  (FTS5's
  * own ORDER BY rank is slower: it ranks in a nested query, then seeks
- * every row again.) */
-static const char ranked_sql[] =
-	"SELECT id, count(*) OVER () FROM (SELECT rowid AS id, rank AS score FROM search"
-	" WHERE search MATCH ?1 ORDER BY rowid DESC LIMIT ?4)"
-	" ORDER BY score, id DESC LIMIT ?2 OFFSET ?3";
+ * every row again.)  One phrase is ranked without bm25's walk over all
+ * its matches (rank.h). */
+#define RANKED_BY(score) \
+	"SELECT id, count(*) OVER () FROM (SELECT rowid AS id, " score " AS score" \
+	" FROM search WHERE search MATCH ?1 ORDER BY rowid DESC LIMIT ?4)" \
+	" ORDER BY score, id DESC LIMIT ?2 OFFSET ?3"
+static const char ranked_sql[] = RANKED_BY("rank");
+static const char ranked_one_phrase_sql[] =
+	RANKED_BY(RANK_ONE_PHRASE "(search, " STORE_RANK_WEIGHTS ")");
 
 /* The rows of a page, ?2 a JSON array of their ids in rank order;
  * snippets are made for these rows only.  Looking each id up seeks in
@@ -41,8 +52,9 @@ static const char page_in_range_sql[] = PAGE_SELECT
 	" AND +search.rowid IN (SELECT value FROM json_each(?2))" PAGE_ORDER;
 
 struct search {
-	sqlite3 *db;
+	struct reader *r;
 	const char *fts;     /* the FTS5 expression */
+	int phrases;         /* in fts */
 	long long total;     /* matching articles */
 	long long ranked;    /* of which ranked: at most SEARCH_RANK_MAX */
 	long long ids[SEARCH_PAGE_SIZE + 1]; /* the page's rows, best first */
@@ -61,7 +73,7 @@ static int
 failed(const struct search *s, const char *what)
 {
 	log_error("archive: search for %s: %s failed: %s", s->fts, what,
-	    sqlite3_errmsg(s->db));
+	    sqlite3_errmsg(s->r->db));
 	return -1;
 }
 
@@ -71,12 +83,13 @@ count_matches(struct search *s)
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sqlite3_prepare_v2(s->db, count_sql, -1, &st, NULL) != SQLITE_OK)
-		return failed(s, "prepare");
+	if ((st = reader_statement(s->r, count_sql)) == NULL)
+		return -1;
 	sqlite3_bind_text(st, 1, s->fts, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, SEARCH_COUNT_MAX + 1);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		s->total = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	reader_done(st);
 	return rc == SQLITE_ROW ? 0 : failed(s, "count");
 }
 
@@ -87,8 +100,9 @@ rank_page(struct search *s, unsigned pageno)
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sqlite3_prepare_v2(s->db, ranked_sql, -1, &st, NULL) != SQLITE_OK)
-		return failed(s, "prepare");
+	if ((st = reader_statement(s->r, s->phrases == 1 ? ranked_one_phrase_sql :
+	    ranked_sql)) == NULL)
+		return -1;
 	sqlite3_bind_text(st, 1, s->fts, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, SEARCH_PAGE_SIZE + 1);
 	sqlite3_bind_int64(st, 3, (long long)(pageno - 1) * SEARCH_PAGE_SIZE);
@@ -99,7 +113,7 @@ rank_page(struct search *s, unsigned pageno)
 		s->ids[s->nids++] = sqlite3_column_int64(st, 0);
 		s->ranked = sqlite3_column_int64(st, 1);
 	}
-	sqlite3_finalize(st);
+	reader_done(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : failed(s, "ranking");
 }
 
@@ -120,9 +134,9 @@ page_lines(const struct search *s, struct buf *b)
 		high = s->ids[i] > high ? s->ids[i] : high;
 	}
 	buf_append_char(&ids, ']');
-	if (ids.failed || sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+	if (ids.failed || (st = reader_statement(s->r, sql)) == NULL) {
 		buf_free(&ids);
-		return failed(s, "prepare");
+		return -1;
 	}
 	sqlite3_bind_text(st, 1, s->fts, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, ids.data, -1, SQLITE_STATIC);
@@ -140,12 +154,13 @@ page_lines(const struct search *s, struct buf *b)
 		gem_text(b, (const char *)sqlite3_column_text(st, 3));
 		buf_append_str(b, "\n\n");
 	}
-	sqlite3_finalize(st);
+	reader_done(st);
 	buf_free(&ids);
 	return rc == SQLITE_DONE ? 0 : failed(s, "page");
 }
 
-/* "N articles match "words"." and whether only the newest are ranked. */
+/* "N articles match "words"." (or more than the count cap) and whether
+ * only the newest are ranked. */
 static void
 count_line(struct buf *b, long long total, const char *query)
 {
@@ -153,7 +168,10 @@ count_line(struct buf *b, long long total, const char *query)
 		buf_append_str(b, "No articles match.\n\n");
 		return;
 	}
-	buf_printf(b, "%lld article%s \"", total, total == 1 ? " matches" : "s match");
+	if (total > SEARCH_COUNT_MAX)
+		buf_printf(b, "More than %d articles match \"", SEARCH_COUNT_MAX);
+	else
+		buf_printf(b, "%lld article%s \"", total, total == 1 ? " matches" : "s match");
 	gem_text(b, query);
 	buf_append_char(b, '"');
 	if (total > SEARCH_RANK_MAX)
@@ -177,9 +195,10 @@ results_heading(struct buf *b, const struct page_context *ctx, unsigned pageno,
 /* The count line and the page of results; the number of rows (one more
  * than a page when a next page exists), or -1 on error. */
 static long
-matches(sqlite3 *db, const char *fts, unsigned pageno, const char *query, struct buf *b)
+matches(struct reader *r, const char *fts, int phrases, unsigned pageno, const char *query,
+    struct buf *b)
 {
-	struct search s = { .db = db, .fts = fts };
+	struct search s = { .r = r, .fts = fts, .phrases = phrases };
 
 	if (rank_page(&s, pageno) == -1)
 		return -1;
@@ -198,7 +217,7 @@ matches(sqlite3 *db, const char *fts, unsigned pageno, const char *query, struct
 }
 
 static enum archive_status
-render_results(sqlite3 *db, const struct page_context *ctx, unsigned pageno,
+render_results(struct reader *r, const struct page_context *ctx, unsigned pageno,
     const char *query, struct buf *b)
 {
 	struct buf fts = BUF_INIT;
@@ -209,13 +228,14 @@ render_results(sqlite3 *db, const struct page_context *ctx, unsigned pageno,
 	if ((terms = query_to_fts(query, &fts)) == -1)
 		return ARCHIVE_ERROR;
 	if (terms > 0)
-		n = matches(db, fts.data, pageno, query, b);
+		n = matches(r, fts.data, terms, pageno, query, b);
 	buf_free(&fts);
 	if (n == -1)
 		return ARCHIVE_ERROR;
 	if (terms == 0)
 		buf_append_str(b, "No words to search for: try letters or digits.\n\n");
-	if (n > SEARCH_PAGE_SIZE)
+	/* No link to a page past the last one served. */
+	if (n > SEARCH_PAGE_SIZE && pageno < SEARCH_MAX_PAGES)
 		search_link(b, pageno + 1, query, "Next page");
 	if (pageno > 1)
 		search_link(b, pageno - 1, query, "Previous page");
@@ -224,7 +244,7 @@ render_results(sqlite3 *db, const struct page_context *ctx, unsigned pageno,
 }
 
 enum archive_status
-search_render(sqlite3 *db, const struct page_context *ctx, unsigned pageno,
+search_render(struct reader *r, const struct page_context *ctx, unsigned pageno,
     const char *query, struct archive_page *page)
 {
 	if (pageno == 0)
@@ -235,5 +255,5 @@ search_render(sqlite3 *db, const struct page_context *ctx, unsigned pageno,
 		return ARCHIVE_INPUT;
 	}
 	page->mime = "text/gemini";
-	return render_results(db, ctx, pageno, query, &page->body);
+	return render_results(r, ctx, pageno, query, &page->body);
 }

@@ -1,4 +1,5 @@
 #include "archive/store.h"
+#include "archive/vfs.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -38,8 +39,7 @@ static const char schema[] =
 	"CREATE VIRTUAL TABLE search USING fts5(title, body,"
 	" content='articles', content_rowid='id',"
 	" tokenize='unicode61 remove_diacritics 2');"
-	/* A title match counts ten times a body match. */
-	"INSERT INTO search(search, rank) VALUES('rank', 'bm25(10.0, 1.0)');"
+	"INSERT INTO search(search, rank) VALUES('rank', 'bm25(" STORE_RANK_WEIGHTS ")');"
 	"CREATE TRIGGER articles_added AFTER INSERT ON articles BEGIN"
 	" INSERT INTO search(rowid, title, body) VALUES(new.id, new.title, new.body);"
 	" INSERT INTO months VALUES(substr(new.date, 1, 7), 1)"
@@ -138,12 +138,13 @@ remove_db_files(const char *db_path)
 static sqlite3 *
 open_writer(const char *db_path, char **error)
 {
-	sqlite3 *db;
+	sqlite3 *db = NULL;
 	int attempt, version;
 
 	for (attempt = 0; attempt < 2; attempt++) {
-		if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-		    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		if (archive_vfs_register() != SQLITE_OK ||
+		    sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+		    SQLITE_OPEN_NOMUTEX, ARCHIVE_VFS_NAME) != SQLITE_OK) {
 			*error = format_error("open the index", db_path,
 			    db ? sqlite3_errmsg(db) : "out of memory");
 			sqlite3_close(db);
@@ -276,7 +277,10 @@ store_begin(struct store *s)
 int
 store_commit(struct store *s)
 {
-	return exec_simple(s, "COMMIT");
+	if (exec_simple(s, "COMMIT") == -1)
+		return -1;
+	s->changed = 0;
+	return 0;
 }
 
 /* Run a prepared statement to completion and reset it. */
@@ -295,6 +299,17 @@ run(struct store *s, sqlite3_stmt *st)
 	return 0;
 }
 
+/* run() for a statement that changes what pages show. */
+static int
+run_changing(struct store *s, sqlite3_stmt *st)
+{
+	if (run(s, st) == -1)
+		return -1;
+	if (sqlite3_changes(s->db) > 0)
+		s->changed = 1;
+	return 0;
+}
+
 void
 store_walk_start(struct store *s)
 {
@@ -305,7 +320,7 @@ int
 store_sweep(struct store *s)
 {
 	sqlite3_bind_int64(s->sweep, 1, s->walk);
-	return run(s, s->sweep);
+	return run_changing(s, s->sweep);
 }
 
 int
@@ -402,7 +417,7 @@ store_put(struct store *s, const struct article_row *row)
 	sqlite3_bind_int64(st, 10, s->walk);
 	sqlite3_bind_int64(st, 11, first_id_of(row->date));
 	sqlite3_bind_int64(st, 12, STORE_IDS_PER_DAY);
-	if (run(s, st) == -1)
+	if (run_changing(s, st) == -1)
 		return -1;
 	id = sqlite3_last_insert_rowid(s->db);
 	return put_tags(s, row, id) == 0 && put_heads(s, row, id) == 0 ? 0 : -1;
@@ -412,14 +427,14 @@ int
 store_remove(struct store *s, const char *path)
 {
 	sqlite3_bind_text(s->remove, 1, path, -1, SQLITE_STATIC);
-	return run(s, s->remove);
+	return run_changing(s, s->remove);
 }
 
 int
 store_remove_tree(struct store *s, const char *dir)
 {
 	sqlite3_bind_text(s->remove_tree, 1, dir, -1, SQLITE_STATIC);
-	return run(s, s->remove_tree);
+	return run_changing(s, s->remove_tree);
 }
 
 int
@@ -514,6 +529,7 @@ store_set_chrome(struct store *s, char *const *lines)
 	sqlite3_stmt *st;
 	int rc = 0;
 
+	s->changed = 1;
 	if (exec_simple(s, "DELETE FROM chrome") == -1 ||
 	    (st = prepare(s->db, "INSERT OR IGNORE INTO chrome(line) VALUES(?1)")) == NULL)
 		return -1;
@@ -548,19 +564,30 @@ store_paths_headed_by(struct store *s, char *const *lines, char ***paths)
 	return rc;
 }
 
+const char store_chrome_sql[] = "SELECT line FROM chrome";
+
+char **
+store_chrome_lines(sqlite3 *db, sqlite3_stmt *st)
+{
+	struct strlist found = STRLIST_INIT;
+
+	if (collect(db, st, &found) == -1)
+		strlist_clear(&found);
+	strlist_sort_unique(&found);
+	return strlist_release(&found);
+}
+
 char **
 store_chrome(sqlite3 *db)
 {
-	struct strlist found = STRLIST_INIT;
 	sqlite3_stmt *st;
+	char **lines;
 
-	if ((st = prepare(db, "SELECT line FROM chrome")) == NULL)
+	if ((st = prepare(db, store_chrome_sql)) == NULL)
 		return NULL;
-	if (collect(db, st, &found) == -1)
-		strlist_clear(&found);
+	lines = store_chrome_lines(db, st);
 	sqlite3_finalize(st);
-	strlist_sort_unique(&found);
-	return strlist_release(&found);
+	return lines;
 }
 
 sqlite3 *
@@ -568,8 +595,8 @@ store_open_reader(const char *db_path)
 {
 	sqlite3 *db;
 
-	if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
-	    SQLITE_OK) {
+	if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+	    ARCHIVE_VFS_NAME) != SQLITE_OK) {
 		log_error("archive: cannot open %s for reading: %s", db_path,
 		    db ? sqlite3_errmsg(db) : "out of memory");
 		sqlite3_close(db);

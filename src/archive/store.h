@@ -26,6 +26,8 @@
 
 /* Bump when the schema changes: an older database is then rebuilt. */
 #define STORE_SCHEMA_VERSION 2
+/* bm25's column weights: a title match counts ten times a body match. */
+#define STORE_RANK_WEIGHTS "10.0, 1.0"
 /* Articles a day holds in date order. */
 #define STORE_IDS_PER_DAY (1LL << 12)
 
@@ -55,6 +57,7 @@ struct store {
 	sqlite3_stmt *insert_head;
 	sqlite3_stmt *same_text;
 	long long walk;      /* generation stamped on rows seen by the current walk */
+	int changed;         /* pages changed since the last commit (not by touches) */
 };
 
 /* Open the database as its writer: create it, or delete and recreate it
@@ -64,6 +67,7 @@ int store_open(struct store *s, const char *db_path, char **error);
 void store_close(struct store *s);
 
 int store_begin(struct store *s);
+/* Commit; s->changed is cleared once committed. */
 int store_commit(struct store *s);
 
 /* Start a new walk generation: rows not touched or put before
@@ -96,6 +100,9 @@ int store_paths_headed_by(struct store *s, char *const *lines, char ***paths);
 /* The stored chrome lines of any connection to the index: sorted, NULL
  * when none (or on error, logged). */
 char **store_chrome(sqlite3 *db);
+/* The same from st, a statement of store_chrome_sql on db (reset). */
+extern const char store_chrome_sql[];
+char **store_chrome_lines(sqlite3 *db, sqlite3_stmt *st);
 
 /* A read-only connection for page rendering, or NULL (logged). */
 sqlite3 *store_open_reader(const char *db_path);

@@ -120,8 +120,10 @@ article_display(const struct gopher_context *ctx, struct buf *out, const char *p
 	struct article_view v;
 
 	if (format != ARTICLE_NONE && gopher_article_open(ctx, path, fd, format, &v) == 0) {
-		if (v.doc->meta.date != NULL)
-			buf_printf(out, "%.10s ", v.doc->meta.date);
+		if (v.doc->meta.date != NULL) {
+			buf_append(out, v.doc->meta.date, strnlen(v.doc->meta.date, 10));
+			buf_append_char(out, ' ');
+		}
 		buf_append_str(out, v.doc->meta.title != NULL ? v.doc->meta.title : name);
 		gopher_article_close(&v);
 		return;
@@ -194,7 +196,10 @@ listing_items(void *arg, char *const *hidden, size_t nhidden)
 		if (is_hidden(l, name, hidden, nhidden))
 			continue;
 		buf_truncate(&path, 0);
-		buf_printf(&path, "%s%s%s", l->dir, name, entries[i].is_dir ? "/" : "");
+		buf_append_str(&path, l->dir);
+		buf_append_str(&path, name);
+		if (entries[i].is_dir)
+			buf_append_char(&path, '/');
 		if (path.failed)
 			rc = -1;
 		else if (entries[i].is_dir)

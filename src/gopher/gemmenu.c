@@ -17,20 +17,21 @@ struct prefixed {
 	const char *first;  /* prefix of the first piece */
 	const char *rest;   /* prefix of the following pieces */
 	int count;
+	struct buf line;    /* scratch for a prefixed piece */
 };
 
 static int
 emit_prefixed(void *arg, const char *piece, size_t len)
 {
 	struct prefixed *p = arg;
-	struct buf line = BUF_INIT;
-	int rc;
+	const char *prefix = p->count++ == 0 ? p->first : p->rest;
 
-	buf_append_str(&line, p->count++ == 0 ? p->first : p->rest);
-	buf_append(&line, piece, len);
-	rc = line.failed ? -1 : menu_info(p->menu, line.data, line.len);
-	buf_free(&line);
-	return rc;
+	if (*prefix == '\0')
+		return menu_info(p->menu, piece, len);
+	buf_truncate(&p->line, 0);
+	buf_append_str(&p->line, prefix);
+	buf_append(&p->line, piece, len);
+	return p->line.failed ? -1 : menu_info(p->menu, p->line.data, p->line.len);
 }
 
 /* Info lines for running text, wrapped at the menu width minus the prefix. */
@@ -38,44 +39,69 @@ static int
 wrapped_info(const struct menu *m, const char *text, size_t len, const char *first,
     const char *rest)
 {
-	struct prefixed p = { m, first, rest, 0 };
-	struct buf clean = BUF_INIT;
+	struct prefixed p = { m, first, rest, 0, BUF_INIT };
+	struct buf scratch = BUF_INIT;
 	size_t prefix = strlen(first), width = m->width > prefix + 1 ? m->width - prefix : 1;
+	const char *clean;
+	size_t clean_len;
 	int rc;
 
-	rc = reflow_clean_line(&clean, text, len);
+	rc = reflow_clean_view(&scratch, text, len, &clean, &clean_len);
 	if (rc == 0)
-		rc = reflow_wrap_line(clean.data != NULL ? clean.data : "", clean.len, width,
-		    WRAP_BREAK_WORDS, emit_prefixed, &p);
-	buf_free(&clean);
+		rc = reflow_wrap_line(clean, clean_len, width, WRAP_BREAK_WORDS, emit_prefixed, &p);
+	buf_free(&scratch);
+	buf_free(&p.line);
 	return rc;
 }
 
 static int
 preformatted_info(const struct menu *m, const char *text, size_t len)
 {
-	struct buf clean = BUF_INIT;
-	size_t pos = 0;
+	struct buf scratch = BUF_INIT;
+	const char *clean;
+	size_t clean_len, pos = 0;
 	int rc;
 
-	rc = reflow_clean_line(&clean, text, len);
-	if (rc == 0 && clean.len == 0)
+	rc = reflow_clean_view(&scratch, text, len, &clean, &clean_len);
+	if (rc == 0 && clean_len == 0)
 		rc = menu_info(m, "", 0);
-	while (rc == 0 && pos < clean.len) {
-		size_t cut = reflow_fit_prefix(clean.data + pos, clean.len - pos, m->width);
+	while (rc == 0 && pos < clean_len) {
+		size_t cut = reflow_fit_prefix(clean + pos, clean_len - pos, m->width);
 
-		rc = menu_info(m, clean.data + pos, cut);
+		rc = menu_info(m, clean + pos, cut);
 		pos += cut;
 	}
-	buf_free(&clean);
+	buf_free(&scratch);
+	return rc;
+}
+
+/* The "=" or "-" line under a heading, as wide as its text (at most the
+ * width), appended in spans. */
+static int
+heading_rule(const struct menu *m, const char *text, size_t len, char c)
+{
+	char run[64];
+	struct buf rule = BUF_INIT;
+	size_t columns = gopher_text_width(text, len);
+	int rc;
+
+	if (columns > m->width)
+		columns = m->width;
+	memset(run, c, sizeof(run));
+	while (columns > 0) {
+		size_t n = columns < sizeof(run) ? columns : sizeof(run);
+
+		buf_append(&rule, run, n);
+		columns -= n;
+	}
+	rc = rule.failed ? -1 : menu_info(m, rule.data != NULL ? rule.data : "", rule.len);
+	buf_free(&rule);
 	return rc;
 }
 
 static int
 heading(const struct menu *m, const char *text, size_t len, int level)
 {
-	size_t columns, i;
-	struct buf rule = BUF_INIT;
 	int rc;
 
 	while (len > 0 && (*text == ' ' || *text == '\t')) {
@@ -84,14 +110,7 @@ heading(const struct menu *m, const char *text, size_t len, int level)
 	}
 	if ((rc = wrapped_info(m, text, len, "", "")) != 0 || level == 3)
 		return rc;
-	columns = gopher_text_width(text, len);
-	if (columns > m->width)
-		columns = m->width;
-	for (i = 0; i < columns; i++)
-		buf_append_char(&rule, level == 1 ? '=' : '-');
-	rc = rule.failed ? -1 : menu_info(m, rule.data != NULL ? rule.data : "", rule.len);
-	buf_free(&rule);
-	return rc;
+	return heading_rule(m, text, len, level == 1 ? '=' : '-');
 }
 
 static char

@@ -13,6 +13,7 @@
 #include "gopher/gemmenu.h"
 #include "gopher/pages.h"
 #include "gopher/reflow.h"
+#include "gopher/rendercache.h"
 #include "gopher/textdoc.h"
 #include "gopher/types.h"
 
@@ -20,6 +21,12 @@
 #define WIDTH_MAX 200
 #define RAW_SUFFIX "?raw"
 #define SEARCH_SELECTOR "/search"
+#define INDEX_NAME "index.gmi"
+#define GOPHERMAP_NAME "gophermap"
+
+/* Kinds of cached answers, the first byte of their keys: generated pages
+ * and tree items of the same path stay apart. */
+enum answer_kind { KIND_ARCHIVE = 'a', KIND_DIRECTORY = 'd', KIND_FILE = 'f' };
 
 static void
 fail(struct response *resp, const char *message)
@@ -76,19 +83,63 @@ search_prompt(const struct menu *m, const char *path, const char *prompt)
 	return menu_end(m);
 }
 
+/* The render cache's key for a request: a kind byte (set when looking up),
+ * the path and the search words.  NULL when there is no cache. */
+static struct buf *
+answer_key(const struct gopher_context *ctx, const char *path,
+    const struct gopher_request *req, struct buf *key)
+{
+	if (ctx->render_cache == NULL)
+		return NULL;
+	buf_append_char(key, '\0');
+	buf_append_str(key, path);
+	if (req->search != NULL) {
+		buf_append_char(key, '\t');
+		buf_append(key, req->search, req->search_len);
+	}
+	return key->failed ? NULL : key;
+}
+
+/* Answer from the render cache; 1 when done. */
+static int
+serve_cached(const struct gopher_context *ctx, struct buf *key, enum answer_kind kind,
+    const struct render_stamp *stamp, struct response *resp)
+{
+	if (key == NULL)
+		return 0;
+	key->data[0] = (char)kind;
+	return gopher_render_cache_serve(ctx->render_cache, key->data, key->len, stamp, resp);
+}
+
+/* Keep the answer just rendered under the key of the last lookup. */
+static void
+keep_answer(const struct gopher_context *ctx, const struct buf *key,
+    const struct render_stamp *stamp, struct response *resp)
+{
+	if (key != NULL)
+		gopher_render_cache_store(ctx->render_cache, key->data, key->len, stamp, resp);
+}
+
 /* Generated archive pages; 0 when answered, 1 when the path is not one. */
 static int
 archive_answer(const struct gopher_context *ctx, const struct menu *m, const char *selector,
-    const struct gopher_request *req, struct response *resp)
+    const struct gopher_request *req, struct buf *key, struct response *resp)
 {
 	struct archive_page page = { BUF_INIT, NULL, NULL };
 	char *path = strndup(selector, strcspn(selector, "?"));
 	const char *query = strchr(selector, '?');
 	char *words = NULL;
 	enum archive_status status;
+	struct render_stamp stamp;
 
 	if (path == NULL) {
 		fail(resp, "Server error");
+		return 0;
+	}
+	/* Read before rendering: a change meanwhile makes the stamp stale. */
+	render_stamp_init(&stamp, m->width, archive_generation(ctx->archive));
+	if (serve_cached(ctx, key, KIND_ARCHIVE, &stamp, resp)) {
+		free(path);
 		return 0;
 	}
 	query = query != NULL ? query + 1 : NULL;
@@ -120,6 +171,8 @@ archive_answer(const struct gopher_context *ctx, const struct menu *m, const cha
 		fail(resp, "Server error");
 		break;
 	}
+	if (status == ARCHIVE_OK)
+		keep_answer(ctx, key, &stamp, resp);
 	archive_page_free(&page);
 	free(words);
 	free(path);
@@ -208,12 +261,53 @@ raw_request(const struct gopher_context *ctx, const char *path, struct response 
 	return 1;
 }
 
+/* What a directory menu is made from: the directory, its index.gmi and
+ * gophermap (there or not), and the archive generation for the titles. */
+static void
+directory_stamp(const struct gopher_context *ctx, int fd, const struct stat *st,
+    struct render_stamp *stamp)
+{
+	struct stat file;
+
+	stamp->generation = archive_generation(ctx->archive);
+	render_stamp_file(stamp, 0, st);
+	render_stamp_file(stamp, 1, fstatat(fd, INDEX_NAME, &file, 0) == 0 ? &file : NULL);
+	render_stamp_file(stamp, 2, fstatat(fd, GOPHERMAP_NAME, &file, 0) == 0 ? &file : NULL);
+}
+
+/* Takes fd. */
+static void
+serve_directory(const struct gopher_context *ctx, const struct menu *m, const char *path,
+    int fd, const struct stat *st, struct buf *key, struct response *resp)
+{
+	struct render_stamp stamp;
+	char *dir;
+
+	render_stamp_init(&stamp, m->width, 0);
+	/* Without the archive's generation a change of a listed title would
+	 * go unseen: such menus are not cached. */
+	if (ctx->archive == NULL)
+		key = NULL;
+	else
+		directory_stamp(ctx, fd, st, &stamp);
+	close(fd);
+	if (serve_cached(ctx, key, KIND_DIRECTORY, &stamp, resp))
+		return;
+	if (asprintf(&dir, "%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/") < 0) {
+		fail(resp, "Server error");
+		return;
+	}
+	finish(resp, gopher_directory_menu(ctx, m, dir));
+	keep_answer(ctx, key, &stamp, resp);
+	free(dir);
+}
+
 static void
 serve_tree(const struct gopher_context *ctx, const struct menu *m, const char *path,
-    struct response *resp)
+    struct buf *key, struct response *resp)
 {
+	struct render_stamp stamp;
 	struct stat st;
-	char *dir;
 	char type;
 	int fd;
 
@@ -222,13 +316,7 @@ serve_tree(const struct gopher_context *ctx, const struct menu *m, const char *p
 	if (open_selector(ctx, path, &fd, &st, resp) != 0)
 		return;
 	if (S_ISDIR(st.st_mode)) {
-		close(fd);
-		if (asprintf(&dir, "%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/") < 0) {
-			fail(resp, "Server error");
-			return;
-		}
-		finish(resp, gopher_directory_menu(ctx, m, dir));
-		free(dir);
+		serve_directory(ctx, m, path, fd, &st, key, resp);
 		return;
 	}
 	type = gopher_type_of_file(path, fd);
@@ -236,7 +324,17 @@ serve_tree(const struct gopher_context *ctx, const struct menu *m, const char *p
 		response_set_file(resp, fd, st.st_size);
 		return;
 	}
-	serve_text_file(ctx, m, path, fd, type, resp);
+	/* A gemtext menu types its links by looking at the targets: cached,
+	 * like directory menus, only with the archive's generation. */
+	if (type == '1' && ctx->archive == NULL)
+		key = NULL;
+	render_stamp_init(&stamp, m->width, type == '1' && ctx->archive != NULL ?
+	    archive_generation(ctx->archive) : 0);
+	render_stamp_file(&stamp, 0, &st);
+	if (!serve_cached(ctx, key, KIND_FILE, &stamp, resp)) {
+		serve_text_file(ctx, m, path, fd, type, resp);
+		keep_answer(ctx, key, &stamp, resp);
+	}
 	close(fd);
 }
 
@@ -268,6 +366,7 @@ answer(const struct gopher_context *ctx, const struct gopher_request *req,
 {
 	struct menu m = { &resp->head, ctx->host, ctx->port, width_of(ctx) };
 	size_t prefix = strlen(GOPHER_URL_PREFIX);
+	struct buf key_bytes = BUF_INIT, *key;
 	char *path;
 
 	if (strncmp(selector, GOPHER_URL_PREFIX, prefix) == 0) {
@@ -279,9 +378,11 @@ answer(const struct gopher_context *ctx, const struct gopher_request *req,
 		fail(resp, "Server error");
 		return;
 	}
+	key = answer_key(ctx, path, req, &key_bytes);
 	if (!generated_file(ctx, path, resp) && (ctx->archive == NULL ||
-	    strcmp(path, "/") == 0 || archive_answer(ctx, &m, path, req, resp)))
-		serve_tree(ctx, &m, path, resp);
+	    strcmp(path, "/") == 0 || archive_answer(ctx, &m, path, req, key, resp)))
+		serve_tree(ctx, &m, path, key, resp);
+	buf_free(&key_bytes);
 	free(path);
 }
 

@@ -15,6 +15,7 @@
 struct archive;
 struct article_cache;
 struct content_types;
+struct gopher_render_cache;
 
 struct gopher_context {
 	int root_fd;
@@ -26,6 +27,11 @@ struct gopher_context {
 	struct archive *archive;       /* NULL: no home, search or date indexes */
 	int tls_port;                  /* caps.txt ServerTLSPort; 0 = none */
 	const char *server_description, *server_admin, *server_geolocation; /* may be NULL */
+	size_t render_cache_bytes;     /* size for gopher_render_cache_new() */
+	/* Rendered answers (gopher/rendercache.h); NULL: render every time.
+	 * Menus are cached only with an archive, whose generation says
+	 * when the titles they list change. */
+	struct gopher_render_cache *render_cache;
 };
 
 /* Answer one request line (without its line end) into resp.  Never fails:

@@ -26,34 +26,78 @@ prefix_within(const char *s, size_t len, size_t width)
 	return i;
 }
 
+/* Whether a display needs its TABs, CRs and LFs dealt with before cleaning. */
+static int
+has_line_controls(const char *text, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (text[i] == '\t' || text[i] == '\r' || text[i] == '\n')
+			return 1;
+	return 0;
+}
+
+/* The display with each TAB made a space (not a tab stop: it would split
+ * the field) and CR, LF removed, appended to out as spans. */
+static void
+strip_line_controls(struct buf *out, const char *text, size_t len)
+{
+	size_t i, span = 0;
+
+	for (i = 0; i < len; i++) {
+		if (text[i] != '\t' && text[i] != '\r' && text[i] != '\n')
+			continue;
+		buf_append(out, text + span, i - span);
+		if (text[i] == '\t')
+			buf_append_char(out, ' ');
+		span = i + 1;
+	}
+	buf_append(out, text + span, len - span);
+}
+
 int
 menu_append_display(struct buf *out, const char *text, size_t len, size_t width)
 {
-	struct buf clean = BUF_INIT;
-	size_t i, keep;
+	struct buf stripped = BUF_INIT;
+	size_t start = out->len, keep;
 	int rc;
 
-	/* A TAB would split the field: it becomes a space, not a tab stop. */
-	for (i = 0; i < len; i++) {
-		if (text[i] == '\t')
-			buf_append_char(&clean, ' ');
-		else if (text[i] != '\r' && text[i] != '\n')
-			buf_append_char(&clean, text[i]);
-	}
-	if (clean.failed) {
-		buf_free(&clean);
-		return -1;
-	}
-	i = out->len;
-	rc = reflow_clean_line(out, clean.data != NULL ? clean.data : "", clean.len);
-	buf_free(&clean);
+	if (has_line_controls(text, len)) {
+		strip_line_controls(&stripped, text, len);
+		rc = stripped.failed ? -1 : reflow_clean_line(out, stripped.data != NULL ?
+		    stripped.data : "", stripped.len);
+		buf_free(&stripped);
+	} else
+		rc = reflow_clean_line(out, text, len);
 	if (rc != 0)
 		return -1;
-	if (gopher_text_width(out->data + i, out->len - i) <= width)
+	if (gopher_text_width(out->data + start, out->len - start) <= width)
 		return 0;
-	keep = prefix_within(out->data + i, out->len - i, width > 1 ? width - 1 : 0);
-	buf_truncate(out, i + keep);
+	keep = prefix_within(out->data + start, out->len - start, width > 1 ? width - 1 : 0);
+	buf_truncate(out, start + keep);
 	return buf_append_str(out, ELLIPSIS);
+}
+
+/* "\thost\tport\r\n", the end of every menu line, without printf. */
+static int
+append_host_port(struct buf *out, const char *host, int port)
+{
+	char digits[16];
+	size_t n = sizeof(digits);
+	unsigned long value = port < 0 ? 0UL - (unsigned long)port : (unsigned long)port;
+
+	do {
+		digits[--n] = (char)('0' + value % 10);
+		value /= 10;
+	} while (value > 0);
+	if (port < 0)
+		digits[--n] = '-';
+	buf_append_char(out, '\t');
+	buf_append_str(out, host);
+	buf_append_char(out, '\t');
+	buf_append(out, digits + n, sizeof(digits) - n);
+	return buf_append(out, "\r\n", 2);
 }
 
 static int
@@ -83,7 +127,7 @@ menu_item(const struct menu *m, char type, const char *display, size_t display_l
 		return -1;
 	buf_append_char(m->out, '\t');
 	buf_append(m->out, selector, selector_len);
-	return buf_printf(m->out, "\t%s\t%d\r\n", host, port);
+	return append_host_port(m->out, host, port);
 }
 
 int
@@ -92,7 +136,8 @@ menu_info(const struct menu *m, const char *text, size_t len)
 	buf_append_char(m->out, 'i');
 	if (menu_append_display(m->out, text, len, m->width) != 0)
 		return -1;
-	return buf_printf(m->out, "\t\t%s\t%d\r\n", m->host, m->port);
+	buf_append_char(m->out, '\t');
+	return append_host_port(m->out, m->host, m->port);
 }
 
 int

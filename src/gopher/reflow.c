@@ -8,28 +8,54 @@
 
 static const char replacement[] = "\xef\xbf\xbd";
 
-int
-reflow_clean_line(struct buf *out, const char *s, size_t len)
+/* Bytes at the start of s that cleaning keeps as they are: printable
+ * ASCII and valid UTF-8 from U+00A0 up; their columns are added to
+ * *column. */
+static size_t
+kept_prefix(const char *s, size_t len, size_t *column)
 {
-	size_t i = 0, column = 0, mark = out->len, keep;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
 
 	while (i < len) {
 		uint32_t cp;
-		size_t n = gopher_utf8_decode(s + i, len - i, &cp);
+		size_t n;
 
-		if (n == 0) {
-			buf_append(out, replacement, sizeof(replacement) - 1);
-			column++;
+		if (u[i] >= 0x20 && u[i] < 0x7f) {
+			++*column;
 			i++;
 			continue;
 		}
-		if (cp == '\t') {
-			do {
-				buf_append_char(out, ' ');
-			} while (++column % TAB_STOP != 0);
-		} else if (gopher_char_width(cp) > 0 || cp >= 0xa0) {
-			buf_append(out, s + i, n);
-			column += gopher_char_width(cp);
+		n = gopher_utf8_decode(s + i, len - i, &cp);
+		if (n == 0 || cp < 0xa0)
+			break;
+		*column += gopher_char_width(cp);
+		i += n;
+	}
+	return i;
+}
+
+int
+reflow_clean_line(struct buf *out, const char *s, size_t len)
+{
+	static const char spaces[TAB_STOP] = "        ";
+	size_t i = 0, column = 0, mark = out->len, keep;
+
+	while (i < len) {
+		size_t kept = kept_prefix(s + i, len - i, &column), n;
+		uint32_t cp;
+
+		buf_append(out, s + i, kept);
+		if ((i += kept) == len)
+			break;
+		n = gopher_utf8_decode(s + i, len - i, &cp);
+		if (n == 0) {
+			buf_append(out, replacement, sizeof(replacement) - 1);
+			column++;
+			n = 1;
+		} else if (cp == '\t') {
+			buf_append(out, spaces, TAB_STOP - column % TAB_STOP);
+			column += TAB_STOP - column % TAB_STOP;
 		}
 		i += n;
 	}
@@ -39,6 +65,25 @@ reflow_clean_line(struct buf *out, const char *s, size_t len)
 	while (keep > mark && out->data[keep - 1] == ' ')
 		keep--;
 	buf_truncate(out, keep);
+	return 0;
+}
+
+int
+reflow_clean_view(struct buf *scratch, const char *s, size_t len, const char **clean,
+    size_t *clean_len)
+{
+	size_t column = 0;
+
+	if (kept_prefix(s, len, &column) == len && (len == 0 || s[len - 1] != ' ')) {
+		*clean = s;
+		*clean_len = len;
+		return 0;
+	}
+	buf_truncate(scratch, 0);
+	if (reflow_clean_line(scratch, s, len) != 0)
+		return -1;
+	*clean = scratch->data != NULL ? scratch->data : "";
+	*clean_len = scratch->len;
 	return 0;
 }
 
@@ -93,10 +138,14 @@ wrap_word(struct wrap_state *st, size_t from, size_t to, size_t word_width)
 		return rc;
 	/* The first piece keeps the line's indentation unless that would make
 	 * a lone word overflow. */
-	if (st->end == st->start && st->start == 0 && (st->mode == WRAP_BREAK_WORDS ||
-	    gopher_text_width(st->s, to) <= st->width))
-		from = 0;
-	word_width = gopher_text_width(st->s + from, to - from);
+	if (st->end == st->start && st->start == 0 && from > 0) {
+		size_t indented = gopher_text_width(st->s, to);
+
+		if (st->mode == WRAP_BREAK_WORDS || indented <= st->width) {
+			from = 0;
+			word_width = indented;
+		}
+	}
 	while (st->mode == WRAP_BREAK_WORDS && word_width > st->width) {
 		size_t cut = reflow_fit_prefix(st->s + from, to - from, st->width);
 
@@ -119,7 +168,8 @@ reflow_wrap_line(const char *s, size_t len, size_t width, enum wrap_mode mode,
 	size_t i = 0;
 	int rc;
 
-	if (gopher_text_width(s, len) <= st.width)
+	/* A byte never takes more than one column: short lines fit unmeasured. */
+	if (len <= st.width || gopher_text_width(s, len) <= st.width)
 		return emit(arg, s, len);
 	while (i < len) {
 		size_t from;
@@ -165,14 +215,15 @@ reflow_text(struct buf *out, const char *text, size_t len, size_t width)
 		const char *nl = memchr(text + pos, '\n', len - pos);
 		size_t end = nl != NULL ? (size_t)(nl - text) : len;
 		size_t stop = end;
+		const char *clean;
+		size_t clean_len;
 
 		if (stop > pos && text[stop - 1] == '\r')
 			stop--;
-		buf_truncate(&line, 0);
-		rc = reflow_clean_line(&line, text + pos, stop - pos);
+		rc = reflow_clean_view(&line, text + pos, stop - pos, &clean, &clean_len);
 		if (rc == 0)
-			rc = reflow_wrap_line(line.data != NULL ? line.data : "", line.len, width,
-			    WRAP_KEEP_WORDS, emit_text_line, out);
+			rc = reflow_wrap_line(clean, clean_len, width, WRAP_KEEP_WORDS,
+			    emit_text_line, out);
 		pos = end + 1;
 	}
 	buf_free(&line);

@@ -18,6 +18,12 @@
  * go.  Returns 0 or -1 when memory runs out. */
 int reflow_clean_line(struct buf *out, const char *s, size_t len);
 
+/* The cleaned form of one line: s itself when cleaning would not change it
+ * (the usual case, no copy), else cleaned into scratch, which the caller
+ * owns and may reuse.  Returns 0 or -1 when memory runs out. */
+int reflow_clean_view(struct buf *scratch, const char *s, size_t len, const char **clean,
+    size_t *clean_len);
+
 enum wrap_mode {
 	WRAP_KEEP_WORDS,  /* a word wider than the width stands alone */
 	WRAP_BREAK_WORDS, /* a word wider than the width is cut between characters */

@@ -33,24 +33,23 @@ wrapped_text(struct buf *out, const char *text, size_t width, const char *first,
     const char *rest)
 {
 	struct prefixed_text p = { out, first, rest, 0 };
-	struct buf clean = BUF_INIT;
+	struct buf scratch = BUF_INIT;
 	size_t prefix = strlen(first);
 	int rc = 0;
 
 	while (rc == 0) {
-		size_t len = strcspn(text, "\n");
+		size_t len = strcspn(text, "\n"), clean_len;
+		const char *clean;
 
-		buf_truncate(&clean, 0);
-		rc = reflow_clean_line(&clean, text, len);
+		rc = reflow_clean_view(&scratch, text, len, &clean, &clean_len);
 		if (rc == 0)
-			rc = reflow_wrap_line(clean.data != NULL ? clean.data : "", clean.len,
-			    width > prefix + 1 ? width - prefix : 1, WRAP_KEEP_WORDS,
-			    emit_prefixed_text, &p);
+			rc = reflow_wrap_line(clean, clean_len, width > prefix + 1 ? width - prefix : 1,
+			    WRAP_KEEP_WORDS, emit_prefixed_text, &p);
 		if (text[len] == '\0')
 			break;
 		text += len + 1;
 	}
-	buf_free(&clean);
+	buf_free(&scratch);
 	return rc;
 }
 
@@ -101,23 +100,22 @@ heading_text(struct buf *out, const struct doc_block *b, size_t width)
 static int
 preformatted_text(struct buf *out, const char *text)
 {
-	struct buf clean = BUF_INIT;
+	struct buf scratch = BUF_INIT;
 	const char *line = text;
 	int rc = 0;
 
 	while (rc == 0) {
-		const char *nl = strchr(line, '\n');
-		size_t len = nl != NULL ? (size_t)(nl - line) : strlen(line);
+		const char *nl = strchr(line, '\n'), *clean;
+		size_t len = nl != NULL ? (size_t)(nl - line) : strlen(line), clean_len;
 
-		buf_truncate(&clean, 0);
-		rc = reflow_clean_line(&clean, line, len);
+		rc = reflow_clean_view(&scratch, line, len, &clean, &clean_len);
 		if (rc == 0)
-			rc = reflow_append_line(out, clean.data != NULL ? clean.data : "", clean.len);
+			rc = reflow_append_line(out, clean, clean_len);
 		if (nl == NULL)
 			break;
 		line = nl + 1;
 	}
-	buf_free(&clean);
+	buf_free(&scratch);
 	return rc;
 }
 
@@ -170,18 +168,22 @@ int
 gopher_url_append(struct buf *out, const char *host, int port, char type,
     const char *selector, size_t len)
 {
-	size_t i;
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i, span = 0;
 
 	buf_printf(out, "gopher://%s:%d/%c", host, port, type);
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)selector[i];
+		char escape[3] = { '%', hex[c >> 4], hex[c & 0xf] };
 
-		if (c <= 0x20 || c >= 0x7f || c == '%' || c == '#' || c == '"' ||
-		    c == '<' || c == '>')
-			buf_printf(out, "%%%02X", c);
-		else
-			buf_append_char(out, (char)c);
+		if (c > 0x20 && c < 0x7f && c != '%' && c != '#' && c != '"' && c != '<' &&
+		    c != '>')
+			continue;
+		buf_append(out, selector + span, i - span);
+		buf_append(out, escape, sizeof(escape));
+		span = i + 1;
 	}
+	buf_append(out, selector + span, len - span);
 	return out->failed ? -1 : 0;
 }
 

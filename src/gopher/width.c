@@ -125,12 +125,25 @@ gopher_char_width(uint32_t cp)
 size_t
 gopher_text_width(const char *s, size_t len)
 {
+	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, width = 0;
 
 	while (i < len) {
 		uint32_t cp;
-		size_t n = gopher_utf8_decode(s + i, len - i, &cp);
+		size_t run = i, n;
 
+		/* Printable ASCII is nearly all text: one column a byte, no
+		 * decoding, no table search. */
+		while (run < len && u[run] >= 0x20 && u[run] < 0x7f)
+			run++;
+		width += run - i;
+		if ((i = run) == len)
+			break;
+		if (u[i] < 0x80) {
+			i++;
+			continue;
+		}
+		n = gopher_utf8_decode(s + i, len - i, &cp);
 		if (n == 0) {
 			width++;
 			i++;

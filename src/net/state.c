@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "gopher/rendercache.h"
 #include "util/buf.h"
 
 static char *
@@ -39,6 +40,8 @@ open_roots(struct site_state *s, char **error)
 	}
 	return 0;
 }
+
+#define GOPHER_RENDER_CACHE_BYTES (8u << 20)
 
 struct site_state *
 site_state_new(struct config *config, const struct shared_services *services, char **error)
@@ -74,6 +77,13 @@ site_state_new(struct config *config, const struct shared_services *services, ch
 	s->gopher.server_description = config->server_description;
 	s->gopher.server_admin = config->server_admin;
 	s->gopher.server_geolocation = NULL;
+	/* Menus and reflowed texts are kept ready: the host and port are in
+	 * every cached answer, so each generation has its own cache. */
+	s->gopher.render_cache_bytes = GOPHER_RENDER_CACHE_BYTES;
+	if ((s->gopher.render_cache = gopher_render_cache_new(s->gopher.render_cache_bytes)) == NULL) {
+		*error = strdup("out of memory");
+		goto fail;
+	}
 	return s;
 fail:
 	site_state_unref(s);
@@ -100,6 +110,7 @@ site_state_unref(struct site_state *s)
 				close(s->hosts[i].root_fd);
 	free(s->hosts);
 	tls_contexts_free(s->tls);
+	gopher_render_cache_free(s->gopher.render_cache);
 	config_free(s->config);
 	free(s);
 }

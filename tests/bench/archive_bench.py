@@ -8,6 +8,11 @@ and runs bench_archive_index on them: time to index from scratch, page and
 search latency, delay until a new article is searchable, resident memory.
 
 Usage: archive_bench.py BENCH_BINARY [N ...]   (default N: 10000 100000)
+
+With ARCHIVE_BENCH_KEEP=DIR the tree of N articles is kept in DIR/N/root
+and reused by the next run (the same articles before and after a change:
+generating 100000 takes minutes), and the index is left in DIR/N/state
+for inspection; it is still built from scratch on every run.
 """
 import os
 import random
@@ -89,12 +94,21 @@ def main():
         sys.exit(__doc__)
     binary = sys.argv[1]
     sizes = [int(n) for n in sys.argv[2:]] or [10000, 100000]
+    keep = os.environ.get("ARCHIVE_BENCH_KEEP")
     for n in sizes:
-        work = tempfile.mkdtemp(prefix="archive-bench-")
+        if keep:
+            work = os.path.join(keep, str(n))
+            shutil.rmtree(os.path.join(work, "state"), ignore_errors=True)
+        else:
+            work = tempfile.mkdtemp(prefix="archive-bench-")
         try:
             root = os.path.join(work, "root")
             print(f"== {n} articles", flush=True)
-            generate(root, n)
+            if not os.path.isdir(root):
+                # Renamed once whole: an interrupted run leaves no tree to reuse.
+                shutil.rmtree(root + ".partial", ignore_errors=True)
+                generate(root + ".partial", n)
+                os.rename(root + ".partial", root)
             du = subprocess.run(["du", "-sh", root], capture_output=True, text=True)
             print("tree", du.stdout.split()[0], flush=True)
             subprocess.run([binary, root, os.path.join(work, "state"), "syria"] + QUERIES,
@@ -103,7 +117,8 @@ def main():
                                 capture_output=True, text=True)
             print("index", du.stdout.split()[0], flush=True)
         finally:
-            shutil.rmtree(work)
+            if not keep:
+                shutil.rmtree(work)
 
 
 if __name__ == "__main__":

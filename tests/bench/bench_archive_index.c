@@ -13,6 +13,8 @@
 #include "archive/archive.h"
 
 #define ROUNDS 50
+/* Searches with more matches than this are reported as common. */
+#define COMMON_MATCHES 1000
 
 static double
 now(void)
@@ -85,7 +87,9 @@ time_page(struct archive *a, const char *what, const char *path, const char *que
 	report(what, query != NULL ? query : path, ms, ROUNDS, bytes);
 }
 
-/* The number of matches the results page for word announces. */
+/* The number of matches the results page for word announces: the
+ * first number of its first paragraph (a bound when the count is
+ * capped). */
 static long
 matches(struct archive *a, const char *word)
 {
@@ -94,29 +98,51 @@ matches(struct archive *a, const char *word)
 	long n = 0;
 
 	archive_render(a, "/search", word, &page);
-	if (page.body.data != NULL && (line = strstr(page.body.data, "\n\n")) != NULL)
-		n = atol(line + 2);
+	if (page.body.data != NULL && (line = strstr(page.body.data, "\n\n")) != NULL) {
+		line += 2 + strcspn(line + 2, "0123456789\n");
+		n = atol(line);
+	}
 	archive_page_free(&page);
 	return n;
 }
 
+struct samples {
+	double *ms;
+	size_t n;
+};
+
 static void
 time_searches(struct archive *a, char **words, int nwords)
 {
-	double *all = calloc((size_t)nwords * ROUNDS, sizeof(*all));
-	size_t bytes, n = 0;
+	struct samples all, common, rare, *group;
+	size_t bytes, size = (size_t)nwords * ROUNDS;
+	long n;
 	int w, i;
 
-	if (all == NULL)
-		return;
+	all = common = rare = (struct samples){ NULL, 0 };
+	if ((all.ms = calloc(size, sizeof(double))) == NULL ||
+	    (common.ms = calloc(size, sizeof(double))) == NULL ||
+	    (rare.ms = calloc(size, sizeof(double))) == NULL)
+		goto done;
 	for (w = 0; w < nwords; w++) {
-		printf("%-8s %-28s %ld matches\n", "search", words[w], matches(a, words[w]));
+		n = matches(a, words[w]);
+		printf("%-8s %-28s %ld matches\n", "search", words[w], n);
 		time_page(a, "search", "/search", words[w]);
-		for (i = 0; i < ROUNDS; i++)
-			all[n++] = timed_render(a, "/search", words[w], &bytes);
+		group = n > COMMON_MATCHES ? &common : &rare;
+		for (i = 0; i < ROUNDS; i++) {
+			all.ms[all.n] = timed_render(a, "/search", words[w], &bytes);
+			group->ms[group->n++] = all.ms[all.n++];
+		}
 	}
-	report("search", "(all queries)", all, n, 0);
-	free(all);
+	report("search", "(all queries)", all.ms, all.n, 0);
+	if (common.n > 0)
+		report("search", "(common: >1000 matches)", common.ms, common.n, 0);
+	if (rare.n > 0)
+		report("search", "(rare: <=1000 matches)", rare.ms, rare.n, 0);
+done:
+	free(all.ms);
+	free(common.ms);
+	free(rare.ms);
 }
 
 static int

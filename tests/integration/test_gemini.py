@@ -518,6 +518,50 @@ class PrivilegeTest(unittest.TestCase):
             self.assertEqual(groups, [])
             self.assertEqual(srv.gemini("/").status, 20)
 
+    @unittest.skipUnless(os.geteuid() == 0, "needs root to drop privileges")
+    def test_relative_paths_work_after_dropping_under_a_private_directory(self):
+        # The Quick start: a checkout in /root (mode 0700), started as root
+        # with the default relative paths, serving as nobody.
+        import shutil
+        import tempfile
+        from harness import SAMPLE_CAPSULE, free_port
+        private = tempfile.mkdtemp(prefix="capsuled-private-")
+        os.chmod(private, 0o700)
+        site = os.path.join(private, "site")
+        shutil.copytree(SAMPLE_CAPSULE, os.path.join(site, "capsule"))
+        for dirpath, _dirs, _files in os.walk(site):
+            os.chmod(dirpath, 0o755)
+        port, gopher_port = free_port(), free_port()
+        proc = subprocess.Popen(
+            [os.environ.get("CAPSULED_BIN", "capsuled"), "--user", "nobody", "--listen", "127.0.0.1",
+             "--port", str(port), "--gopher-port", str(gopher_port), "--log", "capsuled.log"],
+            cwd=site, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        try:
+            log_path = os.path.join(site, "capsuled.log")
+            deadline = time.monotonic() + 15
+            log = ""
+            while time.monotonic() < deadline and " serving with " not in log:
+                self.assertIsNone(proc.poll(), log)
+                time.sleep(0.1)
+                log = open(log_path).read() if os.path.exists(log_path) else ""
+            self.assertIn("running as nobody", log)
+            url = "gemini://localhost:%d/archive/2014/02/" % port
+            for _ in range(50):
+                with client_context().wrap_socket(socket.create_connection(("127.0.0.1", port)),
+                                                  server_hostname="localhost") as tls:
+                    tls.sendall((url + "\r\n").encode())
+                    r = read_gemini(tls)
+                if b"russia-america-ceasefires" in r.body:
+                    break
+                time.sleep(0.2)
+            self.assertEqual(r.status, 20, r.header)
+            self.assertIn(b"russia-america-ceasefires", r.body)
+            self.assertTrue(os.path.exists(os.path.join(site, "var", "archive.db")))
+        finally:
+            proc.terminate()
+            self.assertEqual(proc.wait(20), 0)
+            shutil.rmtree(private, ignore_errors=True)
+
 
 if __name__ == "__main__":
     unittest.main()

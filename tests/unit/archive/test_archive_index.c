@@ -210,6 +210,38 @@ test_live_changes(void **state)
 	assert_int_equal(render(f, "/archive/2015/", NULL), ARCHIVE_NOT_FOUND);
 }
 
+/* The generation moves with every change the indexer applies, and only
+ * then. */
+static void
+test_generation(void **state)
+{
+	struct fixture *f = *state;
+	unsigned long ready, added, removed;
+	int i;
+
+	f->archive = open_archive(f);
+	ready = archive_generation(f->archive);
+	assert_true(ready > 0);
+	sleep_ms(300);
+	assert_int_equal(archive_generation(f->archive), ready);
+	write_file(f, "2015/01/airship.gmi", "# Zeppelin returns\n\nAn airship.\n");
+	await_results(f, "zeppelin", 1);
+	added = archive_generation(f->archive);
+	assert_true(added > ready);
+	remove_file(f, "2015/01/airship.gmi");
+	await_results(f, "zeppelin", 0);
+	removed = archive_generation(f->archive);
+	assert_true(removed > added);
+	/* Renders read the index, they never change it. */
+	assert_int_equal(render(f, "/archive/", NULL), ARCHIVE_OK);
+	sleep_ms(1200);
+	assert_int_equal(archive_generation(f->archive), removed);
+	remove_file(f, "index.gmi");
+	for (i = 0; i < 60 && archive_generation(f->archive) == removed; i++)
+		sleep_ms(50);
+	assert_true(archive_generation(f->archive) > removed);
+}
+
 static void
 test_restart_and_corrupt_db(void **state)
 {
@@ -367,6 +399,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_first_walk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_home_only_without_index_gmi, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_live_changes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_generation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_restart_and_corrupt_db, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unusable_state_dir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_learned_chrome, setup, teardown),

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "archive/pages.h"
+#include "archive/rank.h"
 #include "archive/search.h"
 #include "archive/store.h"
 
@@ -19,7 +20,7 @@ struct fixture {
 	char dir[64];
 	char db_path[96];
 	struct store store;
-	sqlite3 *reader;
+	struct reader *reader;
 	struct page_context ctx;
 	struct archive_page page;
 };
@@ -79,7 +80,7 @@ setup(void **state)
 	snprintf(f->db_path, sizeof(f->db_path), "%s/archive.db", f->dir);
 	assert_int_equal(store_open(&f->store, f->db_path, &error), 0);
 	put_rows(&f->store);
-	assert_non_null(f->reader = store_open_reader(f->db_path));
+	assert_non_null(f->reader = reader_open(f->db_path));
 	f->ctx = (struct page_context){ "My Capsule", "gemini://example.org", "en", 3, -1, 1 };
 	*state = f;
 	return 0;
@@ -101,12 +102,24 @@ teardown(void **state)
 	char cmd[128];
 
 	page_free(&f->page);
-	sqlite3_close(f->reader);
+	reader_close(f->reader);
 	store_close(&f->store);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
 	assert_int_equal(system(cmd), 0);
 	free(f);
 	return 0;
+}
+
+/* No statement of the reader is left running: each would hold a read
+ * transaction, and the next render would see an old snapshot. */
+static void
+assert_all_reset(const struct fixture *f)
+{
+	sqlite3_stmt *st = NULL;
+
+	while ((st = sqlite3_next_stmt(f->reader->db, st)) != NULL)
+		assert_false(sqlite3_stmt_busy(st));
+	assert_true(sqlite3_get_autocommit(f->reader->db));
 }
 
 /* Render path into f->page (freed first) and return its body. */
@@ -115,6 +128,7 @@ render(struct fixture *f, const char *path, const char *query, enum archive_stat
 {
 	page_free(&f->page);
 	assert_int_equal(pages_render(f->reader, &f->ctx, path, query, &f->page), want);
+	assert_all_reset(f);
 	return f->page.body.data != NULL ? f->page.body.data : "";
 }
 
@@ -427,6 +441,51 @@ test_search_many_matches(void **state)
 }
 
 static void
+put_capwords(struct store *s, int from, int to)
+{
+	char path[64], date[16];
+	int i;
+
+	assert_int_equal(store_begin(s), 0);
+	for (i = from; i < to; i++) {
+		snprintf(path, sizeof(path), "/cap/%d.txt", i);
+		snprintf(date, sizeof(date), "%d-%02d-%02d", 1990 + i / 336, i / 28 % 12 + 1,
+		    i % 28 + 1);
+		put(s, path, date, "Cap", "capword", NULL, NULL);
+	}
+	assert_int_equal(store_commit(s), 0);
+}
+
+/* Counting stops past SEARCH_COUNT_MAX; pages go on as before. */
+static void
+test_search_count_cap(void **state)
+{
+	struct fixture *f = *state;
+	const char *body;
+	char expect[128];
+
+	put_capwords(&f->store, 0, SEARCH_COUNT_MAX);
+	body = render(f, "/search", "capword", ARCHIVE_OK);
+	snprintf(expect, sizeof(expect), "\n%d articles match \"capword\"; showing the best "
+	    "of the %d newest.\n", SEARCH_COUNT_MAX, SEARCH_RANK_MAX);
+	assert_non_null(strstr(body, expect));
+	put_capwords(&f->store, SEARCH_COUNT_MAX, SEARCH_COUNT_MAX + 1);
+	snprintf(expect, sizeof(expect), "\nMore than %d articles match \"capword\"; showing "
+	    "the best of the %d newest.\n", SEARCH_COUNT_MAX, SEARCH_RANK_MAX);
+	body = render(f, "/search", "capword", ARCHIVE_OK);
+	assert_non_null(strstr(body, expect));
+	assert_int_equal(count(body, "\n=> /cap/"), SEARCH_PAGE_SIZE);
+	assert_non_null(strstr(body, "=> /search/2?capword Next page\n"));
+	snprintf(expect, sizeof(expect), "/search/%d", SEARCH_MAX_PAGES);
+	body = render(f, expect, "capword", ARCHIVE_OK);
+	assert_int_equal(count(body, "\n=> /cap/"), SEARCH_PAGE_SIZE);
+	assert_non_null(strstr(body, "Previous page\n"));
+	assert_null(strstr(body, "Next page"));
+	body = render(f, "/search", "croissants", ARCHIVE_OK);
+	assert_non_null(strstr(body, "\n1 article matches \"croissants\".\n"));
+}
+
+static void
 test_search_bad_queries(void **state)
 {
 	static const char *const queries[] = {
@@ -482,6 +541,84 @@ test_removal_updates_counts(void **state)
 	assert_non_null(strstr(body, "No articles match."));
 }
 
+/* Statements are prepared once per reader and reused; they see every
+ * later write and survive a schema change by the writer. */
+static void
+test_statements_reused(void **state)
+{
+	struct fixture *f = *state;
+	const char *body;
+	size_t prepared;
+
+	render(f, "/archive/2013/", NULL, ARCHIVE_OK);
+	render(f, "/search", "aleppo", ARCHIVE_OK);
+	prepared = f->reader->nstatements;
+	assert_true(prepared > 0);
+	render(f, "/archive/2013/", NULL, ARCHIVE_OK);
+	body = render(f, "/search", "aleppo", ARCHIVE_OK);
+	assert_int_equal(f->reader->nstatements, prepared);
+	assert_int_equal(count(body, "\n=> /20"), 3);
+	assert_int_equal(sqlite3_exec(f->store.db, "CREATE INDEX articles_by_title"
+	    " ON articles(title)", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(store_remove(&f->store, "/2013/11/aleppo.gmi"), 0);
+	body = render(f, "/archive/2013/", NULL, ARCHIVE_OK);
+	assert_non_null(strstr(body, "November 2013 (1 article)\n"));
+	body = render(f, "/search", "aleppo", ARCHIVE_OK);
+	assert_int_equal(count(body, "\n=> /20"), 2);
+	assert_int_equal(f->reader->nstatements, prepared);
+}
+
+/* The one-phrase ranking is FTS5's bm25 without its document frequency
+ * factor: every row's bm25 is the same multiple of it. */
+static void
+test_one_phrase_rank_is_bm25(void **state)
+{
+	static const char *const phrases[] = {
+		"aleppo", "\"local ceasefires\"", "croiss*", "syria", "the",
+	};
+	struct fixture *f = *state;
+	sqlite3_stmt *st;
+	double ratio, first;
+	size_t i;
+	int rows;
+
+	assert_int_equal(sqlite3_prepare_v2(f->reader->db, "SELECT rank, " RANK_ONE_PHRASE
+	    "(search, " STORE_RANK_WEIGHTS ") FROM search WHERE search MATCH ?1", -1, &st,
+	    NULL), SQLITE_OK);
+	for (i = 0; i < sizeof(phrases) / sizeof(phrases[0]); i++) {
+		sqlite3_bind_text(st, 1, phrases[i], -1, SQLITE_STATIC);
+		for (rows = 0, first = 0; sqlite3_step(st) == SQLITE_ROW; rows++) {
+			assert_true(sqlite3_column_double(st, 1) < 0);
+			ratio = sqlite3_column_double(st, 0) / sqlite3_column_double(st, 1);
+			if (rows == 0)
+				first = ratio;
+			assert_true(ratio > 0);
+			assert_true(ratio / first > 1 - 1e-9 && ratio / first < 1 + 1e-9);
+		}
+		assert_true(rows > 0);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+}
+
+/* Every page there is, on one reader: they all fit its statements. */
+static void
+test_every_page_on_one_reader(void **state)
+{
+	static const char *const paths[][2] = {
+		{ "/", NULL }, { "/archive/", NULL }, { "/archive/2013/", NULL },
+		{ "/archive/2013/11/", NULL }, { "/tags/", NULL }, { "/tags/syria/", NULL },
+		{ "/atom.xml", NULL }, { "/search", "aleppo" }, { "/search", "bulkword" },
+		{ "/search/2", "bulkword" },
+	};
+	struct fixture *f = *state;
+	size_t i;
+
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		render(f, paths[i][0], paths[i][1], ARCHIVE_OK);
+	assert_true(f->reader->nstatements < READER_STATEMENTS);
+}
+
 int
 main(void)
 {
@@ -499,8 +636,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_search_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_count_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_many_matches, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_count_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_bad_queries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_removal_updates_counts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_statements_reused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_one_phrase_rank_is_bm25, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_every_page_on_one_reader, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

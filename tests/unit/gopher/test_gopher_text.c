@@ -292,6 +292,37 @@ test_wrap_break_words(void **state)
 	buf_free(&out);
 }
 
+/* A line cleaning would not change is used in place; any other is
+ * cleaned into the scratch buffer, exactly as reflow_clean_line() does. */
+static void
+test_clean_view(void **state)
+{
+	static const char *const dirty[] = {
+		"trailing  ", "a\tb", "bell\a", "bad \xff byte", "c1 \xc2\x85 control",
+	};
+	static const char clean_utf8[] = "caf\xc3\xa9 \xe4\xb8\xad e\xcc\x81";
+	struct buf scratch = BUF_INIT, expected = BUF_INIT;
+	const char *out;
+	size_t len, i;
+
+	(void)state;
+	assert_int_equal(reflow_clean_view(&scratch, clean_utf8, strlen(clean_utf8), &out, &len), 0);
+	assert_ptr_equal(out, clean_utf8);
+	assert_int_equal(len, strlen(clean_utf8));
+	for (i = 0; i < sizeof(dirty) / sizeof(dirty[0]); i++) {
+		buf_truncate(&expected, 0);
+		assert_int_equal(reflow_clean_line(&expected, dirty[i], strlen(dirty[i])), 0);
+		assert_int_equal(reflow_clean_view(&scratch, dirty[i], strlen(dirty[i]), &out,
+		    &len), 0);
+		assert_ptr_not_equal(out, dirty[i]);
+		assert_int_equal(len, expected.len);
+		assert_memory_equal(out, expected.data, len);
+	}
+	assert_string_equal(expected.data, "c1  control");
+	buf_free(&scratch);
+	buf_free(&expected);
+}
+
 int
 main(void)
 {
@@ -308,6 +339,7 @@ main(void)
 		cmocka_unit_test(test_display_width_cut),
 		cmocka_unit_test(test_error_item),
 		cmocka_unit_test(test_wrap_break_words),
+		cmocka_unit_test(test_clean_view),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

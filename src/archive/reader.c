@@ -1,0 +1,73 @@
+#include "archive/reader.h"
+
+#include <stdlib.h>
+
+#include "archive/rank.h"
+#include "archive/store.h"
+#include "util/log.h"
+
+struct reader *
+reader_open(const char *db_path)
+{
+	struct reader *r;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
+		log_error("archive: out of memory for a reader");
+		return NULL;
+	}
+	if ((r->db = store_open_reader(db_path)) == NULL) {
+		free(r);
+		return NULL;
+	}
+	if (rank_register(r->db) == -1) {
+		reader_close(r);
+		return NULL;
+	}
+	return r;
+}
+
+void
+reader_close(struct reader *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->nstatements; i++)
+		sqlite3_finalize(r->statements[i]);
+	sqlite3_close(r->db);
+	free(r);
+}
+
+sqlite3_stmt *
+reader_statement(struct reader *r, const char *sql)
+{
+	sqlite3_stmt *st;
+	size_t i;
+
+	for (i = 0; i < r->nstatements; i++)
+		if (r->sql[i] == sql)
+			return r->statements[i];
+	if (r->nstatements == READER_STATEMENTS) {
+		log_error("archive: more than %d statements on a reader", READER_STATEMENTS);
+		return NULL;
+	}
+	if (sqlite3_prepare_v3(r->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
+	    SQLITE_OK) {
+		log_error("archive: cannot prepare \"%s\": %s", sql, sqlite3_errmsg(r->db));
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	r->sql[r->nstatements] = sql;
+	r->statements[r->nstatements++] = st;
+	return st;
+}
+
+void
+reader_done(sqlite3_stmt *st)
+{
+	if (st == NULL)
+		return;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
