@@ -9,7 +9,8 @@
 #include "util/buf.h"
 
 #define ZWSP "\xe2\x80\x8b"
-#define DOT_SEPARATOR " \xc2\xb7 "
+#define MIDDLE_DOT "\xc2\xb7"
+#define DOT_SEPARATOR " " MIDDLE_DOT " "
 
 /* Whether a text line would be read as something else by a client. */
 static int
@@ -382,15 +383,17 @@ read_date_line(struct gemtext_reader *r, const char *s, size_t len)
 	if ((line = text_squeeze(s, len)) == NULL)
 		return -1;
 	parts[0] = line;
-	if ((sep = strstr(line, DOT_SEPARATOR)) != NULL) {
+	/* More than one middle dot is ambiguous: an ordinary text line. */
+	if ((sep = strstr(line, MIDDLE_DOT)) != NULL && strstr(sep + 1, MIDDLE_DOT) != NULL)
+		ok = 0;
+	if (ok && (sep = strstr(line, DOT_SEPARATOR)) != NULL) {
 		*sep = '\0';
 		parts[nparts++] = sep + strlen(DOT_SEPARATOR);
-		/* Two separators: ambiguous, so an ordinary text line. */
-		if (strstr(parts[1], DOT_SEPARATOR) != NULL)
-			ok = 0;
 	}
 	for (i = 0; i < nparts && ok; i++) {
-		if (!have_date && meta_parse_date(parts[i], date) == 0)
+		if (strstr(parts[i], MIDDLE_DOT) != NULL)
+			ok = 0;
+		else if (!have_date && meta_parse_date(parts[i], date) == 0)
 			have_date = 1;
 		else if (author == NULL)
 			ok = (author = meta_byline_author(parts[i])) != NULL;

@@ -315,6 +315,24 @@ test_round_trip_two_separators(void **state)
 	free(out);
 }
 
+/* Fuzz crash: a stray middle dot at the end of the byline ended up inside
+ * the author, which the writer gave back with two dots. */
+static void
+test_round_trip_stray_middle_dot(void **state)
+{
+	static const char crash[] =
+	    "\x23\x20\x4e\x61\x74\x69\x76\x65\x0d\x0a\x32\x30\x34\x31\x2d\x30\x35\x2d\x30\x31\x20\xc2\xb7\x20"
+	    "\x42\x79\x20\x4b\x35\x2d\x30\x23\x20\x4e\x61\x73\x69\x76\x65\x20\x70\x6f\xd9\xfe\xff\xff\xff\xff"
+	    "\xff\x7f\x2d\x30\x35\x2d\x30\x31\x20\xc2\xb7\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+	    "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x1f\x1f"
+	    "\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x0a\x23\x61\x6f\x74\x68\x6c";
+	char *out;
+
+	(void)state;
+	out = round_trip_stable(crash, sizeof(crash) - 1);
+	free(out);
+}
+
 int
 main(void)
 {
@@ -333,6 +351,7 @@ main(void)
 		cmocka_unit_test(test_round_trip_repeated_title),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_round_trip_two_separators),
+		cmocka_unit_test(test_round_trip_stray_middle_dot),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
