@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "convert/cache.h"
+#include "util/lru.h"
 
 /* Buckets of the (st_dev, st_ino) hash table: every version of one file
  * lands in the same bucket, so a stale version is found and dropped. */
@@ -27,15 +28,14 @@ struct cache_entry {
 	enum entry_state state;
 	int detached;                  /* out of the table: freed at its last release */
 	struct cache_entry *next;      /* in its bucket */
-	struct cache_entry *newer, *older;
-	int in_lru;
+	struct lru_link lru;            /* linked while READY */
 };
 
 struct article_cache {
 	pthread_mutex_t lock;
 	pthread_cond_t converted;
 	struct cache_entry *buckets[CACHE_BUCKETS];
-	struct cache_entry *newest, *oldest;
+	struct lru_list lru;
 	size_t max_bytes;
 	struct article_cache_stats stats;
 };
@@ -75,36 +75,6 @@ bucket_of(dev_t dev, ino_t ino)
 	    CACHE_BUCKETS;
 }
 
-static void
-lru_unlink(struct article_cache *c, struct cache_entry *e)
-{
-	if (!e->in_lru)
-		return;
-	if (e->newer != NULL)
-		e->newer->older = e->older;
-	else
-		c->newest = e->older;
-	if (e->older != NULL)
-		e->older->newer = e->newer;
-	else
-		c->oldest = e->newer;
-	e->newer = e->older = NULL;
-	e->in_lru = 0;
-}
-
-static void
-lru_push(struct article_cache *c, struct cache_entry *e)
-{
-	e->older = c->newest;
-	e->newer = NULL;
-	if (c->newest != NULL)
-		c->newest->newer = e;
-	c->newest = e;
-	if (c->oldest == NULL)
-		c->oldest = e;
-	e->in_lru = 1;
-}
-
 /* Take e out of the table; it is freed now or at its last release. */
 static void
 detach(struct article_cache *c, struct cache_entry *e)
@@ -117,7 +87,7 @@ detach(struct article_cache *c, struct cache_entry *e)
 			break;
 		}
 	}
-	lru_unlink(c, e);
+	lru_remove(&c->lru, &e->lru);
 	if (e->state == ENTRY_READY) {
 		c->stats.bytes -= e->bytes;
 		c->stats.entries--;
@@ -131,13 +101,15 @@ detach(struct article_cache *c, struct cache_entry *e)
 static void
 evict(struct article_cache *c)
 {
-	struct cache_entry *e = c->oldest, *newer;
+	struct lru_link *l = c->lru.oldest, *newer;
+	struct cache_entry *e;
 
-	while (e != NULL && c->stats.bytes > c->max_bytes) {
-		newer = e->newer;
+	while (l != NULL && c->stats.bytes > c->max_bytes) {
+		newer = l->newer;
+		e = LRU_ENTRY(l, struct cache_entry, lru);
 		if (e->refs == 0)
 			detach(c, e);
-		e = newer;
+		l = newer;
 	}
 }
 
@@ -279,7 +251,7 @@ article_cache_get(struct article_cache *c, int fd, const struct stat *st,
 		if (e->state == ENTRY_READY && !e->detached) {
 			c->stats.bytes += e->bytes;
 			c->stats.entries++;
-			lru_push(c, e);
+			lru_push_newest(&c->lru, &e->lru);
 		} else if (!e->detached) {
 			detach(c, e);
 		}
@@ -288,10 +260,8 @@ article_cache_get(struct article_cache *c, int fd, const struct stat *st,
 		c->stats.hits++;
 		while (e->state == ENTRY_CONVERTING)
 			pthread_cond_wait(&c->converted, &c->lock);
-		if (e->state == ENTRY_READY && e->in_lru) {
-			lru_unlink(c, e);
-			lru_push(c, e);
-		}
+		if (e->state == ENTRY_READY && e->lru.linked)
+			lru_touch(&c->lru, &e->lru);
 	}
 	if (e->state != ENTRY_READY) {
 		release_locked(c, e);

@@ -1,4 +1,5 @@
 #include "gopher/rendercache.h"
+#include "util/lru.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -16,7 +17,7 @@
 struct render_entry {
 	atomic_uint refs;           /* the cache's own (while linked) + responses' */
 	struct render_entry *chain; /* next in the hash bucket */
-	struct render_entry *newer, *older;
+	struct lru_link lru;
 	uint64_t hash;
 	struct render_stamp stamp;
 	char *data;
@@ -30,7 +31,7 @@ struct gopher_render_cache {
 	pthread_mutex_t lock;
 	struct render_entry **buckets;
 	size_t nbuckets;            /* a power of two */
-	struct render_entry *newest, *oldest;
+	struct lru_list lru;
 	size_t bytes, max_bytes;
 };
 
@@ -128,6 +129,12 @@ gopher_render_cache_new(size_t max_bytes)
 	return c;
 }
 
+static struct render_entry *
+oldest_entry(const struct gopher_render_cache *c)
+{
+	return LRU_ENTRY(c->lru.oldest, struct render_entry, lru);
+}
+
 /* Take e out of the table and the LRU list and drop the cache's reference. */
 static void
 unlink_entry(struct gopher_render_cache *c, struct render_entry *e)
@@ -137,14 +144,7 @@ unlink_entry(struct gopher_render_cache *c, struct render_entry *e)
 	while (*p != e)
 		p = &(*p)->chain;
 	*p = e->chain;
-	if (e->newer != NULL)
-		e->newer->older = e->older;
-	else
-		c->newest = e->older;
-	if (e->older != NULL)
-		e->older->newer = e->newer;
-	else
-		c->oldest = e->newer;
+	lru_remove(&c->lru, &e->lru);
 	c->bytes -= e->cost;
 	entry_release(e);
 }
@@ -154,8 +154,8 @@ gopher_render_cache_free(struct gopher_render_cache *c)
 {
 	if (c == NULL)
 		return;
-	while (c->oldest != NULL)
-		unlink_entry(c, c->oldest);
+	while (c->lru.oldest != NULL)
+		unlink_entry(c, oldest_entry(c));
 	pthread_mutex_destroy(&c->lock);
 	free(c->buckets);
 	free(c);
@@ -170,18 +170,6 @@ find(const struct gopher_render_cache *c, const char *key, size_t key_len, uint6
 	    memcmp(e->key, key, key_len) != 0))
 		e = e->chain;
 	return e;
-}
-
-static void
-make_newest(struct gopher_render_cache *c, struct render_entry *e)
-{
-	e->older = c->newest;
-	e->newer = NULL;
-	if (c->newest != NULL)
-		c->newest->newer = e;
-	else
-		c->oldest = e;
-	c->newest = e;
 }
 
 int
@@ -200,15 +188,7 @@ gopher_render_cache_serve(struct gopher_render_cache *c, const char *key, size_t
 		pthread_mutex_unlock(&c->lock);
 		return 0;
 	}
-	if (e != c->newest) {
-		if (e->newer != NULL)
-			e->newer->older = e->older;
-		if (e->older != NULL)
-			e->older->newer = e->newer;
-		else
-			c->oldest = e->newer;
-		make_newest(c, e);
-	}
+	lru_touch(&c->lru, &e->lru);
 	atomic_fetch_add(&e->refs, 1);
 	pthread_mutex_unlock(&c->lock);
 	resp->status = 0;
@@ -247,11 +227,12 @@ gopher_render_cache_store(struct gopher_render_cache *c, const char *key, size_t
 	pthread_mutex_lock(&c->lock);
 	if ((old = find(c, key, key_len, e->hash)) != NULL)
 		unlink_entry(c, old);
-	while (c->oldest != NULL && c->bytes + e->cost > c->max_bytes)
-		unlink_entry(c, c->oldest);
+	while (c->lru.oldest != NULL && c->bytes + e->cost > c->max_bytes)
+		unlink_entry(c, oldest_entry(c));
 	e->chain = c->buckets[e->hash & (c->nbuckets - 1)];
 	c->buckets[e->hash & (c->nbuckets - 1)] = e;
-	make_newest(c, e);
+	e->lru.linked = 0;
+	lru_push_newest(&c->lru, &e->lru);
 	c->bytes += e->cost;
 	pthread_mutex_unlock(&c->lock);
 	response_set_shared(resp, e->data, e->len, entry_release, e);
