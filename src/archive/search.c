@@ -28,12 +28,14 @@ static const char count_sql[] =
  * (store.h), so only those are ranked; ties go to the newer.  (FTS5's
  * own ORDER BY rank is slower: it ranks in a nested query, then seeks
  * every row again.)  One phrase is ranked without bm25's walk over all
- * its matches (rank.h). */
+ * its matches, several with that walk cut short (rank.h). */
 #define RANKED_BY(score) \
 	"SELECT id, count(*) OVER () FROM (SELECT rowid AS id, " score " AS score" \
 	" FROM search WHERE search MATCH ?1 ORDER BY rowid DESC LIMIT ?4)" \
 	" ORDER BY score, id DESC LIMIT ?2 OFFSET ?3"
-static const char ranked_sql[] = RANKED_BY("rank");
+static const char ranked_sql[] = RANKED_BY(RANK_CAPPED "(search,"
+    " (SELECT min(id) FROM articles), (SELECT max(id) FROM articles), "
+    STORE_RANK_WEIGHTS ")");
 static const char ranked_one_phrase_sql[] =
 	RANKED_BY(RANK_ONE_PHRASE "(search, " STORE_RANK_WEIGHTS ")");
 
@@ -159,10 +161,11 @@ page_lines(const struct search *s, struct buf *b)
 	return rc == SQLITE_DONE ? 0 : failed(s, "page");
 }
 
-/* "N articles match "words"." (or more than the count cap) and whether
- * only the newest are ranked. */
+/* "N articles match "words"." (or more than the count cap), whether
+ * only the newest are ranked, and whether word counts are estimated
+ * (rank.h). */
 static void
-count_line(struct buf *b, long long total, const char *query)
+count_line(struct buf *b, long long total, int phrases, const char *query)
 {
 	if (total == 0) {
 		buf_append_str(b, "No articles match.\n\n");
@@ -177,6 +180,9 @@ count_line(struct buf *b, long long total, const char *query)
 	if (total > SEARCH_RANK_MAX)
 		buf_printf(b, "; showing the best of the %d newest", SEARCH_RANK_MAX);
 	buf_append_str(b, ".\n\n");
+	if (phrases > 1)
+		buf_printf(b, "Words in more than %d articles are weighed by an estimate"
+		    " of how many hold them.\n\n", RANK_COUNT_WALK_MAX);
 }
 
 static void
@@ -207,7 +213,7 @@ matches(struct reader *r, const char *fts, int phrases, unsigned pageno, const c
 		s.total = s.ranked;
 	else if (count_matches(&s) == -1)
 		return -1;
-	count_line(b, s.total, query);
+	count_line(b, s.total, phrases, query);
 	if (s.nids > 0 && page_lines(&s, b) == -1)
 		return -1;
 	/* Page 1 always has rows: none means a page past the last. */

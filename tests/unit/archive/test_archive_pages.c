@@ -601,6 +601,86 @@ test_one_phrase_rank_is_bm25(void **state)
 	sqlite3_finalize(st);
 }
 
+/* Below RANK_COUNT_WALK_MAX articles a phrase, the capped ranking of
+ * several phrases is FTS5's bm25 exactly. */
+static void
+test_capped_rank_is_bm25(void **state)
+{
+	static const char *const queries[] = {
+		"aleppo kerry", "\"local ceasefires\" aleppo", "croiss* cafe",
+		"bulkword filler", "the aleppo", "aleppo",
+	};
+	struct fixture *f = *state;
+	sqlite3_stmt *st;
+	double bm25, capped;
+	size_t i;
+	int rows;
+
+	assert_int_equal(sqlite3_prepare_v2(f->reader->db, "SELECT bm25(search, "
+	    STORE_RANK_WEIGHTS "), " RANK_CAPPED "(search, (SELECT min(id) FROM articles),"
+	    " (SELECT max(id) FROM articles), " STORE_RANK_WEIGHTS ") FROM search"
+	    " WHERE search MATCH ?1", -1, &st, NULL), SQLITE_OK);
+	for (i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
+		sqlite3_bind_text(st, 1, queries[i], -1, SQLITE_STATIC);
+		for (rows = 0; sqlite3_step(st) == SQLITE_ROW; rows++) {
+			bm25 = sqlite3_column_double(st, 0);
+			capped = sqlite3_column_double(st, 1);
+			assert_true(bm25 < 0);
+			assert_true(capped / bm25 > 1 - 1e-9 && capped / bm25 < 1 + 1e-9);
+		}
+		assert_true(rows > 0);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+}
+
+/* A word in more than RANK_COUNT_WALK_MAX articles, spread evenly over
+ * the dates: its estimated count keeps the capped ranking near bm25. */
+static void
+test_capped_rank_estimates_common_words(void **state)
+{
+	struct fixture *f = *state;
+	sqlite3_stmt *st;
+	char path[64], date[16];
+	double ratio;
+	int i, rows;
+
+	assert_int_equal(store_begin(&f->store), 0);
+	for (i = 0; i < 4 * (RANK_COUNT_WALK_MAX + 100); i++) {
+		snprintf(path, sizeof(path), "/even/%d.txt", i);
+		snprintf(date, sizeof(date), "%d-%02d-%02d", 2010 + i / 336, i / 28 % 12 + 1,
+		    i % 28 + 1);
+		put(&f->store, path, date, "Even", i % 4 == 0 ? "evenword" : "other",
+		    NULL, NULL);
+	}
+	assert_int_equal(store_commit(&f->store), 0);
+	assert_int_equal(sqlite3_prepare_v2(f->reader->db, "SELECT " RANK_CAPPED
+	    "(search, (SELECT min(id) FROM articles), (SELECT max(id) FROM articles), "
+	    STORE_RANK_WEIGHTS ") / bm25(search, " STORE_RANK_WEIGHTS ") FROM search"
+	    " WHERE search MATCH 'evenword'", -1, &st, NULL), SQLITE_OK);
+	for (rows = 0; sqlite3_step(st) == SQLITE_ROW; rows++) {
+		ratio = sqlite3_column_double(st, 0);
+		assert_true(ratio > 0.95 && ratio < 1.05);
+	}
+	assert_int_equal(rows, RANK_COUNT_WALK_MAX + 100);
+	sqlite3_finalize(st);
+}
+
+/* Only a search of several words says their counts may be estimated. */
+static void
+test_search_estimate_line(void **state)
+{
+	struct fixture *f = *state;
+	const char *body;
+
+	body = render(f, "/search", "bulkword filler", ARCHIVE_OK);
+	assert_non_null(strstr(body, "\nWords in more than 1000 articles are weighed by an"
+	    " estimate of how many hold them.\n"));
+	assert_int_equal(count(body, "=> /bulk/"), SEARCH_PAGE_SIZE);
+	body = render(f, "/search", "bulkword", ARCHIVE_OK);
+	assert_null(strstr(body, "estimate"));
+}
+
 /* Every page there is, on one reader: they all fit its statements. */
 static void
 test_every_page_on_one_reader(void **state)
@@ -641,6 +721,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_removal_updates_counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_statements_reused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_one_phrase_rank_is_bm25, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_capped_rank_is_bm25, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_capped_rank_estimates_common_words, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_search_estimate_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_every_page_on_one_reader, setup, teardown),
 	};
 
