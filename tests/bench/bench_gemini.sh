@@ -22,21 +22,11 @@ client_cpu=${CLIENT_CPU:-0}
 servers=${SERVERS:-molly-brown capsuled}
 molly_port=19651
 capsuled_port=19652
-hz=$(getconf CLK_TCK)
 
 [ -x "$loadgen" ] || { echo "build loadgen first: cmake --build $build --target loadgen" >&2; exit 1; }
 
-tmp=$(mktemp -d /tmp/bench-gemini.XXXXXX)
-pids=""
-cleanup() {
-	for pid in $pids; do
-		kill "$pid" 2>/dev/null || true
-	done
-	wait 2>/dev/null || true
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+. "$here/bench_lib.sh"
+bench_tmpdir gemini
 
 # Same documents for both servers: the repository capsule plus a 2 KiB page.
 mkdir -p "$tmp/root"
@@ -45,41 +35,6 @@ awk 'BEGIN { s = "# Benchmark page\n\n"
 	for (i = 0; length(s) < 2048; i++)
 		s = s "* line " i " of a small static gemtext page\n"
 	printf "%s", substr(s, 1, 2048) }' >"$tmp/root/bench.gmi"
-
-# Sum of utime+stime+cutime+cstime (ticks) over PID and its descendants:
-# reaped children are in their parent's cutime/cstime, live ones counted
-# directly, so a fork-per-connection server is measured whole.
-tree_ticks() {
-	# cat, not awk, opens the files: a process may exit meanwhile.
-	cat /proc/[0-9]*/stat 2>/dev/null | awk -v root="$1" '
-	{
-		pid = $1
-		line = $0
-		sub(/^.*\) /, "", line)
-		split(line, f, " ")
-		parent[pid] = f[2]
-		ticks[pid] = f[12] + f[13] + f[14] + f[15]
-	}
-	END {
-		for (pid in ticks) {
-			p = pid
-			while (p != "" && p != root && p > 1)
-				p = parent[p]
-			if (p == root)
-				total += ticks[pid]
-		}
-		print total + 0
-	}'
-}
-
-wait_port() {
-	i=0
-	until ss -Hltn "sport = :$1" | grep -q LISTEN; do
-		i=$((i + 1))
-		[ "$i" -lt 100 ] || { echo "server on port $1 did not start" >&2; return 1; }
-		sleep 0.1
-	done
-}
 
 start_molly() {
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
@@ -114,11 +69,6 @@ start_capsuled() {
 	url=gemini://localhost:$port/bench.gmi
 }
 
-# key=value field of a loadgen line
-field() {
-	printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
-}
-
 # cell SERVER MODE CONNS: one timed run, results kept in $tmp/results
 cell() {
 	flags=""
@@ -143,15 +93,6 @@ cell() {
 		echo "$1 $2.c$3.resumed_pct $(awk -v r="$(field "$out" resumed)" -v n="$requests" \
 		    'BEGIN { if (n > 0) printf "%.0f", 100 * r / n; else print "-" }')"
 	} >>"$tmp/results"
-}
-
-# A benchmark of error responses measures nothing: stop at the first one.
-check_warm() {
-	echo "  warm-up: $2" >&2
-	[ "$(field "$2" requests)" = 1 ] && [ "$(field "$2" bad_status)" = 0 ] &&
-	    return 0
-	echo "$1: the first request failed; skipped" >&2
-	return 1
 }
 
 bench_server() {
