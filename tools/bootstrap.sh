@@ -43,6 +43,7 @@ build() { # build DIR [--target T] -- CMAKE-ARGS...
 # Explore further with other seeds by hand (see README).
 run_fuzzers() {
 	seconds=${FUZZ_SECONDS:-15}
+	passed=0
 	for target in build-fuzz/fuzz/fuzz_*; do
 		[ -x "$target" ] || continue
 		name=$(basename "$target")
@@ -58,7 +59,9 @@ run_fuzzers() {
 		}
 		grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$work.log" | sed "s/^/  $name /"
 		rm -rf "$work" "$work.log"
+		passed=$((passed + 1))
 	done
+	echo "fuzzers: $passed passed, 0 failed"
 }
 
 case "${1:-}" in
