@@ -6,7 +6,6 @@
  * the fuzzer reaches deep symlink chains the kernel's lookups hide from it.
  */
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,6 +15,7 @@
 #include <unistd.h>
 
 #include "content/path.h"
+#include "tree.h"
 
 struct fuzz_tree {
 	char base[64];
@@ -51,20 +51,11 @@ make(const char *what, int rc)
 	}
 }
 
-static int
-remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static void
 remove_tree(void)
 {
 	close(tree.rootfd);
-	nftw(tree.base, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	tree_remove(tree.base);
 }
 
 static void

@@ -5,7 +5,6 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 #include <unistd.h>
 
 #include "content/path.h"
+#include "tree.h"
 
 typedef enum content_status (*open_fn)(int, const char *, int *, struct stat *);
 
@@ -96,21 +96,12 @@ setup_tree(void **state)
 }
 
 static int
-remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
 teardown_tree(void **state)
 {
 	struct tree *t = *state;
 
 	close(t->rootfd);
-	nftw(t->base, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	tree_remove(t->base);
 	free(t);
 	return 0;
 }
