@@ -101,11 +101,17 @@ struct stats {
 	struct latencies lat;
 };
 
+/* A TLS 1.3 client spends a ticket when it resumes with it (OpenSSL marks
+ * the session not resumable, as RFC 8446 advises): keep the unused ones and
+ * give each connection its own, newest first, as a real client would. */
+#define TICKETS_MAX	4096
+
 struct loadgen {
 	const struct options	*opts;
 	struct sockaddr_in	 addr;
 	SSL_CTX			*ctx;
-	SSL_SESSION		*session;	/* newest ticket, for --resume */
+	SSL_SESSION		*tickets[TICKETS_MAX]; /* unused ones, for --resume */
+	int			 ntickets;
 	int			 epfd;
 	struct slot		*slots;
 	int			 nslots;
@@ -258,15 +264,36 @@ raise_fd_limit(void)
 	setrlimit(RLIMIT_NOFILE, &rl);
 }
 
-/* TLS 1.3 tickets arrive after the handshake: keep the newest one. */
+/* TLS 1.3 tickets arrive after the handshake: keep them for later
+ * connections, dropping the oldest when full. */
 static int
 on_new_session(SSL *ssl, SSL_SESSION *session)
 {
 	struct loadgen	*lg = SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl));
 
-	SSL_SESSION_free(lg->session);
-	lg->session = session;
+	if (lg->ntickets == TICKETS_MAX) {
+		SSL_SESSION_free(lg->tickets[0]);
+		memmove(lg->tickets, lg->tickets + 1,
+		    (TICKETS_MAX - 1) * sizeof(lg->tickets[0]));
+		lg->ntickets--;
+	}
+	lg->tickets[lg->ntickets++] = session;
 	return 1;
+}
+
+/* The newest unused ticket (the caller owns it), or NULL. */
+static SSL_SESSION *
+take_ticket(struct loadgen *lg)
+{
+	SSL_SESSION	*session;
+
+	while (lg->ntickets > 0) {
+		session = lg->tickets[--lg->ntickets];
+		if (SSL_SESSION_is_resumable(session))
+			return session;
+		SSL_SESSION_free(session);
+	}
+	return NULL;
 }
 
 static SSL_CTX *
@@ -420,6 +447,8 @@ static void slot_step(struct loadgen *, struct slot *);
 static void
 tls_begin(struct loadgen *lg, struct slot *s)
 {
+	SSL_SESSION	*session;
+
 	if ((s->ssl = SSL_new(lg->ctx)) == NULL ||
 	    SSL_set_fd(s->ssl, s->fd) != 1) {
 		slot_finish(lg, s, OUTCOME_ERROR);
@@ -427,8 +456,10 @@ tls_begin(struct loadgen *lg, struct slot *s)
 	}
 	if (lg->opts->sni[0] != '\0')
 		SSL_set_tlsext_host_name(s->ssl, lg->opts->sni);
-	if (lg->opts->resume && lg->session != NULL)
-		SSL_set_session(s->ssl, lg->session);
+	if (lg->opts->resume && (session = take_ticket(lg)) != NULL) {
+		SSL_set_session(s->ssl, session);
+		SSL_SESSION_free(session);
+	}
 	s->state = SLOT_HANDSHAKE;
 }
 
@@ -760,7 +791,8 @@ loadgen_free(struct loadgen *lg)
 		slot_close(lg, &lg->slots[i]);
 	free(lg->slots);
 	free(lg->stats.lat.us);
-	SSL_SESSION_free(lg->session);
+	while (lg->ntickets > 0)
+		SSL_SESSION_free(lg->tickets[--lg->ntickets]);
 	SSL_CTX_free(lg->ctx);
 	if (lg->epfd != -1)
 		close(lg->epfd);
