@@ -161,6 +161,14 @@ archive_generation(struct archive *a)
 	return atomic_load(&a->indexer.generation);
 }
 
+int
+archive_generates(struct archive *a, const char *path)
+{
+	if (strcmp(path, "/") == 0)
+		return !has_index_gmi(a);
+	return maybe_generated(path);
+}
+
 enum archive_status
 archive_render(struct archive *a, const char *path, const char *query,
     struct archive_page *page)
@@ -169,7 +177,7 @@ archive_render(struct archive *a, const char *path, const char *query,
 	enum archive_status status;
 	struct reader *r;
 
-	if (!maybe_generated(path))
+	if (!archive_generates(a, path))
 		return ARCHIVE_NOT_MINE;
 	ctx = (struct page_context){
 		.title = a->title,
@@ -177,10 +185,8 @@ archive_render(struct archive *a, const char *path, const char *query,
 		.default_lang = a->default_lang,
 		.feed_entries = a->feed_entries,
 		.building = a->indexer.ready ? -1 : (long)a->indexer.indexed,
-		.home = strcmp(path, "/") == 0 && !has_index_gmi(a),
+		.home = strcmp(path, "/") == 0,
 	};
-	if (strcmp(path, "/") == 0 && !ctx.home)
-		return ARCHIVE_NOT_MINE;
 	if ((r = pool_take(&a->pool)) == NULL)
 		return ARCHIVE_ERROR;
 	status = pages_render(r, &ctx, path, query, page);

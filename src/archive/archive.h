@@ -70,6 +70,10 @@ struct archive_page {
  * query (NULL if none).  Thread-safe: called concurrently from several
  * handler threads.  page must start zeroed; free it with
  * archive_page_free() whatever the status. */
+/* Whether archive_render() would render path (rather than leave it to the
+ * tree): a string check and, for "/", whether the tree has an index.gmi.
+ * Cheap enough for an event loop. */
+int archive_generates(struct archive *a, const char *path);
 enum archive_status archive_render(struct archive *a, const char *path, const char *query,
     struct archive_page *page);
 void archive_page_free(struct archive_page *p);

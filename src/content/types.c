@@ -384,3 +384,9 @@ content_type_of(struct content_types *t, const char *name, int fd)
 		return type;
 	return type_by_magic(t, fd);
 }
+
+const char *
+content_type_by_name(const struct content_types *t, const char *name)
+{
+	return type_by_ext(t, name);
+}

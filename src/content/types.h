@@ -25,5 +25,8 @@ void content_types_free(struct content_types *t);
  * non-UTF-8 text ("text/plain; charset=iso-8859-1").  The string is valid
  * as long as t lives. */
 const char *content_type_of(struct content_types *t, const char *name, int fd);
+/* The same by extension alone: NULL when the name says nothing (the
+ * caller that cannot wait for libmagic leaves such files to one that can). */
+const char *content_type_by_name(const struct content_types *t, const char *name);
 
 #endif

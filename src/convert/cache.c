@@ -273,6 +273,26 @@ article_cache_get(struct article_cache *c, int fd, const struct stat *st,
 	return e != NULL ? &e->article : NULL;
 }
 
+const struct cached_article *
+article_cache_peek(struct article_cache *c, const struct stat *st, enum article_format format)
+{
+	struct cache_entry *e;
+
+	pthread_mutex_lock(&c->lock);
+	for (e = c->buckets[bucket_of(st->st_dev, st->st_ino)]; e != NULL; e = e->next) {
+		if (e->dev == st->st_dev && e->ino == st->st_ino && same_version(e, st, format) &&
+		    e->state == ENTRY_READY && !e->detached) {
+			e->refs++;
+			c->stats.hits++;
+			if (e->lru.linked)
+				lru_touch(&c->lru, &e->lru);
+			break;
+		}
+	}
+	pthread_mutex_unlock(&c->lock);
+	return e != NULL ? &e->article : NULL;
+}
+
 void
 article_cache_release(const struct cached_article *a)
 {

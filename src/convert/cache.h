@@ -45,6 +45,10 @@ void article_cache_free(struct article_cache *c);
  * read error or when memory runs out. */
 const struct cached_article *article_cache_get(struct article_cache *c, int fd,
     const struct stat *st, enum article_format format, const struct convert_options *options);
+/* The article if it is already converted (a reference, as above), else
+ * NULL at once: never converts, never waits for a conversion. */
+const struct cached_article *article_cache_peek(struct article_cache *c, const struct stat *st,
+    enum article_format format);
 void article_cache_release(const struct cached_article *a);
 /* The same, as a void (*)(void *) callback (e.g. a response's free function). */
 void article_cache_release_cb(void *a);

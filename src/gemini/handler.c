@@ -165,44 +165,63 @@ render_archive(const struct gemini_host *host, const char *path, const char *raw
 	return 1;
 }
 
-static void
+/* A file served as it is.  0 when quick and only libmagic could name its
+ * type (fd left open for the caller to close). */
+static int
 serve_file(const struct gemini_context *ctx, const char *path, int fd, const struct stat *st,
-    const char *lang, struct response *resp)
+    const char *lang, int quick, struct response *resp)
 {
 	const char *name = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
+	const char *type;
 
-	respond_gemtext_meta(resp, content_type_of(ctx->types, name, fd), lang);
+	type = quick ? content_type_by_name(ctx->types, name) : content_type_of(ctx->types, name, fd);
+	if (type == NULL)
+		return 0;
+	respond_gemtext_meta(resp, type, lang);
 	response_set_file(resp, fd, st->st_size);
+	return 1;
 }
 
-static void
+/* An article converted to gemtext (fd closed).  0 when quick and not
+ * converted yet. */
+static int
 serve_article(const struct gemini_context *ctx, const struct gemini_host *host, const char *path,
-    int fd, const struct stat *st, enum article_format format, const char *lang,
+    int fd, const struct stat *st, enum article_format format, const char *lang, int quick,
     struct response *resp)
 {
 	const struct cached_article *article;
 	struct convert_options options = { path, NULL };
 	char **chrome = NULL;
 
-	/* Plain-text dumps lose the site chrome the archive has learned. */
-	if (format == ARTICLE_TEXT && host->archive != NULL)
-		options.chrome_lines = (const char *const *)(chrome = archive_chrome_lines(host->archive));
-	article = article_cache_get(ctx->cache, fd, st, format, &options);
-	archive_chrome_free(chrome);
+	if (quick) {
+		if ((article = article_cache_peek(ctx->cache, st, format)) == NULL) {
+			close(fd);
+			return 0;
+		}
+	} else {
+		/* Plain-text dumps lose the site chrome the archive has learned. */
+		if (format == ARTICLE_TEXT && host->archive != NULL)
+			options.chrome_lines =
+			    (const char *const *)(chrome = archive_chrome_lines(host->archive));
+		article = article_cache_get(ctx->cache, fd, st, format, &options);
+		archive_chrome_free(chrome);
+	}
 	close(fd);
 	if (article == NULL) {
 		respond(resp, 40, "the article could not be converted");
-		return;
+		return 1;
 	}
 	respond_gemtext_meta(resp, "text/gemini; charset=utf-8",
 	    article->doc->meta.lang != NULL ? article->doc->meta.lang : lang);
 	response_set_shared(resp, article->gemtext, article->gemtext_len, article_cache_release_cb,
 	    (void *)article);
+	return 1;
 }
 
-static void
+/* index.gmi, else a listing (or 51).  0 when quick and a listing is due. */
+static int
 serve_directory(const struct gemini_context *ctx, const struct gemini_host *host,
-    const char *path, int dirfd, const char *lang, struct response *resp)
+    const char *path, int dirfd, const char *lang, int quick, struct response *resp)
 {
 	struct stat st;
 	struct buf listing = BUF_INIT;
@@ -214,39 +233,50 @@ serve_directory(const struct gemini_context *ctx, const struct gemini_host *host
 		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
 			respond_gemtext_meta(resp, "text/gemini; charset=utf-8", lang);
 			response_set_file(resp, fd, st.st_size);
-			return;
+			return 1;
 		}
 		close(fd);
 	}
 	if (!ctx->config->directory_listing) {
 		respond(resp, 51, "not found");
-		return;
+		return 1;
 	}
+	if (quick)
+		return 0;
 	if (content_listing_gemtext(host->root_fd, path, &listing) == -1 || listing.failed) {
 		buf_free(&listing);
 		respond(resp, 40, "cannot list this directory");
-		return;
+		return 1;
 	}
 	respond_gemtext_meta(resp, "text/gemini; charset=utf-8", lang);
 	buf_append(&resp->head, listing.data, listing.len);
 	buf_free(&listing);
+	return 1;
 }
 
-static void
+/*
+ * Answer req into resp: 1.  When quick (on an event loop), only what
+ * cannot keep the loop waiting is answered; archive pages, conversions,
+ * listings and types only libmagic can tell return 0 with resp untouched,
+ * for the pool to answer in full.
+ */
+static int
 serve_path(const struct gemini_context *ctx, const struct gemini_host *host,
-    const struct gemini_request *req, struct response *resp)
+    const struct gemini_request *req, int quick, struct response *resp)
 {
 	const char *lang = config_host_lang(ctx->config, host->config);
 	enum article_format format;
 	struct stat st;
 	size_t len = strlen(req->path);
-	int fd;
+	int fd, done;
 
-	if (render_archive(host, req->path, req->query, lang, resp))
-		return;
+	if (quick && host->archive != NULL && archive_generates(host->archive, req->path))
+		return 0;
+	if (!quick && render_archive(host, req->path, req->query, lang, resp))
+		return 1;
 	if (content_path_check(req->path) == -1) {
 		respond(resp, 51, "not found");
-		return;
+		return 1;
 	}
 	switch (content_open(host->root_fd, req->path, &fd, &st)) {
 	case CONTENT_OK:
@@ -254,46 +284,63 @@ serve_path(const struct gemini_context *ctx, const struct gemini_host *host,
 	case CONTENT_NOT_FOUND:
 	case CONTENT_FORBIDDEN:
 		respond(resp, 51, "not found");
-		return;
+		return 1;
 	case CONTENT_ERROR:
 		respond(resp, 40, "cannot read this file, try again later");
-		return;
+		return 1;
 	}
 	if (S_ISDIR(st.st_mode)) {
 		if (req->path[len - 1] != '/') {
 			close(fd);
 			redirect_to_directory(resp, req->path);
-			return;
+			return 1;
 		}
-		serve_directory(ctx, host, req->path, fd, lang, resp);
-		return;
+		return serve_directory(ctx, host, req->path, fd, lang, quick, resp);
 	}
 	/* Files under /.well-known/ are for machines: served as they are. */
 	format = strncmp(req->path, "/.well-known/", 13) == 0 ? ARTICLE_NONE :
 	    article_format_of(req->path);
 	if (format == ARTICLE_NONE || format == ARTICLE_GEMTEXT ||
-	    (req->query != NULL && !strcmp(req->query, RAW_QUERY))) {
-		serve_file(ctx, req->path, fd, &st, lang, resp);
-		return;
+	    (req->query != NULL && !strcmp(req->query, RAW_QUERY)))
+		done = serve_file(ctx, req->path, fd, &st, lang, quick, resp);
+	else
+		return serve_article(ctx, host, req->path, fd, &st, format, lang, quick, resp);
+	if (!done)
+		close(fd);
+	return done;
+}
+
+static int
+handle(const struct gemini_context *ctx, const char *line, size_t len, int quick,
+    struct response *resp)
+{
+	struct gemini_request req;
+	const struct gemini_host *host;
+	const char *reason = NULL;
+	int done = 1;
+
+	if (gemini_request_parse(line, len, &req, &reason) != 0) {
+		respond(resp, 59, reason != NULL ? reason : "bad request");
+		return 1;
 	}
-	serve_article(ctx, host, req->path, fd, &st, format, lang, resp);
+	if ((host = find_host(ctx, &req)) == NULL)
+		respond(resp, 53, "this server does not serve that URL");
+	else
+		done = serve_path(ctx, host, &req, quick, resp);
+	gemini_request_free(&req);
+	return done;
+}
+
+int
+gemini_handle_quick(const struct gemini_context *ctx, const char *line, size_t len,
+    struct response *resp)
+{
+	return handle(ctx, line, len, 1, resp);
 }
 
 void
 gemini_handle(const struct gemini_context *ctx, const char *line, size_t len,
     struct response *resp)
 {
-	struct gemini_request req;
-	const struct gemini_host *host;
-	const char *reason = NULL;
-
-	if (gemini_request_parse(line, len, &req, &reason) != 0) {
-		respond(resp, 59, reason != NULL ? reason : "bad request");
-		return;
-	}
-	if ((host = find_host(ctx, &req)) == NULL)
-		respond(resp, 53, "this server does not serve that URL");
-	else
-		serve_path(ctx, host, &req, resp);
-	gemini_request_free(&req);
+	handle(ctx, line, len, 0, resp);
 }

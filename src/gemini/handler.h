@@ -1,7 +1,8 @@
 /*
  * Answering one Gemini request: the request line in, a response out.
- * Runs on a handler thread (never the event loop), so it may block on
- * disk, conversion and the index.
+ * gemini_handle() runs on a handler thread (never the event loop), so it
+ * may block on conversion and the index; gemini_handle_quick() answers on
+ * the loop what needs neither.
  */
 #ifndef CAPSULED_GEMINI_HANDLER_H
 #define CAPSULED_GEMINI_HANDLER_H
@@ -31,6 +32,12 @@ struct gemini_context {
 
 /* Answer the request line (without CRLF) into resp. */
 void gemini_handle(const struct gemini_context *ctx, const char *line, size_t len,
+    struct response *resp);
+/* The same on an event loop, for what needs neither the index, a
+ * conversion, a listing nor libmagic (bad requests, redirects, static
+ * files, index.gmi, articles already converted): 1 answered; 0 resp is
+ * untouched and gemini_handle() must answer on a handler thread. */
+int gemini_handle_quick(const struct gemini_context *ctx, const char *line, size_t len,
     struct response *resp);
 /* The 59 answer for a line that could not be framed (too long, bare LF). */
 void gemini_bad_request(struct response *resp, const char *reason);

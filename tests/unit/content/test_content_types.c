@@ -201,6 +201,11 @@ test_sniffing(void **state)
 	assert_string_equal(content_type_of(t, "fake.txt", fd), "text/plain; charset=utf-8");
 	assert_string_equal(content_type_of(t, "fake.gmi", fd), "text/gemini; charset=utf-8");
 	close(fd);
+	/* By name alone: what the extension says, nothing for the rest. */
+	assert_string_equal(content_type_by_name(t, "fake.txt"), "text/plain; charset=utf-8");
+	assert_string_equal(content_type_by_name(t, "dir/PHOTO.PNG"), "image/png");
+	assert_null(content_type_by_name(t, "image"));
+	assert_null(content_type_by_name(t, "notes.2014"));
 	content_types_free(t);
 }
 

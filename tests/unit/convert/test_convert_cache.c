@@ -67,8 +67,14 @@ test_hit_and_staleness(void **state)
 	struct article_cache_stats stats;
 
 	write_article(f, "First headline of the day\nBody one.\n");
+	/* A peek never converts. */
+	assert_null(article_cache_peek(c, &f->st, ARTICLE_TEXT));
 	a = article_cache_get(c, f->fd, &f->st, ARTICLE_TEXT, &opt);
 	assert_non_null(a);
+	b = article_cache_peek(c, &f->st, ARTICLE_TEXT);
+	assert_ptr_equal(a, b);
+	article_cache_release(b);
+	assert_null(article_cache_peek(c, &f->st, ARTICLE_MARKDOWN));
 	assert_non_null(strstr(a->gemtext, "# First headline of the day\n"));
 	assert_string_equal(a->doc->meta.title, "First headline of the day");
 	b = article_cache_get(c, f->fd, &f->st, ARTICLE_TEXT, &opt);
@@ -77,6 +83,7 @@ test_hit_and_staleness(void **state)
 	old = a;
 	/* Edited while a reference is held: the old version stays readable. */
 	write_article(f, "Second headline, now edited\nBody two, longer.\n");
+	assert_null(article_cache_peek(c, &f->st, ARTICLE_TEXT));
 	b = article_cache_get(c, f->fd, &f->st, ARTICLE_TEXT, &opt);
 	assert_non_null(b);
 	assert_ptr_not_equal(b, old);
@@ -86,7 +93,7 @@ test_hit_and_staleness(void **state)
 	article_cache_release_cb((void *)b);
 	article_cache_get_stats(c, &stats);
 	assert_int_equal(stats.conversions, 2);
-	assert_int_equal(stats.hits, 1);
+	assert_int_equal(stats.hits, 2);
 	assert_int_equal(stats.entries, 1);
 	article_cache_free(c);
 }
