@@ -98,17 +98,16 @@ precheck(const char *path)
 /*
  * Take over rfd, a readable fd opened after an O_PATH look-up found *expect
  * (NULL when rfd cannot differ from it): refuse it if a rename swapped the
- * file in between, and drop the O_NONBLOCK that kept a swapped-in FIFO from
- * blocking the open.
+ * file in between.  The O_NONBLOCK that kept a swapped-in FIFO from
+ * blocking the open stays: it changes nothing for regular files and
+ * directories, the only kinds let through.
  */
 static enum content_status
 finish_open(int rfd, const struct stat *expect, int *fd, struct stat *st)
 {
-	int flags;
-
 	if (rfd == -1)
 		return status_of_errno(errno);
-	if (fstat(rfd, st) == -1 || (flags = fcntl(rfd, F_GETFL)) == -1)
+	if (fstat(rfd, st) == -1)
 		goto error;
 	if (expect != NULL &&
 	    (st->st_dev != expect->st_dev || st->st_ino != expect->st_ino))
@@ -117,8 +116,6 @@ finish_open(int rfd, const struct stat *expect, int *fd, struct stat *st)
 		close(rfd);
 		return CONTENT_FORBIDDEN;
 	}
-	if ((flags & O_NONBLOCK) && fcntl(rfd, F_SETFL, flags & ~O_NONBLOCK) == -1)
-		goto error;
 	*fd = rfd;
 	return CONTENT_OK;
 error:
