@@ -20,18 +20,30 @@
 /* Enough for libmagic to tell text from binary and find the common magics. */
 #define SNIFF_BYTES 16384
 
+/* Strings live in blocks that never move: /etc/mime.types holds some 2,000
+ * extensions, and two mallocs for each cost four times their size. */
+#define STRING_BLOCK 8192
+
+struct string_block {
+	struct string_block *next;
+	size_t used;
+	char data[STRING_BLOCK];
+};
+
 struct type_entry {
-	char *ext;      /* lower case, without the dot */
-	char *type;     /* with "; charset=" for text types */
-	size_t order;   /* when it was added: a later entry overrides */
+	const char *ext;   /* lower case, without the dot */
+	const char *type;  /* with "; charset=" for text types; one per mime.types line */
+	size_t order;      /* when it was added: a later entry overrides */
 };
 
 struct content_types {
 	struct type_entry *entries;     /* sorted by ext, unique */
 	size_t nentries;
 	size_t cap;
-	magic_t magic;                  /* NULL without a usable database */
+	struct string_block *strings;   /* every ext and type above */
 	pthread_mutex_t lock;           /* guards magic and sniffed */
+	magic_t magic;                  /* loaded at the first file no extension names */
+	int magic_tried;
 	char **sniffed;                 /* types libmagic gave, kept for the caller */
 	size_t nsniffed;
 };
@@ -96,7 +108,30 @@ ext_normalise(char *out, const char *ext)
 	return i > 0 ? 0 : -1;
 }
 
-/* type, with "; charset=..." added for text types. */
+/* A copy of the n bytes at s (plus NUL) that lives as long as t. */
+static const char *
+string_keep(struct content_types *t, const char *s, size_t n)
+{
+	struct string_block *b = t->strings;
+	char *copy;
+
+	if (n >= STRING_BLOCK)
+		return NULL;
+	if (b == NULL || STRING_BLOCK - b->used < n + 1) {
+		if ((b = malloc(sizeof(*b))) == NULL)
+			return NULL;
+		b->next = t->strings;
+		b->used = 0;
+		t->strings = b;
+	}
+	copy = b->data + b->used;
+	memcpy(copy, s, n);
+	copy[n] = '\0';
+	b->used += n + 1;
+	return copy;
+}
+
+/* type, with "; charset=..." added for text types (malloc'd). */
 static char *
 type_string(const char *type, const char *charset)
 {
@@ -109,6 +144,21 @@ type_string(const char *type, const char *charset)
 	return s;
 }
 
+/* The same with UTF-8, kept in t's string blocks. */
+static const char *
+type_kept(struct content_types *t, const char *type)
+{
+	const char *kept;
+	char *s;
+
+	if ((s = type_string(type, "utf-8")) == NULL)
+		return NULL;
+	kept = string_keep(t, s, strlen(s));
+	free(s);
+	return kept;
+}
+
+/* Map ext to type, a string from type_kept(). */
 static int
 types_add(struct content_types *t, const char *ext, const char *type)
 {
@@ -127,15 +177,21 @@ types_add(struct content_types *t, const char *ext, const char *type)
 	}
 	e = &t->entries[t->nentries];
 	e->order = t->nentries;
-	e->ext = strdup(norm);
-	e->type = type_string(type, "utf-8");
-	if (e->ext == NULL || e->type == NULL) {
-		free(e->ext);
-		free(e->type);
+	e->type = type;
+	if ((e->ext = string_keep(t, norm, strlen(norm))) == NULL)
 		return -1;
-	}
 	t->nentries++;
 	return 0;
+}
+
+static int
+types_add_builtin(struct content_types *t, const char *ext, const char *type)
+{
+	const char *kept;
+
+	if ((kept = type_kept(t, type)) == NULL)
+		return -1;
+	return types_add(t, ext, kept);
 }
 
 /* One mime.types line: a type, then its extensions; '#' starts a comment. */
@@ -143,13 +199,17 @@ static int
 types_add_line(struct content_types *t, char *line)
 {
 	char *type, *ext, *save;
+	const char *kept = NULL;
 
 	line[strcspn(line, "#")] = '\0';
 	if ((type = strtok_r(line, " \t\r\n", &save)) == NULL || !mime_type_ok(type))
 		return 0;
-	while ((ext = strtok_r(NULL, " \t\r\n", &save)) != NULL)
-		if (types_add(t, ext, type) == -1)
+	while ((ext = strtok_r(NULL, " \t\r\n", &save)) != NULL) {
+		if (kept == NULL && (kept = type_kept(t, type)) == NULL)
 			return -1;
+		if (types_add(t, ext, kept) == -1)
+			return -1;
+	}
 	return 0;
 }
 
@@ -198,19 +258,21 @@ entry_cmp(const void *a, const void *b)
 static void
 types_index(struct content_types *t)
 {
+	struct type_entry *fitted;
 	size_t i, kept = 0;
 
 	qsort(t->entries, t->nentries, sizeof(*t->entries), entry_cmp);
 	for (i = 0; i < t->nentries; i++) {
 		if (i + 1 < t->nentries &&
-		    strcmp(t->entries[i].ext, t->entries[i + 1].ext) == 0) {
-			free(t->entries[i].ext);
-			free(t->entries[i].type);
+		    strcmp(t->entries[i].ext, t->entries[i + 1].ext) == 0)
 			continue;
-		}
 		t->entries[kept++] = t->entries[i];
 	}
 	t->nentries = kept;
+	if (kept > 0 && (fitted = reallocarray(t->entries, kept, sizeof(*fitted))) != NULL) {
+		t->entries = fitted;
+		t->cap = kept;
+	}
 }
 
 static magic_t
@@ -244,31 +306,31 @@ content_types_new(const char *mime_types_path)
 		return NULL;
 	}
 	for (i = 0; rc == 0 && i < sizeof(builtin_types) / sizeof(builtin_types[0]); i++)
-		rc = types_add(t, builtin_types[i].ext, builtin_types[i].type);
+		rc = types_add_builtin(t, builtin_types[i].ext, builtin_types[i].type);
 	if (rc == 0)
 		rc = types_load_file(t, mime_types_path ? mime_types_path : SYSTEM_MIME_TYPES);
 	/* Last, so that no mime.types can take gemtext away. */
-	if (rc == 0 && (rc = types_add(t, "gmi", GEMTEXT)) == 0)
-		rc = types_add(t, "gemini", GEMTEXT);
+	if (rc == 0 && (rc = types_add_builtin(t, "gmi", GEMTEXT)) == 0)
+		rc = types_add_builtin(t, "gemini", GEMTEXT);
 	if (rc == -1) {
 		content_types_free(t);
 		return NULL;
 	}
 	types_index(t);
-	t->magic = magic_start();
 	return t;
 }
 
 void
 content_types_free(struct content_types *t)
 {
+	struct string_block *b;
 	size_t i;
 
 	if (t == NULL)
 		return;
-	for (i = 0; i < t->nentries; i++) {
-		free(t->entries[i].ext);
-		free(t->entries[i].type);
+	while ((b = t->strings) != NULL) {
+		t->strings = b->next;
+		free(b);
 	}
 	free(t->entries);
 	for (i = 0; i < t->nsniffed; i++)
@@ -352,7 +414,7 @@ type_by_magic(struct content_types *t, int fd)
 	ssize_t n;
 	size_t len;
 
-	if (fd < 0 || t->magic == NULL || (data = malloc(SNIFF_BYTES)) == NULL)
+	if (fd < 0 || (data = malloc(SNIFF_BYTES)) == NULL)
 		return OCTET_STREAM;
 	do
 		n = pread(fd, data, SNIFF_BYTES, 0);
@@ -361,7 +423,13 @@ type_by_magic(struct content_types *t, int fd)
 		result = "text/plain; charset=utf-8";
 	else if (n > 0) {
 		pthread_mutex_lock(&t->lock);
-		answer = magic_buffer(t->magic, data, (size_t)n);
+		/* Loaded when first needed: most trees never need it, and its
+		 * database costs memory for as long as the server runs. */
+		if (!t->magic_tried) {
+			t->magic_tried = 1;
+			t->magic = magic_start();
+		}
+		answer = t->magic != NULL ? magic_buffer(t->magic, data, (size_t)n) : NULL;
 		if (answer != NULL && (len = strcspn(answer, ";")) < sizeof(type)) {
 			memcpy(type, answer, len);
 			type[len] = '\0';
