@@ -8,9 +8,9 @@ one line of key=value (KiB):
 
   rss_idle_kib rss_held_kib rss_after_kib idle_ready per_conn_kib
 
-per_conn_kib = (rss_held - rss_idle) / idle_ready.  rss_after shows whether
-the server gives the memory back (allocators often keep it: that is
-reported, not judged).
+per_conn_kib = (rss_held - rss_idle) / idle_ready.  rss_after, read --after
+seconds (6) after the connections closed, shows whether the server gives
+the memory back (allocators often keep it: that is reported, not judged).
 """
 
 import argparse
@@ -64,6 +64,9 @@ def parse_args():
     parser.add_argument("--hold", type=float, default=3.0)
     parser.add_argument("--settle", type=float, default=1.0,
                         help="seconds to wait before each reading")
+    parser.add_argument("--after", type=float, default=6.0,
+                        help="seconds after the connections closed to read "
+                        "rss_after (servers that trim do it on a timer)")
     parser.add_argument("--cpu", default="0", help="taskset CPU list")
     return parser.parse_args()
 
@@ -85,7 +88,7 @@ def main():
               file=sys.stderr)
         return 1
     ready = int(ready_line.split("=", 1)[1])
-    time.sleep(args.settle)
+    time.sleep(args.after)
     rss_after = tree_rss_kib(args.pid)
     per_conn = (rss_held - rss_idle) / ready if ready else 0.0
     dropped = summary.rsplit("idle_dropped=", 1)[-1] \
