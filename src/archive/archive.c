@@ -203,12 +203,20 @@ archive_page_free(struct archive_page *p)
 	p->mime = NULL;
 }
 
+unsigned long
+archive_chrome_generation(struct archive *a)
+{
+	return atomic_load(&a->indexer.chrome_generation);
+}
+
 char **
-archive_chrome_lines(struct archive *a)
+archive_chrome_lines(struct archive *a, unsigned long *generation)
 {
 	struct reader *r;
 	sqlite3_stmt *st;
 	char **lines = NULL;
+
+	*generation = archive_chrome_generation(a);
 
 	if ((r = pool_take(&a->pool)) == NULL)
 		return NULL;

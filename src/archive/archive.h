@@ -81,8 +81,13 @@ void archive_page_free(struct archive_page *p);
 /* The site chrome learned from the .txt articles (lines found at the top
  * of many of them), NULL-terminated, for convert_options.chrome_lines: a
  * snapshot the caller frees with archive_chrome_free(); NULL when none
- * are known yet.  Thread-safe. */
-char **archive_chrome_lines(struct archive *a);
+ * are known yet.  *generation gets the chrome's generation (for
+ * convert_options.chrome_generation), read first: lines newer than their
+ * number only cost a conversion more, never a stale one.  Thread-safe. */
+char **archive_chrome_lines(struct archive *a, unsigned long *generation);
+/* The generation alone, bumped after each commit that changed the chrome:
+ * an atomic load, for event loops.  Never 0. */
+unsigned long archive_chrome_generation(struct archive *a);
 void archive_chrome_free(char **lines);
 
 #endif

@@ -297,7 +297,7 @@ static int
 take_data(struct article *a, const char *data, size_t len, const char *path,
     char *const *chrome)
 {
-	struct convert_options options = { path, (const char *const *)chrome };
+	struct convert_options options = { path, (const char *const *)chrome, 0 };
 	enum article_format format = article_format_of(path);
 	struct document *doc;
 	int rc;

@@ -45,8 +45,14 @@ commit(struct indexer *ix)
 {
 	int changed = ix->store.changed || !ix->ready;
 
-	if (store_commit(&ix->store) == 0 && changed)
+	if (store_commit(&ix->store) != 0)
+		return;
+	if (changed)
 		atomic_fetch_add(&ix->generation, 1);
+	if (ix->chrome_changed) {
+		ix->chrome_changed = 0;
+		atomic_fetch_add(&ix->chrome_generation, 1);
+	}
 }
 
 static void
@@ -184,6 +190,7 @@ learn_chrome(struct indexer *ix)
 	changed = lines_changed(learned, ix->chrome);
 	strlist_free(ix->chrome);
 	ix->chrome = learned;
+	ix->chrome_changed = 1;
 	if (store_set_chrome(&ix->store, learned) == 0 &&
 	    store_paths_headed_by(&ix->store, changed, &paths) == 0)
 		for (p = paths; p != NULL && *p != NULL && !ix->stopping; p++, n++)
@@ -498,6 +505,7 @@ indexer_start(struct indexer *ix, const char *root_path, const char *db_path,
     char **error)
 {
 	memset(ix, 0, sizeof(*ix));
+	atomic_store(&ix->chrome_generation, 1);
 	ix->inotify_fd = ix->wake_fd = -1;
 	if ((ix->root_fd = open(root_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return fail(error, "cannot open the content tree", root_path);

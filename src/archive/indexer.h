@@ -47,6 +47,8 @@ struct indexer {
 	atomic_int ready;    /* the first walk is in the index */
 	atomic_long indexed; /* articles seen by the first walk so far */
 	atomic_ulong generation; /* bumped after each commit that changed pages */
+	atomic_ulong chrome_generation; /* bumped after each commit that changed the chrome */
+	int chrome_changed;  /* learned in the open transaction */
 	struct watch *watches;
 	size_t nwatches;
 	struct change *changes;

@@ -36,8 +36,9 @@ struct article_cache *article_cache_new(size_t max_bytes);
 void article_cache_free(struct article_cache *c);
 
 /* The converted article for an open regular file fd with its fstat *st.
- * Keyed by (st_dev, st_ino, st_size, st_mtim) and format: an edited file is
- * converted again.  Safe from many threads; while one thread converts a
+ * Keyed by (st_dev, st_ino, st_size, st_mtim), format and the options'
+ * chrome_generation: an edited file, or a text under newly learned chrome,
+ * is converted again.  Safe from many threads; while one thread converts a
  * file, others asking for the same key wait for it (never two conversions
  * of one file at once).  Reads the file with pread (up to
  * ARTICLE_CACHE_MAX_FILE bytes; larger: NULL).  Returns a reference (never
@@ -48,7 +49,7 @@ const struct cached_article *article_cache_get(struct article_cache *c, int fd,
 /* The article if it is already converted (a reference, as above), else
  * NULL at once: never converts, never waits for a conversion. */
 const struct cached_article *article_cache_peek(struct article_cache *c, const struct stat *st,
-    enum article_format format);
+    enum article_format format, unsigned long chrome_generation);
 void article_cache_release(const struct cached_article *a);
 /* The same, as a void (*)(void *) callback (e.g. a response's free function). */
 void article_cache_release_cb(void *a);

@@ -112,7 +112,7 @@ convert_cli_main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct convert_options options = { NULL, NULL };
+	struct convert_options options = { NULL, NULL, 0 };
 	enum article_format format = ARTICLE_NONE;
 	struct document *doc;
 	struct buf input = BUF_INIT;

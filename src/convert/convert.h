@@ -27,6 +27,10 @@ struct convert_options {
 	/* Lines seen at the top of many plain-text files in the archive (site chrome
 	 * to drop), NULL-terminated; may be NULL. */
 	const char *const *chrome_lines;
+	/* Which chrome_lines these are (archive_chrome_generation()): converted
+	 * articles are cached under it, so a newly learned chrome converts them
+	 * again.  0 with no chrome. */
+	unsigned long chrome_generation;
 };
 
 /* Read an article into the document model.  Never fails on bad input: binary

@@ -190,21 +190,24 @@ serve_article(const struct gemini_context *ctx, const struct gemini_host *host, 
     struct response *resp)
 {
 	const struct cached_article *article;
-	struct convert_options options = { path, NULL };
-	char **chrome = NULL;
+	struct convert_options options = { path, NULL, 0 };
+	/* Plain-text dumps lose the site chrome the archive has learned. */
+	int chrome = format == ARTICLE_TEXT && host->archive != NULL;
+	char **lines = NULL;
 
 	if (quick) {
-		if ((article = article_cache_peek(ctx->cache, st, format)) == NULL) {
+		article = article_cache_peek(ctx->cache, st, format,
+		    chrome ? archive_chrome_generation(host->archive) : 0);
+		if (article == NULL) {
 			close(fd);
 			return 0;
 		}
 	} else {
-		/* Plain-text dumps lose the site chrome the archive has learned. */
-		if (format == ARTICLE_TEXT && host->archive != NULL)
-			options.chrome_lines =
-			    (const char *const *)(chrome = archive_chrome_lines(host->archive));
+		if (chrome)
+			options.chrome_lines = (const char *const *)(lines =
+			    archive_chrome_lines(host->archive, &options.chrome_generation));
 		article = article_cache_get(ctx->cache, fd, st, format, &options);
-		archive_chrome_free(chrome);
+		archive_chrome_free(lines);
 	}
 	close(fd);
 	if (article == NULL) {

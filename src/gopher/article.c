@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <unistd.h>
 
+#include "archive/archive.h"
+
 #define READ_CHUNK 65536
 
 int
@@ -29,17 +31,24 @@ int
 gopher_article_open(const struct gopher_context *ctx, const char *path, int fd,
     enum article_format format, struct article_view *v)
 {
-	struct convert_options options = { path, NULL };
+	struct convert_options options = { path, NULL, 0 };
 	struct buf data = BUF_INIT;
-
+	char **lines = NULL;
 	struct stat st;
+	int rc;
 
 	v->doc = NULL;
 	v->cached = NULL;
 	v->owned = NULL;
+	/* The same site chrome dropped as over Gemini, and the same cache entry. */
+	if (format == ARTICLE_TEXT && ctx->archive != NULL)
+		options.chrome_lines = (const char *const *)(lines =
+		    archive_chrome_lines(ctx->archive, &options.chrome_generation));
 	if (ctx->cache != NULL) {
-		if (fstat(fd, &st) != 0 ||
-		    (v->cached = article_cache_get(ctx->cache, fd, &st, format, &options)) == NULL)
+		if (fstat(fd, &st) == 0)
+			v->cached = article_cache_get(ctx->cache, fd, &st, format, &options);
+		archive_chrome_free(lines);
+		if (v->cached == NULL)
 			return -1;
 		v->doc = v->cached->doc;
 		if (v->doc == NULL) {
@@ -48,11 +57,11 @@ gopher_article_open(const struct gopher_context *ctx, const char *path, int fd,
 		}
 		return 0;
 	}
-	if (lseek(fd, 0, SEEK_SET) == -1 || gopher_read_all(fd, &data) != 0) {
-		buf_free(&data);
-		return -1;
-	}
-	v->owned = convert_read(format, data.data != NULL ? data.data : "", data.len, &options);
+	rc = lseek(fd, 0, SEEK_SET) == -1 || gopher_read_all(fd, &data) != 0 ? -1 : 0;
+	if (rc == 0)
+		v->owned = convert_read(format, data.data != NULL ? data.data : "", data.len,
+		    &options);
+	archive_chrome_free(lines);
 	buf_free(&data);
 	v->doc = v->owned;
 	return v->doc != NULL ? 0 : -1;

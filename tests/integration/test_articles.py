@@ -266,5 +266,61 @@ class ArticlesTest(unittest.TestCase):
             self.assertEqual(r.body, data, path)
 
 
+class LearnedChromeTest(unittest.TestCase):
+    """A .txt article served before the archive knew its site's chrome is
+    served without it once the chrome is learned, although the file itself
+    never changed (the converted copy is cached under the chrome's
+    generation), over Gemini, and listed by its real title over Gopher."""
+
+    CHROME = "Welcome to the Daily Planet and its readers"
+
+    def setUp(self):
+        self.base = tempfile.mkdtemp(prefix="capsuled-chrome-")
+        os.chmod(self.base, 0o755)
+        self.root = os.path.join(self.base, "root")
+        self.write_story("2016/05/first.txt", 0)
+        self.server = Server(root=self.root)
+        self.server.start()
+
+    def tearDown(self):
+        try:
+            rc = self.server.stop()
+            if rc not in (0, None):
+                raise AssertionError("capsuled exited with %s:\n%s" % (rc, self.server.log()[-4000:]))
+        finally:
+            shutil.rmtree(self.server.tmp, ignore_errors=True)
+            shutil.rmtree(self.base, ignore_errors=True)
+
+    def write_story(self, rel, n):
+        # No dateline: the first headline-like line that is not chrome is
+        # the title, so unknown chrome would be taken for it.
+        path = os.path.join(self.root, rel)
+        write(path, "%s\n\nCouncil meeting number %d approves the bridge\n\n"
+                    "The council met for the %d time and voted for the new bridge over "
+                    "the river, which opens next spring.\n" % (self.CHROME, n, n))
+        os.chmod(os.path.dirname(path), 0o755)
+        os.chmod(path, 0o644)
+
+    def test_chrome_learned_later_is_dropped_from_a_cached_article(self):
+        first = self.server.gemini("/2016/05/first.txt")
+        self.assertEqual(first.status, 20, first)
+        # One file is no pattern: its chrome is taken for the title, and cached.
+        self.assertEqual(first.text.split("\n")[0], "# " + self.CHROME)
+        for n in range(1, 6):
+            self.write_story("2016/05/story-%d.txt" % n, n)
+        deadline = time.monotonic() + DEADLINE
+        while True:
+            text = self.server.gemini("/2016/05/first.txt").text
+            if self.CHROME not in text or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        self.assertNotIn(self.CHROME, text)
+        self.assertEqual(text.split("\n")[0], "# Council meeting number 0 approves the bridge")
+        # Gopher serves the text as written, but lists it by its title.
+        menu = self.server.gopher("/2016/05/\r\n").decode()
+        self.assertNotIn(self.CHROME, menu)
+        self.assertIn("Council meeting number 0 approves the bridge", menu)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -296,10 +296,12 @@ write_stories(const struct fixture *f, const char *dir, const char *chrome, int 
 	}
 }
 
-static void
+/* The chrome's lines; its generation is returned. */
+static unsigned long
 assert_chrome(struct archive *a, const char *first, const char *second)
 {
-	char **lines = archive_chrome_lines(a);
+	unsigned long generation;
+	char **lines = archive_chrome_lines(a, &generation);
 
 	assert_non_null(lines);
 	assert_string_equal(lines[0], first);
@@ -307,6 +309,9 @@ assert_chrome(struct archive *a, const char *first, const char *second)
 		assert_string_equal(lines[1], second);
 	assert_null(lines[second != NULL ? 2 : 1]);
 	archive_chrome_free(lines);
+	assert_int_equal(generation, archive_chrome_generation(a));
+	assert_true(generation > 0);
+	return generation;
 }
 
 static void
@@ -315,6 +320,7 @@ test_learned_chrome(void **state)
 	static const char chrome[] = "Welcome to the Daily Planet\n"
 	    "  Your trusted   source for local news  ";
 	struct fixture *f = *state;
+	unsigned long generation;
 	const char *body;
 	char line[96];
 	int i;
@@ -337,9 +343,10 @@ test_learned_chrome(void **state)
 	/* Known after a restart too. */
 	archive_close(f->archive);
 	f->archive = open_archive(f);
-	assert_chrome(f->archive, "Welcome to the Daily Planet",
+	generation = assert_chrome(f->archive, "Welcome to the Daily Planet",
 	    "Your trusted source for local news");
-	/* Many new files with new chrome: learned again while running. */
+	/* Many new files with new chrome: learned again while running, under a
+	 * new generation (cached conversions of .txt files are keyed by it). */
 	write_stories(f, "2015/04", "News from the valley today", 10, 16);
 	for (i = 0; i < 60; i++) {
 		if (render(f, "/archive/2015/04/", NULL) == ARCHIVE_OK &&
@@ -349,16 +356,18 @@ test_learned_chrome(void **state)
 	}
 	assert_int_equal(count(f->page.body.data, " Council approves bridge number 1"), 6);
 	assert_null(strstr(f->page.body.data, "valley"));
+	assert_true(archive_chrome_generation(f->archive) > generation);
 }
 
 static void
 test_no_chrome_without_repetition(void **state)
 {
 	struct fixture *f = *state;
+	unsigned long generation;
 
 	write_stories(f, "2015/03", "Seen at the top twice", 0, 2);
 	f->archive = open_archive(f);
-	assert_null(archive_chrome_lines(f->archive));
+	assert_null(archive_chrome_lines(f->archive, &generation));
 	assert_int_equal(render(f, "/archive/2015/03/", NULL), ARCHIVE_OK);
 	assert_int_equal(count(f->page.body.data, " Seen at the top twice\n"), 2);
 }

@@ -61,20 +61,20 @@ static void
 test_hit_and_staleness(void **state)
 {
 	struct fixture *f = *state;
-	struct convert_options opt = { "/articles/2014/02/a.txt", NULL };
+	struct convert_options opt = { "/articles/2014/02/a.txt", NULL, 0 };
 	struct article_cache *c = article_cache_new(1 << 20);
 	const struct cached_article *a, *b, *old;
 	struct article_cache_stats stats;
 
 	write_article(f, "First headline of the day\nBody one.\n");
 	/* A peek never converts. */
-	assert_null(article_cache_peek(c, &f->st, ARTICLE_TEXT));
+	assert_null(article_cache_peek(c, &f->st, ARTICLE_TEXT, 0));
 	a = article_cache_get(c, f->fd, &f->st, ARTICLE_TEXT, &opt);
 	assert_non_null(a);
-	b = article_cache_peek(c, &f->st, ARTICLE_TEXT);
+	b = article_cache_peek(c, &f->st, ARTICLE_TEXT, 0);
 	assert_ptr_equal(a, b);
 	article_cache_release(b);
-	assert_null(article_cache_peek(c, &f->st, ARTICLE_MARKDOWN));
+	assert_null(article_cache_peek(c, &f->st, ARTICLE_MARKDOWN, 0));
 	assert_non_null(strstr(a->gemtext, "# First headline of the day\n"));
 	assert_string_equal(a->doc->meta.title, "First headline of the day");
 	b = article_cache_get(c, f->fd, &f->st, ARTICLE_TEXT, &opt);
@@ -83,7 +83,7 @@ test_hit_and_staleness(void **state)
 	old = a;
 	/* Edited while a reference is held: the old version stays readable. */
 	write_article(f, "Second headline, now edited\nBody two, longer.\n");
-	assert_null(article_cache_peek(c, &f->st, ARTICLE_TEXT));
+	assert_null(article_cache_peek(c, &f->st, ARTICLE_TEXT, 0));
 	b = article_cache_get(c, f->fd, &f->st, ARTICLE_TEXT, &opt);
 	assert_non_null(b);
 	assert_ptr_not_equal(b, old);
@@ -95,6 +95,37 @@ test_hit_and_staleness(void **state)
 	assert_int_equal(stats.conversions, 2);
 	assert_int_equal(stats.hits, 2);
 	assert_int_equal(stats.entries, 1);
+	article_cache_free(c);
+}
+
+/* Newly learned chrome (a new generation) converts a text again, without it. */
+static void
+test_new_chrome_converts_again(void **state)
+{
+	static const char *const chrome[] = { "Welcome to the Daily Planet", NULL };
+	struct fixture *f = *state;
+	struct convert_options plain = { "/articles/2014/02/a.txt", NULL, 0 };
+	struct convert_options learned = { "/articles/2014/02/a.txt", chrome, 7 };
+	struct article_cache *c = article_cache_new(1 << 20);
+	const struct cached_article *a, *b;
+
+	write_article(f, "Welcome to the Daily Planet\n\nCouncil approves bridge\nBody.\n");
+	a = article_cache_get(c, f->fd, &f->st, ARTICLE_TEXT, &plain);
+	assert_non_null(a);
+	assert_non_null(strstr(a->gemtext, "Welcome"));
+	assert_null(article_cache_peek(c, &f->st, ARTICLE_TEXT, 7));
+	b = article_cache_get(c, f->fd, &f->st, ARTICLE_TEXT, &learned);
+	assert_non_null(b);
+	assert_ptr_not_equal(a, b);
+	assert_null(strstr(b->gemtext, "Welcome"));
+	assert_non_null(strstr(b->gemtext, "# Council approves bridge\n"));
+	article_cache_release(a);
+	/* The old version is gone from the table; the new one is found. */
+	assert_null(article_cache_peek(c, &f->st, ARTICLE_TEXT, 0));
+	a = article_cache_peek(c, &f->st, ARTICLE_TEXT, 7);
+	assert_ptr_equal(a, b);
+	article_cache_release(a);
+	article_cache_release(b);
 	article_cache_free(c);
 }
 
@@ -215,6 +246,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_hit_and_staleness, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_new_chrome_converts_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gemtext_served_as_written, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_get_converts_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_eviction_and_limits, setup, teardown),

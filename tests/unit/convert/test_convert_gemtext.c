@@ -114,7 +114,7 @@ test_block_kinds(void **state)
 static struct document *
 read_gmi(const char *text, const char *base)
 {
-	struct convert_options opt = { base, NULL };
+	struct convert_options opt = { base, NULL, 0 };
 
 	return gemtext_read(text, strlen(text), &opt);
 }

@@ -20,7 +20,7 @@
 static struct document *
 read_page(const char *html)
 {
-	struct convert_options opt = { "http://example.com/news/2014/02/03/story.html", NULL };
+	struct convert_options opt = { "http://example.com/news/2014/02/03/story.html", NULL, 0 };
 	struct document *doc = html_read(html, strlen(html), &opt);
 
 	assert_non_null(doc);
@@ -343,7 +343,7 @@ test_robust_inputs(void **state)
 	    FILLER "<a href=\"/x\">unfinished <b>bold";
 	const char nul[] = "<p>before\0after " FILLER "</p>";
 	char binary[4096];
-	struct convert_options opt = { NULL, NULL };
+	struct convert_options opt = { NULL, NULL, 0 };
 	struct document *doc;
 	size_t i;
 
@@ -374,7 +374,7 @@ test_deep_nesting(void **state)
 {
 	const size_t depth = 100000;
 	const char tail[] = "<p>" FILLER "Deep text.</p>";
-	struct convert_options opt = { NULL, NULL };
+	struct convert_options opt = { NULL, NULL, 0 };
 	struct document *doc;
 	char *html, *p;
 	size_t i;

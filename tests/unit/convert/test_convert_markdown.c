@@ -14,7 +14,7 @@
 static struct document *
 read_md(const char *text, size_t len)
 {
-	struct convert_options opt = { "gemini://h/articles/2021/03/post.md", NULL };
+	struct convert_options opt = { "gemini://h/articles/2021/03/post.md", NULL, 0 };
 	struct document *doc = markdown_read(text, len, &opt);
 
 	assert_non_null(doc);
