@@ -102,14 +102,20 @@ class Server:
         return self
 
     def __exit__(self, *exc):
+        self.finish(check=exc[0] is None)
+
+    def finish(self, *dirs, check=True):
+        """Stop, remove the server's scratch folder and dirs; then fail if
+        it did not exit cleanly.  A clean SIGTERM exits 0; anything else (a
+        crash, a sanitizer report, a leak found at exit) fails the test."""
         try:
             rc = self.stop()
-            # A clean SIGTERM exits 0; anything else (a crash, a sanitizer
-            # report, a leak found at exit) fails the test that ran it.
-            if exc[0] is None and rc not in (0, None):
-                raise AssertionError("capsuled exited with %s:\n%s" % (rc, self.log()[-4000:]))
+            log = self.log()
         finally:
-            shutil.rmtree(self.tmp, ignore_errors=True)
+            for path in (self.tmp,) + dirs:
+                shutil.rmtree(path, ignore_errors=True)
+        if check and rc not in (0, None):
+            raise AssertionError("capsuled exited with %s:\n%s" % (rc, log[-4000:]))
 
     def start(self, timeout=15):
         env = dict(os.environ)

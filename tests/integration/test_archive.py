@@ -133,13 +133,7 @@ class ArchivePagesTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            rc = cls.server.stop()
-            if rc not in (0, None):
-                raise AssertionError("capsuled exited with %s:\n%s" % (rc, cls.server.log()[-4000:]))
-        finally:
-            shutil.rmtree(cls.server.tmp, ignore_errors=True)
-            shutil.rmtree(cls.base, ignore_errors=True)
+        cls.server.finish(cls.base)
 
     @staticmethod
     def wait_for(server, path, ok, deadline=DEADLINE):

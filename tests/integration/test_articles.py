@@ -84,13 +84,7 @@ class ArticlesTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            rc = cls.server.stop()
-            if rc not in (0, None):
-                raise AssertionError("capsuled exited with %s:\n%s" % (rc, cls.server.log()[-4000:]))
-        finally:
-            shutil.rmtree(cls.server.tmp, ignore_errors=True)
-            shutil.rmtree(cls.base, ignore_errors=True)
+        cls.server.finish(cls.base)
 
     def get(self, path, **kw):
         return self.server.gemini(path, **kw)
@@ -283,13 +277,7 @@ class LearnedChromeTest(unittest.TestCase):
         self.server.start()
 
     def tearDown(self):
-        try:
-            rc = self.server.stop()
-            if rc not in (0, None):
-                raise AssertionError("capsuled exited with %s:\n%s" % (rc, self.server.log()[-4000:]))
-        finally:
-            shutil.rmtree(self.server.tmp, ignore_errors=True)
-            shutil.rmtree(self.base, ignore_errors=True)
+        self.server.finish(self.base)
 
     def write_story(self, rel, n):
         # No dateline: the first headline-like line that is not chrome is

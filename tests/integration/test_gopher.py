@@ -210,12 +210,7 @@ class GopherTreeTest(GopherMixin, unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        rc = cls.server.stop()
-        log = cls.server.log()
-        shutil.rmtree(cls.base, ignore_errors=True)
-        shutil.rmtree(cls.server.tmp, ignore_errors=True)
-        if rc not in (0, None):
-            raise AssertionError("capsuled exited with %s:\n%s" % (rc, log[-4000:]))
+        cls.server.finish(cls.base)
 
     def url(self, type_char, selector):
         return "gopher://127.0.0.1:%d/%s%s" % (self.port, type_char, selector)
@@ -508,11 +503,7 @@ class GopherArchiveTest(GopherMixin, unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        rc = cls.server.stop()
-        log = cls.server.log()
-        shutil.rmtree(cls.server.tmp, ignore_errors=True)
-        if rc not in (0, None):
-            raise AssertionError("capsuled exited with %s:\n%s" % (rc, log[-4000:]))
+        cls.server.finish()
 
     def url(self, type_char, selector):
         return "gopher://127.0.0.1:%d/%s%s" % (self.port, type_char, selector)
