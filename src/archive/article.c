@@ -124,7 +124,7 @@ article_dates(const char *iso, long long mtime_ns, char date[11], char updated[4
 	}
 	if (gmtime_r(&t, &tm) == NULL)
 		memset(&tm, 0, sizeof(tm));
-	strftime(date, 11, "%Y-%m-%d", &tm);
+	*date = '\0';
 	strftime(updated, 40, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 

@@ -47,7 +47,8 @@ int article_load(struct article *a, int dirfd, const char *name, const char *pat
 void article_free(struct article *a);
 
 /* The date and RFC 3339 time of an article from its ISO 8601 metadata
- * date, or from the modification time when that is missing or malformed. */
+ * date.  When that is missing or malformed the article is undated: date
+ * is "" (listed apart, never as news) and updated the modification time. */
 void article_dates(const char *iso, long long mtime_ns, char date[11], char updated[40]);
 
 #endif

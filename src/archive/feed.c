@@ -144,7 +144,7 @@ latest_update(struct reader *r, unsigned entries, struct buf *updated)
 	int rc;
 
 	if ((st = reader_statement(r, "SELECT updated FROM (SELECT updated FROM articles"
-	    " ORDER BY date DESC, id DESC LIMIT ?1) ORDER BY julianday(updated) DESC LIMIT 1"))
+	    " WHERE date <> '' ORDER BY date DESC, id DESC LIMIT ?1) ORDER BY julianday(updated) DESC LIMIT 1"))
 	    == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, entries);
@@ -163,7 +163,7 @@ feed_entries(struct reader *r, const struct page_context *ctx, struct buf *b)
 	int rc;
 
 	if ((st = reader_statement(r, "SELECT path, updated, title, author, summary"
-	    " FROM articles ORDER BY date DESC, id DESC LIMIT ?1")) == NULL)
+	    " FROM articles WHERE date <> '' ORDER BY date DESC, id DESC LIMIT ?1")) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, ctx->feed_entries);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)

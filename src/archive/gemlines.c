@@ -42,7 +42,9 @@ gem_article_line(struct buf *b, const char *path, const char *date, const char *
 {
 	buf_append_str(b, "=> ");
 	gem_url_path(b, path);
-	buf_printf(b, " %s ", date);
+	buf_append_char(b, ' ');
+	if (*date != '\0')
+		buf_printf(b, "%s ", date);
 	gem_text(b, title);
 	buf_append_char(b, '\n');
 }

@@ -14,7 +14,8 @@ void gem_url_path(struct buf *b, const char *path);
 void gem_url_query(struct buf *b, const char *query);
 /* Append text on one line: control characters become spaces. */
 void gem_text(struct buf *b, const char *text);
-/* "=> /path YYYY-MM-DD Title\n": the gemlog subscription entry format. */
+/* "=> /path YYYY-MM-DD Title\n": the gemlog subscription entry format;
+ * "=> /path Title\n" for an undated article (date ""). */
 void gem_article_line(struct buf *b, const char *path, const char *date, const char *title);
 /* The progress line shown while the first walk runs; nothing when
  * indexed is negative (the walk is done). */

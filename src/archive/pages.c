@@ -60,6 +60,20 @@ article_lines(struct reader *r, sqlite3_stmt *st, struct buf *b, long max)
 	return n;
 }
 
+/* Every article line of a query, ?1 bound to text unless NULL: their
+ * number, or -1 on error. */
+static long
+query_article_lines(struct reader *r, const char *sql, const char *text, struct buf *b)
+{
+	sqlite3_stmt *st;
+
+	if ((st = reader_statement(r, sql)) == NULL)
+		return -1;
+	if (text != NULL)
+		sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
+	return article_lines(r, st, b, LONG_MAX);
+}
+
 static void
 heading(struct buf *b, const struct page_context *ctx, const char *what)
 {
@@ -79,7 +93,7 @@ render_home(struct reader *r, const struct page_context *ctx, struct buf *b)
 
 	heading(b, ctx, NULL);
 	buf_append_str(b, "## Latest articles\n\n");
-	if ((st = reader_statement(r, "SELECT path, date, title FROM articles"
+	if ((st = reader_statement(r, "SELECT path, date, title FROM articles WHERE date <> ''"
 	    " ORDER BY date DESC, id DESC LIMIT ?1")) == NULL)
 		return ARCHIVE_ERROR;
 	sqlite3_bind_int64(st, 1, ctx->feed_entries);
@@ -113,7 +127,33 @@ render_years(struct reader *r, const struct page_context *ctx, struct buf *b)
 	if (rc != SQLITE_DONE)
 		return db_error(r, st);
 	reader_done(st);
+	if ((st = reader_statement(r, "SELECT count(*) FROM articles WHERE date = ''")) == NULL)
+		return ARCHIVE_ERROR;
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+		return db_error(r, st);
+	if (sqlite3_column_int64(st, 0) > 0) {
+		buf_append_str(b, "=> /archive/undated/ Undated ");
+		counted(b, sqlite3_column_int64(st, 0));
+		buf_append_char(b, '\n');
+	}
+	reader_done(st);
 	buf_append_str(b, "\n=> /tags/ Articles by tag\n=> / Home\n");
+	return ARCHIVE_OK;
+}
+
+/* Articles with no date in their metadata or path, by title. */
+static enum archive_status
+render_undated(struct reader *r, const struct page_context *ctx, struct buf *b)
+{
+	long n;
+
+	heading(b, ctx, "undated articles");
+	if ((n = query_article_lines(r, "SELECT path, date, title FROM articles WHERE date = ''"
+	    " ORDER BY title COLLATE NOCASE, path", NULL, b)) == -1)
+		return ARCHIVE_ERROR;
+	if (n == 0)
+		return ARCHIVE_NOT_FOUND;
+	buf_append_str(b, "\n=> /archive/ All years\n");
 	return ARCHIVE_OK;
 }
 
@@ -155,7 +195,6 @@ static enum archive_status
 render_month(struct reader *r, const struct page_context *ctx, const char *year, int month,
     struct buf *b)
 {
-	sqlite3_stmt *st;
 	char prefix[16], title[32];
 	long n;
 
@@ -163,12 +202,9 @@ render_month(struct reader *r, const struct page_context *ctx, const char *year,
 	snprintf(title, sizeof(title), "%s %.4s", month_names[month - 1], year);
 	heading(b, ctx, title);
 	/* '.' follows '-': the range holds exactly the dates of the month. */
-	if ((st = reader_statement(r, "SELECT path, date, title FROM articles"
+	if ((n = query_article_lines(r, "SELECT path, date, title FROM articles"
 	    " WHERE date >= ?1 || '-' AND date < ?1 || '.'"
-	    " ORDER BY date DESC, id DESC")) == NULL)
-		return ARCHIVE_ERROR;
-	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
-	if ((n = article_lines(r, st, b, LONG_MAX)) == -1)
+	    " ORDER BY date DESC, id DESC", prefix, b)) == -1)
 		return ARCHIVE_ERROR;
 	if (n == 0)
 		return ARCHIVE_NOT_FOUND;
@@ -187,8 +223,8 @@ all_digits(const char *s, size_t n)
 	return 1;
 }
 
-/* rest is what follows "/archive/": "", "YYYY/" or "YYYY/MM/" (the final
- * slash optional). */
+/* rest is what follows "/archive/": "", "YYYY/", "YYYY/MM/" or "undated/"
+ * (the final slash optional). */
 static enum archive_status
 render_archive(struct reader *r, const struct page_context *ctx, const char *rest, struct buf *b)
 {
@@ -199,6 +235,8 @@ render_archive(struct reader *r, const struct page_context *ctx, const char *res
 		len--;
 	if (len == 0)
 		return render_years(r, ctx, b);
+	if (len == 7 && strncmp(rest, "undated", 7) == 0)
+		return render_undated(r, ctx, b);
 	if (len < 4 || !all_digits(rest, 4))
 		return ARCHIVE_NOT_FOUND;
 	if (len == 4)

@@ -17,7 +17,7 @@ static const char schema[] =
 	" path TEXT NOT NULL UNIQUE,"
 	" mtime INTEGER NOT NULL,"
 	" size INTEGER NOT NULL,"
-	" date TEXT NOT NULL,"
+	" date TEXT NOT NULL,"  /* YYYY-MM-DD, or '' when undated */
 	" updated TEXT NOT NULL,"
 	" title TEXT NOT NULL,"
 	" author TEXT,"
@@ -42,7 +42,7 @@ static const char schema[] =
 	"INSERT INTO search(search, rank) VALUES('rank', 'bm25(" STORE_RANK_WEIGHTS ")');"
 	"CREATE TRIGGER articles_added AFTER INSERT ON articles BEGIN"
 	" INSERT INTO search(rowid, title, body) VALUES(new.id, new.title, new.body);"
-	" INSERT INTO months VALUES(substr(new.date, 1, 7), 1)"
+	" INSERT INTO months SELECT substr(new.date, 1, 7), 1 WHERE new.date <> ''"
 	"  ON CONFLICT(month) DO UPDATE SET count = count + 1;"
 	" END;"
 	"CREATE TRIGGER articles_removed AFTER DELETE ON articles BEGIN"

@@ -25,7 +25,7 @@
 #include <sqlite3.h>
 
 /* Bump when the schema changes: an older database is then rebuilt. */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 /* bm25's column weights: a title match counts ten times a body match. */
 #define STORE_RANK_WEIGHTS "10.0, 1.0"
 /* Articles a day holds in date order. */

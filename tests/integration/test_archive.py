@@ -25,6 +25,10 @@ MD_PATH = "/articles/2021/03/running-a-small-archive.md"
 ARTICLE_LINE = re.compile(r"=> (/\S+) (\d{4}-\d{2}-\d{2}) (.+)")
 RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
 PAGED_WORD = "zanzibarite"
+# A page with no date in its metadata or path, and the word that finds it.
+UNDATED_PATH = "/about/colophon.md"
+UNDATED_TITLE = "Colophon of this archive"
+UNDATED_WORD = "quillwort"
 PAGED_COUNT = 25
 # What an FTS5 or SQLite error would leak into a page.
 LEAKS = re.compile(r"(?i:sqlite|fts5|syntax error|no such column|unterminated)|SELECT|MATCH")
@@ -74,6 +78,8 @@ def build_tree(base):
     os.rename(os.path.join(root, "index.gmi"), os.path.join(base, "index.gmi"))
     for path, date, title, tags, body in EXTRA:
         write(os.path.join(root, path), markdown(title, date, body, tags))
+    write(os.path.join(root, UNDATED_PATH[1:]),
+          "# %s\n\nSet by hand, with a %s on the desk.\n" % (UNDATED_TITLE, UNDATED_WORD))
     for i in range(PAGED_COUNT):
         write(os.path.join(root, "articles", "2013", "01", "paged-%02d.md" % (i + 1)),
               markdown("Paged article %02d" % (i + 1), "2013-01-%02d" % (i + 1),
@@ -268,6 +274,21 @@ class ArchivePagesTest(unittest.TestCase):
         finally:
             os.unlink(index)
         self.assertIn("## Latest articles", self.get("/").text)
+
+    def test_undated_article_is_listed_apart_never_as_news(self):
+        home = self.get("/").text
+        self.assertNotIn(UNDATED_PATH, home)
+        self.assertNotIn(UNDATED_PATH, self.get("/atom.xml").text)
+        years = self.get("/archive/").text
+        self.assertIn("=> /archive/undated/ Undated (1 article)\n", years)
+        self.assertNotIn(datetime.date.today().strftime("=> /archive/%Y/ "), years)
+        r = self.get("/archive/undated/")
+        self.assertEqual(r.status, 20, r)
+        self.assertIn("=> %s %s\n" % (UNDATED_PATH, UNDATED_TITLE), r.text)
+        items = menu_items(self.gopher("/archive/undated/"))
+        self.assertIn(("0", UNDATED_TITLE, UNDATED_PATH), items)
+        found = self.search(UNDATED_WORD).text
+        self.assertIn("=> %s %s\n" % (UNDATED_PATH, UNDATED_TITLE), found)
 
     # Feed ----------------------------------------------------------------------
     def test_atom_feed_is_well_formed_rfc4287(self):

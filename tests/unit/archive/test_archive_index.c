@@ -392,11 +392,12 @@ test_article_dates(void **state)
 	article_dates("2014-02", 0, date, updated);
 	assert_string_equal(date, "2014-02-01");
 	assert_string_equal(updated, "2014-02-01T00:00:00Z");
+	/* Malformed or missing: undated, updated from the modification time. */
 	article_dates("2014-13-03", 86400LL * 1000000000LL, date, updated);
-	assert_string_equal(date, "1970-01-02");
+	assert_string_equal(date, "");
 	assert_string_equal(updated, "1970-01-02T00:00:00Z");
 	article_dates("2014-02-03Tnoon", 0, date, updated);
-	assert_string_equal(date, "1970-01-01");
+	assert_string_equal(date, "");
 	article_dates(NULL, 0, date, updated);
 	assert_string_equal(updated, "1970-01-01T00:00:00Z");
 }

@@ -274,6 +274,48 @@ test_feed(void **state)
 	assert_non_null(strstr(body, "<title>Tom &amp; Jerry &lt;3\n=&gt; gemini://evil/ x</title>"));
 }
 
+/* Articles without a date are listed apart: never as the latest news,
+ * in no month, not in the feed; on tag pages and in search, undated. */
+static void
+test_undated_articles_listed_apart(void **state)
+{
+	struct fixture *f = *state;
+	struct article_row about = {
+		.path = "/about.md", .mtime = 1, .size = 1, .date = "",
+		.updated = "2026-11-27T10:00:00Z", .title = "About this capsule",
+		.summary = "Who writes here.", .body = "Who writes here, about Aleppo.",
+	};
+	struct article_row notes = about;
+	const char *tags[1] = { "syria" };
+	const char *body;
+
+	render(f, "/archive/undated/", NULL, ARCHIVE_NOT_FOUND);
+	assert_null(strstr(render(f, "/archive/", NULL, ARCHIVE_OK), "undated"));
+	notes.path = "/notes/misc.txt";
+	notes.title = "a few notes";
+	notes.tags = tags;
+	notes.ntags = 1;
+	assert_int_equal(store_put(&f->store, &about), 0);
+	assert_int_equal(store_put(&f->store, &notes), 0);
+	body = render(f, "/", NULL, ARCHIVE_OK);
+	assert_null(strstr(body, "about.md"));
+	assert_int_equal(count(body, "\n=> /20"), 3);
+	body = render(f, "/archive/", NULL, ARCHIVE_OK);
+	assert_non_null(strstr(body, "=> /archive/undated/ Undated (2 articles)\n"));
+	assert_null(strstr(body, "=> /archive// "));
+	body = render(f, "/archive/undated", NULL, ARCHIVE_OK);
+	assert_before(body, "=> /notes/misc.txt a few notes\n",
+	    "=> /about.md About this capsule\n");
+	f->ctx.feed_entries = 100;
+	body = render(f, "/atom.xml", NULL, ARCHIVE_OK);
+	assert_null(strstr(body, "about.md"));
+	assert_non_null(strstr(body, "<updated>2014-02-10T00:00:00Z</updated>"));
+	body = render(f, "/tags/syria/", NULL, ARCHIVE_OK);
+	assert_non_null(strstr(body, "=> /notes/misc.txt a few notes\n"));
+	body = render(f, "/search", "writes", ARCHIVE_OK);
+	assert_non_null(strstr(body, "=> /about.md About this capsule\n"));
+}
+
 /* The feed is as new as its latest entry in time, not in text. */
 static void
 test_feed_updated_is_the_latest_instant(void **state)
@@ -709,6 +751,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_home, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_titles_cannot_inject_lines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_feed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_undated_articles_listed_apart, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_feed_updated_is_the_latest_instant, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_search_words, setup, teardown),
