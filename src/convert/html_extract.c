@@ -21,6 +21,7 @@ enum node_mark {
 	MARK_AS_PARAGRAPH = 4, /* a div without blocks, scored like a <p> */
 	MARK_TO_SCORE = 8,
 	MARK_CANDIDATE = 16, /* holds a content score */
+	MARK_BYLINE_TIME = 32, /* a <time> left out of the byline's text */
 };
 
 #define TOP_CANDIDATES 5
@@ -358,6 +359,23 @@ subtree_text(const struct extractor *ex, size_t i)
 	return buf_release(&b, NULL);
 }
 
+/* The byline's text without its <time>: a date, not part of the name
+ * ("By Jane Doe<time>2010-01-01</time>" would read "Jane Doe2010-01-01"). */
+static char *
+byline_text(struct extractor *ex, size_t i)
+{
+	size_t j, end = ex->tree->nodes[i].end;
+	char *text;
+
+	for (j = i; j < end; j++)
+		if (ex->tree->nodes[j].tag == GUMBO_TAG_TIME)
+			ex->mark[j] |= MARK_BYLINE_TIME;
+	text = subtree_text(ex, i);
+	for (j = i; j < end; j++)
+		ex->mark[j] &= (unsigned char)~MARK_BYLINE_TIME;
+	return text;
+}
+
 /* A short element marked as the author line; remember its text. */
 static int
 take_byline(struct extractor *ex, size_t i, const char *match)
@@ -373,7 +391,7 @@ take_byline(struct extractor *ex, size_t i, const char *match)
 		return 0;
 	if (ex->textlen[i] <= 1 || ex->textlen[i] >= 100)
 		return 0;
-	if ((text = subtree_text(ex, i)) == NULL)
+	if ((text = byline_text(ex, i)) == NULL)
 		return 0;
 	if (*text == '\0') {
 		free(text);

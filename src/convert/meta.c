@@ -110,7 +110,8 @@ read_day_suffix(const char *p)
 	return p;
 }
 
-/* "HH:MM[:SS][.fff][Z|+HH:MM]" right after an ISO date's 'T' or space. */
+/* "HH:MM[:SS][.fff][Z|+HH:MM| UTC| GMT]" right after an ISO date's 'T' or
+ * space. */
 static const char *
 read_iso_time(const char *p, struct date_parts *d)
 {
@@ -128,6 +129,11 @@ read_iso_time(const char *p, struct date_parts *d)
 	if (*p == 'Z' || *p == 'z') {
 		strcpy(d->zone, "Z");
 		return p + 1;
+	}
+	if (*p == ' ' && (strncasecmp(p + 1, "UTC", 3) == 0 || strncasecmp(p + 1, "GMT", 3) == 0) &&
+	    !isalnum((unsigned char)p[4])) {
+		strcpy(d->zone, "Z");
+		return p + 4;
 	}
 	if ((*p == '+' || *p == '-') && isdigit((unsigned char)p[1]) &&
 	    isdigit((unsigned char)p[2])) {

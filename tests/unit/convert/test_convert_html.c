@@ -439,6 +439,14 @@ test_byline_and_dateline_in_text(void **state)
 	assert_non_null(find_block(doc, "February 3, 2014"));
 	document_free(doc);
 
+	/* A byline element holding the time: the name alone is the author. */
+	doc = read_page("<html><head><title>Talks resume in Geneva today</title></head><body>"
+	    "<article><div class=\"author_and_date\"><span class=\"author_name\">By Pete "
+	    "Cashmore</span><time datetime=\"2010-01-01\">2010-01-01 09:32:17 UTC</time></div>"
+	    "<p>" FILLER FILLER "</p></article></body></html>");
+	assert_string_equal(doc->meta.author, "Pete Cashmore");
+	document_free(doc);
+
 	/* A sentence starting with "By" is no byline; the path gives the date. */
 	doc = read_page("<html><head><title>Talks resume in Geneva today</title></head><body>"
 	    "<article><p>By then it was late</p><p>" FILLER FILLER "</p></article></body></html>");

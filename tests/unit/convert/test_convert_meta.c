@@ -46,6 +46,10 @@ test_iso_dates(void **state)
 	assert_date("2014-02-03T10:12:00Z", "2014-02-03T10:12:00Z");
 	assert_date("2014-02-03T10:12:30.123+0100", "2014-02-03T10:12:30+01:00");
 	assert_date("2014-02-03 10:12", "2014-02-03T10:12:00");
+	/* <meta name="date"> as some sites write it. */
+	assert_date("2010-01-01 09:32:17 UTC", "2010-01-01T09:32:17Z");
+	assert_date("2010-01-01T09:32:17 gmt", "2010-01-01T09:32:17Z");
+	assert_not_date("2010-01-01 09:32:17 UTCX");
 }
 
 static void
