@@ -18,6 +18,7 @@
 #include "archive/chrome.h"
 #include "archive/strlist.h"
 #include "convert/convert.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 #define WATCH_MASK (IN_CREATE | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE | \
@@ -26,15 +27,6 @@
 #define MAX_DEPTH 32
 /* More pending changes than this: walk everything instead. */
 #define MAX_CHANGES 65536
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Commit, then tell archive_generation() readers: bumped after the
  * commit, a page rendered under the new number shows the new state.
@@ -60,14 +52,14 @@ batch_begin(struct indexer *ix)
 {
 	store_begin(&ix->store);
 	ix->batch = 0;
-	ix->batch_start = now_ms();
+	ix->batch_start = monotonic_ms();
 }
 
 /* Commit now and then so readers see progress and the WAL stays small. */
 static void
 batch_check(struct indexer *ix)
 {
-	if (ix->batch < INDEXER_BATCH && now_ms() - ix->batch_start < 1000)
+	if (ix->batch < INDEXER_BATCH && monotonic_ms() - ix->batch_start < 1000)
 		return;
 	commit(ix);
 	batch_begin(ix);
@@ -435,7 +427,7 @@ apply_changes(struct indexer *ix)
 static int
 due_in(const struct indexer *ix)
 {
-	long long now = now_ms(), quiet, oldest;
+	long long now = monotonic_ms(), quiet, oldest;
 
 	if (ix->nchanges == 0 && !ix->rescan)
 		return -1;
@@ -466,7 +458,7 @@ follow_changes(struct indexer *ix)
 		if (fds[1].revents != 0) {
 			pending = ix->nchanges > 0 || ix->rescan;
 			read_events(ix);
-			ix->last_change = now_ms();
+			ix->last_change = monotonic_ms();
 			if (!pending)
 				ix->first_change = ix->last_change;
 		}
@@ -479,7 +471,7 @@ static void *
 run(void *arg)
 {
 	struct indexer *ix = arg;
-	long long start = now_ms();
+	long long start = monotonic_ms();
 
 	full_walk(ix);
 	if (ix->stopping)
@@ -487,7 +479,7 @@ run(void *arg)
 	ix->ready = 1;
 	atomic_fetch_add(&ix->generation, 1);
 	log_info("archive: %ld articles indexed in %.1f s", (long)ix->indexed,
-	    (double)(now_ms() - start) / 1000.0);
+	    (double)(monotonic_ms() - start) / 1000.0);
 	follow_changes(ix);
 	return NULL;
 }

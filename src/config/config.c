@@ -39,6 +39,10 @@ static const struct setting settings[] = {
 	S("gopher_width", SETTING_UINT, gopher_width, "Gopher text width in columns (60-80)"),
 	S("workers", SETTING_UINT, workers, "event-loop threads (0 = number of cores)"),
 	S("max_connections", SETTING_UINT, max_connections, "open connections at most; more are closed at once"),
+	S("max_connections_per_ip", SETTING_UINT, max_connections_per_ip, "open connections per client address (IPv6: per /64; 0 = no cap)"),
+	S("rate_limit", SETTING_UINT, rate_limit, "requests a minute per client address, answered 44 beyond (0 = none)"),
+	S("rate_burst", SETTING_UINT, rate_burst, "requests a client may make at once before rate_limit applies"),
+	S("limit_loopback", SETTING_BOOL, limit_loopback, "apply the per-address limits to loopback clients too (yes/no)"),
 	S("request_timeout", SETTING_UINT, request_timeout, "seconds for the handshake and request line"),
 	S("write_timeout", SETTING_UINT, write_timeout, "seconds to send a response, plus one per write_min_rate bytes"),
 	S("write_min_rate", SETTING_UINT, write_min_rate, "bytes per second a client must read at least"),
@@ -345,6 +349,9 @@ config_defaults(void)
 	c->gopher_width = 67;
 	c->gopher_tls = 1;
 	c->max_connections = 1024;
+	c->max_connections_per_ip = 32;
+	c->rate_limit = 600;
+	c->rate_burst = 60;
 	c->request_timeout = 10;
 	c->write_timeout = 30;
 	c->write_min_rate = 1024;

@@ -36,6 +36,10 @@ struct config {
 	unsigned gopher_width;
 	unsigned workers;          /* event-loop threads; 0 = number of cores */
 	unsigned max_connections;
+	unsigned max_connections_per_ip; /* per client address (IPv6: /64); 0 = no cap */
+	unsigned rate_limit;       /* requests a minute per client address; 0 = none */
+	unsigned rate_burst;       /* requests at once before rate_limit applies */
+	int limit_loopback;        /* the per-address limits apply to 127/8 and ::1 too */
 	unsigned request_timeout;  /* seconds for handshake and request line */
 	unsigned write_timeout;    /* seconds, plus one per write_min_rate bytes */
 	unsigned write_min_rate;   /* bytes per second a slow reader must sustain */

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -29,6 +30,15 @@ void
 gemini_bad_request(struct response *resp, const char *reason)
 {
 	respond(resp, 59, reason);
+}
+
+void
+gemini_slow_down(struct response *resp, unsigned seconds)
+{
+	char meta[16];
+
+	snprintf(meta, sizeof(meta), "%u", seconds);
+	respond(resp, 44, meta);
 }
 
 static int

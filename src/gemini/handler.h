@@ -41,5 +41,7 @@ int gemini_handle_quick(const struct gemini_context *ctx, const char *line, size
     struct response *resp);
 /* The 59 answer for a line that could not be framed (too long, bare LF). */
 void gemini_bad_request(struct response *resp, const char *reason);
+/* 44: the client's request rate is over the limit; try again in seconds. */
+void gemini_slow_down(struct response *resp, unsigned seconds);
 
 #endif

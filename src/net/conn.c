@@ -21,6 +21,7 @@
 #include "net/proxy.h"
 #include "net/server.h"
 #include "response/response.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 /* A request line is at most 1024 bytes plus CRLF for both protocols. */
@@ -55,6 +56,8 @@ struct conn {
 	size_t proxy_skip;      /* PROXY v2 TLV bytes still to discard */
 	size_t line_len;
 	int have_request;      /* a request (or a framing error) will be logged */
+	struct address_key client; /* for the per-address limits */
+	int counted;           /* in the per-address connection count */
 	struct response response;
 	size_t head_sent, shared_sent;
 	off_t file_sent;
@@ -124,6 +127,8 @@ conn_close(struct conn *c)
 		c->next->prev = c->prev;
 	w->nconns--;
 	atomic_fetch_sub(&w->server->connections, 1);
+	if (c->counted)
+		address_limits_disconnect(w->server->limits, &c->client);
 	event_free(c->io);
 	event_free(c->timer);
 	event_free(c->handled);
@@ -157,6 +162,26 @@ conn_deadline(struct conn *c, time_t seconds)
 }
 
 static void conn_bad_line(struct conn *c, const char *reason);
+
+/* Count the connection against its address (c->client) once that is
+ * known: after the PROXY header, behind a balancer.  0 when over the cap:
+ * then it is closed, with a log line. */
+static int
+conn_admit(struct conn *c)
+{
+	struct server *s = c->worker->server;
+	int rc;
+
+	if ((rc = address_limits_connect(s->limits, &c->client, monotonic_ms())) != 0) {
+		c->counted = rc == 1;
+		return 1;
+	}
+	log_warn("per-address connection limit (%u) reached: connection from %s closed",
+	    c->state->config->max_connections_per_ip,
+	    c->state->config->log_addresses ? c->peer : "-");
+	conn_close(c);
+	return 0;
+}
 
 static void
 conn_on_timeout(evutil_socket_t fd, short what, void *arg)
@@ -285,9 +310,21 @@ conn_on_handled(evutil_socket_t fd, short what, void *arg)
 static int
 conn_got_line(struct conn *c, size_t line_len)
 {
+	unsigned wait;
+
 	c->line_len = line_len;
 	c->have_request = 1;
 	evtimer_del(c->timer);
+	if ((wait = address_limits_request(c->worker->server->limits, &c->client,
+	    monotonic_ms())) > 0) {
+		if (c->proto == LISTENER_GEMINI)
+			gemini_slow_down(&c->response, wait);
+		else
+			gopher_error_response(&c->state->gopher, "Too many requests: slow down",
+			    &c->response);
+		conn_start_writing(c);
+		return 1;
+	}
 	if (c->proto == LISTENER_GEMINI &&
 	    gemini_handle_quick(&c->state->gemini, c->request, c->line_len, &c->response)) {
 		conn_start_writing(c);
@@ -468,8 +505,12 @@ conn_read_proxy_header(struct conn *c)
 		}
 		c->request_len += want;
 		if (res == PROXY_DONE) {
-			if (peer.ss_family != AF_UNSPEC)
+			/* LOCAL (no address): the balancer's own check, not limited. */
+			memset(&c->client, 0, sizeof(c->client));
+			if (peer.ss_family != AF_UNSPEC) {
 				peer_to_string(&peer, c->peer, sizeof(c->peer));
+				address_key_of(c->worker->server->limits, &peer, &c->client);
+			}
 			c->request_len = 0;
 			return 1;
 		}
@@ -482,6 +523,8 @@ conn_read_proxy(struct conn *c)
 	if (c->proxy_skip == 0 && !conn_read_proxy_header(c))
 		return 0;
 	if (c->proxy_skip > 0 && !conn_skip_proxy_tlvs(c))
+		return 0;
+	if (!conn_admit(c))
 		return 0;
 	c->phase = c->proto == LISTENER_GEMINI ? PHASE_HANDSHAKE : PHASE_REQUEST;
 	return 1;
@@ -721,6 +764,9 @@ conn_start(struct worker *w, int fd, enum listener_proto proto,
 		conn_close(c);
 		return;
 	}
+	address_key_of(w->server->limits, peer, &c->client);
+	if (c->phase != PHASE_PROXY && !conn_admit(c))
+		return;
 	if (c->ssl != NULL)
 		SSL_set_accept_state(c->ssl);
 	conn_deadline(c, (time_t)c->state->config->request_timeout);

@@ -223,9 +223,19 @@ stop_services(struct server *s)
 		content_types_free(s->services.types);
 }
 
+void
+server_limits_config(const struct config *c, struct address_limits_config *out)
+{
+	out->max_connections = c->max_connections_per_ip;
+	out->per_minute = c->rate_limit;
+	out->burst = c->rate_burst;
+	out->limit_loopback = c->limit_loopback;
+}
+
 static void
 reload(struct server *s)
 {
+	struct address_limits_config limits;
 	struct site_state *fresh, *old;
 	struct config *c;
 	char *error = NULL;
@@ -246,6 +256,8 @@ reload(struct server *s)
 	s->state = fresh;
 	s->max_connections = fresh->config->max_connections;
 	pthread_mutex_unlock(&s->state_lock);
+	server_limits_config(fresh->config, &limits);
+	address_limits_configure(s->limits, &limits);
 	site_state_unref(old);
 	log_info("reloaded configuration and certificates; connections in flight continue");
 }
@@ -346,6 +358,7 @@ run_loops(struct server *s)
 int
 server_main(struct config *config, int argc, char **argv)
 {
+	struct address_limits_config limits;
 	struct server s;
 	struct passwd *pw;
 	char *error = NULL;
@@ -371,6 +384,12 @@ server_main(struct config *config, int argc, char **argv)
 		goto done;
 	}
 	s.max_connections = config->max_connections;
+	server_limits_config(config, &limits);
+	if ((s.limits = address_limits_new(&limits)) == NULL) {
+		log_error("out of memory");
+		config_free(config);
+		goto done;
+	}
 	s.nworkers = worker_count(config);
 	if ((s.state = site_state_new(config, &s.services, &error)) == NULL) {
 		log_error("%s", error);
@@ -389,6 +408,7 @@ done:
 		handler_pool_free(s.pool);
 	free(s.workers);
 	site_state_unref(s.state);
+	address_limits_free(s.limits);
 	stop_services(&s);
 	listeners_close(s.listeners, s.nlisteners);
 	pthread_mutex_destroy(&s.state_lock);

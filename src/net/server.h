@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "config/config.h"
+#include "net/limits.h"
 #include "net/listener.h"
 #include "net/state.h"
 
@@ -44,11 +45,14 @@ struct server {
 	atomic_uint connections;      /* open connections, all workers */
 	atomic_uint peak_connections; /* highest count since memory was last trimmed */
 	unsigned max_connections;
+	struct address_limits *limits; /* per client address, across reloads */
 	int stop_requested;           /* main thread only: SIGTERM or SIGINT seen */
 };
 
 /* The current configuration generation, referenced for the caller. */
 struct site_state *server_current_state(struct server *s);
+/* The per-address limits a configuration asks for. */
+void server_limits_config(const struct config *c, struct address_limits_config *out);
 /* Called by a worker when its last connection closed while stopping. */
 void worker_maybe_finish(struct worker *w);
 

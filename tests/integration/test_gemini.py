@@ -355,6 +355,74 @@ class ConnectionCapTest(unittest.TestCase):
             self.assertIn("connection limit (4) reached", srv.log())
 
 
+class PerAddressLimitsTest(unittest.TestCase):
+    """Limits per client address; loopback is exempt by default, so these
+    servers are told to count it."""
+
+    def test_rate_limit_answers_44(self):
+        # Six a minute after a burst of three: a token every 10 s, so the
+        # fourth request is over the limit however slowly the first ran.
+        args = ["--limit-loopback", "yes", "--rate-limit", "6", "--rate-burst", "3"]
+        with Server(args=args, archive=False) as srv:
+            for _ in range(3):
+                self.assertEqual(srv.gemini("/").status, 20)
+            r = srv.gemini("/")
+            self.assertEqual(r.status, 44, r)
+            self.assertTrue(r.meta.isdigit() and 1 <= int(r.meta) <= 10, r.meta)
+            self.assertTrue(r.close_notify)
+            # Gopher shares the address's allowance: an error item, not a silent close.
+            menu = srv.gopher(b"/\r\n")
+            self.assertTrue(menu.startswith(b"3Too many requests: slow down\t"), menu[:80])
+            self.assertTrue(menu.endswith(b".\r\n"))
+            time.sleep(0.2)
+            self.assertRegex(srv.log(), r'gemini 127\.0\.0\.1 localhost "[^"]*" 44 ')
+
+    def test_loopback_exempt_by_default(self):
+        with Server(args=["--rate-limit", "60", "--rate-burst", "1",
+                          "--max-connections-per-ip", "1"], archive=False, gopher=False) as srv:
+            held = srv.connect_tls()
+            for _ in range(5):
+                self.assertEqual(srv.gemini("/").status, 20)
+            held.close()
+
+    def test_connections_per_address_capped_and_logged(self):
+        args = ["--limit-loopback", "yes", "--max-connections-per-ip", "2"]
+        with Server(args=args, archive=False, gopher=False) as srv:
+            held = [srv.connect_tls() for _ in range(2)]
+            with self.assertRaises((ssl.SSLError, OSError)):
+                srv.gemini("/")
+            held.pop().close()
+            deadline = time.monotonic() + 5
+            while True:
+                try:
+                    status = srv.gemini("/").status
+                    break
+                except (ssl.SSLError, OSError):
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.1)
+            self.assertEqual(status, 20)
+            held[0].close()
+            self.assertIn("per-address connection limit (2) reached: connection from 127.0.0.1",
+                          srv.log())
+
+    def test_behind_a_balancer_the_proxied_address_counts(self):
+        args = ["--proxy-protocol", "yes", "--rate-limit", "6", "--rate-burst", "1"]
+        with Server(args=args, archive=False, gopher=False) as srv:
+            def ask(client):
+                sock = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
+                sock.sendall(b"PROXY TCP4 %s 127.0.0.1 51234 %d\r\n" % (client, srv.port))
+                tls = client_context().wrap_socket(sock, server_hostname="localhost",
+                                                   suppress_ragged_eofs=False)
+                tls.sendall((srv.url("/") + "\r\n").encode())
+                status = read_gemini(tls).status
+                tls.close()
+                return status
+            self.assertEqual(ask(b"203.0.113.7"), 20)
+            self.assertEqual(ask(b"203.0.113.7"), 44)
+            self.assertEqual(ask(b"203.0.113.8"), 20)
+
+
 class PublicPortTest(unittest.TestCase):
     def test_behind_a_port_forward_the_public_port_counts(self):
         with Server(args=["--public-port", "1965"], archive=False, gopher=False) as srv:

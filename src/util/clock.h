@@ -1,0 +1,10 @@
+/*
+ * The monotonic clock in milliseconds: for deadlines, debouncing and rate
+ * buckets, never for dates.
+ */
+#ifndef CAPSULED_UTIL_CLOCK_H
+#define CAPSULED_UTIL_CLOCK_H
+
+long long monotonic_ms(void);
+
+#endif
