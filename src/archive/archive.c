@@ -204,6 +204,12 @@ archive_page_free(struct archive_page *p)
 }
 
 unsigned long
+archive_tree_generation(struct archive *a)
+{
+	return atomic_load(&a->indexer.tree_generation);
+}
+
+unsigned long
 archive_chrome_generation(struct archive *a)
 {
 	return atomic_load(&a->indexer.chrome_generation);

@@ -85,6 +85,10 @@ void archive_page_free(struct archive_page *p);
  * convert_options.chrome_generation), read first: lines newer than their
  * number only cost a conversion more, never a stale one.  Thread-safe. */
 char **archive_chrome_lines(struct archive *a, unsigned long *generation);
+/* Bumped at every change the indexer sees in the tree, articles or any
+ * other file written, created, moved or deleted (inotify; some 0.1 s
+ * after it happens): for caches of listings, which show file sizes. */
+unsigned long archive_tree_generation(struct archive *a);
 /* The generation alone, bumped after each commit that changed the chrome:
  * an atomic load, for event loops.  Never 0. */
 unsigned long archive_chrome_generation(struct archive *a);

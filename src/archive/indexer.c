@@ -326,6 +326,8 @@ handle_event(struct indexer *ix, const struct inotify_event *ev)
 	}
 	if (ev->len == 0 || ev->name[0] == '.' || (w = find_watch(ix, ev->wd)) == NULL)
 		return;
+	/* Any file, article or not: listings show sizes too. */
+	atomic_fetch_add(&ix->tree_generation, 1);
 	/* Whether "/" is generated hangs on this file alone. */
 	if (*w->path == '\0' && strcmp(ev->name, "index.gmi") == 0)
 		atomic_fetch_add(&ix->generation, 1);

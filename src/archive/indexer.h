@@ -48,6 +48,7 @@ struct indexer {
 	atomic_long indexed; /* articles seen by the first walk so far */
 	atomic_ulong generation; /* bumped after each commit that changed pages */
 	atomic_ulong chrome_generation; /* bumped after each commit that changed the chrome */
+	atomic_ulong tree_generation; /* bumped at every change seen in the tree */
 	int chrome_changed;  /* learned in the open transaction */
 	struct watch *watches;
 	size_t nwatches;

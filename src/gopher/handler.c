@@ -262,14 +262,18 @@ raw_request(const struct gopher_context *ctx, const char *path, struct response 
 }
 
 /* What a directory menu is made from: the directory, its index.gmi and
- * gophermap (there or not), and the archive generation for the titles. */
+ * gophermap (there or not), the archive generation for the titles and
+ * the tree's for the sizes of files rewritten in place (the directory's
+ * own stat does not change then).  Both only grow: their sum changes
+ * whenever either does. */
 static void
 directory_stamp(const struct gopher_context *ctx, int fd, const struct stat *st,
     struct render_stamp *stamp)
 {
 	struct stat file;
 
-	stamp->generation = archive_generation(ctx->archive);
+	stamp->generation = archive_generation(ctx->archive) +
+	    archive_tree_generation(ctx->archive);
 	render_stamp_file(stamp, 0, st);
 	render_stamp_file(stamp, 1, fstatat(fd, INDEX_NAME, &file, 0) == 0 ? &file : NULL);
 	render_stamp_file(stamp, 2, fstatat(fd, GOPHERMAP_NAME, &file, 0) == 0 ? &file : NULL);

@@ -508,6 +508,25 @@ class GopherArchiveTest(GopherMixin, unittest.TestCase):
     def url(self, type_char, selector):
         return "gopher://127.0.0.1:%d/%s%s" % (self.port, type_char, selector)
 
+    def test_menu_shows_the_new_size_of_a_file_rewritten_in_place(self):
+        path = os.path.join(self.server.root, "files", "rewritten.bin")
+        with open(path, "wb") as f:
+            f.write(b"\x00" * 1024)
+        os.chmod(path, 0o644)
+
+        def listed():
+            return [d for k, d, s, *_ in self.items("/files/") if s == "/files/rewritten.bin"]
+        before = listed()
+        self.assertEqual(before, ["rewritten.bin (1.0 KiB)"])
+        # Rewritten in place, no rename: the directory's stat stays the same.
+        with open(path, "r+b") as f:
+            f.truncate(0)
+            f.write(b"\x00" * 3 * 1024)
+        deadline = time.monotonic() + 10
+        while listed() == before and time.monotonic() < deadline:
+            time.sleep(0.1)
+        self.assertEqual(listed(), ["rewritten.bin (3.0 KiB)"])
+
     # R5 ----------------------------------------------------------------------
     def test_r5_seed_article_reflowed_without_split_words(self):
         with open(SEED_SOURCE, encoding="utf-8") as f:
