@@ -98,8 +98,9 @@ static int
 configure(sqlite3 *db)
 {
 	sqlite3_busy_timeout(db, 5000);
-	return sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
-	    NULL, NULL, NULL);
+	/* Temporary tables in memory: the sandbox leaves /var/tmp out of reach. */
+	return sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+	    " PRAGMA temp_store = MEMORY;", NULL, NULL, NULL);
 }
 
 static int
@@ -603,5 +604,6 @@ store_open_reader(const char *db_path)
 		return NULL;
 	}
 	sqlite3_busy_timeout(db, 5000);
+	sqlite3_exec(db, "PRAGMA temp_store = MEMORY;", NULL, NULL, NULL);
 	return db;
 }

@@ -52,6 +52,7 @@ static const struct setting settings[] = {
 	S("log_format", SETTING_LOG_FORMAT, log_format, "text or tsv"),
 	S("log_addresses", SETTING_BOOL, log_addresses, "log client addresses (yes/no)"),
 	S("user", SETTING_STRING, user, "user to run as when started as root (empty: stay root)"),
+	S("sandbox", SETTING_BOOL, sandbox, "Landlock: reach no files but the roots, certificates, configuration, state and log (yes/no)"),
 	S("cert_dir", SETTING_STRING, cert_dir, "where generated certificates are written"),
 	S("state_dir", SETTING_STRING, state_dir, "where the archive index lives (never inside the root)"),
 	S("directory_listing", SETTING_BOOL, directory_listing, "list directories without index.gmi (yes/no)"),
@@ -357,6 +358,7 @@ config_defaults(void)
 	c->write_min_rate = 1024;
 	c->shutdown_timeout = 10;
 	c->log_addresses = 1;
+	c->sandbox = 1;
 	c->directory_listing = 1;
 	c->archive = 1;
 	c->cache_bytes = 32u << 20;

@@ -49,6 +49,7 @@ struct config {
 	enum log_format log_format;
 	int log_addresses;         /* 0: client addresses left out of the log */
 	char *user;                /* drop to this user when started as root; "" keeps root */
+	int sandbox;               /* Landlock: only what is served and kept is reachable */
 	char *cert_dir;
 	char *state_dir;
 	int directory_listing;

@@ -19,6 +19,7 @@
 #include "content/types.h"
 #include "convert/cache.h"
 #include "net/pool.h"
+#include "net/sandbox.h"
 #include "net/worker.h"
 #include "tls/tls.h"
 #include "util/buf.h"
@@ -362,7 +363,7 @@ server_main(struct config *config, int argc, char **argv)
 	struct server s;
 	struct passwd *pw;
 	char *error = NULL;
-	int rc = 1;
+	int rc = 1, ruleset = -1;
 
 	memset(&s, 0, sizeof(s));
 	s.argc = argc;
@@ -378,7 +379,9 @@ server_main(struct config *config, int argc, char **argv)
 	}
 	if (evthread_use_pthreads() == -1 || lookup_user(config, &pw) == -1 ||
 	    bind_listeners(&s, config) == -1 || ensure_certificates(config, pw) == -1 ||
-	    ensure_state_dir(config, pw) == -1 || drop_privileges(pw) == -1 ||
+	    ensure_state_dir(config, pw) == -1 ||
+	    (ruleset = sandbox_prepare(config)) == -2 || drop_privileges(pw) == -1 ||
+	    (ruleset >= 0 && sandbox_enforce(ruleset) == -1) ||
 	    start_services(&s, config) == -1) {
 		config_free(config);
 		goto done;

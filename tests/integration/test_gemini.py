@@ -423,6 +423,50 @@ class PerAddressLimitsTest(unittest.TestCase):
             self.assertEqual(ask(b"203.0.113.8"), 20)
 
 
+class SandboxTest(unittest.TestCase):
+    """Landlock, on by default: a reload that names a root the running
+    process was not started with cannot reach it."""
+
+    def reload_with_a_new_host(self, sandbox):
+        import shutil
+        import tempfile
+        outside = tempfile.mkdtemp(prefix="capsuled-outside-")
+        try:
+            os.chmod(outside, 0o755)
+            with open(os.path.join(outside, "index.gmi"), "w") as f:
+                f.write("# Outside the first roots\n")
+            with Server(args=["--sandbox", sandbox], archive=False, gopher=False,
+                        config_text="[server]\n") as srv:
+                if sandbox == "yes" and "Landlock on" not in srv.log():
+                    self.skipTest("no Landlock in this kernel: " + srv.log()[-300:])
+                subprocess.run([srv.cmd[0], "--gen-cert", "other.example", "--cert-dir",
+                                srv.cert_dir], check=True, capture_output=True)
+                with open(srv.config_path, "a") as f:
+                    f.write('[host "other.example"]\nroot = %s\n' % outside)
+                srv.send_signal(signal.SIGHUP)
+                deadline = time.monotonic() + 5
+                while "reload" not in srv.log() and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                r = srv.request("gemini://other.example:%d/\r\n" % srv.port, sni="other.example")
+                return r, srv.log()
+        finally:
+            shutil.rmtree(outside, ignore_errors=True)
+
+    def test_a_reload_cannot_reach_a_root_outside_the_sandbox(self):
+        r, log = self.reload_with_a_new_host("yes")
+        self.assertIn("sandbox: Landlock on", log)
+        self.assertRegex(log, r"reload: .*Permission denied.*keeping the running configuration")
+        self.assertEqual(r.status, 53, r)
+        self.assertNotIn(b"Outside", r.body)
+
+    def test_without_the_sandbox_the_same_reload_reaches_it(self):
+        r, log = self.reload_with_a_new_host("no")
+        self.assertNotIn("Landlock on", log)
+        self.assertIn("reloaded configuration", log)
+        self.assertEqual(r.status, 20, r)
+        self.assertIn(b"# Outside the first roots", r.body)
+
+
 class PublicPortTest(unittest.TestCase):
     def test_behind_a_port_forward_the_public_port_counts(self):
         with Server(args=["--public-port", "1965"], archive=False, gopher=False) as srv:

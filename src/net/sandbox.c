@@ -1,0 +1,160 @@
+#include "net/sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/landlock.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "util/log.h"
+
+/* The rights of Landlock ABI 1, all handled (denied unless a rule allows). */
+#define FS_ALL ((LANDLOCK_ACCESS_FS_MAKE_SYM << 1) - 1)
+#define FS_FILE (LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE | \
+    LANDLOCK_ACCESS_FS_READ_FILE)
+#define FS_READ (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR)
+#define FS_WRITE (FS_READ | LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_MAKE_REG | \
+    LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR)
+
+/* Optional paths may be missing; a required one missing is an error. */
+enum need { OPTIONAL, REQUIRED };
+
+static int
+add_rule(int ruleset, const char *path, uint64_t rights, enum need need)
+{
+	struct landlock_path_beneath_attr rule;
+	struct stat st;
+	int fd, rc;
+
+	if ((fd = open(path, O_PATH | O_CLOEXEC)) == -1) {
+		if (need == OPTIONAL && errno == ENOENT)
+			return 0;
+		log_error("sandbox: %s: %s", path, strerror(errno));
+		return -1;
+	}
+	memset(&rule, 0, sizeof(rule));
+	rule.allowed_access = rights;
+	/* A file takes file rights only. */
+	if (fstat(fd, &st) == 0 && !S_ISDIR(st.st_mode))
+		rule.allowed_access &= FS_FILE;
+	rule.parent_fd = fd;
+	rc = (int)syscall(__NR_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &rule, 0);
+	close(fd);
+	if (rc == -1) {
+		log_error("sandbox: rule for %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* The directory holding path ("." for a bare name) into out. */
+static void
+directory_of(const char *path, char out[PATH_MAX])
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		snprintf(out, PATH_MAX, ".");
+	else if (slash == path)
+		snprintf(out, PATH_MAX, "/");
+	else
+		snprintf(out, PATH_MAX, "%.*s", (int)(slash - path), path);
+}
+
+/* Read access to the directory of a file, and of the file it links to:
+ * certbot's live/NAME/fullchain.pem points into archive/NAME/, where a
+ * renewal writes the next one. */
+static int
+add_file_directories(int ruleset, const char *path, uint64_t rights)
+{
+	char dir[PATH_MAX], real[PATH_MAX];
+
+	directory_of(path, dir);
+	if (add_rule(ruleset, dir, rights, REQUIRED) == -1)
+		return -1;
+	if (realpath(path, real) == NULL)
+		return 0;
+	directory_of(real, dir);
+	return add_rule(ruleset, dir, rights, REQUIRED);
+}
+
+static int
+add_rules(int ruleset, const struct config *c)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < c->nhosts; i++) {
+		rc |= add_rule(ruleset, c->hosts[i].root, FS_READ, REQUIRED);
+		rc |= add_file_directories(ruleset, c->hosts[i].cert, FS_READ);
+		rc |= add_file_directories(ruleset, c->hosts[i].key, FS_READ);
+	}
+	if (rc == 0 && c->config_path != NULL)
+		rc = add_file_directories(ruleset, c->config_path, FS_READ);
+	if (rc == 0 && strcmp(c->log, "stderr") != 0 && strcmp(c->log, "syslog") != 0)
+		rc = add_file_directories(ruleset, c->log, FS_WRITE);
+	if (rc == 0 && c->archive)
+		rc = add_rule(ruleset, c->state_dir, FS_WRITE, REQUIRED);
+	if (rc == 0)
+		rc = add_rule(ruleset, "/usr", FS_READ | LANDLOCK_ACCESS_FS_EXECUTE, REQUIRED);
+	if (rc == 0)
+		rc = add_rule(ruleset, "/etc/mime.types", FS_READ, OPTIONAL);
+	if (rc == 0)
+		rc = add_rule(ruleset, "/dev/urandom", FS_READ, OPTIONAL);
+	/* Its own /proc entries: glibc and the sanitizers read maps and tasks. */
+	if (rc == 0)
+		rc = add_rule(ruleset, "/proc/self", FS_READ, OPTIONAL);
+	return rc;
+}
+
+int
+sandbox_prepare(const struct config *c)
+{
+	struct landlock_ruleset_attr attr;
+	long abi;
+	int ruleset;
+
+	if (!c->sandbox)
+		return -1;
+	abi = syscall(__NR_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+	if (abi < 1) {
+		log_warn("sandbox: Landlock is not available (%s); running without it",
+		    strerror(errno));
+		return -1;
+	}
+	memset(&attr, 0, sizeof(attr));
+	attr.handled_access_fs = FS_ALL;
+	if ((ruleset = (int)syscall(__NR_landlock_create_ruleset, &attr, sizeof(attr), 0)) == -1) {
+		log_error("sandbox: %s", strerror(errno));
+		return -2;
+	}
+	if (add_rules(ruleset, c) != 0) {
+		close(ruleset);
+		return -2;
+	}
+	return ruleset;
+}
+
+int
+sandbox_enforce(int ruleset)
+{
+	int rc = 0;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 ||
+	    syscall(__NR_landlock_restrict_self, ruleset, 0) == -1) {
+		log_error("sandbox: cannot restrict the process: %s", strerror(errno));
+		rc = -1;
+	} else {
+		log_info("sandbox: Landlock on: only the roots, certificates, configuration, "
+		    "state and log directories and /usr are reachable");
+	}
+	close(ruleset);
+	return rc;
+}

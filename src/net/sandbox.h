@@ -1,0 +1,25 @@
+/*
+ * The file-system sandbox (Linux Landlock): once started, the process
+ * keeps access to what it serves and keeps and nothing else.  Read: the
+ * content roots, certificates, the configuration file, /etc/mime.types,
+ * /dev/urandom, its own /proc entries, and /usr (system libraries and
+ * data: libmagic's database and iconv's modules are loaded on first use).  Read and write: the state
+ * directory and the log file's directory (logrotate makes a new file).
+ * /home, /root, the rest of /etc, other trees: out of reach even to a bug
+ * that slipped past the path checks.  A reload cannot widen it: a new
+ * root needs a restart.
+ */
+#ifndef CAPSULED_NET_SANDBOX_H
+#define CAPSULED_NET_SANDBOX_H
+
+#include "config/config.h"
+
+/* Build the rules while every path can still be opened (before dropping
+ * privileges): the ruleset's descriptor, -1 when the kernel has no
+ * Landlock or sandbox is off (said in the log), or -2 on an error (said). */
+int sandbox_prepare(const struct config *c);
+/* Apply the rules to the calling thread and every thread it starts; call
+ * before starting any.  0, or -1 (said in the log). */
+int sandbox_enforce(int ruleset);
+
+#endif
