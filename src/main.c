@@ -10,6 +10,7 @@
 
 #include "config/config.h"
 #include "convert/cli.h"
+#include "net/sandbox.h"
 #include "net/server.h"
 #include "tls/tls.h"
 
@@ -93,6 +94,10 @@ main(int argc, char **argv)
 	}
 	if (command == COMMAND_VERSION) {
 		printf("capsuled %s\n", CAPSULED_VERSION);
+		if (sandbox_abi() > 0)
+			printf("sandbox: Landlock ABI %d (on unless sandbox = no)\n", sandbox_abi());
+		else
+			printf("sandbox: none (this kernel has no Landlock)\n");
 		return 0;
 	}
 	if ((config = config_load(argc, argv, &error)) == NULL) {

@@ -115,16 +115,22 @@ add_rules(int ruleset, const struct config *c)
 }
 
 int
+sandbox_abi(void)
+{
+	long abi = syscall(__NR_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+
+	return abi > 0 ? (int)abi : 0;
+}
+
+int
 sandbox_prepare(const struct config *c)
 {
 	struct landlock_ruleset_attr attr;
-	long abi;
 	int ruleset;
 
 	if (!c->sandbox)
 		return -1;
-	abi = syscall(__NR_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
-	if (abi < 1) {
+	if (sandbox_abi() < 1) {
 		log_warn("sandbox: Landlock is not available (%s); running without it",
 		    strerror(errno));
 		return -1;

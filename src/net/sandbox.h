@@ -14,6 +14,8 @@
 
 #include "config/config.h"
 
+/* The kernel's Landlock ABI version, or 0 when it has none. */
+int sandbox_abi(void);
 /* Build the rules while every path can still be opened (before dropping
  * privileges): the ruleset's descriptor, -1 when the kernel has no
  * Landlock or sandbox is off (said in the log), or -2 on an error (said). */

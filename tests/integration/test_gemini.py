@@ -452,6 +452,13 @@ class SandboxTest(unittest.TestCase):
         finally:
             shutil.rmtree(outside, ignore_errors=True)
 
+    def test_version_reports_the_sandbox(self):
+        out = subprocess.run([os.environ.get("CAPSULED_BIN", "capsuled"), "--version"],
+                             check=True, capture_output=True, text=True).stdout
+        self.assertRegex(out, r"^capsuled \d+\.\d+\.\d+\n")
+        self.assertRegex(out, r"\nsandbox: (Landlock ABI \d+ \(on unless sandbox = no\)|"
+                              r"none \(this kernel has no Landlock\))\n$")
+
     def test_a_reload_cannot_reach_a_root_outside_the_sandbox(self):
         r, log = self.reload_with_a_new_host("yes")
         self.assertIn("sandbox: Landlock on", log)
