@@ -40,7 +40,7 @@ static const struct setting settings[] = {
 	S("workers", SETTING_UINT, workers, "event-loop threads (0 = number of cores)"),
 	S("max_connections", SETTING_UINT, max_connections, "open connections at most; more are closed at once"),
 	S("max_connections_per_ip", SETTING_UINT, max_connections_per_ip, "open connections per client address (IPv6: per /64; 0 = no cap)"),
-	S("rate_limit", SETTING_UINT, rate_limit, "requests a minute per client address, answered 44 beyond (0 = none)"),
+	S("rate_limit", SETTING_UINT, rate_limit, "requests a minute per client address; beyond: 44, Gopher answers wait (0 = none)"),
 	S("rate_burst", SETTING_UINT, rate_burst, "requests a client may make at once before rate_limit applies"),
 	S("limit_loopback", SETTING_BOOL, limit_loopback, "apply the per-address limits to loopback clients too (yes/no)"),
 	S("request_timeout", SETTING_UINT, request_timeout, "seconds for the handshake and request line"),

@@ -34,6 +34,7 @@ enum conn_phase {
 	PHASE_PROXY,     /* reading a PROXY protocol header (behind a balancer) */
 	PHASE_HANDSHAKE, /* TLS handshake (Gemini only) */
 	PHASE_REQUEST,   /* reading the request line */
+	PHASE_THROTTLED, /* a Gopher request waits for its address's rate */
 	PHASE_HANDLING,  /* the handler runs on the pool */
 	PHASE_WRITING,   /* sending the response */
 	PHASE_SHUTDOWN,  /* sending close_notify */
@@ -162,6 +163,8 @@ conn_deadline(struct conn *c, time_t seconds)
 }
 
 static void conn_bad_line(struct conn *c, const char *reason);
+static int conn_answer(struct conn *c);
+static void conn_throttle(struct conn *c);
 
 /* Count the connection against its address (c->client) once that is
  * known: after the PROXY header, behind a balancer.  0 when over the cap:
@@ -190,6 +193,10 @@ conn_on_timeout(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	if (c->phase == PHASE_THROTTLED) {
+		conn_throttle(c);
+		return;
+	}
 	if (c->phase <= PHASE_REQUEST || c->phase == PHASE_WRITING)
 		log_info("%s %s: %s timed out, closed", c->proto == LISTENER_GEMINI ? "gemini" : "gopher",
 		    c->state->config->log_addresses ? c->peer : "-",
@@ -317,14 +324,41 @@ conn_got_line(struct conn *c, size_t line_len)
 	evtimer_del(c->timer);
 	if ((wait = address_limits_request(c->worker->server->limits, &c->client,
 	    monotonic_ms())) > 0) {
-		if (c->proto == LISTENER_GEMINI)
-			gemini_slow_down(&c->response, wait);
-		else
-			gopher_error_response(&c->state->gopher, "Too many requests: slow down",
-			    &c->response);
+		if (c->proto == LISTENER_GOPHER) {
+			c->phase = PHASE_THROTTLED;
+			event_del(c->io);
+			conn_deadline(c, wait);
+			return 0;
+		}
+		gemini_slow_down(&c->response, wait);
 		conn_start_writing(c);
 		return 1;
 	}
+	return conn_answer(c);
+}
+
+/* Gopher has no "slow down": over the rate, the answer waits instead (as
+ * gophernicus does), so that a mirroring client gets the file late rather
+ * than an error item in its place.  Runs when the wait is over. */
+static void
+conn_throttle(struct conn *c)
+{
+	unsigned wait;
+
+	if ((wait = address_limits_request(c->worker->server->limits, &c->client,
+	    monotonic_ms())) > 0) {
+		conn_deadline(c, wait);
+		return;
+	}
+	if (conn_answer(c))
+		conn_step(c);
+}
+
+/* Answer the request line: on the loop when that is quick, else on the
+ * pool.  1: answered, writing next; 0: handed to the pool, or closed. */
+static int
+conn_answer(struct conn *c)
+{
 	if (c->proto == LISTENER_GEMINI &&
 	    gemini_handle_quick(&c->state->gemini, c->request, c->line_len, &c->response)) {
 		conn_start_writing(c);
@@ -698,6 +732,7 @@ conn_step(struct conn *c)
 		case PHASE_REQUEST:
 			advanced = conn_read_request(c);
 			break;
+		case PHASE_THROTTLED:
 		case PHASE_HANDLING:
 			advanced = 0;
 			break;

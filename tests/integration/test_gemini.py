@@ -370,12 +370,21 @@ class PerAddressLimitsTest(unittest.TestCase):
             self.assertEqual(r.status, 44, r)
             self.assertTrue(r.meta.isdigit() and 1 <= int(r.meta) <= 10, r.meta)
             self.assertTrue(r.close_notify)
-            # Gopher shares the address's allowance: an error item, not a silent close.
-            menu = srv.gopher(b"/\r\n")
-            self.assertTrue(menu.startswith(b"3Too many requests: slow down\t"), menu[:80])
-            self.assertTrue(menu.endswith(b".\r\n"))
             time.sleep(0.2)
             self.assertRegex(srv.log(), r'gemini 127\.0\.0\.1 localhost "[^"]*" 44 ')
+
+    def test_gopher_answers_wait_instead_of_failing(self):
+        # Twelve a minute after a burst of two: the third answer waits for
+        # the next token (up to 5 s), then comes whole, not as an error.
+        args = ["--limit-loopback", "yes", "--rate-limit", "12", "--rate-burst", "2"]
+        with Server(args=args, archive=False) as srv:
+            first = srv.gopher(b"/\r\n")
+            self.assertEqual(srv.gopher(b"/\r\n"), first)
+            started = time.monotonic()
+            third = srv.gopher(b"/\r\n")
+            self.assertGreater(time.monotonic() - started, 2)
+            self.assertEqual(third, first)
+            self.assertFalse(third.startswith(b"3"), third[:80])
 
     def test_loopback_exempt_by_default(self):
         with Server(args=["--rate-limit", "60", "--rate-burst", "1",
