@@ -175,8 +175,8 @@ render_archive(const struct gemini_host *host, const char *path, const char *raw
 	return 1;
 }
 
-/* A file served as it is.  0 when quick and only libmagic could name its
- * type (fd left open for the caller to close). */
+/* A file served as it is (fd taken).  0 when quick and only libmagic
+ * could name its type: then fd is closed. */
 static int
 serve_file(const struct gemini_context *ctx, const char *path, int fd, const struct stat *st,
     const char *lang, int quick, struct response *resp)
@@ -185,14 +185,16 @@ serve_file(const struct gemini_context *ctx, const char *path, int fd, const str
 	const char *type;
 
 	type = quick ? content_type_by_name(ctx->types, name) : content_type_of(ctx->types, name, fd);
-	if (type == NULL)
+	if (type == NULL) {
+		close(fd);
 		return 0;
+	}
 	respond_gemtext_meta(resp, type, lang);
 	response_set_file(resp, fd, st->st_size);
 	return 1;
 }
 
-/* An article converted to gemtext (fd closed).  0 when quick and not
+/* An article converted to gemtext (fd taken).  0 when quick and not
  * converted yet. */
 static int
 serve_article(const struct gemini_context *ctx, const struct gemini_host *host, const char *path,
@@ -281,7 +283,7 @@ serve_path(const struct gemini_context *ctx, const struct gemini_host *host,
 	enum article_format format;
 	struct stat st;
 	size_t len = strlen(req->path);
-	int fd, done;
+	int fd;
 
 	if (quick && host->archive != NULL && archive_generates(host->archive, req->path))
 		return 0;
@@ -315,12 +317,8 @@ serve_path(const struct gemini_context *ctx, const struct gemini_host *host,
 	    article_format_of(req->path);
 	if (format == ARTICLE_NONE || format == ARTICLE_GEMTEXT ||
 	    (req->query != NULL && !strcmp(req->query, RAW_QUERY)))
-		done = serve_file(ctx, req->path, fd, &st, lang, quick, resp);
-	else
-		return serve_article(ctx, host, req->path, fd, &st, format, lang, quick, resp);
-	if (!done)
-		close(fd);
-	return done;
+		return serve_file(ctx, req->path, fd, &st, lang, quick, resp);
+	return serve_article(ctx, host, req->path, fd, &st, format, lang, quick, resp);
 }
 
 static int
