@@ -22,6 +22,9 @@
 #define FS_READ (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR)
 #define FS_WRITE (FS_READ | LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_MAKE_REG | \
     LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR)
+/* A log's directory: append to the log, make a new one after logrotate;
+ * read nothing, remove nothing (it may be a shared directory). */
+#define FS_APPEND (LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_MAKE_REG)
 
 /* Optional paths may be missing; a required one missing is an error. */
 enum need { OPTIONAL, REQUIRED };
@@ -99,7 +102,7 @@ add_rules(int ruleset, const struct config *c)
 	if (rc == 0 && c->config_path != NULL)
 		rc = add_file_directories(ruleset, c->config_path, FS_READ);
 	if (rc == 0 && strcmp(c->log, "stderr") != 0 && strcmp(c->log, "syslog") != 0)
-		rc = add_file_directories(ruleset, c->log, FS_WRITE);
+		rc = add_file_directories(ruleset, c->log, FS_APPEND);
 	if (rc == 0 && c->archive)
 		rc = add_rule(ruleset, c->state_dir, FS_WRITE, REQUIRED);
 	if (rc == 0)

@@ -3,11 +3,11 @@
  * keeps access to what it serves and keeps and nothing else.  Read: the
  * content roots, certificates, the configuration file, /etc/mime.types,
  * /dev/urandom, its own /proc entries, and /usr (system libraries and
- * data: libmagic's database and iconv's modules are loaded on first use).  Read and write: the state
- * directory and the log file's directory (logrotate makes a new file).
- * /home, /root, the rest of /etc, other trees: out of reach even to a bug
- * that slipped past the path checks.  A reload cannot widen it: a new
- * root needs a restart.
+ * data: libmagic's database and iconv's modules are loaded on first use).
+ * Read and write: the state directory.  Write and create files only: the
+ * log file's directory (logrotate makes a new file).  /home, /root, the
+ * rest of /etc, other trees: out of reach even to a bug that slipped past
+ * the path checks.  A reload cannot widen it: a new root needs a restart.
  */
 #ifndef CAPSULED_NET_SANDBOX_H
 #define CAPSULED_NET_SANDBOX_H
