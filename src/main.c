@@ -93,9 +93,11 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (command == COMMAND_VERSION) {
+		int abi = sandbox_abi();
+
 		printf("capsuled %s\n", CAPSULED_VERSION);
-		if (sandbox_abi() > 0)
-			printf("sandbox: Landlock ABI %d (on unless sandbox = no)\n", sandbox_abi());
+		if (abi > 0)
+			printf("sandbox: Landlock ABI %d (on unless sandbox = no)\n", abi);
 		else
 			printf("sandbox: none (this kernel has no Landlock)\n");
 		return 0;
