@@ -35,19 +35,13 @@ done
 . "$here/bench_lib.sh"
 bench_tmpdir gemini
 
-# Same documents for every server: the repository capsule plus a 2 KiB page.
-mkdir -p "$tmp/root"
-cp -R "$repo/capsule/." "$tmp/root/"
-awk 'BEGIN { s = "# Benchmark page\n\n"
-	for (i = 0; length(s) < 2048; i++)
-		s = s "* line " i " of a small static gemtext page\n"
-	printf "%s", substr(s, 1, 2048) }' >"$tmp/root/bench.gmi"
+bench_root bench.gmi "# Benchmark page" "* line %d of a small static gemtext page"
 
 port_of() {
 	case $1 in
 	molly-brown)	echo 19651 ;;
 	capsuled)	echo 19652 ;;
-	openssl-floor)	echo 19653 ;;
+	openssl-floor)	echo 19654 ;;
 	*)		echo "unknown server $1" >&2; return 1 ;;
 	esac
 }

@@ -30,13 +30,7 @@ capsuled_gemini_port=19653	# capsuled cannot disable Gemini
 . "$here/bench_lib.sh"
 bench_tmpdir gopher
 
-# Same documents for both servers: the repository capsule plus a 2 KiB text.
-mkdir -p "$tmp/root"
-cp -R "$repo/capsule/." "$tmp/root/"
-awk 'BEGIN { s = "Benchmark article\n\n"
-	for (i = 0; length(s) < 2048; i++)
-		s = s "Line " i " of a small plain-text article for the benchmark.\n"
-	printf "%s", substr(s, 1, 2048) }' >"$tmp/root/bench.txt"
+bench_root bench.txt "Benchmark article" "Line %d of a small plain-text article for the benchmark."
 
 # socat forks one gophernicus per connection; the listen backlog is raised
 # so that 64 connecting clients are not dropped into SYN retries.

@@ -1,5 +1,6 @@
 # Shared by bench_gemini.sh and bench_gopher.sh (sourced, POSIX sh): the
-# scratch folder and its clean-up, CPU accounting, loadgen output fields.
+# scratch folder and its clean-up, the served tree, CPU accounting,
+# loadgen output fields.
 
 hz=$(getconf CLK_TCK)
 
@@ -44,6 +45,18 @@ tree_ticks() {
 		}
 		print total + 0
 	}'
+}
+
+# bench_root FILE HEADING LINE: $tmp/root, a copy of the repository's
+# capsule/ plus FILE, exactly 2 KiB: HEADING, then "LINE N" lines
+# (%d in LINE stands for N), so every server gets the same documents.
+bench_root() {
+	mkdir -p "$tmp/root"
+	cp -R "$repo/capsule/." "$tmp/root/"
+	awk -v heading="$2" -v line="$3" 'BEGIN { s = heading "\n\n"
+		for (i = 0; length(s) < 2048; i++)
+			s = s sprintf(line, i) "\n"
+		printf "%s", substr(s, 1, 2048) }' >"$tmp/root/$1"
 }
 
 wait_port() {
