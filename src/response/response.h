@@ -1,9 +1,12 @@
 /*
- * What a protocol handler (gemini/, gopher/) hands back to the connection:
- * bytes to send first, then optionally a shared read-only body and/or an
- * open file streamed to the end.  Owned by the connection; filled by one
- * handler call; released with response_reset().  A response is sent whole
- * or the connection is closed: never a partial body followed by anything.
+ * The contract between the connection layer (net/) and a protocol
+ * (gemini/, gopher/): what a protocol hands back (struct response: bytes
+ * to send first, then optionally a shared read-only body and/or an open
+ * file streamed to the end; owned by the connection, filled by one
+ * answer, released with response_reset(); sent whole or the connection
+ * is closed, never a partial body followed by anything), and the table of
+ * functions each protocol exports (struct protocol) so that net/ never
+ * names a protocol.
  */
 #ifndef CAPSULED_RESPONSE_RESPONSE_H
 #define CAPSULED_RESPONSE_RESPONSE_H
@@ -45,5 +48,49 @@ void response_set_shared(struct response *r, const char *data, size_t len,
  * into head so that it leaves in one write (one TLS record).  On a read
  * error the body stays where it was. */
 void response_coalesce(struct response *r, size_t limit);
+
+/* How much of a request the bytes read so far hold. */
+enum frame {
+	FRAME_NEED_MORE, /* no line end yet */
+	FRAME_COMPLETE,  /* a whole request line: *line_len bytes, without its end */
+	FRAME_BAD,       /* can never become a request (too long, bare LF...) */
+};
+
+/* One request as the connection layer knows it. */
+struct request_info {
+	const char *line;        /* the request line, without its line end */
+	size_t len;
+	const char *sni;         /* TLS server name, "" when none */
+	const char *fingerprint; /* client certificate SHA-256, "" when none */
+};
+
+/*
+ * A protocol: frames the bytes of a connection into a request and answers
+ * it.  ctx is the protocol's own context for the configuration generation
+ * the connection was accepted under (opaque to net/).  Each "answered"
+ * function returns 1 when resp holds the answer.
+ */
+struct protocol {
+	const char *name;  /* "gemini", "gopher": the first word of log lines */
+	int tls_always;    /* 1: every connection starts with a TLS handshake;
+	                    * 0: plain, TLS only when the first byte is 0x16 */
+	enum frame (*frame)(const char *data, size_t len, size_t *line_len);
+	/* On the event loop, never blocking: 1 answered; 0 *job is set and
+	 * produce() finishes it on a pool thread.  The request is parsed and
+	 * its file opened once, here; the job carries what was resolved. */
+	int (*answer)(const void *ctx, const struct request_info *req, struct response *resp,
+	    void **job);
+	/* On a pool thread: the answer of a job (conversion, index query,
+	 * listing...); frees the job. */
+	void (*produce)(void *job, struct response *resp);
+	/* Free a job that will never be produced (the pool stopped). */
+	void (*job_free)(void *job);
+	/* The answer to bytes that cannot be framed, or a request that timed
+	 * out: 1 answered; 0 the connection is closed without an answer. */
+	int (*bad_request)(const void *ctx, const char *reason, struct response *resp);
+	/* The client is over its request rate: 1 answered (Gemini 44); 0 the
+	 * answer waits `seconds` (Gopher has no such status). */
+	int (*slow_down)(const void *ctx, unsigned seconds, struct response *resp);
+};
 
 #endif
