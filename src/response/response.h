@@ -85,9 +85,11 @@ struct protocol {
 	void (*produce)(void *job, struct response *resp);
 	/* Free a job that will never be produced (the pool stopped). */
 	void (*job_free)(void *job);
-	/* The answer to bytes that cannot be framed, or a request that timed
-	 * out: 1 answered; 0 the connection is closed without an answer. */
+	/* The answer to bytes that cannot be framed: answered (1). */
 	int (*bad_request)(const void *ctx, const char *reason, struct response *resp);
+	/* No whole request line within the deadline: 1 answered (Gopher: an
+	 * error item); 0 the connection is closed without one (Gemini). */
+	int (*timed_out)(const void *ctx, struct response *resp);
 	/* The client is over its request rate: 1 answered (Gemini 44); 0 the
 	 * answer waits `seconds` (Gopher has no such status). */
 	int (*slow_down)(const void *ctx, unsigned seconds, struct response *resp);
