@@ -1,3 +1,5 @@
+/* One client connection from accept to close (net/net.h), in phases run by
+ * conn_step() until one has to wait. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
