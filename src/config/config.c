@@ -17,51 +17,57 @@
 enum setting_kind { SETTING_STRING, SETTING_UINT, SETTING_PORT, SETTING_BOOL, SETTING_SIZE,
 	SETTING_LOG_FORMAT, SETTING_LISTEN };
 
+/* When a new value takes effect: at the next reload (SIGHUP), or only at
+ * a restart (what the listeners, the user, the sandbox or the services
+ * built once at start-up depend on). */
+enum setting_when { RELOAD, RESTART };
+
 /* One row per global setting: the INI key, whose flag is the same with '-'
  * for '_', so the file and the command line can never drift apart. */
 struct setting {
 	const char *key;
 	enum setting_kind kind;
 	size_t offset;
+	enum setting_when when;
 	const char *help;
 };
 
-#define S(key, kind, field, help) { key, kind, offsetof(struct config, field), help }
+#define S(key, kind, field, when, help) { key, kind, offsetof(struct config, field), when, help }
 static const struct setting settings[] = {
-	S("listen", SETTING_LISTEN, listen, "address to bind (repeatable; * = all, IPv6 and IPv4)"),
-	S("port", SETTING_PORT, port, "Gemini port"),
-	S("public_port", SETTING_PORT, public_port, "port clients use, behind NAT or a proxy (0 = port)"),
-	S("proxy_protocol", SETTING_BOOL, proxy_protocol, "connections come through a balancer that sends a PROXY v1/v2 header (yes/no)"),
-	S("gopher_port", SETTING_PORT, gopher_port, "Gopher port (0 disables Gopher)"),
-	S("gopher_public_port", SETTING_PORT, gopher_public_port, "Gopher port announced in menus (0 = gopher_port)"),
-	S("gopher_host", SETTING_STRING, gopher_host, "Gopher host announced in menus (default: first host)"),
-	S("gopher_tls", SETTING_BOOL, gopher_tls, "also accept TLS (gophers://) on the Gopher port, with the Gemini certificate (yes/no)"),
-	S("gopher_width", SETTING_UINT, gopher_width, "Gopher text width in columns (60-80)"),
-	S("workers", SETTING_UINT, workers, "event-loop threads (0 = number of cores)"),
-	S("max_connections", SETTING_UINT, max_connections, "open connections at most; more are closed at once"),
-	S("max_connections_per_ip", SETTING_UINT, max_connections_per_ip, "open connections per client address (IPv6: per /64; 0 = no cap)"),
-	S("rate_limit", SETTING_UINT, rate_limit, "requests a minute per client address; beyond: 44, Gopher answers wait (0 = none)"),
-	S("rate_burst", SETTING_UINT, rate_burst, "requests a client may make at once before rate_limit applies"),
-	S("limit_loopback", SETTING_BOOL, limit_loopback, "apply the per-address limits to loopback clients too (yes/no)"),
-	S("request_timeout", SETTING_UINT, request_timeout, "seconds for the handshake and request line"),
-	S("write_timeout", SETTING_UINT, write_timeout, "seconds to send a response, plus one per write_min_rate bytes"),
-	S("write_min_rate", SETTING_UINT, write_min_rate, "bytes per second a client must read at least"),
-	S("shutdown_timeout", SETTING_UINT, shutdown_timeout, "seconds to finish responses in flight on SIGTERM"),
-	S("lang", SETTING_STRING, lang, "default language of text/gemini (BCP 47)"),
-	S("log", SETTING_STRING, log, "stderr, syslog or a file path"),
-	S("log_format", SETTING_LOG_FORMAT, log_format, "text or tsv"),
-	S("log_addresses", SETTING_BOOL, log_addresses, "log client addresses (yes/no)"),
-	S("user", SETTING_STRING, user, "user to run as when started as root (empty: stay root)"),
-	S("sandbox", SETTING_BOOL, sandbox, "Landlock: reach no files but the roots, certificates, configuration, state and log (yes/no)"),
-	S("cert_dir", SETTING_STRING, cert_dir, "where generated certificates are written"),
-	S("state_dir", SETTING_STRING, state_dir, "where the archive index lives (never inside the root)"),
-	S("directory_listing", SETTING_BOOL, directory_listing, "list directories without index.gmi (yes/no)"),
-	S("archive", SETTING_BOOL, archive, "index the tree: archive pages, feeds, search (yes/no)"),
-	S("title", SETTING_STRING, title, "capsule title on generated pages and feeds"),
-	S("cache_bytes", SETTING_SIZE, cache_bytes, "memory for converted articles (e.g. 32M)"),
-	S("feed_entries", SETTING_UINT, feed_entries, "articles in the feed and on the home page"),
-	S("server_description", SETTING_STRING, server_description, "one line describing the server (Gopher caps.txt)"),
-	S("server_admin", SETTING_STRING, server_admin, "administrator contact (Gopher caps.txt)"),
+	S("listen", SETTING_LISTEN, listen, RESTART, "address to bind (repeatable; * = all, IPv6 and IPv4)"),
+	S("port", SETTING_PORT, port, RESTART, "Gemini port"),
+	S("public_port", SETTING_PORT, public_port, RELOAD, "port clients use, behind NAT or a proxy (0 = port)"),
+	S("proxy_protocol", SETTING_BOOL, proxy_protocol, RELOAD, "connections come through a balancer that sends a PROXY v1/v2 header (yes/no)"),
+	S("gopher_port", SETTING_PORT, gopher_port, RESTART, "Gopher port (0 disables Gopher)"),
+	S("gopher_public_port", SETTING_PORT, gopher_public_port, RELOAD, "Gopher port announced in menus (0 = gopher_port)"),
+	S("gopher_host", SETTING_STRING, gopher_host, RELOAD, "Gopher host announced in menus (default: first host)"),
+	S("gopher_tls", SETTING_BOOL, gopher_tls, RELOAD, "also accept TLS (gophers://) on the Gopher port, with the Gemini certificate (yes/no)"),
+	S("gopher_width", SETTING_UINT, gopher_width, RELOAD, "Gopher text width in columns (60-80)"),
+	S("workers", SETTING_UINT, workers, RESTART, "event-loop threads (0 = number of cores)"),
+	S("max_connections", SETTING_UINT, max_connections, RELOAD, "open connections at most; more are closed at once"),
+	S("max_connections_per_ip", SETTING_UINT, max_connections_per_ip, RELOAD, "open connections per client address (IPv6: per /64; 0 = no cap)"),
+	S("rate_limit", SETTING_UINT, rate_limit, RELOAD, "requests a minute per client address; beyond: 44, Gopher answers wait (0 = none)"),
+	S("rate_burst", SETTING_UINT, rate_burst, RELOAD, "requests a client may make at once before rate_limit applies"),
+	S("limit_loopback", SETTING_BOOL, limit_loopback, RELOAD, "apply the per-address limits to loopback clients too (yes/no)"),
+	S("request_timeout", SETTING_UINT, request_timeout, RELOAD, "seconds for the handshake and request line"),
+	S("write_timeout", SETTING_UINT, write_timeout, RELOAD, "seconds to send a response, plus one per write_min_rate bytes"),
+	S("write_min_rate", SETTING_UINT, write_min_rate, RELOAD, "bytes per second a client must read at least"),
+	S("shutdown_timeout", SETTING_UINT, shutdown_timeout, RELOAD, "seconds to finish responses in flight on SIGTERM"),
+	S("lang", SETTING_STRING, lang, RELOAD, "default language of text/gemini (BCP 47)"),
+	S("log", SETTING_STRING, log, RELOAD, "stderr, syslog or a file path"),
+	S("log_format", SETTING_LOG_FORMAT, log_format, RELOAD, "text or tsv"),
+	S("log_addresses", SETTING_BOOL, log_addresses, RELOAD, "log client addresses (yes/no)"),
+	S("user", SETTING_STRING, user, RESTART, "user to run as when started as root (empty: stay root)"),
+	S("sandbox", SETTING_BOOL, sandbox, RESTART, "Landlock: reach no files but the roots, certificates, configuration, state and log (yes/no)"),
+	S("cert_dir", SETTING_STRING, cert_dir, RELOAD, "where generated certificates are written"),
+	S("state_dir", SETTING_STRING, state_dir, RESTART, "where the archive index lives (never inside the root)"),
+	S("directory_listing", SETTING_BOOL, directory_listing, RELOAD, "list directories without index.gmi (yes/no)"),
+	S("archive", SETTING_BOOL, archive, RESTART, "index the tree: archive pages, feeds, search (yes/no)"),
+	S("title", SETTING_STRING, title, RELOAD, "capsule title on generated pages and feeds"),
+	S("cache_bytes", SETTING_SIZE, cache_bytes, RESTART, "memory for converted articles (e.g. 32M)"),
+	S("feed_entries", SETTING_UINT, feed_entries, RELOAD, "articles in the feed and on the home page"),
+	S("server_description", SETTING_STRING, server_description, RELOAD, "one line describing the server (Gopher caps.txt)"),
+	S("server_admin", SETTING_STRING, server_admin, RELOAD, "administrator contact (Gopher caps.txt)"),
 };
 #undef S
 
@@ -624,7 +630,8 @@ config_usage(FILE *out)
 	    "       capsuled convert [--base URL] [--meta] FILE|-\n"
 	    "       capsuled --help | --version\n\n"
 	    "Every setting of the [server] section of the file is also a flag\n"
-	    "(max_connections is --max-connections); flags win over the file.\n\n"
+	    "(max_connections is --max-connections); flags win over the file.\n"
+	    "SIGHUP applies a changed file, except settings marked (restart).\n\n"
 	    "  -c, --config FILE           INI configuration file\n"
 	    "  --host NAME                 the first (default) virtual host [localhost]\n"
 	    "  --root DIR                  its content tree [capsule]\n"
@@ -637,7 +644,8 @@ config_usage(FILE *out)
 		value[0] = '\0';
 		if (defaults != NULL)
 			setting_value(defaults, &settings[i], value, sizeof(value));
-		fprintf(out, "  --%-26s%s [%s]\n", flag, settings[i].help, value);
+		fprintf(out, "  --%-26s%s [%s]%s\n", flag, settings[i].help, value,
+		    settings[i].when == RESTART ? " (restart)" : "");
 	}
 	config_free(defaults);
 }
@@ -673,4 +681,153 @@ config_print(const struct config *c, FILE *out)
 		if (h->lang != NULL)
 			fprintf(out, "lang = %s\n", h->lang);
 	}
+}
+
+/* Whether a setting holds the same value in both configurations. */
+static int
+same_setting(const struct config *a, const struct config *b, const struct setting *s)
+{
+	char va[4096], vb[4096];
+	size_t i;
+
+	if (s->kind == SETTING_LISTEN) {
+		if (a->nlisten != b->nlisten)
+			return 0;
+		for (i = 0; i < a->nlisten; i++)
+			if (strcmp(a->listen[i], b->listen[i]) != 0)
+				return 0;
+		return 1;
+	}
+	setting_value(a, s, va, sizeof(va));
+	setting_value(b, s, vb, sizeof(vb));
+	return strcmp(va, vb) == 0;
+}
+
+static size_t
+field_size(enum setting_kind kind)
+{
+	switch (kind) {
+	case SETTING_UINT: return sizeof(unsigned);
+	case SETTING_PORT:
+	case SETTING_BOOL: return sizeof(int);
+	case SETTING_SIZE: return sizeof(size_t);
+	case SETTING_LOG_FORMAT: return sizeof(enum log_format);
+	case SETTING_STRING:
+	case SETTING_LISTEN: break;
+	}
+	return 0;
+}
+
+/* Copy from's value of a setting into to: one that only a restart may change. */
+static int
+keep_setting(struct config *to, const struct config *from, const struct setting *s)
+{
+	char **field = (char **)((char *)to + s->offset);
+	char *const *value = (char *const *)((const char *)from + s->offset);
+	size_t i;
+
+	if (s->kind == SETTING_LISTEN) {
+		while (to->nlisten > 0)
+			free(to->listen[--to->nlisten]);
+		for (i = 0; i < from->nlisten; i++)
+			if (add_listen(to, from->listen[i]) == -1)
+				return -1;
+		return 0;
+	}
+	if (s->kind != SETTING_STRING) {
+		memcpy((char *)to + s->offset, (const char *)from + s->offset, field_size(s->kind));
+		return 0;
+	}
+	if (*value == NULL) {
+		free(*field);
+		*field = NULL;
+		return 0;
+	}
+	return set_string(field, *value);
+}
+
+/* Add "what" (or "what of host") to a list of changes. */
+static void
+name_change(struct buf *list, const char *what, const char *host)
+{
+	if (list->len > 0)
+		buf_append_str(list, ", ");
+	buf_append_str(list, what);
+	if (host != NULL)
+		buf_printf(list, " of %s", host);
+}
+
+static int
+same_string(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* The hosts: their list, then each one's files and language.  The first
+ * host's root is indexed by the archive, which is built once. */
+static int
+host_changes(struct config *fresh, const struct config *running, struct buf *applied,
+    struct buf *restart)
+{
+	const struct host_config *r;
+	struct host_config *f;
+	size_t i;
+
+	if (fresh->nhosts != running->nhosts) {
+		name_change(applied, "hosts", NULL);
+		return 0;
+	}
+	for (i = 0; i < fresh->nhosts; i++)
+		if (strcmp(fresh->hosts[i].name, running->hosts[i].name) != 0) {
+			name_change(applied, "hosts", NULL);
+			return 0;
+		}
+	for (i = 0; i < fresh->nhosts; i++) {
+		f = &fresh->hosts[i];
+		r = &running->hosts[i];
+		if (strcmp(f->root, r->root) != 0) {
+			if (i > 0 || !running->archive) {
+				name_change(applied, "root", f->name);
+			} else {
+				name_change(restart, "root", f->name);
+				if (set_string(&f->root, r->root) == -1)
+					return -1;
+			}
+		}
+		if (strcmp(f->cert, r->cert) != 0 || strcmp(f->key, r->key) != 0)
+			name_change(applied, "cert", f->name);
+		if (!same_string(f->lang, r->lang))
+			name_change(applied, "lang", f->name);
+	}
+	return 0;
+}
+
+int
+config_reload_changes(struct config *fresh, const struct config *running, struct buf *applied,
+    struct buf *restart)
+{
+	const struct setting *s;
+	size_t i;
+
+	for (i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
+		s = &settings[i];
+		if (same_setting(fresh, running, s))
+			continue;
+		if (s->when == RELOAD) {
+			name_change(applied, s->key, NULL);
+			continue;
+		}
+		name_change(restart, s->key, NULL);
+		if (keep_setting(fresh, running, s) == -1)
+			return -1;
+	}
+	return host_changes(fresh, running, applied, restart);
+}
+
+int
+config_keep(struct config *fresh, const struct config *running, const char *key)
+{
+	const struct setting *s = find_setting(key);
+
+	return s == NULL ? -1 : keep_setting(fresh, running, s);
 }

@@ -26,6 +26,23 @@ archive_base_url(const struct config *c)
 	return buf_release(&b, NULL);
 }
 
+/* What the archive's pages show: its title, links, language, feed. */
+static void
+page_options(const struct config *c, char *base_url, struct archive_options *ao)
+{
+	memset(ao, 0, sizeof(*ao));
+	ao->state_dir = c->state_dir;
+	ao->root_path = c->hosts[0].root;
+	ao->title = c->title;
+	ao->base_url = base_url;
+	ao->default_lang = config_host_lang(c, &c->hosts[0]);
+	ao->feed_entries = c->feed_entries;
+}
+
+/* Session tickets stay valid across reloads; their keys rotate twice a
+ * day, each still opening tickets for the period after its own. */
+#define TICKET_KEY_PERIOD_SECONDS (12 * 3600)
+
 int
 services_start(struct services *s, const struct config *c)
 {
@@ -33,20 +50,15 @@ services_start(struct services *s, const struct config *c)
 	char *error = NULL, *base_url;
 
 	if ((s->types = content_types_new(NULL)) == NULL ||
-	    (s->cache = article_cache_new(c->cache_bytes)) == NULL) {
+	    (s->cache = article_cache_new(c->cache_bytes)) == NULL ||
+	    (s->tickets = tls_tickets_new(TICKET_KEY_PERIOD_SECONDS)) == NULL) {
 		log_error("out of memory");
 		return -1;
 	}
 	if (!c->archive)
 		return 0;
 	base_url = archive_base_url(c);
-	memset(&ao, 0, sizeof(ao));
-	ao.state_dir = c->state_dir;
-	ao.root_path = c->hosts[0].root;
-	ao.title = c->title;
-	ao.base_url = base_url;
-	ao.default_lang = config_host_lang(c, &c->hosts[0]);
-	ao.feed_entries = c->feed_entries;
+	page_options(c, base_url, &ao);
 	s->archive = archive_open(&ao, &error);
 	free(base_url);
 	if (s->archive == NULL) {
@@ -55,6 +67,23 @@ services_start(struct services *s, const struct config *c)
 		return -1;
 	}
 	return 0;
+}
+
+int
+services_reconfigure(struct services *s, const struct config *c)
+{
+	struct archive_options ao;
+	char *base_url;
+	int rc;
+
+	if (s->archive == NULL)
+		return 0;
+	if ((base_url = archive_base_url(c)) == NULL)
+		return -1;
+	page_options(c, base_url, &ao);
+	rc = archive_set_page_options(s->archive, &ao);
+	free(base_url);
+	return rc;
 }
 
 void
@@ -66,6 +95,7 @@ services_stop(struct services *s)
 		article_cache_free(s->cache);
 	if (s->types != NULL)
 		content_types_free(s->types);
+	tls_tickets_free(s->tickets);
 }
 
 static char *
@@ -174,7 +204,7 @@ generation_new(struct config *config, const struct services *services, char **er
 		return NULL;
 	}
 	g->config = config;
-	if (open_roots(g, error) == -1 || (g->tls = tls_contexts_new(config, error)) == NULL)
+	if (open_roots(g, error) == -1 || (g->tls = tls_contexts_new(config, services->tickets, error)) == NULL)
 		goto fail;
 	wire_gemini(g, services);
 	if (wire_gopher(g, services) == -1) {
