@@ -207,28 +207,15 @@ archive_render(struct archive *a, const char *path, const char *query,
 	return status;
 }
 
-/* Replace *field with a copy of value (NULL stays NULL): 0, or -1. */
-static int
-replace_string(char **field, const char *value)
-{
-	char *copy = NULL;
-
-	if (value != NULL && (copy = strdup(value)) == NULL)
-		return -1;
-	free(*field);
-	*field = copy;
-	return 0;
-}
-
 int
 archive_set_page_options(struct archive *a, const struct archive_options *o)
 {
 	int rc = 0;
 
 	pthread_rwlock_wrlock(&a->options_lock);
-	if (replace_string(&a->title, o->title != NULL ? o->title : "Archive") == -1 ||
-	    replace_string(&a->base_url, o->base_url != NULL ? o->base_url : "") == -1 ||
-	    replace_string(&a->default_lang, o->default_lang) == -1)
+	if (string_replace(&a->title, o->title != NULL ? o->title : "Archive") == -1 ||
+	    string_replace(&a->base_url, o->base_url != NULL ? o->base_url : "") == -1 ||
+	    string_replace(&a->default_lang, o->default_lang) == -1)
 		rc = -1;
 	a->feed_entries = o->feed_entries;
 	pthread_rwlock_unlock(&a->options_lock);

@@ -82,18 +82,6 @@ lower(char *s)
 }
 
 static int
-set_string(char **field, const char *value)
-{
-	char *copy;
-
-	if ((copy = strdup(value)) == NULL)
-		return -1;
-	free(*field);
-	*field = copy;
-	return 0;
-}
-
-static int
 parse_uint(const char *value, unsigned long max, unsigned long *out)
 {
 	char *end;
@@ -172,7 +160,7 @@ apply_setting(struct config *c, const struct setting *s, const char *value)
 
 	switch (s->kind) {
 	case SETTING_STRING:
-		if (set_string(field, value) == -1)
+		if (string_replace(field, value) == -1)
 			return strdup("out of memory");
 		return NULL;
 	case SETTING_UINT:
@@ -244,7 +232,7 @@ apply_host_setting(struct host_config *h, const char *key, const char *value)
 	char **field;
 
 	if (!strcmp(key, "host")) {
-		if (set_string(&h->name, value) == -1)
+		if (string_replace(&h->name, value) == -1)
 			return strdup("out of memory");
 		lower(h->name);
 		return NULL;
@@ -259,7 +247,7 @@ apply_host_setting(struct host_config *h, const char *key, const char *value)
 		field = &h->lang;
 	else
 		return format_string("unknown host setting \"%s\"", key);
-	if (set_string(field, value) == -1)
+	if (string_replace(field, value) == -1)
 		return strdup("out of memory");
 	return NULL;
 }
@@ -409,7 +397,7 @@ read_file_setting(struct config *c, const char *path)
 	struct ini_state st = { c, 0, NULL };
 	int rc;
 
-	if (set_string(&c->config_path, path) == -1)
+	if (string_replace(&c->config_path, path) == -1)
 		return strdup("out of memory");
 	rc = ini_parse(path, on_ini_line, &st);
 	if (rc == -1)
@@ -441,7 +429,7 @@ check_config(struct config *c)
 	for (i = 0; i < c->nhosts; i++) {
 		struct host_config *h = &c->hosts[i];
 
-		if (h->root == NULL && set_string(&h->root, i == 0 ? "capsule" : h->name) == -1)
+		if (h->root == NULL && string_replace(&h->root, i == 0 ? "capsule" : h->name) == -1)
 			return strdup("out of memory");
 		if (h->cert == NULL) {
 			buf_printf(&b, "%s/%s.crt", c->cert_dir, h->name);
@@ -738,12 +726,7 @@ keep_setting(struct config *to, const struct config *from, const struct setting 
 		memcpy((char *)to + s->offset, (const char *)from + s->offset, field_size(s->kind));
 		return 0;
 	}
-	if (*value == NULL) {
-		free(*field);
-		*field = NULL;
-		return 0;
-	}
-	return set_string(field, *value);
+	return string_replace(field, *value);
 }
 
 /* Add "what" (or "what of host") to a list of changes. */
@@ -790,7 +773,7 @@ host_changes(struct config *fresh, const struct config *running, struct buf *app
 				name_change(applied, "root", f->name);
 			} else {
 				name_change(restart, "root", f->name);
-				if (set_string(&f->root, r->root) == -1)
+				if (string_replace(&f->root, r->root) == -1)
 					return -1;
 			}
 		}
