@@ -111,18 +111,18 @@ write_line(FILE *out, int priority, const char *level, const char *message)
 	fflush(out);
 }
 
-/* An error an operator must see: in the log and, when the log is a file
- * (or should be), on stderr too, where systemd's journal keeps it.  Called
- * with the lock held. */
+/* An error an operator must see: in the log file and on stderr, where
+ * systemd's journal keeps it (or in syslog).  Called with the lock held. */
 static void
 alarm_line(const char *message)
 {
-	if (logger.target == LOG_TO_SYSLOG)
+	if (logger.target == LOG_TO_SYSLOG) {
 		syslog(LOG_ERR, "%s", message);
+		return;
+	}
 	if (logger.file != NULL)
 		write_line(logger.file, LOG_ERR, "error", message);
-	if (logger.target != LOG_TO_SYSLOG || logger.file == NULL)
-		write_line(stderr, LOG_ERR, "error", message);
+	write_line(stderr, LOG_ERR, "error", message);
 }
 
 void

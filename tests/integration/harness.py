@@ -3,6 +3,7 @@
 Everything here uses the Python standard library only, over real sockets:
 a Gemini client on TLS (ssl module) and a Gopher client on plain TCP.
 """
+import fcntl
 import os
 import shutil
 import signal
@@ -62,9 +63,9 @@ def client_context(min_version=None, max_version=None, cert=None):
 # LISTEN_PID set to its own pid, as systemd's socket activation does:
 # argv is the descriptors (comma-separated), then the command.
 ACTIVATE = """
-import os, sys
+import fcntl, os, sys
 fds = [int(fd) for fd in sys.argv[1].split(",")]
-high = [os.dup(fd) for fd in fds]
+high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 100) for fd in fds]
 for i, fd in enumerate(high):
     os.dup2(fd, 3 + i)
 for fd in set(fds + high) - set(range(3, 3 + len(fds))):
@@ -125,9 +126,6 @@ class Server:
         if "--user" not in args:
             cmd += ["--user", ""]
         self.cmd = cmd + list(args)
-        if self.sockets:
-            fds = ",".join(str(sock.fileno()) for _, sock in self.sockets)
-            self.cmd = [sys.executable, "-c", ACTIVATE, fds] + self.cmd
         self.proc = None
 
     def __enter__(self):
@@ -157,12 +155,21 @@ class Server:
         env.setdefault("ASAN_OPTIONS", "detect_leaks=1:log_path=" + sanitizer_log + ".asan")
         env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1:log_path=" + sanitizer_log + ".ubsan")
         env.update(self.env)
+        # Sockets to pass, above the standard descriptors whatever they are.
+        passed = [fcntl.fcntl(sock.fileno(), fcntl.F_DUPFD_CLOEXEC, 10) for _, sock in self.sockets]
+        cmd = self.cmd
+        if passed:
+            cmd = [sys.executable, "-c", ACTIVATE, ",".join(map(str, passed))] + cmd
         with open(self.output_path, "ab") as output:
             if env.get("JOURNAL_STREAM") == "output":
                 st = os.fstat(output.fileno())
                 env["JOURNAL_STREAM"] = "%d:%d" % (st.st_dev, st.st_ino)
-            self.proc = subprocess.Popen(self.cmd, stdout=output, stderr=subprocess.STDOUT, env=env,
-                                         pass_fds=[sock.fileno() for _, sock in self.sockets])
+            try:
+                self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=output,
+                                             stderr=subprocess.STDOUT, env=env, pass_fds=passed)
+            finally:
+                for fd in passed:
+                    os.close(fd)
         deadline = time.monotonic() + timeout
         # Ready when this process says it serves: a port that accepts could
         # belong to another program that took it first.
