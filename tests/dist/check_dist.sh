@@ -25,6 +25,11 @@ check() { # check DESCRIPTION COMMAND...: passes when the command succeeds
 	shift
 	if "$@" >"$work/out" 2>&1; then pass "$description"; else fail "$description"; sed 's/^/  /' "$work/out"; fi
 }
+silent() { # silent COMMAND...: succeeds when the command succeeds and prints nothing
+	"$@" >"$work/said" 2>&1 && status=0 || status=$?
+	cat "$work/said"
+	[ "$status" -eq 0 ] && ! grep -q . "$work/said"
+}
 
 for tool in dpkg-deb lintian mandoc systemd-analyze logrotate; do
 	command -v "$tool" >/dev/null || { echo "check_dist: $tool is missing (sh tools/bootstrap.sh test installs it)"; exit 1; }
@@ -95,8 +100,7 @@ mkdir "$work/units"
 for unit in "$root"/lib/systemd/system/*; do
 	sed "s|^ExecStart=/usr/sbin/capsuled|ExecStart=$root/usr/sbin/capsuled|" "$unit" >"$work/units/${unit##*/}"
 done
-check "systemd-analyze verify: nothing to say" \
-	sh -c "systemd-analyze verify --man=no '$work'/units/* 2>&1 | tee /dev/stderr | grep -q . && exit 1 || exit 0"
+check "systemd-analyze verify: nothing to say" silent systemd-analyze verify --man=no "$work"/units/*
 for page in $(grep -ho 'man:[^ ]*' "$work"/units/* | sort -u); do
 	name=${page#man:}
 	section=${name#*(}
@@ -111,8 +115,7 @@ check "systemd-analyze security: exposure ${score:-?} <= 2.0" \
 
 # ---- man pages, logrotate, the packaged binary ----
 for page in "$root"/usr/share/man/man*/*.gz; do
-	check "mandoc -T lint ${page##*/}: clean" \
-		sh -c "mandoc -T lint -W warning '$page' 2>&1 | tee /dev/stderr | grep -q . && exit 1 || exit 0"
+	check "mandoc -T lint ${page##*/}: clean" silent mandoc -T lint -W warning "$page"
 done
 check "logrotate -d: the snippet parses" \
 	sh -c "! logrotate -d -s '$work/logrotate.state' '$root/etc/logrotate.d/capsuled' 2>&1 | grep -i 'error'"
