@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "archive/gemlines.h"
+#include "util/text.h"
 #include "util/log.h"
 
 #define REPLACEMENT "\xef\xbf\xbd"
@@ -11,31 +12,15 @@
 static size_t
 xml_char_length(const unsigned char *p)
 {
-	unsigned long cp;
-	size_t len, i;
+	uint32_t cp;
+	size_t len;
 
 	if (*p < 0x80)
 		return *p >= 0x20 || *p == '\t' || *p == '\n' || *p == '\r';
-	if (*p >= 0xc2 && *p <= 0xdf) {
-		len = 2;
-		cp = *p & 0x1f;
-	} else if (*p >= 0xe0 && *p <= 0xef) {
-		len = 3;
-		cp = *p & 0x0f;
-	} else if (*p >= 0xf0 && *p <= 0xf4) {
-		len = 4;
-		cp = *p & 0x07;
-	} else
+	/* The string ends in NUL, which no sequence holds: 4 bytes are safe. */
+	if ((len = utf8_next((const char *)p, strnlen((const char *)p, 4), &cp)) == 0)
 		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff)
-		return 0;
-	return len;
+	return cp == 0xfffe || cp == 0xffff ? 0 : len;
 }
 
 void

@@ -2,30 +2,18 @@
 
 #include <string.h>
 
-static void
-percent_encode(struct buf *b, const char *s, const char *keep)
-{
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || strchr(keep, *p) != NULL)
-			buf_append_char(b, (char)*p);
-		else
-			buf_printf(b, "%%%02X", *p);
-	}
-}
+#include "util/text.h"
 
 void
 gem_url_path(struct buf *b, const char *path)
 {
-	percent_encode(b, path, "/-._~!$&'()*+,;=:@");
+	percent_encode(b, path, strlen(path), PERCENT_KEEP_PATH, PERCENT_ASCII);
 }
 
 void
 gem_url_query(struct buf *b, const char *query)
 {
-	percent_encode(b, query, "-._~");
+	percent_encode(b, query, strlen(query), "", PERCENT_ASCII);
 }
 
 void

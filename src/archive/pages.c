@@ -9,11 +9,7 @@
 #include "archive/gemlines.h"
 #include "archive/search.h"
 #include "util/log.h"
-
-static const char *const month_names[] = {
-	"January", "February", "March", "April", "May", "June", "July",
-	"August", "September", "October", "November", "December",
-};
+#include "util/text.h"
 
 static enum archive_status
 db_error(struct reader *r, sqlite3_stmt *st)
@@ -177,7 +173,7 @@ render_year(struct reader *r, const struct page_context *ctx, const char *digits
 		if (strlen(month) != 7 || atoi(month + 5) < 1 || atoi(month + 5) > 12)
 			continue;
 		buf_printf(b, "=> /archive/%s/%s/ %s %s ", year, month + 5,
-		    month_names[atoi(month + 5) - 1], year);
+		    month_name(atoi(month + 5)), year);
 		counted(b, sqlite3_column_int64(st, 1));
 		buf_append_char(b, '\n');
 		n++;
@@ -199,7 +195,7 @@ render_month(struct reader *r, const struct page_context *ctx, const char *year,
 	long n;
 
 	snprintf(prefix, sizeof(prefix), "%.4s-%02d", year, month);
-	snprintf(title, sizeof(title), "%s %.4s", month_names[month - 1], year);
+	snprintf(title, sizeof(title), "%s %.4s", month_name(month), year);
 	heading(b, ctx, title);
 	/* '.' follows '-': the range holds exactly the dates of the month. */
 	if ((n = query_article_lines(r, "SELECT path, date, title FROM articles"

@@ -1,6 +1,7 @@
 #include "content/listing.h"
 
 #include "content/path.h"
+#include "util/text.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -15,99 +16,6 @@ struct entry_list {
 	size_t n;
 	size_t cap;
 };
-
-/* Length of the valid UTF-8 sequence starting at s, or 0 (overlong forms,
- * surrogates and code points past U+10FFFF are not valid). */
-static size_t
-utf8_sequence(const unsigned char *s)
-{
-	unsigned int cp;
-	size_t len, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
-static int
-url_unreserved(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	    c == '-' || c == '.' || c == '_' || c == '~';
-}
-
-int
-content_url_encode_segment(struct buf *out, const char *segment)
-{
-	const unsigned char *s = (const unsigned char *)segment;
-	size_t len;
-
-	while (*s != '\0') {
-		if (*s >= 0x80 && (len = utf8_sequence(s)) > 0) {
-			buf_append(out, s, len);
-			s += len;
-		} else if (url_unreserved(*s))
-			buf_append_char(out, (char)*s++);
-		else
-			buf_printf(out, "%%%02X", *s++);
-	}
-	return out->failed ? -1 : 0;
-}
-
-/* Text for a reader: names are bytes, gemtext is UTF-8. */
-static void
-append_label(struct buf *out, const char *text, size_t textlen)
-{
-	const unsigned char *s = (const unsigned char *)text, *end = s + textlen;
-	size_t len;
-
-	while (s < end) {
-		if ((len = utf8_sequence(s)) > 0 && len <= (size_t)(end - s)) {
-			buf_append(out, s, len);
-			s += len;
-		} else {
-			buf_append_str(out, "\xef\xbf\xbd");
-			s++;
-		}
-	}
-}
-
-static void
-append_size(struct buf *out, off_t size)
-{
-	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB" };
-	double v;
-	size_t u;
-
-	if (size < 1024) {
-		buf_printf(out, "%lld B", (long long)size);
-		return;
-	}
-	v = (double)size / 1024;
-	/* 1023.95 and up would print as "1024.0": take the next unit. */
-	for (u = 0; v >= 1023.95 && u + 1 < sizeof(units) / sizeof(units[0]); u++)
-		v /= 1024;
-	buf_printf(out, "%.1f %s", v, units[u]);
-}
 
 static int
 all_digits(const char *s)
@@ -276,18 +184,19 @@ content_entries_free(struct content_entry *entries, size_t n)
 static void
 append_entry_line(struct buf *out, const struct content_entry *e)
 {
+	char size[FORMAT_SIZE_MAX];
+
 	buf_append_str(out, "=> ");
-	content_url_encode_segment(out, e->name);
+	percent_encode(out, e->name, strlen(e->name), "", PERCENT_IRI);
 	if (e->is_dir)
 		buf_append_char(out, '/');
 	buf_append_char(out, ' ');
-	append_label(out, e->name, strlen(e->name));
+	utf8_append_clean(out, e->name, strlen(e->name));
 	if (e->is_dir)
 		buf_append_char(out, '/');
 	else {
-		buf_append_str(out, " (");
-		append_size(out, e->size);
-		buf_append_char(out, ')');
+		format_size(size, sizeof(size), (long long)e->size);
+		buf_printf(out, " (%s)", size);
 	}
 	buf_append_char(out, '\n');
 }
@@ -304,7 +213,7 @@ content_listing_gemtext(int rootfd, const char *dir_path, struct buf *out)
 	rel = dir_relative(dir_path, &len);
 	buf_append_str(out, "# Index of /");
 	if (len > 0) {
-		append_label(out, rel, len);
+		utf8_append_clean(out, rel, len);
 		buf_append_char(out, '/');
 	}
 	buf_append_str(out, "\n\n");

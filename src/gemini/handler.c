@@ -16,6 +16,7 @@
 #include "convert/convert.h"
 #include "gemini/request.h"
 #include "util/buf.h"
+#include "util/text.h"
 
 #define RAW_QUERY "raw"
 
@@ -123,7 +124,7 @@ redirect_to_directory(struct response *resp, const char *path)
 			break;
 		memcpy(name, segment, len);
 		name[len] = '\0';
-		content_url_encode_segment(&target, name);
+		percent_encode(&target, name, len, "", PERCENT_IRI);
 		buf_append_char(&target, '/');
 		segment += len + (slash != NULL);
 	}

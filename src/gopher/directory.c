@@ -13,33 +13,10 @@
 #include "gopher/gemmenu.h"
 #include "gopher/gophermap.h"
 #include "gopher/types.h"
+#include "util/text.h"
 
 #define INDEX_NAME "index.gmi"
 #define GOPHERMAP_NAME "gophermap"
-
-static const char *const month_names[] = {
-	"January", "February", "March", "April", "May", "June", "July",
-	"August", "September", "October", "November", "December",
-};
-
-void
-gopher_format_size(char *out, size_t outsize, long long size)
-{
-	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
-	double value = (double)size;
-	size_t unit = 0;
-
-	if (size < 1024) {
-		snprintf(out, outsize, "%lld B", size);
-		return;
-	}
-	value /= 1024;
-	while (value >= 1024 && unit + 1 < sizeof(units) / sizeof(units[0])) {
-		value /= 1024;
-		unit++;
-	}
-	snprintf(out, outsize, "%.1f %s", value, units[unit]);
-}
 
 char
 gopher_item_type(void *arg, const char *selector)
@@ -97,7 +74,7 @@ directory_title(struct buf *out, const char *dir)
 		if (n == 3)
 			buf_printf(out, "%c%.*s - ", toupper((unsigned char)seg[2][0]),
 			    (int)len[2] - 1, seg[2] + 1);
-		buf_printf(out, "%s %.4s", month_names[month - 1], seg[1]);
+		buf_printf(out, "%s %.4s", month_name(month), seg[1]);
 	} else if (n >= 1 && len[0] == 4 && all_digits(seg[0], 4)) {
 		if (n >= 2)
 			buf_printf(out, "%c%.*s - ", toupper((unsigned char)seg[1][0]),
@@ -156,7 +133,7 @@ file_item(const struct listing *l, const char *name, struct buf *path)
 {
 	struct buf display = BUF_INIT;
 	struct stat st;
-	char type, size[32];
+	char type, size[FORMAT_SIZE_MAX];
 	int fd, rc;
 
 	if (content_open(l->ctx->root_fd, path->data, &fd, &st) != CONTENT_OK)
@@ -169,7 +146,7 @@ file_item(const struct listing *l, const char *name, struct buf *path)
 	if (type == '0' || type == '1' || article_format_of(name) != ARTICLE_NONE)
 		article_display(l->ctx, &display, path->data, name, fd);
 	else {
-		gopher_format_size(size, sizeof(size), (long long)st.st_size);
+		format_size(size, sizeof(size), (long long)st.st_size);
 		buf_printf(&display, "%s (%s)", name, size);
 	}
 	close(fd);

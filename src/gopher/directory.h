@@ -17,7 +17,4 @@ int gopher_directory_menu(const struct gopher_context *ctx, const struct menu *m
  * by extension, else by looking at the file; '1' when unknown. */
 char gopher_item_type(void *ctx, const char *selector);
 
-/* The display text of a size: "812 B", "19.5 KiB", "3.2 MiB". */
-void gopher_format_size(char *out, size_t outsize, long long size);
-
 #endif

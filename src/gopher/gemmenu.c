@@ -6,7 +6,7 @@
 #include "gopher/links.h"
 #include "gopher/reflow.h"
 #include "gopher/types.h"
-#include "gopher/width.h"
+#include "util/text.h"
 
 #define LIST_PREFIX "  * "
 #define LIST_INDENT "    "
@@ -82,7 +82,7 @@ heading_rule(const struct menu *m, const char *text, size_t len, char c)
 {
 	char run[64];
 	struct buf rule = BUF_INIT;
-	size_t columns = gopher_text_width(text, len);
+	size_t columns = display_width(text, len);
 	int rc;
 
 	if (columns > m->width)

@@ -5,7 +5,7 @@
 #include "gopher/links.h"
 #include "gopher/reflow.h"
 #include "gopher/types.h"
-#include "gopher/width.h"
+#include "util/text.h"
 
 struct prefixed_text {
 	struct buf *out;
@@ -91,7 +91,7 @@ heading_text(struct buf *out, const struct doc_block *b, size_t width)
 		return -1;
 	if (b->level >= 3)
 		return 0;
-	columns = gopher_text_width(b->text, strlen(b->text));
+	columns = display_width(b->text, strlen(b->text));
 	for (i = 0; i < (columns < width ? columns : width); i++)
 		buf_append_char(out, b->level == 1 ? '=' : '-');
 	return buf_append(out, "\r\n", 2);
@@ -164,27 +164,16 @@ block_text(struct buf *out, const struct doc_block *b, size_t width, size_t *cou
 	return rc;
 }
 
+/* Printable ASCII a gopher URL may carry as it is: all but '%', '#' (a
+ * fragment to lynx), '"', '<', '>' and space. */
+#define GOPHER_URL_KEEP "!$&'()*+,/:;=?@[\\]^`{|}"
+
 int
 gopher_url_append(struct buf *out, const char *host, int port, char type,
     const char *selector, size_t len)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	size_t i, span = 0;
-
 	buf_printf(out, "gopher://%s:%d/%c", host, port, type);
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)selector[i];
-		char escape[3] = { '%', hex[c >> 4], hex[c & 0xf] };
-
-		if (c > 0x20 && c < 0x7f && c != '%' && c != '#' && c != '"' && c != '<' &&
-		    c != '>')
-			continue;
-		buf_append(out, selector + span, i - span);
-		buf_append(out, escape, sizeof(escape));
-		span = i + 1;
-	}
-	buf_append(out, selector + span, len - span);
-	return out->failed ? -1 : 0;
+	return percent_encode(out, selector, len, GOPHER_URL_KEEP, PERCENT_ASCII);
 }
 
 static int

@@ -15,6 +15,7 @@
 
 #include "content/listing.h"
 #include "tree.h"
+#include "util/text.h"
 
 struct tree {
 	char base[64];
@@ -171,7 +172,7 @@ expect_encoded(const char *segment, const char *want)
 {
 	struct buf b = BUF_INIT;
 
-	assert_int_equal(content_url_encode_segment(&b, segment), 0);
+	assert_int_equal(percent_encode(&b, segment, strlen(segment), "", PERCENT_IRI), 0);
 	assert_string_equal(b.data, want);
 	buf_free(&b);
 }

@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "gopher/handler.h"
-#include "gopher/width.h"
+#include "util/text.h"
 
 #define HOST "gopher.test"
 #define TAIL "\t" HOST "\t7070\r\n"
@@ -134,7 +134,7 @@ assert_menu(const char *menu, size_t width)
 		for (i = 0; p + i < end; i++)
 			tabs += p[i] == '\t';
 		assert_int_equal(tabs, 3);
-		assert_true(gopher_text_width(p + 1, display - 1) <= width);
+		assert_true(display_width(p + 1, display - 1) <= width);
 		p = end + 2;
 	}
 	assert_string_equal(p, ".\r\n");
@@ -212,7 +212,7 @@ test_seed_article(void **state)
 	size_t lines = 0;
 
 	while ((end = strstr(p, "\r\n")) != NULL) {
-		assert_true(gopher_text_width(p, (size_t)(end - p)) <= 67);
+		assert_true(display_width(p, (size_t)(end - p)) <= 67);
 		assert_null(memchr(p, '\n', (size_t)(end - p)));
 		p = end + 2;
 		lines++;
@@ -288,7 +288,7 @@ test_width_option(void **state)
 	fx->ctx.width = 40;
 	t = ask(fx, "/articles/2014/02/russia-america-ceasefires.txt");
 	for (p = t; (end = strstr(p, "\r\n")) != NULL; p = end + 2)
-		assert_true(gopher_text_width(p, (size_t)(end - p)) <= 40);
+		assert_true(display_width(p, (size_t)(end - p)) <= 40);
 	assert_menu(ask(fx, "/"), 40);
 	fx->ctx.width = 0;
 }
