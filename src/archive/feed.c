@@ -2,7 +2,6 @@
 
 #include <string.h>
 
-#include "archive/gemlines.h"
 #include "util/text.h"
 #include "util/log.h"
 
@@ -64,7 +63,7 @@ absolute_url(struct buf *b, const char *base_url, const char *path)
 	struct buf url = BUF_INIT;
 
 	buf_append_str(&url, base_url);
-	gem_url_path(&url, path);
+	percent_encode(&url, path, strlen(path), PERCENT_KEEP_PATH, PERCENT_ASCII);
 	feed_xml_text(b, url.data != NULL ? url.data : "");
 	buf_free(&url);
 }
@@ -116,8 +115,8 @@ feed_head(struct buf *b, const struct page_context *ctx, const char *updated)
 	buf_append_str(b, "<author>");
 	element(b, "name", ctx->title);
 	buf_append_str(b, "</author>\n");
-	link(b, "self", ctx->base_url, "/atom.xml");
-	link(b, "alternate", ctx->base_url, "/");
+	link(b, "self", ctx->base_url, ARCHIVE_PATH_FEED);
+	link(b, "alternate", ctx->base_url, ARCHIVE_PATH_HOME);
 }
 
 /* The feed's updated time: the latest of its entries, compared as

@@ -5,6 +5,7 @@
 #include "gopher/links.h"
 #include "gopher/reflow.h"
 #include "gopher/types.h"
+#include "site/site.h"
 #include "util/text.h"
 
 struct prefixed_text {
@@ -249,6 +250,36 @@ joins_previous(const struct doc_block *prev, const struct doc_block *b)
 	    (b->type == BLOCK_LIST_ITEM || b->type == BLOCK_LINK);
 }
 
+/* Where the article comes from: its first publication, the page as saved. */
+static int
+origins(struct buf *out, const struct document *doc, const struct text_view *v)
+{
+	struct buf line = BUF_INIT;
+	int rc = 0;
+
+	if (doc->meta.source_url == NULL && !v->saved_page)
+		return 0;
+	rc = reflow_append_line(out, "", 0);
+	if (rc == 0 && doc->meta.source_url != NULL) {
+		buf_printf(&line, "Original article: %s", doc->meta.source_url);
+		rc = line.failed ? -1 : wrapped_text(out, line.data, v->width, "", "    ");
+	}
+	if (rc == 0 && v->saved_page) {
+		struct buf selector = BUF_INIT;
+
+		buf_printf(&selector, "%s?%s", v->base, SITE_RAW_QUERY);
+		buf_truncate(&line, 0);
+		buf_append_str(&line, "Saved page: ");
+		if (!selector.failed)
+			gopher_url_append(&line, v->host, v->port, 'h', selector.data, selector.len);
+		rc = line.failed || selector.failed ? -1 :
+		    reflow_append_line(out, line.data, line.len);
+		buf_free(&selector);
+	}
+	buf_free(&line);
+	return rc;
+}
+
 int
 gopher_document_text(struct buf *out, const struct document *doc, const struct text_view *v)
 {
@@ -264,5 +295,7 @@ gopher_document_text(struct buf *out, const struct document *doc, const struct t
 	}
 	if (rc == 0)
 		rc = links_block(out, doc, v);
+	if (rc == 0)
+		rc = origins(out, doc, v);
 	return rc != 0 || out->failed ? -1 : 0;
 }
