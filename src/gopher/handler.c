@@ -197,11 +197,20 @@ listing_entries(void *arg, char *const *hidden, size_t nhidden)
 	const struct menu *m = ((void **)arg)[1];
 	struct page page = PAGE_INIT, entries = PAGE_INIT;
 	size_t first = 0;
+	char **names;
 	int rc;
 
 	if (!job->site.directory_listing)
 		return 0;
-	if (site_listing(&job->site, job->target.path, hidden, nhidden, &page) != 0) {
+	/* The gophermap is never listed, nor what it hides. */
+	if ((names = calloc(nhidden + 1, sizeof(*names))) == NULL)
+		return -1;
+	if (nhidden > 0)
+		memcpy(names, hidden, nhidden * sizeof(*names));
+	names[nhidden] = (char *)GOPHERMAP_NAME;
+	rc = site_listing(&job->site, job->target.path, names, nhidden + 1, &page);
+	free(names);
+	if (rc != 0) {
 		rc = page.failed ? -1 : 0;
 		page_free(&page);
 		return rc;
@@ -221,14 +230,14 @@ listing_entries(void *arg, char *const *hidden, size_t nhidden)
 static int
 head_then_listing(const struct gopher_job *job, const struct menu *m, const char *skip)
 {
-	char *hidden[2] = { (char *)GOPHERMAP_NAME, (char *)skip };
+	char *hidden[1] = { (char *)skip };
 	void *arg[2] = { (void *)job, (void *)m };
 
 	if (!job->site.directory_listing)
 		return 0;
 	if (menu_info(m, "", 0) != 0 || menu_info_str(m, LISTING_HEAD) != 0)
 		return -1;
-	return listing_entries(arg, hidden, skip != NULL ? 2 : 1);
+	return listing_entries(arg, hidden, skip != NULL ? 1 : 0);
 }
 
 static int
@@ -527,6 +536,19 @@ take_search_words(struct gopher_job *job, const struct gopher_request *req)
 	return job->words != NULL ? 0 : -1;
 }
 
+static int
+add_slash(struct gopher_job *job)
+{
+	char *path;
+
+	if (asprintf(&path, "%s/", job->path) < 0)
+		return -1;
+	free(job->path);
+	job->target.path = job->path = path;
+	job->target.slash_missing = 0;
+	return 0;
+}
+
 /* What the loop answers itself: 1, or 0 when the pool must. */
 static int
 answer_target(struct gopher_job *job, struct response *resp)
@@ -592,6 +614,13 @@ gopher_answer(const struct gopher_context *ctx, const char *line, size_t len,
 		return 1;
 	}
 	site_resolve(&job->site, job->path, job->query, &job->target);
+	/* A directory asked without its '/' is served as with it. */
+	if (job->target.kind == SITE_DIRECTORY && job->target.slash_missing &&
+	    add_slash(job) != 0) {
+		gopher_job_free(job);
+		fail(resp, "Server error");
+		return 1;
+	}
 	if (answer_target(job, resp)) {
 		gopher_job_free(job);
 		return 1;

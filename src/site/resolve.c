@@ -66,13 +66,13 @@ static void
 resolve_file(const struct site *s, struct site_target *t)
 {
 	t->format = site_article_format(s->article_paths, t->path);
+	if (t->query != NULL && strcmp(t->query, SITE_RAW_QUERY) == 0) {
+		t->kind = SITE_RAW;
+		return;
+	}
 	if (t->format == ARTICLE_NONE || t->format == ARTICLE_GEMTEXT) {
 		t->format = ARTICLE_NONE;
 		t->kind = SITE_FILE;
-		return;
-	}
-	if (t->query != NULL && strcmp(t->query, SITE_RAW_QUERY) == 0) {
-		t->kind = SITE_RAW;
 		return;
 	}
 	t->kind = SITE_ARTICLE;

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "gopher/handler.h"
+#include "site/site.h"
 #include "util/text.h"
 
 #define HOST "gopher.test"
@@ -21,6 +22,7 @@
 
 struct fixture {
 	char root[64];
+	struct config config;
 	struct gopher_context ctx;
 	struct response resp;
 };
@@ -95,6 +97,11 @@ setup(void **state)
 	fx->ctx.host = HOST;
 	fx->ctx.port = 7070;
 	fx->ctx.tls_port = 0;
+	/* The plain texts here are files, not articles (article_paths). */
+	fx->config.article_paths = (char *)"/articles/ /about.md";
+	fx->config.directory_listing = 1;
+	fx->ctx.config = &fx->config;
+	assert_non_null(fx->ctx.cache = article_cache_new(1 << 20));
 	response_init(&fx->resp);
 	*state = fx;
 	return 0;
@@ -107,6 +114,7 @@ teardown(void **state)
 	char cmd[128];
 
 	response_reset(&fx->resp);
+	article_cache_free(fx->ctx.cache);
 	close(fx->ctx.root_fd);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->root);
 	assert_int_equal(system(cmd), 0);
@@ -219,7 +227,11 @@ test_seed_article(void **state)
 	}
 	assert_true(lines > 30);
 	assert_string_equal(t + strlen(t) - 5, "\r\n.\r\n");
-	assert_non_null(strstr(t, "\r\nFebruary 3, 2014 at 10:12 am\r\n"));
+	/* Converted as on Gemini: a header with the title and the date
+	 * read from the dateline, which the body no longer repeats. */
+	assert_int_equal(strncmp(t, "Russia and America discuss local ceasefires in Syria\r\n", 54), 0);
+	assert_non_null(strstr(t, "2014-02-03"));
+	assert_null(strstr(t, "\r\nFebruary 3, 2014 at 10:12 am\r\n"));
 }
 
 static void
