@@ -17,7 +17,7 @@
 
 #include "archive/archive.h"
 #include "content/types.h"
-#include "convert/cache.h"
+#include "site/site.h"
 #include "net/pool.h"
 #include "net/sandbox.h"
 #include "net/worker.h"
@@ -203,6 +203,8 @@ start_services(struct server *s, const struct config *c)
 	ao.base_url = base_url;
 	ao.default_lang = config_host_lang(c, &c->hosts[0]);
 	ao.feed_entries = c->feed_entries;
+	ao.article_format = site_article_format;
+	ao.article_paths = c->article_paths;
 	s->services.archive = archive_open(&ao, &error);
 	free(base_url);
 	if (s->services.archive == NULL) {

@@ -70,6 +70,7 @@ site_state_new(struct config *config, const struct shared_services *services, ch
 	s->gopher.host = config_gopher_host(config);
 	s->gopher.port = config_gopher_public_port(config);
 	s->gopher.width = config->gopher_width;
+	s->gopher.config = config;
 	s->gopher.types = services->types;
 	s->gopher.cache = services->cache;
 	s->gopher.archive = services->archive;
