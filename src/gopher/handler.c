@@ -274,12 +274,14 @@ directory_menu(const struct gopher_job *job, const struct menu *m)
 	struct page page = PAGE_INIT;
 	struct buf text = BUF_INIT;
 	void *arg[2] = { (void *)job, (void *)m };
-	int rc = strcmp(dir, "/") != 0 ? parent_item(m, dir) : 0;
+	int head = read_dir_file(job->target.fd, GOPHERMAP_NAME, &text) == 0 ? 'm' :
+	    job->target.index_fd != -1 ? 'i' : 0;
+	int rc = head != 0 && strcmp(dir, "/") != 0 ? parent_item(m, dir) : 0;
 
-	if (rc == 0 && read_dir_file(job->target.fd, GOPHERMAP_NAME, &text) == 0)
+	if (rc == 0 && head == 'm')
 		rc = gophermap_to_menu(m, dir, text.data != NULL ? text.data : "", text.len,
 		    listing_entries, arg);
-	else if (rc == 0 && job->target.index_fd != -1) {
+	else if (rc == 0 && head == 'i') {
 		struct buf base = BUF_INIT;
 
 		buf_printf(&base, "%s%s", dir, SITE_INDEX_NAME);
