@@ -104,8 +104,7 @@ teardown(void **state)
 	struct fixture *f = *state;
 	char cmd[256];
 
-	buf_free(&f->page.body);
-	free(f->page.prompt);
+	archive_page_free(&f->page);
 	archive_close(f->archive);
 	snprintf(cmd, sizeof(cmd), "chmod -R u+w '%s'; rm -rf '%s'", f->dir, f->dir);
 	assert_int_equal(system(cmd), 0);
