@@ -35,6 +35,10 @@ struct gemini_context {
 	struct article_cache *cache;
 };
 
+/* Gemini for the connection layer (gemini/protocol.c); its context is a
+ * struct gemini_context. */
+extern const struct protocol gemini_protocol;
+
 /* On the event loop: 1 when resp holds the answer; 0 when *job was set
  * for gemini_produce(). */
 int gemini_answer(const struct gemini_context *ctx, const char *line, size_t len,

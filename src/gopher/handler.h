@@ -44,6 +44,10 @@ struct gopher_context {
 	struct gopher_render_cache *render_cache;
 };
 
+/* Gopher for the connection layer (gopher/protocol.c); its context is a
+ * struct gopher_context. */
+extern const struct protocol gopher_protocol;
+
 /* On the event loop: 1 when resp holds the answer; 0 when *job was set
  * for gopher_produce().  Never fails: errors are type-3 items
  * (resp->status 3). */

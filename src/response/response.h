@@ -85,7 +85,9 @@ struct protocol {
 	void (*produce)(void *job, struct response *resp);
 	/* Free a job that will never be produced (the pool stopped). */
 	void (*job_free)(void *job);
-	/* The answer to bytes that cannot be framed: answered (1). */
+	/* The answer to bytes that cannot be framed: answered (1).  reason
+	 * is what the connection saw, or NULL when frame() said FRAME_BAD
+	 * (the protocol then says what its framing wants). */
 	int (*bad_request)(const void *ctx, const char *reason, struct response *resp);
 	/* No whole request line within the deadline: 1 answered (Gopher: an
 	 * error item); 0 the connection is closed without one (Gemini). */
