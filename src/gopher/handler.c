@@ -401,7 +401,7 @@ serve_article(const struct gopher_job *job, const struct menu *m, struct buf *ke
 {
 	const struct site_target *t = &job->target;
 	struct text_view view = { m->width, m->host, m->port, job->path,
-	    t->format == ARTICLE_HTML };
+	    t->format == ARTICLE_HTML, gopher_item_type, (void *)job->ctx };
 	const struct cached_article *a;
 	struct render_stamp stamp;
 

@@ -192,9 +192,11 @@ reference_url(struct buf *out, const char *url, const struct text_view *v)
 		gopher_link_target_free(&t);
 		return buf_append_str(out, url);
 	}
-	type = gopher_type_by_name(t.selector.data);
-	rc = gopher_url_append(out, v->host, v->port, type != '\0' ? type : '1',
-	    t.selector.data, t.selector.len);
+	if (v->type != NULL)
+		type = v->type(v->type_arg, t.selector.data);
+	else if ((type = gopher_type_by_name(t.selector.data)) == '\0')
+		type = '1';
+	rc = gopher_url_append(out, v->host, v->port, type, t.selector.data, t.selector.len);
 	gopher_link_target_free(&t);
 	return rc;
 }
@@ -262,7 +264,7 @@ origins(struct buf *out, const struct document *doc, const struct text_view *v)
 	rc = reflow_append_line(out, "", 0);
 	if (rc == 0 && doc->meta.source_url != NULL) {
 		buf_printf(&line, "Original article: %s", doc->meta.source_url);
-		rc = line.failed ? -1 : wrapped_text(out, line.data, v->width, "", "    ");
+		rc = line.failed ? -1 : wrapped_text(out, line.data, v->width, "", "");
 	}
 	if (rc == 0 && v->saved_page) {
 		struct buf selector = BUF_INIT;
@@ -273,7 +275,7 @@ origins(struct buf *out, const struct document *doc, const struct text_view *v)
 		if (!selector.failed)
 			gopher_url_append(&line, v->host, v->port, 'h', selector.data, selector.len);
 		rc = line.failed || selector.failed ? -1 :
-		    reflow_append_line(out, line.data, line.len);
+		    wrapped_text(out, line.data, v->width, "", "");
 		buf_free(&selector);
 	}
 	buf_free(&line);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "convert/document.h"
+#include "gopher/gemmenu.h"
 #include "util/buf.h"
 
 struct text_view {
@@ -18,6 +19,8 @@ struct text_view {
 	int port;
 	const char *base;    /* selector of the article, for relative links */
 	int saved_page;      /* the article is a saved web page, its original at ?raw */
+	local_type_fn type;  /* the item type of our own targets; NULL: by extension */
+	void *type_arg;
 };
 
 /* Append the type-0 lines (without the final "."): the header (title, by

@@ -290,7 +290,7 @@ test_document_text(void **state)
 {
 	struct document *doc = document_new();
 	struct doc_block *b;
-	struct text_view v = { 67, HOST, 7070, "/articles/a.md", 0 };
+	struct text_view v = { 67, HOST, 7070, "/articles/a.md", 0, NULL, NULL };
 	struct buf out = BUF_INIT;
 
 	(void)state;
