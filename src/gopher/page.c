@@ -45,8 +45,10 @@ gopher_long_item(const struct menu *m, char type, const char *display, const cha
 	int rc;
 
 	rc = reflow_clean_view(&scratch, display, strlen(display), &clean, &clean_len);
+	/* Every piece fits the width with the continuation's indent. */
 	if (rc == 0)
-		rc = reflow_wrap_line(clean, clean_len, m->width, WRAP_KEEP_WORDS, emit_piece, &l);
+		rc = reflow_wrap_line(clean, clean_len, m->width > sizeof(CONTINUATION_INDENT) ?
+		    m->width - (sizeof(CONTINUATION_INDENT) - 1) : 1, WRAP_KEEP_WORDS, emit_piece, &l);
 	buf_free(&scratch);
 	buf_free(&l.line);
 	return rc;

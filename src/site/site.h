@@ -99,7 +99,7 @@ const struct cached_article *site_article_of(const struct site *s, const char *p
 /* The MIME type of a FILE or RAW target: by name first; libmagic reads
  * its first bytes only when the name says nothing, unless quick, when
  * NULL says that only sniffing could tell (leave it to a pool thread).
- * Well-known plain files are text/plain. */
+ * Never an article's type: robots.txt and the like are text/plain. */
 const char *site_mime(const struct site *s, const struct site_target *t, int quick);
 
 /*
