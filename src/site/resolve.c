@@ -55,7 +55,7 @@ resolve_directory(const struct site *s, struct site_target *t)
 		t->index_fd = fd;
 	else if (fd != -1)
 		close(fd);
-	if (t->index_fd == -1 && !s->directory_listing && !t->slash_missing) {
+	if (t->index_fd == -1 && !s->directory_listing) {
 		close(t->fd);
 		t->fd = -1;
 		t->kind = SITE_NOT_FOUND;

@@ -218,8 +218,20 @@ class SiteTest(unittest.TestCase):
             self.assertNotIn(name, undated)
 
 
-class ArticlePathsTest(unittest.TestCase):
-    """article_paths: only what is under them is an article."""
+class SettingsTest(unittest.TestCase):
+    """article_paths and directory_listing, obeyed by both protocols."""
+
+    def test_no_listing_on_either_side(self):
+        base = tempfile.mkdtemp(prefix="capsuled-site-nolist-")
+        os.chmod(base, 0o755)
+        root = build_tree(base)
+        with Server(root=root, archive=False, args=("--directory-listing", "no")) as srv:
+            for folder in ("/files/", "/files"):
+                self.assertEqual(srv.gemini(folder).status, 51, folder)
+                raw = srv.gopher(folder + "\r\n")
+                self.assertTrue(raw.startswith(b"3"), (folder, raw[:80]))
+            self.assertEqual(srv.gemini("/files/big.bin").status, 20)
+        shutil.rmtree(base)
 
     def test_outside_article_paths_is_a_plain_file(self):
         base = tempfile.mkdtemp(prefix="capsuled-site-paths-")

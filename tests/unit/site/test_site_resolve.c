@@ -150,6 +150,7 @@ test_listing_policy(void **state)
 
 	f->site.directory_listing = 0;
 	assert_int_equal(kind_of(f, "/docs/", NULL), SITE_NOT_FOUND);
+	assert_int_equal(kind_of(f, "/docs", NULL), SITE_NOT_FOUND);
 	/* An index.gmi is no listing: still served. */
 	assert_int_equal(kind_of(f, "/withindex/", NULL), SITE_DIRECTORY);
 	f->site.directory_listing = 1;
