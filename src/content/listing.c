@@ -1,7 +1,6 @@
 #include "content/listing.h"
 
 #include "content/path.h"
-#include "util/text.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -179,48 +178,4 @@ content_entries_free(struct content_entry *entries, size_t n)
 	for (i = 0; i < n; i++)
 		free(entries[i].name);
 	free(entries);
-}
-
-static void
-append_entry_line(struct buf *out, const struct content_entry *e)
-{
-	char size[FORMAT_SIZE_MAX];
-
-	buf_append_str(out, "=> ");
-	percent_encode(out, e->name, strlen(e->name), "", PERCENT_IRI);
-	if (e->is_dir)
-		buf_append_char(out, '/');
-	buf_append_char(out, ' ');
-	utf8_append_clean(out, e->name, strlen(e->name));
-	if (e->is_dir)
-		buf_append_char(out, '/');
-	else {
-		format_size(size, sizeof(size), (long long)e->size);
-		buf_printf(out, " (%s)", size);
-	}
-	buf_append_char(out, '\n');
-}
-
-int
-content_listing_gemtext(int rootfd, const char *dir_path, struct buf *out)
-{
-	struct content_entry *entries;
-	const char *rel;
-	size_t n, i, len;
-
-	if (content_dir_entries(rootfd, dir_path, &entries, &n) == -1)
-		return -1;
-	rel = dir_relative(dir_path, &len);
-	buf_append_str(out, "# Index of /");
-	if (len > 0) {
-		utf8_append_clean(out, rel, len);
-		buf_append_char(out, '/');
-	}
-	buf_append_str(out, "\n\n");
-	if (len > 0)
-		buf_append_str(out, "=> ../ Parent directory\n");
-	for (i = 0; i < n; i++)
-		append_entry_line(out, &entries[i]);
-	content_entries_free(entries, n);
-	return out->failed ? -1 : 0;
 }
