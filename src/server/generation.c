@@ -9,8 +9,8 @@
 
 #include "archive/archive.h"
 #include "content/types.h"
-#include "convert/cache.h"
 #include "gopher/rendercache.h"
+#include "site/site.h"
 #include "util/buf.h"
 #include "util/log.h"
 
@@ -47,6 +47,9 @@ services_start(struct services *s, const struct config *c)
 	ao.base_url = base_url;
 	ao.default_lang = config_host_lang(c, &c->hosts[0]);
 	ao.feed_entries = c->feed_entries;
+	/* The index holds what the site layer calls an article. */
+	ao.article_format = site_article_format;
+	ao.article_paths = c->article_paths;
 	s->archive = archive_open(&ao, &error);
 	free(base_url);
 	if (s->archive == NULL) {
@@ -123,6 +126,7 @@ wire_gopher(struct generation *g, const struct services *services)
 	g->gopher.host = config_gopher_host(c);
 	g->gopher.port = config_gopher_public_port(c);
 	g->gopher.width = c->gopher_width;
+	g->gopher.config = c;
 	g->gopher.types = services->types;
 	g->gopher.cache = services->cache;
 	g->gopher.archive = services->archive;
