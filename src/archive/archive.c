@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "archive/article.h"
 #include "archive/indexer.h"
 #include "archive/pages.h"
 #include "archive/pool.h"
@@ -95,6 +96,7 @@ copy_options(const struct archive_options *o)
 struct archive *
 archive_open(const struct archive_options *o, char **error)
 {
+	struct article_rule rule;
 	struct archive *a;
 	char *db_path;
 
@@ -108,7 +110,9 @@ archive_open(const struct archive_options *o, char **error)
 		*error = strdup("archive: out of memory");
 		return NULL;
 	}
-	if (indexer_start(&a->indexer, o->root_path, db_path, error) == -1) {
+	rule.format = o->article_format;
+	rule.article_paths = (char *)o->article_paths;
+	if (indexer_start(&a->indexer, o->root_path, &rule, db_path, error) == -1) {
 		free(db_path);
 		free_strings(a);
 		return NULL;
@@ -140,24 +144,6 @@ archive_ready(struct archive *a)
 	return a->indexer.ready;
 }
 
-/* Cheap test before taking a connection: most requests are for files. */
-static int
-maybe_generated(const char *path)
-{
-	static const char *const prefixes[] = { "/archive", "/tags", "/search" };
-	size_t i, len;
-
-	if (strcmp(path, "/") == 0 || strcmp(path, "/atom.xml") == 0)
-		return 1;
-	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
-		len = strlen(prefixes[i]);
-		if (strncmp(path, prefixes[i], len) == 0 &&
-		    (path[len] == '\0' || path[len] == '/'))
-			return 1;
-	}
-	return 0;
-}
-
 static int
 has_index_gmi(const struct archive *a)
 {
@@ -175,14 +161,19 @@ archive_generation(struct archive *a)
 int
 archive_generates(struct archive *a, const char *path)
 {
-	if (strcmp(path, "/") == 0)
+	switch (archive_route_of(path)) {
+	case ARCHIVE_ROUTE_NONE:
+		return 0;
+	case ARCHIVE_ROUTE_HOME:
 		return !has_index_gmi(a);
-	return maybe_generated(path);
+	default:
+		return 1;
+	}
 }
 
 enum archive_status
 archive_render(struct archive *a, const char *path, const char *query,
-    struct archive_page *page)
+    enum archive_feed feed, struct archive_page *page)
 {
 	struct page_context ctx;
 	enum archive_status status;
@@ -200,6 +191,7 @@ archive_render(struct archive *a, const char *path, const char *query,
 		.feed_entries = a->feed_entries,
 		.building = a->indexer.ready ? -1 : (long)a->indexer.indexed,
 		.home = strcmp(path, "/") == 0,
+		.feed_as_page = feed == ARCHIVE_FEED_PAGE,
 	};
 	status = pages_render(r, &ctx, path, query, page);
 	pthread_rwlock_unlock(&a->options_lock);
@@ -227,6 +219,7 @@ archive_set_page_options(struct archive *a, const struct archive_options *o)
 void
 archive_page_free(struct archive_page *p)
 {
+	page_free(&p->page);
 	buf_free(&p->body);
 	free(p->prompt);
 	p->prompt = NULL;

@@ -21,7 +21,30 @@
 #ifndef CAPSULED_ARCHIVE_ARCHIVE_H
 #define CAPSULED_ARCHIVE_ARCHIVE_H
 
+#include "archive/page.h"
+#include "convert/convert.h"
 #include "util/buf.h"
+
+/* The paths of the generated pages: spelled here only. */
+#define ARCHIVE_PATH_HOME "/"
+#define ARCHIVE_PATH_DATES "/archive/"
+#define ARCHIVE_PATH_UNDATED "/archive/undated/"
+#define ARCHIVE_PATH_TAGS "/tags/"
+#define ARCHIVE_PATH_FEED "/atom.xml"
+#define ARCHIVE_PATH_SEARCH "/search"
+
+/* The route table's entries. */
+enum archive_route {
+	ARCHIVE_ROUTE_NONE,   /* not generated: the tree's own */
+	ARCHIVE_ROUTE_HOME,   /* "/", generated only when the tree has no index.gmi */
+	ARCHIVE_ROUTE_DATES,  /* /archive/ and below */
+	ARCHIVE_ROUTE_TAGS,   /* /tags/ and below */
+	ARCHIVE_ROUTE_FEED,   /* /atom.xml */
+	ARCHIVE_ROUTE_SEARCH, /* /search and its pages /search/N */
+};
+
+/* The route a path is on; a string check only. */
+enum archive_route archive_route_of(const char *path);
 
 struct archive_options {
 	const char *state_dir;     /* holds archive.db; created if missing; must be writable */
@@ -30,6 +53,11 @@ struct archive_options {
 	const char *base_url;      /* "gemini://host" or "gemini://host:port": absolute links in the feed */
 	const char *default_lang;
 	unsigned feed_entries;     /* latest N in the feed and on the home page */
+	/* Which files are articles: the site layer's rule, given the
+	 * article_paths setting (copied) and a path from the root; NULL:
+	 * every file whose name has an article format. */
+	enum article_format (*article_format)(const char *article_paths, const char *path);
+	const char *article_paths;
 };
 
 struct archive;
@@ -66,21 +94,26 @@ enum archive_status {
 };
 
 struct archive_page {
-	struct buf body;
-	const char *mime;  /* "text/gemini" or "application/atom+xml" (static) */
+	struct page page;  /* every page but the Atom feed */
+	struct buf body;   /* the Atom feed */
+	const char *mime;  /* "text/gemini" (page) or "application/atom+xml" (body), static */
 	char *prompt;      /* malloc'd, for ARCHIVE_INPUT only */
 };
 
-/* Render the archive page for a URL path with its already-percent-decoded
- * query (NULL if none).  Thread-safe: called concurrently from several
- * handler threads.  page must start zeroed; free it with
- * archive_page_free() whatever the status. */
+/* What archive_render() makes of the feed route. */
+enum archive_feed { ARCHIVE_FEED_ATOM, ARCHIVE_FEED_PAGE };
+
 /* Whether archive_render() would render path (rather than leave it to the
- * tree): a string check and, for "/", whether the tree has an index.gmi.
+ * tree): the route table and, for "/", whether the tree has an index.gmi.
  * Cheap enough for an event loop. */
 int archive_generates(struct archive *a, const char *path);
+/* Render the archive page for a URL path with its already-percent-decoded
+ * query (NULL if none); the feed route as Atom or as a page.
+ * Thread-safe: called concurrently from several handler threads.  page
+ * must start zeroed; free it with archive_page_free() whatever the
+ * status. */
 enum archive_status archive_render(struct archive *a, const char *path, const char *query,
-    struct archive_page *page);
+    enum archive_feed feed, struct archive_page *page);
 void archive_page_free(struct archive_page *p);
 
 /* The site chrome learned from the .txt articles (lines found at the top

@@ -19,10 +19,14 @@ article_mtime(const struct stat *st)
 }
 
 int
-article_is_indexed(const char *name)
+article_is_indexed(const char *path, const struct article_rule *rule)
 {
+	const char *name = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
+
 	if (name[0] == '.' || strcmp(name, "index.gmi") == 0)
 		return 0;
+	if (rule != NULL && rule->format != NULL)
+		return rule->format(rule->article_paths, path) != ARTICLE_NONE;
 	return article_format_of(name) != ARTICLE_NONE;
 }
 

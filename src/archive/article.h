@@ -8,6 +8,7 @@
 
 #include "archive/store.h"
 #include "archive/strlist.h"
+#include "convert/convert.h"
 
 /* Larger files are indexed from their first ARTICLE_MAX_BYTES. */
 #define ARTICLE_MAX_BYTES (8 * 1024 * 1024)
@@ -34,9 +35,15 @@ struct stat;
  * still count as changes. */
 long long article_mtime(const struct stat *st);
 
-/* 1 when a file of that name is indexed: an article format, not
- * index.gmi, not a dotfile. */
-int article_is_indexed(const char *name);
+/* Which files are articles (archive_options.article_format). */
+struct article_rule {
+	enum article_format (*format)(const char *article_paths, const char *path); /* NULL: by name */
+	char *article_paths;
+};
+
+/* 1 when the file at path (from the root, "/a/b.txt") is indexed: an
+ * article by the rule, not index.gmi, not a dotfile. */
+int article_is_indexed(const char *path, const struct article_rule *rule);
 
 /* Read name (relative to dirfd, never following a symlink) as the article
  * at URL path; a .txt file is converted without the chrome lines

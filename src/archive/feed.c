@@ -2,7 +2,7 @@
 
 #include <string.h>
 
-#include "archive/gemlines.h"
+#include "util/text.h"
 #include "util/log.h"
 
 #define REPLACEMENT "\xef\xbf\xbd"
@@ -11,31 +11,15 @@
 static size_t
 xml_char_length(const unsigned char *p)
 {
-	unsigned long cp;
-	size_t len, i;
+	uint32_t cp;
+	size_t len;
 
 	if (*p < 0x80)
 		return *p >= 0x20 || *p == '\t' || *p == '\n' || *p == '\r';
-	if (*p >= 0xc2 && *p <= 0xdf) {
-		len = 2;
-		cp = *p & 0x1f;
-	} else if (*p >= 0xe0 && *p <= 0xef) {
-		len = 3;
-		cp = *p & 0x0f;
-	} else if (*p >= 0xf0 && *p <= 0xf4) {
-		len = 4;
-		cp = *p & 0x07;
-	} else
+	/* The string ends in NUL, which no sequence holds: 4 bytes are safe. */
+	if ((len = utf8_next((const char *)p, strnlen((const char *)p, 4), &cp)) == 0)
 		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff)
-		return 0;
-	return len;
+	return cp == 0xfffe || cp == 0xffff ? 0 : len;
 }
 
 void
@@ -79,7 +63,7 @@ absolute_url(struct buf *b, const char *base_url, const char *path)
 	struct buf url = BUF_INIT;
 
 	buf_append_str(&url, base_url);
-	gem_url_path(&url, path);
+	percent_encode(&url, path, strlen(path), PERCENT_KEEP_PATH, PERCENT_ASCII);
 	feed_xml_text(b, url.data != NULL ? url.data : "");
 	buf_free(&url);
 }
@@ -131,8 +115,8 @@ feed_head(struct buf *b, const struct page_context *ctx, const char *updated)
 	buf_append_str(b, "<author>");
 	element(b, "name", ctx->title);
 	buf_append_str(b, "</author>\n");
-	link(b, "self", ctx->base_url, "/atom.xml");
-	link(b, "alternate", ctx->base_url, "/");
+	link(b, "self", ctx->base_url, ARCHIVE_PATH_FEED);
+	link(b, "alternate", ctx->base_url, ARCHIVE_PATH_HOME);
 }
 
 /* The feed's updated time: the latest of its entries, compared as

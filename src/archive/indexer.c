@@ -236,7 +236,7 @@ visit(struct indexer *ix, int dirfd, const char *name, const char *path, int dep
 
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1)
 		return;
-	if (S_ISREG(st.st_mode) && article_is_indexed(name)) {
+	if (S_ISREG(st.st_mode) && article_is_indexed(path, &ix->rule)) {
 		index_file(ix, dirfd, name, path, &st);
 		return;
 	}
@@ -290,6 +290,21 @@ full_walk(struct indexer *ix)
 	commit(ix);
 }
 
+/* Whether the file name in the directory dirpath ("" at the root) is
+ * an article to index. */
+static int
+indexed_name(const struct indexer *ix, const char *dirpath, const char *name)
+{
+	char *path;
+	int indexed;
+
+	if (asprintf(&path, "%s/%s", dirpath, name) == -1)
+		return 0;
+	indexed = article_is_indexed(path, &ix->rule);
+	free(path);
+	return indexed;
+}
+
 static void
 add_change(struct indexer *ix, const char *dirpath, const char *name, int is_dir)
 {
@@ -331,7 +346,7 @@ handle_event(struct indexer *ix, const struct inotify_event *ev)
 	/* Whether "/" is generated hangs on this file alone. */
 	if (*w->path == '\0' && strcmp(ev->name, "index.gmi") == 0)
 		atomic_fetch_add(&ix->generation, 1);
-	if (!is_dir && !article_is_indexed(ev->name))
+	if (!is_dir && !indexed_name(ix, w->path, ev->name))
 		return;
 	add_change(ix, w->path, ev->name, is_dir);
 }
@@ -495,16 +510,26 @@ fail(char **error, const char *what, const char *path)
 }
 
 int
-indexer_start(struct indexer *ix, const char *root_path, const char *db_path,
-    char **error)
+indexer_start(struct indexer *ix, const char *root_path, const struct article_rule *rule,
+    const char *db_path, char **error)
 {
 	memset(ix, 0, sizeof(*ix));
+	if (rule != NULL && rule->format != NULL) {
+		ix->rule.format = rule->format;
+		if (rule->article_paths != NULL &&
+		    (ix->rule.article_paths = strdup(rule->article_paths)) == NULL)
+			return fail(error, "out of memory for", "article_paths");
+	}
 	atomic_store(&ix->chrome_generation, 1);
 	ix->inotify_fd = ix->wake_fd = -1;
-	if ((ix->root_fd = open(root_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return fail(error, "cannot open the content tree", root_path);
+	if ((ix->root_fd = open(root_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		fail(error, "cannot open the content tree", root_path);
+		free(ix->rule.article_paths);
+		return -1;
+	}
 	if (store_open(&ix->store, db_path, error) == -1) {
 		close(ix->root_fd);
+		free(ix->rule.article_paths);
 		return -1;
 	}
 	ix->chrome = store_chrome(ix->store.db);
@@ -546,4 +571,5 @@ indexer_stop(struct indexer *ix)
 	close(ix->root_fd);
 	store_close(&ix->store);
 	strlist_free(ix->chrome);
+	free(ix->rule.article_paths);
 }

@@ -15,6 +15,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 
+#include "archive/article.h"
 #include "archive/store.h"
 
 /* A change is applied once events pause this long... */
@@ -62,11 +63,13 @@ struct indexer {
 	char **chrome;       /* learned chrome lines (NULL-terminated), or NULL */
 	long long text_files;   /* .txt articles when the chrome was last learned */
 	long long text_changes; /* .txt articles put or removed since */
+	struct article_rule rule; /* which files are articles */
 };
 
 /* Open the index at db_path and start the thread on the tree at
  * root_path.  Returns -1 with a malloc'd message in *error. */
-int indexer_start(struct indexer *ix, const char *root_path, const char *db_path,
+int indexer_start(struct indexer *ix, const char *root_path, const struct article_rule *rule,
+    const char *db_path,
     char **error);
 void indexer_stop(struct indexer *ix);
 

@@ -20,11 +20,16 @@ struct page_context {
 	unsigned feed_entries;
 	long building;            /* articles indexed so far by the first walk; -1 once done */
 	int home;                 /* 1 when "/" is generated (the tree has no index.gmi) */
+	int feed_as_page;         /* the feed route as a page of the newest articles */
 };
 
 /* As archive_render(), on the reader r. */
 enum archive_status pages_render(struct reader *r, const struct page_context *ctx,
     const char *path, const char *query, struct archive_page *page);
+
+/* "The index is being built (N articles so far)" and a blank line while
+ * the first walk runs (indexed >= 0); nothing after. */
+void pages_building(struct page *p, long indexed);
 
 /* Page number from a query string: "" or NULL is 1; 0 when it is not a
  * number from 1 to max. */

@@ -1,10 +1,10 @@
 #include "archive/search.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "archive/gemlines.h"
 #include "archive/query.h"
 #include "archive/rank.h"
 #include "archive/store.h"
@@ -64,11 +64,23 @@ struct search {
 };
 
 static void
-search_link(struct buf *b, unsigned pageno, const char *query, const char *label)
+search_link(struct page *b, unsigned pageno, const char *query, const char *label)
 {
-	buf_printf(b, "=> /search/%u?", pageno);
-	gem_url_query(b, query);
-	buf_printf(b, " %s\n", label);
+	char path[sizeof(ARCHIVE_PATH_SEARCH) + 16];
+
+	snprintf(path, sizeof(path), ARCHIVE_PATH_SEARCH "/%u", pageno);
+	page_link(b, path, query, label);
+}
+
+/* A line of text with a number or two in it. */
+static void
+text_line(struct page *b, struct buf *line)
+{
+	if (line->failed)
+		b->failed = 1;
+	else
+		page_text(b, line->data != NULL ? line->data : "");
+	buf_free(line);
 }
 
 static int
@@ -121,7 +133,7 @@ rank_page(struct search *s, unsigned pageno)
 
 /* The result lines of the page's rows, best first. */
 static int
-page_lines(const struct search *s, struct buf *b)
+page_lines(const struct search *s, struct page *b)
 {
 	struct buf ids = BUF_INIT;
 	long long low = LLONG_MAX, high = LLONG_MIN;
@@ -147,14 +159,11 @@ page_lines(const struct search *s, struct buf *b)
 		sqlite3_bind_int64(st, 4, high);
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		gem_article_line(b, (const char *)sqlite3_column_text(st, 0),
+		page_article(b, (const char *)sqlite3_column_text(st, 0),
 		    (const char *)sqlite3_column_text(st, 1),
-		    (const char *)sqlite3_column_text(st, 2));
-		/* A quote line: a snippet can never start a link or a
-		 * preformatted block there. */
-		buf_append_str(b, "> ");
-		gem_text(b, (const char *)sqlite3_column_text(st, 3));
-		buf_append_str(b, "\n\n");
+		    (const char *)sqlite3_column_text(st, 2),
+		    (const char *)sqlite3_column_text(st, 3));
+		page_blank(b);
 	}
 	reader_done(st);
 	buf_free(&ids);
@@ -165,44 +174,57 @@ page_lines(const struct search *s, struct buf *b)
  * only the newest are ranked, and whether word counts are estimated
  * (rank.h). */
 static void
-count_line(struct buf *b, long long total, int phrases, const char *query)
+count_line(struct page *b, long long total, int phrases, const char *query)
 {
+	struct buf line = BUF_INIT;
+
 	if (total == 0) {
-		buf_append_str(b, "No articles match.\n\n");
+		page_text(b, "No articles match.");
+		page_blank(b);
 		return;
 	}
 	if (total > SEARCH_COUNT_MAX)
-		buf_printf(b, "More than %d articles match \"", SEARCH_COUNT_MAX);
+		buf_printf(&line, "More than %d articles match \"", SEARCH_COUNT_MAX);
 	else
-		buf_printf(b, "%lld article%s \"", total, total == 1 ? " matches" : "s match");
-	gem_text(b, query);
-	buf_append_char(b, '"');
+		buf_printf(&line, "%lld article%s \"", total, total == 1 ? " matches" : "s match");
+	buf_append_str(&line, query);
+	buf_append_char(&line, '"');
 	if (total > SEARCH_RANK_MAX)
-		buf_printf(b, "; showing the best of the %d newest", SEARCH_RANK_MAX);
-	buf_append_str(b, ".\n\n");
-	if (phrases > 1)
-		buf_printf(b, "Words in more than %d articles are weighed by an estimate"
-		    " of how many hold them.\n\n", RANK_COUNT_WALK_MAX);
+		buf_printf(&line, "; showing the best of the %d newest", SEARCH_RANK_MAX);
+	buf_append_char(&line, '.');
+	text_line(b, &line);
+	page_blank(b);
+	if (phrases > 1) {
+		buf_printf(&line, "Words in more than %d articles are weighed by an estimate"
+		    " of how many hold them.", RANK_COUNT_WALK_MAX);
+		text_line(b, &line);
+		page_blank(b);
+	}
 }
 
 static void
-results_heading(struct buf *b, const struct page_context *ctx, unsigned pageno,
+results_heading(struct page *b, const struct page_context *ctx, unsigned pageno,
     const char *query)
 {
-	buf_append_str(b, "# Search results for \"");
-	gem_text(b, query);
-	buf_append_char(b, '"');
+	struct buf line = BUF_INIT;
+
+	buf_printf(&line, "Search results for \"%s\"", query);
 	if (pageno > 1)
-		buf_printf(b, ", page %u", pageno);
-	buf_append_str(b, "\n\n");
-	gem_building_line(b, ctx->building);
+		buf_printf(&line, ", page %u", pageno);
+	if (line.failed)
+		b->failed = 1;
+	else
+		page_heading(b, 1, line.data);
+	buf_free(&line);
+	page_blank(b);
+	pages_building(b, ctx->building);
 }
 
 /* The count line and the page of results; the number of rows (one more
  * than a page when a next page exists), or -1 on error. */
 static long
 matches(struct reader *r, const char *fts, int phrases, unsigned pageno, const char *query,
-    struct buf *b)
+    struct page *b)
 {
 	struct search s = { .r = r, .fts = fts, .phrases = phrases };
 
@@ -217,14 +239,16 @@ matches(struct reader *r, const char *fts, int phrases, unsigned pageno, const c
 	if (s.nids > 0 && page_lines(&s, b) == -1)
 		return -1;
 	/* Page 1 always has rows: none means a page past the last. */
-	if (s.nids == 0 && s.total > 0)
-		buf_append_str(b, "No more articles match.\n\n");
+	if (s.nids == 0 && s.total > 0) {
+		page_text(b, "No more articles match.");
+		page_blank(b);
+	}
 	return s.nids;
 }
 
 static enum archive_status
 render_results(struct reader *r, const struct page_context *ctx, unsigned pageno,
-    const char *query, struct buf *b)
+    const char *query, struct page *b)
 {
 	struct buf fts = BUF_INIT;
 	long n = 0;
@@ -238,14 +262,17 @@ render_results(struct reader *r, const struct page_context *ctx, unsigned pageno
 	buf_free(&fts);
 	if (n == -1)
 		return ARCHIVE_ERROR;
-	if (terms == 0)
-		buf_append_str(b, "No words to search for: try letters or digits.\n\n");
+	if (terms == 0) {
+		page_text(b, "No words to search for: try letters or digits.");
+		page_blank(b);
+	}
 	/* No link to a page past the last one served. */
 	if (n > SEARCH_PAGE_SIZE && pageno < SEARCH_MAX_PAGES)
 		search_link(b, pageno + 1, query, "Next page");
 	if (pageno > 1)
 		search_link(b, pageno - 1, query, "Previous page");
-	buf_append_str(b, "=> /search New search\n=> / Home\n");
+	page_add(b, PAGE_SEARCH, "New search", ARCHIVE_PATH_SEARCH);
+	page_link(b, ARCHIVE_PATH_HOME, NULL, "Home");
 	return b->failed ? ARCHIVE_ERROR : ARCHIVE_OK;
 }
 
@@ -261,5 +288,5 @@ search_render(struct reader *r, const struct page_context *ctx, unsigned pageno,
 		return ARCHIVE_INPUT;
 	}
 	page->mime = "text/gemini";
-	return render_results(r, ctx, pageno, query, &page->body);
+	return render_results(r, ctx, pageno, query, &page->page);
 }

@@ -62,6 +62,7 @@ static const struct setting settings[] = {
 	S("cert_dir", SETTING_STRING, cert_dir, RELOAD, "where generated certificates are written"),
 	S("state_dir", SETTING_STRING, state_dir, RESTART, "where the archive index lives (never inside the root)"),
 	S("directory_listing", SETTING_BOOL, directory_listing, RELOAD, "list directories without index.gmi (yes/no)"),
+	S("article_paths", SETTING_STRING, article_paths, RESTART, "which files are articles: folders or files from the root, separated by spaces (default /: the whole tree)"),
 	S("archive", SETTING_BOOL, archive, RESTART, "index the tree: archive pages, feeds, search (yes/no)"),
 	S("title", SETTING_STRING, title, RELOAD, "capsule title on generated pages and feeds"),
 	S("cache_bytes", SETTING_SIZE, cache_bytes, RESTART, "memory for converted articles (e.g. 32M)"),
@@ -360,7 +361,8 @@ config_defaults(void)
 	if (add_host(c, "localhost") == NULL || add_listen(c, "*") == -1 ||
 	    (c->lang = strdup("en")) == NULL || (c->log = strdup("stderr")) == NULL ||
 	    (c->user = strdup("nobody")) == NULL || (c->cert_dir = strdup("certs")) == NULL ||
-	    (c->state_dir = strdup("var")) == NULL || (c->title = strdup("capsuled archive")) == NULL) {
+	    (c->state_dir = strdup("var")) == NULL || (c->title = strdup("capsuled archive")) == NULL ||
+	    (c->article_paths = strdup("/")) == NULL) {
 		config_free(c);
 		return NULL;
 	}
@@ -412,6 +414,18 @@ read_file_setting(struct config *c, const char *path)
 	return NULL;
 }
 
+/* Entries separated by spaces or commas, each a path from the root. */
+static int
+article_paths_valid(const char *p)
+{
+	while (*(p += strspn(p, " ,\t")) != '\0') {
+		if (*p != '/')
+			return 0;
+		p += strcspn(p, " ,\t");
+	}
+	return 1;
+}
+
 static char *
 check_config(struct config *c)
 {
@@ -426,6 +440,8 @@ check_config(struct config *c)
 		return format_string("timeouts must be at least one second");
 	if (c->nlisten == 0)
 		return format_string("no listen address");
+	if (!article_paths_valid(c->article_paths))
+		return format_string("article_paths: every entry starts with / (%s)", c->article_paths);
 	for (i = 0; i < c->nhosts; i++) {
 		struct host_config *h = &c->hosts[i];
 
@@ -531,6 +547,7 @@ config_free(struct config *c)
 	free(c->cert_dir);
 	free(c->state_dir);
 	free(c->title);
+	free(c->article_paths);
 	free(c->server_description);
 	free(c->server_admin);
 	free(c);
@@ -632,8 +649,8 @@ config_usage(FILE *out)
 		value[0] = '\0';
 		if (defaults != NULL)
 			setting_value(defaults, &settings[i], value, sizeof(value));
-		fprintf(out, "  --%-26s%s [%s]%s\n", flag, settings[i].help, value,
-		    settings[i].when == RESTART ? " (restart)" : "");
+		fprintf(out, "  --%-26s%s%s [%s]\n", flag, settings[i].help,
+		    settings[i].when == RESTART ? " (restart)" : "", value);
 	}
 	config_free(defaults);
 }

@@ -56,6 +56,7 @@ struct config {
 	char *cert_dir;
 	char *state_dir;
 	int directory_listing;
+	char *article_paths;       /* which files are articles (site layer); "/" = all */
 	int archive;               /* 0 disables the index, feeds and search */
 	char *title;
 	size_t cache_bytes;

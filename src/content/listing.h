@@ -1,6 +1,7 @@
 /*
- * Directory entries: what a generated index (Gemini) or menu (Gopher)
- * shows.  Only what content_open() would serve is listed.
+ * Directory entries: what a listing shows (the site layer makes them a
+ * page both protocols write).  Only what content_open() would serve is
+ * listed.
  */
 #ifndef CAPSULED_CONTENT_LISTING_H
 #define CAPSULED_CONTENT_LISTING_H
@@ -26,17 +27,5 @@ struct content_entry {
 int content_dir_entries(int rootfd, const char *dir_path, struct content_entry **entries,
     size_t *n);
 void content_entries_free(struct content_entry *entries, size_t n);
-
-/* Append one path segment, percent-encoded for a relative URL: unreserved
- * ASCII and valid UTF-8 sequences (IRIs) stay as they are; everything else
- * (space, '%', '?', '#', ':', controls, stray bytes >= 0x80) is encoded.
- * Returns the buf_append result. */
-int content_url_encode_segment(struct buf *out, const char *segment);
-
-/* Append a generated gemtext index of dir_path: "# Index of /path/", a
- * "=> ../ Parent directory" line except at the root, then "=> name/ name/"
- * or "=> name name (12.3 KiB)" per entry, links relative to the directory.
- * Invalid UTF-8 in a name shows as U+FFFD.  0, or -1. */
-int content_listing_gemtext(int rootfd, const char *dir_path, struct buf *out);
 
 #endif

@@ -8,16 +8,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "archive/archive.h"
-#include "content/listing.h"
-#include "content/path.h"
-#include "content/types.h"
-#include "convert/cache.h"
-#include "convert/convert.h"
+#include "gemini/page.h"
 #include "gemini/request.h"
+#include "site/site.h"
 #include "util/buf.h"
+#include "util/text.h"
 
-#define RAW_QUERY "raw"
+/* What the pool finishes: the request parsed once on the loop and its
+ * target resolved there, the file still open. */
+struct gemini_job {
+	struct site site;
+	struct gemini_request req;
+	struct site_target target;
+	const char *lang;
+};
 
 static void
 respond(struct response *resp, int status, const char *meta)
@@ -123,7 +127,7 @@ redirect_to_directory(struct response *resp, const char *path)
 			break;
 		memcpy(name, segment, len);
 		name[len] = '\0';
-		content_url_encode_segment(&target, name);
+		percent_encode(&target, name, len, "", PERCENT_IRI);
 		buf_append_char(&target, '/');
 		segment += len + (slash != NULL);
 	}
@@ -134,224 +138,238 @@ redirect_to_directory(struct response *resp, const char *path)
 	buf_free(&target);
 }
 
-static int
-render_archive(const struct gemini_host *host, const char *path, const char *raw_query,
-    const char *lang, struct response *resp)
+/* The site a host serves, as the site layer sees it. */
+static void
+site_of(const struct gemini_context *ctx, const struct gemini_host *host, struct site *s)
 {
-	struct archive_page page;
+	s->root_fd = host->root_fd;
+	s->archive = host->archive;
+	s->cache = ctx->cache;
+	s->types = ctx->types;
+	s->article_paths = ctx->config->article_paths;
+	s->directory_listing = ctx->config->directory_listing;
+}
+
+static void
+serve_page(struct response *resp, const struct page *page, const char *base, const char *lang)
+{
+	struct buf body = BUF_INIT;
+
+	if (gemini_write_page(&body, page, base) != 0) {
+		buf_free(&body);
+		respond(resp, 40, "out of memory");
+		return;
+	}
+	respond_gemtext_meta(resp, "text/gemini", lang);
+	buf_append(&resp->head, body.data, body.len);
+	buf_free(&body);
+}
+
+static void
+render_archive(const struct gemini_job *job, struct response *resp)
+{
+	struct archive_page page = { PAGE_INIT, BUF_INIT, NULL, NULL };
+	const char *path = job->req.path;
 	enum archive_status st;
 	char *query = NULL;
 
-	if (host->archive == NULL)
-		return 0;
-	if (raw_query != NULL && (query = gemini_query_decode(raw_query)) == NULL) {
-		if (strncmp(path, "/search", 7) == 0) {
-			respond(resp, 59, "malformed query");
-			return 1;
-		}
+	if (job->req.query != NULL && (query = gemini_query_decode(job->req.query)) == NULL &&
+	    job->target.route == ARCHIVE_ROUTE_SEARCH) {
+		respond(resp, 59, "malformed query");
+		return;
 	}
-	memset(&page, 0, sizeof(page));
-	st = archive_render(host->archive, path, query, &page);
+	st = archive_render(job->site.archive, path, query, ARCHIVE_FEED_ATOM, &page);
 	free(query);
 	switch (st) {
-	case ARCHIVE_NOT_MINE:
-		archive_page_free(&page);
-		return 0;
 	case ARCHIVE_OK:
-		respond_gemtext_meta(resp, page.mime, lang);
-		buf_append(&resp->head, page.body.data, page.body.len);
+		if (strcmp(page.mime, "text/gemini") != 0) {
+			respond_gemtext_meta(resp, page.mime, job->lang);
+			buf_append(&resp->head, page.body.data, page.body.len);
+		} else
+			serve_page(resp, &page.page, NULL, job->lang);
 		break;
 	case ARCHIVE_INPUT:
 		respond(resp, 10, page.prompt != NULL ? page.prompt : "Search");
 		break;
 	case ARCHIVE_NOT_FOUND:
+	case ARCHIVE_NOT_MINE:
 		respond(resp, 51, "not found");
 		break;
-	case ARCHIVE_ERROR:
+	default:
 		respond(resp, 40, "the archive index is unavailable, try again later");
 		break;
 	}
 	archive_page_free(&page);
-	return 1;
 }
 
-/* A file served as it is (fd taken).  0 when quick and only libmagic
- * could name its type: then fd is closed. */
-static int
-serve_file(const struct gemini_context *ctx, const char *path, int fd, const struct stat *st,
-    const char *lang, int quick, struct response *resp)
+static void
+serve_listing(const struct gemini_job *job, struct response *resp)
 {
-	const char *name = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
-	const char *type;
+	struct page page = PAGE_INIT;
 
-	type = quick ? content_type_by_name(ctx->types, name) : content_type_of(ctx->types, name, fd);
-	if (type == NULL) {
-		close(fd);
-		return 0;
-	}
-	respond_gemtext_meta(resp, type, lang);
-	response_set_file(resp, fd, st->st_size);
-	return 1;
+	if (site_listing(&job->site, job->req.path, NULL, 0, &page) != 0)
+		respond(resp, 40, "cannot list this directory");
+	else
+		serve_page(resp, &page, job->req.path, job->lang);
+	page_free(&page);
 }
 
-/* An article converted to gemtext (fd taken).  0 when quick and not
- * converted yet. */
+/* A file served as it is (its fd moves to the response).  0 when quick
+ * and only libmagic could name its type. */
 static int
-serve_article(const struct gemini_context *ctx, const struct gemini_host *host, const char *path,
-    int fd, const struct stat *st, enum article_format format, const char *lang, int quick,
+serve_file(const struct site *s, struct site_target *t, const char *lang, int quick,
     struct response *resp)
 {
-	const struct cached_article *article;
-	struct convert_options options = { path, NULL, 0 };
-	/* Plain-text dumps lose the site chrome the archive has learned. */
-	int chrome = format == ARTICLE_TEXT && host->archive != NULL;
-	char **lines = NULL;
+	const char *type = site_mime(s, t, quick);
 
-	if (quick) {
-		article = article_cache_peek(ctx->cache, st, format,
-		    chrome ? archive_chrome_generation(host->archive) : 0);
-		if (article == NULL) {
-			close(fd);
-			return 0;
-		}
-	} else {
-		if (chrome)
-			options.chrome_lines = (const char *const *)(lines =
-			    archive_chrome_lines(host->archive, &options.chrome_generation));
-		article = article_cache_get(ctx->cache, fd, st, format, &options);
-		archive_chrome_free(lines);
-	}
-	close(fd);
+	if (type == NULL)
+		return 0;
+	respond_gemtext_meta(resp, type, lang);
+	response_set_file(resp, t->fd, t->st.st_size);
+	t->fd = -1;
+	return 1;
+}
+
+static void
+serve_article(struct response *resp, const struct cached_article *article, const char *lang)
+{
 	if (article == NULL) {
 		respond(resp, 40, "the article could not be converted");
-		return 1;
+		return;
 	}
 	respond_gemtext_meta(resp, "text/gemini; charset=utf-8",
 	    article->doc->meta.lang != NULL ? article->doc->meta.lang : lang);
 	response_set_shared(resp, article->gemtext, article->gemtext_len, article_cache_release_cb,
 	    (void *)article);
-	return 1;
 }
 
-/* index.gmi, else a listing (or 51).  0 when quick and a listing is due. */
+/* What the loop answers itself: 1, or 0 when the pool must. */
 static int
-serve_directory(const struct gemini_context *ctx, const struct gemini_host *host,
-    const char *path, int dirfd, const char *lang, int quick, struct response *resp)
+answer_target(struct gemini_job *job, struct response *resp)
 {
-	struct stat st;
-	struct buf listing = BUF_INIT;
-	int fd;
+	struct site_target *t = &job->target;
 
-	fd = openat(dirfd, "index.gmi", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	close(dirfd);
-	if (fd != -1) {
-		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-			respond_gemtext_meta(resp, "text/gemini; charset=utf-8", lang);
-			response_set_file(resp, fd, st.st_size);
-			return 1;
-		}
-		close(fd);
-	}
-	if (!ctx->config->directory_listing) {
+	switch (t->kind) {
+	case SITE_REFUSED:
+	case SITE_NOT_FOUND:
 		respond(resp, 51, "not found");
 		return 1;
-	}
-	if (quick)
-		return 0;
-	if (content_listing_gemtext(host->root_fd, path, &listing) == -1 || listing.failed) {
-		buf_free(&listing);
-		respond(resp, 40, "cannot list this directory");
-		return 1;
-	}
-	respond_gemtext_meta(resp, "text/gemini; charset=utf-8", lang);
-	buf_append(&resp->head, listing.data, listing.len);
-	buf_free(&listing);
-	return 1;
-}
-
-/*
- * Answer req into resp: 1.  When quick (on an event loop), only what
- * cannot keep the loop waiting is answered; archive pages, conversions,
- * listings and types only libmagic can tell return 0 with resp untouched,
- * for the pool to answer in full.
- */
-static int
-serve_path(const struct gemini_context *ctx, const struct gemini_host *host,
-    const struct gemini_request *req, int quick, struct response *resp)
-{
-	const char *lang = config_host_lang(ctx->config, host->config);
-	enum article_format format;
-	struct stat st;
-	size_t len = strlen(req->path);
-	int fd;
-
-	if (quick && host->archive != NULL && archive_generates(host->archive, req->path))
-		return 0;
-	if (!quick && render_archive(host, req->path, req->query, lang, resp))
-		return 1;
-	if (content_path_check(req->path) == -1) {
-		respond(resp, 51, "not found");
-		return 1;
-	}
-	switch (content_open(host->root_fd, req->path, &fd, &st)) {
-	case CONTENT_OK:
-		break;
-	case CONTENT_NOT_FOUND:
-	case CONTENT_FORBIDDEN:
-		respond(resp, 51, "not found");
-		return 1;
-	case CONTENT_ERROR:
+	case SITE_ERROR:
 		respond(resp, 40, "cannot read this file, try again later");
 		return 1;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		if (req->path[len - 1] != '/') {
-			close(fd);
-			redirect_to_directory(resp, req->path);
+	case SITE_DIRECTORY:
+		if (t->slash_missing) {
+			redirect_to_directory(resp, job->req.path);
 			return 1;
 		}
-		return serve_directory(ctx, host, req->path, fd, lang, quick, resp);
+		if (t->index_fd == -1)
+			return 0;
+		respond_gemtext_meta(resp, "text/gemini; charset=utf-8", job->lang);
+		response_set_file(resp, t->index_fd, t->index_st.st_size);
+		t->index_fd = -1;
+		return 1;
+	case SITE_FILE:
+	case SITE_RAW:
+		return serve_file(&job->site, t, job->lang, 1, resp);
+	case SITE_ARTICLE:
+		if (t->article == NULL)
+			return 0;
+		serve_article(resp, t->article, job->lang);
+		t->article = NULL;
+		return 1;
+	default:
+		return 0;
 	}
-	/* Files under /.well-known/ are for machines: served as they are. */
-	format = strncmp(req->path, "/.well-known/", 13) == 0 ? ARTICLE_NONE :
-	    article_format_of(req->path);
-	if (format == ARTICLE_NONE || format == ARTICLE_GEMTEXT ||
-	    (req->query != NULL && !strcmp(req->query, RAW_QUERY)))
-		return serve_file(ctx, req->path, fd, &st, lang, quick, resp);
-	return serve_article(ctx, host, req->path, fd, &st, format, lang, quick, resp);
 }
 
-static int
-handle(const struct gemini_context *ctx, const char *line, size_t len, int quick,
-    struct response *resp)
+void
+gemini_job_free(void *arg)
 {
-	struct gemini_request req;
-	const struct gemini_host *host;
-	const char *reason = NULL;
-	int done = 1;
+	struct gemini_job *job = arg;
 
-	if (gemini_request_parse(line, len, &req, &reason) != 0) {
+	if (job == NULL)
+		return;
+	site_target_free(&job->target);
+	gemini_request_free(&job->req);
+	free(job);
+}
+
+int
+gemini_answer(const struct gemini_context *ctx, const char *line, size_t len,
+    struct response *resp, void **out)
+{
+	const struct gemini_host *host;
+	struct gemini_job *job;
+	const char *reason = NULL;
+
+	*out = NULL;
+	if ((job = calloc(1, sizeof(*job))) == NULL) {
+		respond(resp, 40, "out of memory");
+		return 1;
+	}
+	if (gemini_request_parse(line, len, &job->req, &reason) != 0) {
+		free(job);
 		respond(resp, 59, reason != NULL ? reason : "bad request");
 		return 1;
 	}
-	if ((host = find_host(ctx, &req)) == NULL)
+	if ((host = find_host(ctx, &job->req)) == NULL) {
+		gemini_request_free(&job->req);
+		free(job);
 		respond(resp, 53, "this server does not serve that URL");
-	else
-		done = serve_path(ctx, host, &req, quick, resp);
-	gemini_request_free(&req);
-	return done;
+		return 1;
+	}
+	site_of(ctx, host, &job->site);
+	job->lang = config_host_lang(ctx->config, host->config);
+	site_resolve(&job->site, job->req.path, job->req.query, &job->target);
+	if (answer_target(job, resp)) {
+		gemini_job_free(job);
+		return 1;
+	}
+	*out = job;
+	return 0;
+}
+
+void
+gemini_produce(void *arg, struct response *resp)
+{
+	struct gemini_job *job = arg;
+	struct site_target *t = &job->target;
+
+	switch (t->kind) {
+	case SITE_PAGE:
+		render_archive(job, resp);
+		break;
+	case SITE_DIRECTORY:
+		serve_listing(job, resp);
+		break;
+	case SITE_ARTICLE:
+		serve_article(resp, site_article(&job->site, t), job->lang);
+		break;
+	default:
+		serve_file(&job->site, t, job->lang, 0, resp);
+		break;
+	}
+	gemini_job_free(job);
 }
 
 int
 gemini_handle_quick(const struct gemini_context *ctx, const char *line, size_t len,
     struct response *resp)
 {
-	return handle(ctx, line, len, 1, resp);
+	void *job;
+
+	if (gemini_answer(ctx, line, len, resp, &job))
+		return 1;
+	gemini_job_free(job);
+	return 0;
 }
 
 void
 gemini_handle(const struct gemini_context *ctx, const char *line, size_t len,
     struct response *resp)
 {
-	handle(ctx, line, len, 0, resp);
+	void *job;
+
+	if (!gemini_answer(ctx, line, len, resp, &job))
+		gemini_produce(job, resp);
 }

@@ -1,8 +1,13 @@
 /*
- * Answering one Gemini request: the request line in, a response out.
- * gemini_handle() runs on a handler thread (never the event loop), so it
- * may block on conversion and the index; gemini_handle_quick() answers on
- * the loop what needs neither.
+ * Answering one Gemini request: the request line in, a response out, in
+ * two steps that follow struct protocol (response/response.h).
+ * gemini_answer() runs on the event loop: it parses the line once and
+ * resolves the path through the site layer (a path check, an openat2, an
+ * fstat, a cache peek); what needs nothing more (errors, redirects, files,
+ * index.gmi, articles already converted) is answered there.  Everything
+ * else becomes a job that carries the parsed request and the resolved
+ * target with its open file, and gemini_produce() finishes it on a pool
+ * thread (conversion, index queries, listings, libmagic).
  */
 #ifndef CAPSULED_GEMINI_HANDLER_H
 #define CAPSULED_GEMINI_HANDLER_H
@@ -34,13 +39,20 @@ struct gemini_context {
  * struct gemini_context. */
 extern const struct protocol gemini_protocol;
 
-/* Answer the request line (without CRLF) into resp. */
+/* On the event loop: 1 when resp holds the answer; 0 when *job was set
+ * for gemini_produce(). */
+int gemini_answer(const struct gemini_context *ctx, const char *line, size_t len,
+    struct response *resp, void **job);
+/* On a pool thread: the answer of a job; frees it. */
+void gemini_produce(void *job, struct response *resp);
+/* Free a job that will never be produced. */
+void gemini_job_free(void *job);
+
+/* Both steps at once, for a caller on a pool thread. */
 void gemini_handle(const struct gemini_context *ctx, const char *line, size_t len,
     struct response *resp);
-/* The same on an event loop, for what needs neither the index, a
- * conversion, a listing nor libmagic (bad requests, redirects, static
- * files, index.gmi, articles already converted): 1 answered; 0 resp is
- * untouched and gemini_handle() must answer on a handler thread. */
+/* The loop's step alone: 1 answered; 0 resp is untouched and
+ * gemini_handle() must answer on a pool thread. */
 int gemini_handle_quick(const struct gemini_context *ctx, const char *line, size_t len,
     struct response *resp);
 /* The 59 answer for a line that could not be framed (too long, bare LF). */

@@ -1,28 +1,16 @@
 /*
  * Gemini as the connection layer sees it (struct protocol).  answer()
- * answers on the loop what gemini_handle_quick() can; anything else is a
- * copy of the request, answered by gemini_handle() on the pool.
+ * parses and resolves the request once, on the loop (gemini_answer());
+ * what it cannot answer there is a job carrying the resolved target,
+ * which produce() finishes on the pool (gemini_produce()).
  */
-#include <stdlib.h>
-
 #include "gemini/handler.h"
 #include "gemini/request.h"
-
-static void
-handle(const void *ctx, const struct request_info *req, struct response *resp)
-{
-	gemini_handle(ctx, req->line, req->len, resp);
-}
 
 static int
 answer(const void *ctx, const struct request_info *req, struct response *resp, void **job)
 {
-	if (gemini_handle_quick(ctx, req->line, req->len, resp))
-		return 1;
-	if ((*job = request_copy_new(req, ctx, handle)) != NULL)
-		return 0;
-	response_gemini_header(resp, 40, "out of memory");
-	return 1;
+	return gemini_answer(ctx, req->line, req->len, resp, job);
 }
 
 static int
@@ -56,8 +44,8 @@ const struct protocol gemini_protocol = {
 	.tls_always = 1,
 	.frame = gemini_request_frame,
 	.answer = answer,
-	.produce = request_copy_produce,
-	.job_free = free,
+	.produce = gemini_produce,
+	.job_free = gemini_job_free,
 	.bad_request = bad_request,
 	.timed_out = timed_out,
 	.slow_down = slow_down,

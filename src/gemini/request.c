@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/text.h"
+
 #define PORT_MAX 65535
 #define SUB_DELIMS "!$&'()*+,;="
 #define UTF8_BOM "\xef\xbb\xbf"
@@ -73,72 +75,6 @@ is_scheme_char(unsigned char c)
 	return is_alpha(c) || is_digit(c) || in_set(c, "+-.");
 }
 
-static int
-hex_value(unsigned char c)
-{
-	if (is_digit(c))
-		return c - '0';
-	c = (unsigned char)to_lower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/*
- * Length of the UTF-8 sequence that starts s (n bytes available) with its
- * code point in *cp; 0 when malformed: a stray continuation byte, an
- * overlong form, a surrogate, a value above U+10FFFF or a truncated tail.
- */
-static size_t
-utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	size_t len, i;
-	uint32_t c, min;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		c = s[0] & 0x1f;
-		min = 0x80;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		c = s[0] & 0x0f;
-		min = 0x800;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		c = s[0] & 0x07;
-		min = 0x10000;
-	} else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
-static int
-utf8_valid(const char *s, size_t len)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i, n;
-	uint32_t cp;
-
-	for (i = 0; i < len; i += n)
-		if ((n = utf8_next(u + i, len - i, &cp)) == 0)
-			return 0;
-	return 1;
-}
-
 /* C0, DEL and C1: none of them belongs in a URL or a file name. */
 static int
 is_control(uint32_t cp)
@@ -150,12 +86,11 @@ is_control(uint32_t cp)
 static const char *
 check_text(const char *s, size_t len)
 {
-	const unsigned char *u = (const unsigned char *)s;
 	size_t i, n;
 	uint32_t cp;
 
 	for (i = 0; i < len; i += n) {
-		if ((n = utf8_next(u + i, len - i, &cp)) == 0)
+		if ((n = utf8_next(s + i, len - i, &cp)) == 0)
 			return "invalid UTF-8";
 		if (cp == 0)
 			return "NUL byte";
@@ -202,36 +137,10 @@ component_valid(const char *s, size_t len, int (*allowed)(unsigned char))
 {
 	size_t i;
 
-	for (i = 0; i < len; i++) {
+	for (i = 0; i < len; i++)
 		if (!allowed((unsigned char)s[i]))
 			return 0;
-		if (s[i] != '%')
-			continue;
-		if (len - i < 3 || hex_value((unsigned char)s[i + 1]) == -1 ||
-		    hex_value((unsigned char)s[i + 2]) == -1)
-			return 0;
-		i += 2;
-	}
-	return 1;
-}
-
-/* Decode the escapes of a component already checked by component_valid()
- * into out (room for len bytes); returns the decoded length. */
-static size_t
-percent_decode(const char *s, size_t len, char *out)
-{
-	size_t i, n;
-
-	for (i = n = 0; i < len; i++, n++) {
-		if (s[i] != '%') {
-			out[n] = s[i];
-			continue;
-		}
-		out[n] = (char)(hex_value((unsigned char)s[i + 1]) << 4 |
-		    hex_value((unsigned char)s[i + 2]));
-		i += 2;
-	}
-	return n;
+	return percent_well_formed(s, len);
 }
 
 static void

@@ -6,7 +6,7 @@
 #include "gopher/links.h"
 #include "gopher/reflow.h"
 #include "gopher/types.h"
-#include "gopher/width.h"
+#include "util/text.h"
 
 #define LIST_PREFIX "  * "
 #define LIST_INDENT "    "
@@ -34,8 +34,7 @@ emit_prefixed(void *arg, const char *piece, size_t len)
 	return p->line.failed ? -1 : menu_info(p->menu, p->line.data, p->line.len);
 }
 
-/* Info lines for running text, wrapped at the menu width minus the prefix. */
-static int
+int
 wrapped_info(const struct menu *m, const char *text, size_t len, const char *first,
     const char *rest)
 {
@@ -82,7 +81,7 @@ heading_rule(const struct menu *m, const char *text, size_t len, char c)
 {
 	char run[64];
 	struct buf rule = BUF_INIT;
-	size_t columns = gopher_text_width(text, len);
+	size_t columns = display_width(text, len);
 	int rc;
 
 	if (columns > m->width)
@@ -99,8 +98,8 @@ heading_rule(const struct menu *m, const char *text, size_t len, char c)
 	return rc;
 }
 
-static int
-heading(const struct menu *m, const char *text, size_t len, int level)
+int
+menu_heading(const struct menu *m, const char *text, size_t len, int level)
 {
 	int rc;
 
@@ -118,8 +117,6 @@ local_item_type(const struct gemtext_menu *g, const char *selector)
 {
 	char type;
 
-	if (strcmp(selector, "/search") == 0)
-		return '7';
 	if (g->local_type != NULL)
 		return g->local_type(g->local_type_arg, selector);
 	type = gopher_type_by_name(selector);
@@ -200,11 +197,11 @@ gemtext_line(const struct gemtext_menu *g, const char *line, size_t len)
 	if (len >= 2 && memcmp(line, "=>", 2) == 0)
 		return link_line(g, line, len);
 	if (len >= 3 && memcmp(line, "###", 3) == 0)
-		return heading(m, line + 3, len - 3, 3);
+		return menu_heading(m, line + 3, len - 3, 3);
 	if (len >= 2 && memcmp(line, "##", 2) == 0)
-		return heading(m, line + 2, len - 2, 2);
+		return menu_heading(m, line + 2, len - 2, 2);
 	if (line[0] == '#')
-		return heading(m, line + 1, len - 1, 1);
+		return menu_heading(m, line + 1, len - 1, 1);
 	if (len >= 2 && memcmp(line, "* ", 2) == 0)
 		return wrapped_info(m, line + 2, len - 2, LIST_PREFIX, LIST_INDENT);
 	if (line[0] == '>') {

@@ -10,7 +10,8 @@
 
 #include "gopher/menu.h"
 
-/* The item type of a selector on our server. */
+/* The item type of a selector on our server (the site layer's: routes
+ * of generated pages, articles, files). */
 typedef char (*local_type_fn)(void *arg, const char *selector);
 
 struct gemtext_menu {
@@ -23,5 +24,12 @@ struct gemtext_menu {
 /* Append the menu lines for a gemtext page (without the final ".").
  * Returns 0 or -1 when memory runs out. */
 int gemtext_to_menu(const struct gemtext_menu *g, const char *text, size_t len);
+
+/* Info lines for running text wrapped at the menu width: the first with
+ * the prefix first, the others with rest.  0 or -1. */
+int wrapped_info(const struct menu *m, const char *text, size_t len, const char *first,
+    const char *rest);
+/* A heading as info lines, underlined with '=' (level 1) or '-' (2). */
+int menu_heading(const struct menu *m, const char *text, size_t len, int level);
 
 #endif

@@ -1,32 +1,43 @@
 #include "gopher/handler.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "archive/archive.h"
 #include "content/path.h"
-#include "convert/convert.h"
-#include "gopher/article.h"
-#include "gopher/directory.h"
 #include "gopher/gemmenu.h"
+#include "gopher/gophermap.h"
+#include "gopher/page.h"
 #include "gopher/pages.h"
 #include "gopher/reflow.h"
 #include "gopher/rendercache.h"
 #include "gopher/textdoc.h"
 #include "gopher/types.h"
+#include "site/site.h"
 
 #define WIDTH_MIN 20
 #define WIDTH_MAX 200
-#define RAW_SUFFIX "?raw"
-#define SEARCH_SELECTOR "/search"
-#define INDEX_NAME "index.gmi"
 #define GOPHERMAP_NAME "gophermap"
+#define LISTING_HEAD "Files in this directory:"
+#define READ_CHUNK 65536
 
 /* Kinds of cached answers, the first byte of their keys: generated pages
  * and tree items of the same path stay apart. */
 enum answer_kind { KIND_ARCHIVE = 'a', KIND_DIRECTORY = 'd', KIND_FILE = 'f' };
+
+/* What the pool finishes: the selector split once on the loop, its
+ * target resolved there with the file still open. */
+struct gopher_job {
+	const struct gopher_context *ctx;
+	struct site site;
+	char *path;               /* the selector's path, from '/' */
+	const char *query;        /* after '?', or the search words; NULL */
+	char *words;              /* the search words (owned), or NULL */
+	struct site_target target;
+};
 
 static void
 fail(struct response *resp, const char *message)
@@ -62,15 +73,268 @@ finish(struct response *resp, int rc)
 		fail(resp, "Server error");
 }
 
+static void
+site_of(const struct gopher_context *ctx, struct site *s)
+{
+	s->root_fd = ctx->root_fd;
+	s->archive = ctx->archive;
+	s->cache = ctx->cache;
+	s->types = ctx->types;
+	s->article_paths = ctx->config != NULL ? ctx->config->article_paths : NULL;
+	s->directory_listing = ctx->config != NULL ? ctx->config->directory_listing : 1;
+}
+
+/* Append everything left to read on fd to out.  0, or -1. */
 static int
-gemtext_menu(const struct gopher_context *ctx, const struct menu *m, const char *base,
+read_all(int fd, struct buf *out)
+{
+	for (;;) {
+		ssize_t n;
+
+		if (buf_reserve(out, READ_CHUNK) != 0)
+			return -1;
+		n = read(fd, out->data + out->len, READ_CHUNK);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			return 0;
+		out->len += (size_t)n;
+		out->data[out->len] = '\0';
+	}
+}
+
+static char
+type_of_path(const struct site *s, const char *path, const char *query)
+{
+	enum article_format format;
+	struct stat st;
+	char type;
+	int fd;
+
+	if (s->archive != NULL && archive_generates(s->archive, path))
+		return archive_route_of(path) == ARCHIVE_ROUTE_SEARCH && query == NULL ? '7' : '1';
+	format = site_article_format(s->article_paths, path);
+	if ((query == NULL || strcmp(query, SITE_RAW_QUERY) != 0) &&
+	    (format == ARTICLE_HTML || format == ARTICLE_MARKDOWN || format == ARTICLE_TEXT))
+		return '0';
+	if ((type = gopher_type_by_name(path)) != '\0')
+		return type;
+	if (content_open(s->root_fd, path, &fd, &st) != CONTENT_OK)
+		return '1';
+	type = S_ISDIR(st.st_mode) ? '1' : gopher_type_of_file(path, fd);
+	close(fd);
+	return type;
+}
+
+char
+gopher_item_type(void *arg, const char *selector)
+{
+	size_t len = strcspn(selector, "?");
+	struct site s;
+	char *path, type;
+
+	site_of(arg, &s);
+	if ((path = strndup(selector, len)) == NULL)
+		return '1';
+	type = type_of_path(&s, path, selector[len] == '?' ? selector + len + 1 : NULL);
+	free(path);
+	return type;
+}
+
+static int
+gemtext_menu(const struct gopher_job *job, const struct menu *m, const char *base,
     const char *text, size_t len)
 {
-	struct gemtext_menu g = { m, base, gopher_item_type, (void *)ctx };
+	struct gemtext_menu g = { m, base, gopher_item_type, (void *)job->ctx };
 
-	if (gemtext_to_menu(&g, text, len) != 0)
+	return gemtext_to_menu(&g, text, len);
+}
+
+/* The render cache's key for a job: a kind byte (set when looking up),
+ * the path and the query.  NULL when there is no cache. */
+static struct buf *
+answer_key(const struct gopher_job *job, struct buf *key)
+{
+	if (job->ctx->render_cache == NULL)
+		return NULL;
+	buf_append_char(key, '\0');
+	buf_append_str(key, job->path);
+	if (job->query != NULL) {
+		buf_append_char(key, '\t');
+		buf_append_str(key, job->query);
+	}
+	return key->failed ? NULL : key;
+}
+
+/* Answer from the render cache; 1 when done. */
+static int
+serve_cached(const struct gopher_job *job, struct buf *key, enum answer_kind kind,
+    const struct render_stamp *stamp, struct response *resp)
+{
+	if (key == NULL)
+		return 0;
+	key->data[0] = (char)kind;
+	return gopher_render_cache_serve(job->ctx->render_cache, key->data, key->len, stamp, resp);
+}
+
+/* Keep the answer just rendered under the key of the last lookup. */
+static void
+keep_answer(const struct gopher_job *job, const struct buf *key,
+    const struct render_stamp *stamp, struct response *resp)
+{
+	if (key != NULL)
+		gopher_render_cache_store(job->ctx->render_cache, key->data, key->len, stamp, resp);
+}
+
+/* The entries of the directory's listing, without its title and parent
+ * (the menu has its own head). */
+static int
+listing_entries(void *arg, char *const *hidden, size_t nhidden)
+{
+	const struct gopher_job *job = ((void **)arg)[0];
+	const struct menu *m = ((void **)arg)[1];
+	struct page page = PAGE_INIT, entries = PAGE_INIT;
+	size_t first = 0;
+	char **names;
+	int rc;
+
+	if (!job->site.directory_listing)
+		return 0;
+	/* The gophermap is never listed, nor what it hides. */
+	if ((names = calloc(nhidden + 1, sizeof(*names))) == NULL)
 		return -1;
-	return menu_end(m);
+	if (nhidden > 0)
+		memcpy(names, hidden, nhidden * sizeof(*names));
+	names[nhidden] = (char *)GOPHERMAP_NAME;
+	rc = site_listing(&job->site, job->target.path, names, nhidden + 1, &page);
+	free(names);
+	if (rc != 0) {
+		rc = page.failed ? -1 : 0;
+		page_free(&page);
+		return rc;
+	}
+	while (first < page.n && (page.lines[first].kind == PAGE_HEADING ||
+	    page.lines[first].kind == PAGE_BLANK || page.lines[first].kind == PAGE_PARENT))
+		first++;
+	entries.lines = page.lines + first;
+	entries.n = page.n - first;
+	rc = gopher_write_page(m, &entries, gopher_item_type, (void *)job->ctx);
+	page_free(&page);
+	return rc;
+}
+
+/* The head of a directory menu (its index.gmi, or the archive home at
+ * the root) followed by the listing when listings are on. */
+static int
+head_then_listing(const struct gopher_job *job, const struct menu *m, const char *skip)
+{
+	char *hidden[1] = { (char *)skip };
+	void *arg[2] = { (void *)job, (void *)m };
+
+	if (!job->site.directory_listing)
+		return 0;
+	if (menu_info(m, "", 0) != 0 || menu_info_str(m, LISTING_HEAD) != 0)
+		return -1;
+	return listing_entries(arg, hidden, skip != NULL ? 1 : 0);
+}
+
+static int
+parent_item(const struct menu *m, const char *dir)
+{
+	size_t len = strlen(dir) - 1;
+
+	while (len > 0 && dir[len - 1] != '/')
+		len--;
+	return menu_item(m, '1', ".. (up)", 7, dir, len, NULL, 0);
+}
+
+/* Read a file of the directory open on dirfd; 0 when it exists and was read. */
+static int
+read_dir_file(int dirfd, const char *name, struct buf *out)
+{
+	struct stat st;
+	int fd, rc = -1;
+
+	if ((fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		return -1;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		rc = read_all(fd, out);
+	close(fd);
+	return rc;
+}
+
+/* A directory menu: a gophermap when it has one, else its index.gmi and
+ * the listing, else the listing with its title. */
+static int
+directory_menu(const struct gopher_job *job, const struct menu *m)
+{
+	const char *dir = job->target.path;
+	struct page page = PAGE_INIT;
+	struct buf text = BUF_INIT;
+	void *arg[2] = { (void *)job, (void *)m };
+	int head = read_dir_file(job->target.fd, GOPHERMAP_NAME, &text) == 0 ? 'm' :
+	    job->target.index_fd != -1 ? 'i' : 0;
+	int rc = head != 0 && strcmp(dir, "/") != 0 ? parent_item(m, dir) : 0;
+
+	if (rc == 0 && head == 'm')
+		rc = gophermap_to_menu(m, dir, text.data != NULL ? text.data : "", text.len,
+		    listing_entries, arg);
+	else if (rc == 0 && head == 'i') {
+		struct buf base = BUF_INIT;
+
+		buf_printf(&base, "%s%s", dir, SITE_INDEX_NAME);
+		rc = base.failed || read_all(job->target.index_fd, &text) != 0 ? -1 :
+		    gemtext_menu(job, m, base.data, text.data != NULL ? text.data : "", text.len);
+		if (rc == 0)
+			rc = head_then_listing(job, m, SITE_INDEX_NAME);
+		buf_free(&base);
+	} else if (rc == 0) {
+		rc = site_listing(&job->site, dir, (char *[]){ (char *)GOPHERMAP_NAME }, 1, &page);
+		if (rc == 0)
+			rc = gopher_write_page(m, &page, gopher_item_type, (void *)job->ctx);
+		page_free(&page);
+	}
+	buf_free(&text);
+	return rc != 0 ? -1 : menu_end(m);
+}
+
+/* What a directory menu is made from: the directory, its index.gmi and
+ * gophermap (there or not), the archive generation for the titles and
+ * the tree's for the sizes of files rewritten in place (the directory's
+ * own stat does not change then).  Both only grow: their sum changes
+ * whenever either does. */
+static void
+directory_stamp(const struct gopher_job *job, struct render_stamp *stamp)
+{
+	struct archive *a = job->site.archive;
+	struct stat file;
+
+	stamp->generation = archive_generation(a) + archive_tree_generation(a);
+	render_stamp_file(stamp, 0, &job->target.st);
+	render_stamp_file(stamp, 1, job->target.index_fd != -1 ? &job->target.index_st : NULL);
+	render_stamp_file(stamp, 2, fstatat(job->target.fd, GOPHERMAP_NAME, &file, 0) == 0 ?
+	    &file : NULL);
+}
+
+static void
+serve_directory(const struct gopher_job *job, const struct menu *m, struct buf *key,
+    struct response *resp)
+{
+	struct render_stamp stamp;
+
+	render_stamp_init(&stamp, m->width, 0);
+	/* Without the archive's generation a change of a listed title would
+	 * go unseen: such menus are not cached. */
+	if (job->site.archive == NULL)
+		key = NULL;
+	else
+		directory_stamp(job, &stamp);
+	if (serve_cached(job, key, KIND_DIRECTORY, &stamp, resp))
+		return;
+	finish(resp, directory_menu(job, m));
+	keep_answer(job, key, &stamp, resp);
 }
 
 /* The menu asking for search words (type 7) when a search came without. */
@@ -83,311 +347,133 @@ search_prompt(const struct menu *m, const char *path, const char *prompt)
 	return menu_end(m);
 }
 
-/* The render cache's key for a request: a kind byte (set when looking up),
- * the path and the search words.  NULL when there is no cache. */
-static struct buf *
-answer_key(const struct gopher_context *ctx, const char *path,
-    const struct gopher_request *req, struct buf *key)
-{
-	if (ctx->render_cache == NULL)
-		return NULL;
-	buf_append_char(key, '\0');
-	buf_append_str(key, path);
-	if (req->search != NULL) {
-		buf_append_char(key, '\t');
-		buf_append(key, req->search, req->search_len);
-	}
-	return key->failed ? NULL : key;
-}
-
-/* Answer from the render cache; 1 when done. */
+/* A generated page as a menu; at the root, the home page is the head of
+ * the directory menu. */
 static int
-serve_cached(const struct gopher_context *ctx, struct buf *key, enum answer_kind kind,
-    const struct render_stamp *stamp, struct response *resp)
+page_menu(const struct gopher_job *job, const struct menu *m, const struct page *page)
 {
-	if (key == NULL)
-		return 0;
-	key->data[0] = (char)kind;
-	return gopher_render_cache_serve(ctx->render_cache, key->data, key->len, stamp, resp);
+	int rc = gopher_write_page(m, page, gopher_item_type, (void *)job->ctx);
+
+	if (rc == 0 && job->target.route == ARCHIVE_ROUTE_HOME)
+		rc = head_then_listing(job, m, NULL);
+	return rc != 0 ? -1 : menu_end(m);
 }
 
-/* Keep the answer just rendered under the key of the last lookup. */
 static void
-keep_answer(const struct gopher_context *ctx, const struct buf *key,
-    const struct render_stamp *stamp, struct response *resp)
+serve_archive(struct gopher_job *job, const struct menu *m, struct buf *key,
+    struct response *resp)
 {
-	if (key != NULL)
-		gopher_render_cache_store(ctx->render_cache, key->data, key->len, stamp, resp);
-}
-
-/* Generated archive pages; 0 when answered, 1 when the path is not one. */
-static int
-archive_answer(const struct gopher_context *ctx, const struct menu *m, const char *selector,
-    const struct gopher_request *req, struct buf *key, struct response *resp)
-{
-	struct archive_page page = { BUF_INIT, NULL, NULL };
-	char *path = strndup(selector, strcspn(selector, "?"));
-	const char *query = strchr(selector, '?');
-	char *words = NULL;
+	struct archive_page page = { PAGE_INIT, BUF_INIT, NULL, NULL };
 	enum archive_status status;
 	struct render_stamp stamp;
 
-	if (path == NULL) {
-		fail(resp, "Server error");
-		return 0;
-	}
 	/* Read before rendering: a change meanwhile makes the stamp stale. */
-	render_stamp_init(&stamp, m->width, archive_generation(ctx->archive));
-	if (serve_cached(ctx, key, KIND_ARCHIVE, &stamp, resp)) {
-		free(path);
-		return 0;
-	}
-	query = query != NULL ? query + 1 : NULL;
-	if (strncmp(path, SEARCH_SELECTOR, strlen(SEARCH_SELECTOR)) == 0 && req->search != NULL &&
-	    req->search_len > 0)
-		query = words = strndup(req->search, req->search_len);
-	status = archive_render(ctx->archive, path, query, &page);
+	render_stamp_init(&stamp, m->width, archive_generation(job->site.archive) +
+	    (job->target.route == ARCHIVE_ROUTE_HOME ?
+	    archive_tree_generation(job->site.archive) : 0));
+	if (serve_cached(job, key, KIND_ARCHIVE, &stamp, resp))
+		return;
+	status = archive_render(job->site.archive, job->path, job->query, ARCHIVE_FEED_PAGE, &page);
 	switch (status) {
-	case ARCHIVE_NOT_MINE:
-		break;
 	case ARCHIVE_OK:
-		if (page.mime != NULL && strncmp(page.mime, "text/gemini", 11) == 0) {
-			int rc = strcmp(path, "/archive/") != 0 ? 0 : menu_item(m, '7',
-			    "Search articles", 15, SEARCH_SELECTOR, 7, NULL, 0);
-
-			finish(resp, rc != 0 ? rc : gemtext_menu(ctx, m, path,
-			    page.body.data != NULL ? page.body.data : "", page.body.len));
-		} else
-			finish(resp, reflow_text(&resp->head, page.body.data != NULL ?
-			    page.body.data : "", page.body.len, m->width) || reflow_end(&resp->head));
+		finish(resp, page_menu(job, m, &page.page));
+		keep_answer(job, key, &stamp, resp);
 		break;
 	case ARCHIVE_INPUT:
-		finish(resp, search_prompt(m, path, page.prompt));
+		finish(resp, search_prompt(m, job->path, page.prompt));
 		break;
 	case ARCHIVE_NOT_FOUND:
+	case ARCHIVE_NOT_MINE:
 		fail(resp, "Not found");
 		break;
 	default:
 		fail(resp, "Server error");
 		break;
 	}
-	if (status == ARCHIVE_OK)
-		keep_answer(ctx, key, &stamp, resp);
 	archive_page_free(&page);
-	free(words);
-	free(path);
-	return status == ARCHIVE_NOT_MINE;
 }
 
+/* An article as type-0 text: the converted document, as Gemini readers
+ * get it, reflowed with numbered link references. */
 static void
-serve_text_file(const struct gopher_context *ctx, const struct menu *m, const char *path,
-    int fd, char type, struct response *resp)
+serve_article(const struct gopher_job *job, const struct menu *m, struct buf *key,
+    struct response *resp)
 {
-	enum article_format format = article_format_of(path);
-	struct buf data = BUF_INIT;
-	struct article_view v;
+	const struct site_target *t = &job->target;
+	struct text_view view = { m->width, m->host, m->port, job->path,
+	    t->format == ARTICLE_HTML, gopher_item_type, (void *)job->ctx };
+	const struct cached_article *a;
+	struct render_stamp stamp;
 
-	if (format == ARTICLE_MARKDOWN) {
-		struct text_view tv = { m->width, ctx->host, ctx->port, path };
-
-		if (gopher_article_open(ctx, path, fd, format, &v) != 0) {
-			fail(resp, "Server error");
-			return;
-		}
-		finish(resp, gopher_document_text(&resp->head, v.doc, &tv) || reflow_end(&resp->head));
-		gopher_article_close(&v);
+	render_stamp_init(&stamp, m->width, t->format == ARTICLE_TEXT && job->site.archive != NULL ?
+	    archive_chrome_generation(job->site.archive) : 0);
+	render_stamp_file(&stamp, 0, &t->st);
+	if (serve_cached(job, key, KIND_FILE, &stamp, resp))
+		return;
+	if ((a = site_article(&job->site, t)) == NULL || a->doc == NULL) {
+		if (a != NULL)
+			article_cache_release(a);
+		fail(resp, "Server error");
 		return;
 	}
-	if (gopher_read_all(fd, &data) != 0) {
+	finish(resp, gopher_document_text(&resp->head, a->doc, &view) || reflow_end(&resp->head));
+	article_cache_release(a);
+	keep_answer(job, key, &stamp, resp);
+}
+
+/* A file of the tree that is no article: a .gmi page as a menu, text
+ * reflowed, anything else byte for byte. */
+static void
+serve_file(struct gopher_job *job, const struct menu *m, struct buf *key, struct response *resp)
+{
+	struct site_target *t = &job->target;
+	char type = gopher_type_of_file(job->path, t->fd);
+	struct render_stamp stamp;
+	struct buf data = BUF_INIT;
+
+	if (gopher_type_is_binary(type)) {
+		response_set_file(resp, t->fd, t->st.st_size);
+		t->fd = -1;
+		return;
+	}
+	/* A gemtext menu types its links by looking at the targets: cached,
+	 * like directory menus, only with the archive's generation. */
+	if (type == '1' && job->site.archive == NULL)
+		key = NULL;
+	render_stamp_init(&stamp, m->width, type == '1' && job->site.archive != NULL ?
+	    archive_generation(job->site.archive) : 0);
+	render_stamp_file(&stamp, 0, &t->st);
+	if (serve_cached(job, key, KIND_FILE, &stamp, resp))
+		return;
+	if (read_all(t->fd, &data) != 0) {
 		buf_free(&data);
 		fail(resp, "Server error");
 		return;
 	}
 	if (type == '1')
-		finish(resp, gemtext_menu(ctx, m, path, data.data != NULL ? data.data : "",
-		    data.len));
+		finish(resp, gemtext_menu(job, m, job->path, data.data != NULL ? data.data : "",
+		    data.len) || menu_end(m));
 	else
 		finish(resp, reflow_text(&resp->head, data.data != NULL ? data.data : "",
 		    data.len, m->width) || reflow_end(&resp->head));
+	keep_answer(job, key, &stamp, resp);
 	buf_free(&data);
 }
 
-/* Open a selector of the tree; answers the error itself when it fails. */
-static int
-open_selector(const struct gopher_context *ctx, const char *path, int *fd, struct stat *st,
-    struct response *resp)
-{
-	if (content_path_check(path) != 0) {
-		fail(resp, "Refused");
-		return -1;
-	}
-	switch (content_open(ctx->root_fd, path, fd, st)) {
-	case CONTENT_OK:
-		return 0;
-	case CONTENT_NOT_FOUND:
-	case CONTENT_FORBIDDEN:
-		fail(resp, "Not found");
-		return -1;
-	default:
-		fail(resp, "Server error");
-		return -1;
-	}
-}
-
-/* "path?raw": the original bytes of an article, as Gemini gives them. */
-static int
-raw_request(const struct gopher_context *ctx, const char *path, struct response *resp)
-{
-	size_t len = strlen(path), suffix = strlen(RAW_SUFFIX);
-	struct stat st;
-	char *file;
-	int fd;
-
-	if (len <= suffix || strcmp(path + len - suffix, RAW_SUFFIX) != 0)
-		return 0;
-	if ((file = strndup(path, len - suffix)) == NULL) {
-		fail(resp, "Server error");
-		return 1;
-	}
-	if (open_selector(ctx, file, &fd, &st, resp) == 0) {
-		if (S_ISREG(st.st_mode))
-			response_set_file(resp, fd, st.st_size);
-		else {
-			close(fd);
-			fail(resp, "Not found");
-		}
-	}
-	free(file);
-	return 1;
-}
-
-/* What a directory menu is made from: the directory, its index.gmi and
- * gophermap (there or not), the archive generation for the titles and
- * the tree's for the sizes of files rewritten in place (the directory's
- * own stat does not change then).  Both only grow: their sum changes
- * whenever either does. */
-static void
-directory_stamp(const struct gopher_context *ctx, int fd, const struct stat *st,
-    struct render_stamp *stamp)
-{
-	struct stat file;
-
-	stamp->generation = archive_generation(ctx->archive) +
-	    archive_tree_generation(ctx->archive);
-	render_stamp_file(stamp, 0, st);
-	render_stamp_file(stamp, 1, fstatat(fd, INDEX_NAME, &file, 0) == 0 ? &file : NULL);
-	render_stamp_file(stamp, 2, fstatat(fd, GOPHERMAP_NAME, &file, 0) == 0 ? &file : NULL);
-}
-
-/* Takes fd. */
-static void
-serve_directory(const struct gopher_context *ctx, const struct menu *m, const char *path,
-    int fd, const struct stat *st, struct buf *key, struct response *resp)
-{
-	struct render_stamp stamp;
-	char *dir;
-
-	render_stamp_init(&stamp, m->width, 0);
-	/* Without the archive's generation a change of a listed title would
-	 * go unseen: such menus are not cached. */
-	if (ctx->archive == NULL)
-		key = NULL;
-	else
-		directory_stamp(ctx, fd, st, &stamp);
-	close(fd);
-	if (serve_cached(ctx, key, KIND_DIRECTORY, &stamp, resp))
-		return;
-	if (asprintf(&dir, "%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/") < 0) {
-		fail(resp, "Server error");
-		return;
-	}
-	finish(resp, gopher_directory_menu(ctx, m, dir));
-	keep_answer(ctx, key, &stamp, resp);
-	free(dir);
-}
-
-static void
-serve_tree(const struct gopher_context *ctx, const struct menu *m, const char *path,
-    struct buf *key, struct response *resp)
-{
-	struct render_stamp stamp;
-	struct stat st;
-	char type;
-	int fd;
-
-	if (raw_request(ctx, path, resp))
-		return;
-	if (open_selector(ctx, path, &fd, &st, resp) != 0)
-		return;
-	if (S_ISDIR(st.st_mode)) {
-		serve_directory(ctx, m, path, fd, &st, key, resp);
-		return;
-	}
-	type = gopher_type_of_file(path, fd);
-	if (gopher_type_is_binary(type)) {
-		response_set_file(resp, fd, st.st_size);
-		return;
-	}
-	/* A gemtext menu types its links by looking at the targets: cached,
-	 * like directory menus, only with the archive's generation. */
-	if (type == '1' && ctx->archive == NULL)
-		key = NULL;
-	render_stamp_init(&stamp, m->width, type == '1' && ctx->archive != NULL ?
-	    archive_generation(ctx->archive) : 0);
-	render_stamp_file(&stamp, 0, &st);
-	if (!serve_cached(ctx, key, KIND_FILE, &stamp, resp)) {
-		serve_text_file(ctx, m, path, fd, type, resp);
-		keep_answer(ctx, key, &stamp, resp);
-	}
-	close(fd);
-}
-
-/* caps.txt and robots.txt, unless the tree has real ones. */
+/* caps.txt and robots.txt, when the tree has none. */
 static int
 generated_file(const struct gopher_context *ctx, const char *path, struct response *resp)
 {
 	struct caps_info caps = { ctx->tls_port, ctx->server_description, ctx->server_admin,
 	    ctx->server_geolocation };
-	struct stat st;
-	int fd;
 
-	if (strcmp(path, "/caps.txt") != 0 && strcmp(path, "/robots.txt") != 0)
-		return 0;
-	if (content_open(ctx->root_fd, path, &fd, &st) == CONTENT_OK) {
-		close(fd);
-		return 0;
-	}
 	if (strcmp(path, "/caps.txt") == 0)
 		finish(resp, gopher_caps_text(&resp->head, &caps));
-	else
+	else if (strcmp(path, "/robots.txt") == 0)
 		finish(resp, gopher_robots_text(&resp->head));
+	else
+		return 0;
 	return 1;
-}
-
-static void
-answer(const struct gopher_context *ctx, const struct gopher_request *req,
-    const char *selector, struct response *resp)
-{
-	struct menu m = { &resp->head, ctx->host, ctx->port, width_of(ctx) };
-	size_t prefix = strlen(GOPHER_URL_PREFIX);
-	struct buf key_bytes = BUF_INIT, *key;
-	char *path;
-
-	if (strncmp(selector, GOPHER_URL_PREFIX, prefix) == 0) {
-		if (gopher_url_page(&resp->head, selector + prefix, strlen(selector + prefix)) != 0)
-			fail(resp, "Refused: not a URL we link to");
-		return;
-	}
-	if (asprintf(&path, "%s%s", *selector == '/' ? "" : "/", selector) < 0) {
-		fail(resp, "Server error");
-		return;
-	}
-	key = answer_key(ctx, path, req, &key_bytes);
-	if (!generated_file(ctx, path, resp) && (ctx->archive == NULL ||
-	    strcmp(path, "/") == 0 || archive_answer(ctx, &m, path, req, key, resp)))
-		serve_tree(ctx, &m, path, key, resp);
-	buf_free(&key_bytes);
-	free(path);
 }
 
 /*
@@ -402,28 +488,180 @@ umn_root_probe(const struct gopher_context *ctx, struct response *resp)
 }
 
 void
-gopher_handle(const struct gopher_context *ctx, const char *line, size_t len,
-    struct response *resp)
+gopher_job_free(void *arg)
 {
-	struct gopher_request req;
-	char *selector;
+	struct gopher_job *job = arg;
 
+	if (job == NULL)
+		return;
+	site_target_free(&job->target);
+	free(job->path);
+	free(job->words);
+	free(job);
+}
+
+/* The job of a tree or archive selector: its path (from '/') and query. */
+static struct gopher_job *
+new_job(const struct gopher_context *ctx, const struct gopher_request *req)
+{
+	const char *mark = memchr(req->selector, '?', req->selector_len);
+	size_t len = mark != NULL ? (size_t)(mark - req->selector) : req->selector_len;
+	struct gopher_job *job;
+
+	if ((job = calloc(1, sizeof(*job))) == NULL)
+		return NULL;
+	job->ctx = ctx;
+	site_of(ctx, &job->site);
+	if (asprintf(&job->path, "%s%.*s", len > 0 && req->selector[0] == '/' ? "" : "/",
+	    (int)len, req->selector) < 0) {
+		free(job);
+		return NULL;
+	}
+	if (len < req->selector_len && (job->words = strndup(req->selector + len + 1,
+	    req->selector_len - len - 1)) == NULL) {
+		gopher_job_free(job);
+		return NULL;
+	}
+	job->query = job->words;
+	return job;
+}
+
+/* Search words come in the second field of a search selector. */
+static int
+take_search_words(struct gopher_job *job, const struct gopher_request *req)
+{
+	if (archive_route_of(job->path) != ARCHIVE_ROUTE_SEARCH || req->search == NULL ||
+	    req->search_len == 0)
+		return 0;
+	free(job->words);
+	job->query = job->words = strndup(req->search, req->search_len);
+	return job->words != NULL ? 0 : -1;
+}
+
+static int
+add_slash(struct gopher_job *job)
+{
+	char *path;
+
+	if (asprintf(&path, "%s/", job->path) < 0)
+		return -1;
+	free(job->path);
+	job->target.path = job->path = path;
+	job->target.slash_missing = 0;
+	return 0;
+}
+
+/* What the loop answers itself: 1, or 0 when the pool must. */
+static int
+answer_target(struct gopher_job *job, struct response *resp)
+{
+	struct site_target *t = &job->target;
+	char type;
+
+	switch (t->kind) {
+	case SITE_REFUSED:
+		fail(resp, "Refused");
+		return 1;
+	case SITE_NOT_FOUND:
+		if (!generated_file(job->ctx, job->path, resp))
+			fail(resp, "Not found");
+		return 1;
+	case SITE_ERROR:
+		fail(resp, "Server error");
+		return 1;
+	case SITE_RAW:
+		response_set_file(resp, t->fd, t->st.st_size);
+		t->fd = -1;
+		return 1;
+	case SITE_FILE:
+		type = gopher_type_by_name(job->path);
+		if (type == '\0' || !gopher_type_is_binary(type))
+			return 0;
+		response_set_file(resp, t->fd, t->st.st_size);
+		t->fd = -1;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int
+gopher_answer(const struct gopher_context *ctx, const char *line, size_t len,
+    struct response *resp, void **out)
+{
+	size_t prefix = strlen(GOPHER_URL_PREFIX);
+	struct gopher_request req;
+	struct gopher_job *job;
+
+	*out = NULL;
 	resp->status = 0;
 	if (gopher_request_parse(line, len, &req) != 0 ||
-	    memchr(req.selector, '\0', req.selector_len) != NULL)
-		{
-			fail(resp, "Bad request");
-			return;
-		}
+	    memchr(req.selector, '\0', req.selector_len) != NULL) {
+		fail(resp, "Bad request");
+		return 1;
+	}
 	if (req.selector_len == 0 && req.search != NULL && req.search_len == 1 &&
 	    req.search[0] == '$') {
 		umn_root_probe(ctx, resp);
-		return;
+		return 1;
 	}
-	if ((selector = strndup(req.selector, req.selector_len)) == NULL) {
+	if (req.selector_len >= prefix && memcmp(req.selector, GOPHER_URL_PREFIX, prefix) == 0) {
+		if (gopher_url_page(&resp->head, req.selector + prefix, req.selector_len - prefix) != 0)
+			fail(resp, "Refused: not a URL we link to");
+		return 1;
+	}
+	if ((job = new_job(ctx, &req)) == NULL || take_search_words(job, &req) != 0) {
+		gopher_job_free(job);
 		fail(resp, "Server error");
-		return;
+		return 1;
 	}
-	answer(ctx, &req, selector, resp);
-	free(selector);
+	site_resolve(&job->site, job->path, job->query, &job->target);
+	/* A directory asked without its '/' is served as with it. */
+	if (job->target.kind == SITE_DIRECTORY && job->target.slash_missing &&
+	    add_slash(job) != 0) {
+		gopher_job_free(job);
+		fail(resp, "Server error");
+		return 1;
+	}
+	if (answer_target(job, resp)) {
+		gopher_job_free(job);
+		return 1;
+	}
+	*out = job;
+	return 0;
+}
+
+void
+gopher_produce(void *arg, struct response *resp)
+{
+	struct gopher_job *job = arg;
+	struct menu m = { &resp->head, job->ctx->host, job->ctx->port, width_of(job->ctx) };
+	struct buf key_bytes = BUF_INIT, *key = answer_key(job, &key_bytes);
+
+	switch (job->target.kind) {
+	case SITE_PAGE:
+		serve_archive(job, &m, key, resp);
+		break;
+	case SITE_DIRECTORY:
+		serve_directory(job, &m, key, resp);
+		break;
+	case SITE_ARTICLE:
+		serve_article(job, &m, key, resp);
+		break;
+	default:
+		serve_file(job, &m, key, resp);
+		break;
+	}
+	buf_free(&key_bytes);
+	gopher_job_free(job);
+}
+
+void
+gopher_handle(const struct gopher_context *ctx, const char *line, size_t len,
+    struct response *resp)
+{
+	void *job;
+
+	if (!gopher_answer(ctx, line, len, resp, &job))
+		gopher_produce(job, resp);
 }

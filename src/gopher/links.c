@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/text.h"
+
 static const char *const url_schemes[] = {
 	"http", "https", "gemini", "ftp", "irc", "mailto",
 };
@@ -36,33 +38,6 @@ gopher_link_scheme_allowed(const char *url, size_t len)
 		if (strlen(url_schemes[i]) == n && strncasecmp(url, url_schemes[i], n) == 0)
 			return 1;
 	return 0;
-}
-
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)tolower((unsigned char)c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* Percent-decode s into out; a malformed escape is kept as written. */
-static void
-percent_decode(struct buf *out, const char *s, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		int hi, lo;
-
-		if (s[i] == '%' && i + 2 < len && (hi = hex_value(s[i + 1])) >= 0 &&
-		    (lo = hex_value(s[i + 2])) >= 0) {
-			buf_append_char(out, (char)(hi << 4 | lo));
-			i += 2;
-		} else
-			buf_append_char(out, s[i]);
-	}
 }
 
 /* Append path to out with "." and ".." segments removed (RFC 3986 5.2.4);
@@ -139,7 +114,7 @@ resolve_local(const char *ref, size_t len, const char *base, struct link_target 
 		struct buf clean = BUF_INIT;
 
 		append_without_dots(&clean, merged.data, merged.len);
-		percent_decode(&t->selector, clean.data != NULL ? clean.data : "", clean.len);
+		percent_decode_buf(&t->selector, clean.data != NULL ? clean.data : "", clean.len);
 		buf_free(&clean);
 	}
 	buf_free(&merged);
@@ -188,7 +163,7 @@ resolve_gopher(const char *rest, struct link_target *t)
 	t->type = '1';
 	if (path[0] == '/' && path[1] != '\0') {
 		t->type = path[1];
-		percent_decode(&t->selector, path + 2, strcspn(path + 2, "#"));
+		percent_decode_buf(&t->selector, path + 2, strcspn(path + 2, "#"));
 	}
 	if (t->selector.data != NULL && (tab = memchr(t->selector.data, '\t',
 	    t->selector.len)) != NULL)

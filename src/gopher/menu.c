@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "gopher/reflow.h"
-#include "gopher/width.h"
+#include "util/text.h"
 
 #define ELLIPSIS "\xe2\x80\xa6"
 
@@ -15,8 +15,8 @@ prefix_within(const char *s, size_t len, size_t width)
 
 	while (i < len) {
 		uint32_t cp;
-		size_t n = gopher_utf8_decode(s + i, len - i, &cp);
-		size_t w = n == 0 ? 1 : gopher_char_width(cp);
+		size_t n = utf8_next(s + i, len - i, &cp);
+		size_t w = n == 0 ? 1 : display_width_char(cp);
 
 		if (used + w > width)
 			break;
@@ -72,7 +72,7 @@ menu_append_display(struct buf *out, const char *text, size_t len, size_t width)
 		rc = reflow_clean_line(out, text, len);
 	if (rc != 0)
 		return -1;
-	if (gopher_text_width(out->data + start, out->len - start) <= width)
+	if (display_width(out->data + start, out->len - start) <= width)
 		return 0;
 	keep = prefix_within(out->data + start, out->len - start, width > 1 ? width - 1 : 0);
 	buf_truncate(out, start + keep);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include "archive/archive.h"
 #include "gopher/links.h"
 #include "gopher/reflow.h"
 
@@ -106,6 +107,7 @@ int
 gopher_robots_text(struct buf *out)
 {
 	reflow_append_line(out, "User-agent: *", 13);
-	reflow_append_line(out, "Disallow: /search", 17);
+	reflow_append_line(out, "Disallow: " ARCHIVE_PATH_SEARCH,
+	    strlen("Disallow: " ARCHIVE_PATH_SEARCH));
 	return reflow_end(out);
 }

@@ -1,27 +1,18 @@
 /*
- * Gopher as the connection layer sees it (struct protocol).  Every
- * request is a copy answered by gopher_handle() on the pool; errors are
- * type-3 items, and a client over its rate waits (Gopher has no "slow
- * down").
+ * Gopher as the connection layer sees it (struct protocol).  answer()
+ * splits and resolves the selector once, on the loop (gopher_answer():
+ * errors, files sent as they are, originals); menus, texts and articles
+ * are jobs carrying the resolved target, finished on the pool
+ * (gopher_produce()).  Errors are type-3 items, and a client over its
+ * rate waits (Gopher has no "slow down").
  */
-#include <stdlib.h>
-
 #include "gopher/handler.h"
 #include "gopher/request.h"
-
-static void
-handle(const void *ctx, const struct request_info *req, struct response *resp)
-{
-	gopher_handle(ctx, req->line, req->len, resp);
-}
 
 static int
 answer(const void *ctx, const struct request_info *req, struct response *resp, void **job)
 {
-	*job = request_copy_new(req, ctx, handle);
-	if (*job == NULL)
-		gopher_error_response(ctx, "Server error", resp);
-	return *job == NULL;
+	return gopher_answer(ctx, req->line, req->len, resp, job);
 }
 
 static int
@@ -53,8 +44,8 @@ const struct protocol gopher_protocol = {
 	.tls_always = 0,
 	.frame = gopher_request_frame,
 	.answer = answer,
-	.produce = request_copy_produce,
-	.job_free = free,
+	.produce = gopher_produce,
+	.job_free = gopher_job_free,
 	.bad_request = bad_request,
 	.timed_out = timed_out,
 	.slow_down = slow_down,

@@ -2,7 +2,7 @@
 
 #include <string.h>
 
-#include "gopher/width.h"
+#include "util/text.h"
 
 #define TAB_STOP 8
 
@@ -26,10 +26,10 @@ kept_prefix(const char *s, size_t len, size_t *column)
 			i++;
 			continue;
 		}
-		n = gopher_utf8_decode(s + i, len - i, &cp);
+		n = utf8_next(s + i, len - i, &cp);
 		if (n == 0 || cp < 0xa0)
 			break;
-		*column += gopher_char_width(cp);
+		*column += display_width_char(cp);
 		i += n;
 	}
 	return i;
@@ -48,7 +48,7 @@ reflow_clean_line(struct buf *out, const char *s, size_t len)
 		buf_append(out, s + i, kept);
 		if ((i += kept) == len)
 			break;
-		n = gopher_utf8_decode(s + i, len - i, &cp);
+		n = utf8_next(s + i, len - i, &cp);
 		if (n == 0) {
 			buf_append(out, replacement, sizeof(replacement) - 1);
 			column++;
@@ -94,13 +94,13 @@ reflow_fit_prefix(const char *s, size_t len, size_t width)
 
 	while (i < len) {
 		uint32_t cp;
-		size_t n = gopher_utf8_decode(s + i, len - i, &cp);
+		size_t n = utf8_next(s + i, len - i, &cp);
 		size_t w = 1;
 
 		if (n == 0)
 			n = 1;
 		else
-			w = gopher_char_width(cp);
+			w = display_width_char(cp);
 		if (used + w > width && i > 0)
 			break;
 		used += w;
@@ -139,7 +139,7 @@ wrap_word(struct wrap_state *st, size_t from, size_t to, size_t word_width)
 	/* The first piece keeps the line's indentation unless that would make
 	 * a lone word overflow. */
 	if (st->end == st->start && st->start == 0 && from > 0) {
-		size_t indented = gopher_text_width(st->s, to);
+		size_t indented = display_width(st->s, to);
 
 		if (st->mode == WRAP_BREAK_WORDS || indented <= st->width) {
 			from = 0;
@@ -152,7 +152,7 @@ wrap_word(struct wrap_state *st, size_t from, size_t to, size_t word_width)
 		if ((rc = st->emit(st->arg, st->s + from, cut)) != 0)
 			return rc;
 		from += cut;
-		word_width = gopher_text_width(st->s + from, to - from);
+		word_width = display_width(st->s + from, to - from);
 	}
 	st->start = from;
 	st->end = to;
@@ -169,7 +169,7 @@ reflow_wrap_line(const char *s, size_t len, size_t width, enum wrap_mode mode,
 	int rc;
 
 	/* A byte never takes more than one column: short lines fit unmeasured. */
-	if (len <= st.width || gopher_text_width(s, len) <= st.width)
+	if (len <= st.width || display_width(s, len) <= st.width)
 		return emit(arg, s, len);
 	while (i < len) {
 		size_t from;
@@ -181,7 +181,7 @@ reflow_wrap_line(const char *s, size_t len, size_t width, enum wrap_mode mode,
 		from = i;
 		while (i < len && s[i] != ' ')
 			i++;
-		if ((rc = wrap_word(&st, from, i, gopher_text_width(s + from, i - from))) != 0)
+		if ((rc = wrap_word(&st, from, i, display_width(s + from, i - from))) != 0)
 			return rc;
 	}
 	if (st.end > st.start)

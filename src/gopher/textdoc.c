@@ -5,7 +5,8 @@
 #include "gopher/links.h"
 #include "gopher/reflow.h"
 #include "gopher/types.h"
-#include "gopher/width.h"
+#include "site/site.h"
+#include "util/text.h"
 
 struct prefixed_text {
 	struct buf *out;
@@ -91,7 +92,7 @@ heading_text(struct buf *out, const struct doc_block *b, size_t width)
 		return -1;
 	if (b->level >= 3)
 		return 0;
-	columns = gopher_text_width(b->text, strlen(b->text));
+	columns = display_width(b->text, strlen(b->text));
 	for (i = 0; i < (columns < width ? columns : width); i++)
 		buf_append_char(out, b->level == 1 ? '=' : '-');
 	return buf_append(out, "\r\n", 2);
@@ -164,27 +165,16 @@ block_text(struct buf *out, const struct doc_block *b, size_t width, size_t *cou
 	return rc;
 }
 
+/* Printable ASCII a gopher URL may carry as it is: all but '%', '#' (a
+ * fragment to lynx), '"', '<', '>' and space. */
+#define GOPHER_URL_KEEP "!$&'()*+,/:;=?@[\\]^`{|}"
+
 int
 gopher_url_append(struct buf *out, const char *host, int port, char type,
     const char *selector, size_t len)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	size_t i, span = 0;
-
 	buf_printf(out, "gopher://%s:%d/%c", host, port, type);
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)selector[i];
-		char escape[3] = { '%', hex[c >> 4], hex[c & 0xf] };
-
-		if (c > 0x20 && c < 0x7f && c != '%' && c != '#' && c != '"' && c != '<' &&
-		    c != '>')
-			continue;
-		buf_append(out, selector + span, i - span);
-		buf_append(out, escape, sizeof(escape));
-		span = i + 1;
-	}
-	buf_append(out, selector + span, len - span);
-	return out->failed ? -1 : 0;
+	return percent_encode(out, selector, len, GOPHER_URL_KEEP, PERCENT_ASCII);
 }
 
 static int
@@ -202,9 +192,11 @@ reference_url(struct buf *out, const char *url, const struct text_view *v)
 		gopher_link_target_free(&t);
 		return buf_append_str(out, url);
 	}
-	type = gopher_type_by_name(t.selector.data);
-	rc = gopher_url_append(out, v->host, v->port, type != '\0' ? type : '1',
-	    t.selector.data, t.selector.len);
+	if (v->type != NULL)
+		type = v->type(v->type_arg, t.selector.data);
+	else if ((type = gopher_type_by_name(t.selector.data)) == '\0')
+		type = '1';
+	rc = gopher_url_append(out, v->host, v->port, type, t.selector.data, t.selector.len);
 	gopher_link_target_free(&t);
 	return rc;
 }
@@ -260,6 +252,36 @@ joins_previous(const struct doc_block *prev, const struct doc_block *b)
 	    (b->type == BLOCK_LIST_ITEM || b->type == BLOCK_LINK);
 }
 
+/* Where the article comes from: its first publication, the page as saved. */
+static int
+origins(struct buf *out, const struct document *doc, const struct text_view *v)
+{
+	struct buf line = BUF_INIT;
+	int rc = 0;
+
+	if (doc->meta.source_url == NULL && !v->saved_page)
+		return 0;
+	rc = reflow_append_line(out, "", 0);
+	if (rc == 0 && doc->meta.source_url != NULL) {
+		buf_printf(&line, "Original article: %s", doc->meta.source_url);
+		rc = line.failed ? -1 : wrapped_text(out, line.data, v->width, "", "");
+	}
+	if (rc == 0 && v->saved_page) {
+		struct buf selector = BUF_INIT;
+
+		buf_printf(&selector, "%s?%s", v->base, SITE_RAW_QUERY);
+		buf_truncate(&line, 0);
+		buf_append_str(&line, "Saved page: ");
+		if (!selector.failed)
+			gopher_url_append(&line, v->host, v->port, 'h', selector.data, selector.len);
+		rc = line.failed || selector.failed ? -1 :
+		    wrapped_text(out, line.data, v->width, "", "");
+		buf_free(&selector);
+	}
+	buf_free(&line);
+	return rc;
+}
+
 int
 gopher_document_text(struct buf *out, const struct document *doc, const struct text_view *v)
 {
@@ -275,5 +297,7 @@ gopher_document_text(struct buf *out, const struct document *doc, const struct t
 	}
 	if (rc == 0)
 		rc = links_block(out, doc, v);
+	if (rc == 0)
+		rc = origins(out, doc, v);
 	return rc != 0 || out->failed ? -1 : 0;
 }

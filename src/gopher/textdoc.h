@@ -1,8 +1,8 @@
 /*
  * The document model as Gopher type-0 text: title, date line, reflowed
- * blocks with numbered link references "[n]" in place, and a "Links:"
+ * blocks with numbered link references "[n]" in place, a "Links:"
  * block listing "[n] URL" where our own targets are gopher:// URLs so
- * readers stay in Gopher.
+ * readers stay in Gopher, and the article's origins.
  */
 #ifndef CAPSULED_GOPHER_TEXTDOC_H
 #define CAPSULED_GOPHER_TEXTDOC_H
@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "convert/document.h"
+#include "gopher/gemmenu.h"
 #include "util/buf.h"
 
 struct text_view {
@@ -17,9 +18,15 @@ struct text_view {
 	const char *host;    /* our public host and port, for local links */
 	int port;
 	const char *base;    /* selector of the article, for relative links */
+	int saved_page;      /* the article is a saved web page, its original at ?raw */
+	local_type_fn type;  /* the item type of our own targets; NULL: by extension */
+	void *type_arg;
 };
 
-/* Append the type-0 lines (without the final ".").  0 or -1 (memory). */
+/* Append the type-0 lines (without the final "."): the header (title, by
+ * author and date), the body with "[n]" references, the "Links:" list,
+ * then where the article was first published and, for a saved web page,
+ * the gopher URL of the page as saved.  0 or -1 (memory). */
 int gopher_document_text(struct buf *out, const struct document *doc, const struct text_view *v);
 
 /* Append the gopher:// URL of a selector on our server, percent-encoding

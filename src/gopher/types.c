@@ -4,7 +4,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "gopher/width.h"
+#include "util/text.h"
 
 struct extension_type {
 	const char *extension;
@@ -63,7 +63,7 @@ looks_binary(const unsigned char *data, size_t len)
 
 		if (data[i] == 0)
 			return 1;
-		n = gopher_utf8_decode((const char *)data + i, len - i, &cp);
+		n = utf8_next((const char *)data + i, len - i, &cp);
 		if (n == 0)
 			return len - i >= 4;
 		i += n;

@@ -64,21 +64,6 @@ struct request_info {
 	const char *fingerprint; /* client certificate SHA-256, "" when none */
 };
 
-/* A job that is the request itself, answered on the pool by
- * handle(ctx, req, resp): for a protocol that cannot resolve anything on
- * the loop.  One allocation holds the strings too; free() frees it. */
-struct request_copy {
-	void (*handle)(const void *ctx, const struct request_info *req, struct response *resp);
-	const void *ctx;
-	struct request_info req;
-};
-
-/* NULL when memory runs out. */
-struct request_copy *request_copy_new(const struct request_info *req, const void *ctx,
-    void (*handle)(const void *ctx, const struct request_info *req, struct response *resp));
-/* A protocol's produce() for such a job: handle it, free it. */
-void request_copy_produce(void *job, struct response *resp);
-
 /*
  * A protocol: frames the bytes of a connection into a request and answers
  * it.  ctx is the protocol's own context for the configuration generation

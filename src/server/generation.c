@@ -9,8 +9,8 @@
 
 #include "archive/archive.h"
 #include "content/types.h"
-#include "convert/cache.h"
 #include "gopher/rendercache.h"
+#include "site/site.h"
 #include "util/buf.h"
 #include "util/log.h"
 
@@ -59,6 +59,9 @@ services_start(struct services *s, const struct config *c)
 		return 0;
 	base_url = archive_base_url(c);
 	page_options(c, base_url, &ao);
+	/* The index holds what the site layer calls an article. */
+	ao.article_format = site_article_format;
+	ao.article_paths = c->article_paths;
 	s->archive = archive_open(&ao, &error);
 	free(base_url);
 	if (s->archive == NULL) {
@@ -153,6 +156,7 @@ wire_gopher(struct generation *g, const struct services *services)
 	g->gopher.host = config_gopher_host(c);
 	g->gopher.port = config_gopher_public_port(c);
 	g->gopher.width = c->gopher_width;
+	g->gopher.config = c;
 	g->gopher.types = services->types;
 	g->gopher.cache = services->cache;
 	g->gopher.archive = services->archive;

@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/text.h"
+
 /* The log destination is process-wide configuration, set once at start-up
  * and on reload; the mutex keeps lines whole across worker threads.  A
  * file target whose reopen failed has no file: its lines go to stderr
@@ -229,35 +231,12 @@ LOG_LEVEL_FUNCTION(log_info, LOG_INFO, "info")
 LOG_LEVEL_FUNCTION(log_warn, LOG_WARNING, "warn")
 LOG_LEVEL_FUNCTION(log_error, LOG_ERR, "error")
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t
-utf8_sequence_length(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	unsigned int cp;
-
-	if (s[0] < 0xc2 || s[0] > 0xf4)
-		return 0;
-	len = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
-	if (len > n)
-		return 0;
-	cp = s[0] & (0x7f >> len);
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
 void
 log_escape(char *dst, size_t dstsize, const char *src, size_t srclen)
 {
 	const unsigned char *s = (const unsigned char *)src;
 	size_t out = 0, i = 0, seq;
+	uint32_t cp;
 	char hex[5];
 
 	if (dstsize == 0)
@@ -267,7 +246,7 @@ log_escape(char *dst, size_t dstsize, const char *src, size_t srclen)
 			if (out + 1 >= dstsize)
 				goto truncated;
 			dst[out++] = (char)s[i++];
-		} else if (s[i] >= 0x80 && (seq = utf8_sequence_length(s + i, srclen - i)) > 0) {
+		} else if (s[i] >= 0x80 && (seq = utf8_next(src + i, srclen - i, &cp)) > 0) {
 			if (out + seq >= dstsize)
 				goto truncated;
 			memcpy(dst + out, s + i, seq);

@@ -35,7 +35,7 @@ LAYERS = [
 
 # Modules whose one public header (<module>/<module>.h) is the only one
 # other modules include.  Extend this list as modules are restructured.
-ONE_PUBLIC_HEADER = ["config", "net", "response", "server", "tls"]
+ONE_PUBLIC_HEADER = ["config", "net", "response", "server", "site", "tls"]
 
 # Circles that were there when this check was written (issue 11), in
 # modules being restructured: each may shrink or go, never grow, and no
@@ -44,7 +44,6 @@ KNOWN_CIRCLES = [
     ["archive/archive", "archive/feed", "archive/pages", "archive/search"],
     ["convert/convert", "convert/gemtext", "convert/html", "convert/markdown", "convert/text"],
     ["convert/html_extract", "convert/html_render"],
-    ["gopher/article", "gopher/directory", "gopher/handler"],
 ]
 
 # Modules that must not name a protocol, anywhere in their text.

@@ -53,13 +53,15 @@ by_value(const void *a, const void *b)
 static double
 timed_render(struct archive *a, const char *path, const char *query, size_t *bytes)
 {
-	struct archive_page page = { BUF_INIT, NULL, NULL };
+	struct archive_page page = { PAGE_INIT, BUF_INIT, NULL, NULL };
 	enum archive_status status;
 	double start = now(), ms;
 
-	status = archive_render(a, path, query, &page);
+	status = archive_render(a, path, query, ARCHIVE_FEED_ATOM, &page);
 	ms = (now() - start) * 1000.0;
 	*bytes = page.body.len;
+	for (size_t i = 0; i < page.page.n; i++)
+		*bytes += page.page.lines[i].text != NULL ? strlen(page.page.lines[i].text) + 1 : 1;
 	archive_page_free(&page);
 	return status == ARCHIVE_OK ? ms : -1;
 }
@@ -93,11 +95,11 @@ time_page(struct archive *a, const char *what, const char *path, const char *que
 static long
 matches(struct archive *a, const char *word)
 {
-	struct archive_page page = { BUF_INIT, NULL, NULL };
+	struct archive_page page = { PAGE_INIT, BUF_INIT, NULL, NULL };
 	const char *line;
 	long n = 0;
 
-	archive_render(a, "/search", word, &page);
+	archive_render(a, "/search", word, ARCHIVE_FEED_ATOM, &page);
 	if (page.body.data != NULL && (line = strstr(page.body.data, "\n\n")) != NULL) {
 		line += 2 + strcspn(line + 2, "0123456789\n");
 		n = atol(line);
@@ -148,10 +150,10 @@ done:
 static int
 found(struct archive *a, const char *word)
 {
-	struct archive_page page = { BUF_INIT, NULL, NULL };
+	struct archive_page page = { PAGE_INIT, BUF_INIT, NULL, NULL };
 	int hit;
 
-	archive_render(a, "/search", word, &page);
+	archive_render(a, "/search", word, ARCHIVE_FEED_ATOM, &page);
 	hit = page.body.data != NULL && strstr(page.body.data, "bench-new-article") != NULL;
 	archive_page_free(&page);
 	return hit;
@@ -179,7 +181,7 @@ time_new_article(struct archive *a, const char *root)
 int
 main(int argc, char **argv)
 {
-	struct archive_options o = { NULL, NULL, "Bench", "gemini://localhost", "en", 20 };
+	struct archive_options o = { NULL, NULL, "Bench", "gemini://localhost", "en", 20, NULL, NULL };
 	struct archive *a;
 	char tagpath[256], *error = NULL;
 	double start;

@@ -335,10 +335,17 @@ class ArchivePagesTest(unittest.TestCase):
         self.assertEqual(len(ids), len(entries))
         self.assertIn(base + SEED_PATH[1:], ids)
 
-    def test_atom_feed_over_gopher_is_text(self):
+    def test_feed_over_gopher_is_a_menu_of_the_newest_articles(self):
+        # Issue 11: no Atom text full of gemini:// links over Gopher.
         raw = self.gopher("/atom.xml")
-        self.assertIn(b"<feed", raw)
+        self.assertNotIn(b"<feed", raw)
+        self.assertNotIn(b"gemini://", raw)
         self.assertTrue(raw.endswith(b".\r\n"))
+        items = [line.split(b"\t") for line in raw.split(b"\r\n")[:-2]]
+        self.assertTrue(all(len(i) == 4 for i in items), raw[:300])
+        self.assertIn(("0" + "2014-02-03 Russia and America discuss local ceasefires in Syria",
+                       SEED_PATH),
+                      [(i[0].decode(), i[1].decode()) for i in items])
 
     # Search --------------------------------------------------------------------
     def test_search_without_words_asks_for_input(self):

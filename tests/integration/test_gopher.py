@@ -62,8 +62,22 @@ SNIFFED = {
     "nul-noext": b"text then a NUL \x00 byte\n",
     "text-noext": "Plain UTF-8 text, café.\n".encode(),
 }
+ARTICLE_PATHS = "/articles/ /about.md /links.md /page.html"
 SNIFFED_TYPES = {"gif-noext": "g", "png-noext": "I", "pdf-noext": "d", "html-noext": "h",
                  "gzip-noext": "9", "nul-noext": "9", "text-noext": "0"}
+
+
+SEED_CHROME = ("clear", "Creating new perspectives since 2009")
+SEED_DATELINE = "February 3, 2014 at 10:12 am"
+
+
+def seed_article_words():
+    """The words of the seed as converted (issue 11): a header of title and
+    date, then the body; the learned site chrome and the raw dateline,
+    which Gemini readers do not get either, left out."""
+    with open(SEED_SOURCE, encoding="utf-8") as f:
+        body = f.read().split(SEED_DATELINE, 1)[1]
+    return SEED_TITLE.split() + ["2014-02-03"] + body.split()
 
 
 def columns(text):
@@ -204,7 +218,9 @@ class GopherTreeTest(GopherMixin, unittest.TestCase):
         cls.base = tempfile.mkdtemp(prefix="capsuled-gopher-")
         os.chmod(cls.base, 0o755)
         cls.root = build_tree(cls.base)
-        cls.server = Server(root=cls.root, archive=False, request_timeout=2)
+        # The plain texts of this tree are files, not articles.
+        cls.server = Server(root=cls.root, archive=False, request_timeout=2,
+                            args=("--article-paths", ARTICLE_PATHS))
         cls.server.start()
         cls.port = cls.server.gopher_port
 
@@ -256,8 +272,15 @@ class GopherTreeTest(GopherMixin, unittest.TestCase):
     def test_r3_item_types_follow_extensions(self):
         root = {(k, s) for k, _d, s, *_ in self.items("/")}
         for expected in (("1", "/articles/"), ("1", "/img/"), ("0", "/about.md"),
-                         ("h", "/page.html"), ("0", "/long.txt"), ("0", "/café.txt")):
+                         ("0", "/page.html"), ("0", "/long.txt"), ("0", "/café.txt")):
             self.assertIn(expected, root)
+        # Issue 11 (gopher.md R3): the saved page is the h item at ?raw.
+        page = text_lines(self.fetch("/page.html"))
+        self.assertIn("Local page", page)
+        self.assertNotIn("<p>", " ".join(page))
+        self.assertIn("Saved page: gopher://localhost:%d/h/page.html?raw" % self.port, page)
+        self.assertEqual(self.fetch("/page.html?raw"),
+                         b"<!DOCTYPE html><html><body><p>Local page</p></body></html>\n")
         self.assertNotIn("/index.gmi", {s for _k, s in root})
         self.assertIn(("i", "Gopher test capsule"), {(k, d) for k, d, *_ in self.items("/")})
         img = [(k, d, s) for k, d, s, *_ in self.items("/img/") if k != "i"]
@@ -310,7 +333,7 @@ class GopherTreeTest(GopherMixin, unittest.TestCase):
         expected = [
             ("1", "Articles", "/articles/") + own,
             ("0", "About this capsule", "/about.md") + own,
-            ("h", "A local page", "/page.html") + own,
+            ("0", "A local page", "/page.html") + own,
             ("9", "The blob", "/img/blob.bin") + own,
             ("1", "Images via an absolute gemini link", "/img/") + own,
             ("0", "gemini://localhost:1965/about.md", "/about.md") + own,
@@ -457,7 +480,8 @@ class GopherTreeTest(GopherMixin, unittest.TestCase):
 
     def test_r12_directory_title_without_index(self):
         info = [d for k, d, *_ in self.items("/articles/2014/02/") if k == "i"]
-        self.assertEqual(info[:2], ["Articles - February 2014", ""])
+        # The title is the listing page's heading, underlined as every heading.
+        self.assertEqual(info[:3], ["Articles - February 2014", "=" * 24, ""])
 
     def test_markdown_links_become_numbered_references(self):
         lines = text_lines(self.fetch("/links.md"))
@@ -537,9 +561,11 @@ class GopherArchiveTest(GopherMixin, unittest.TestCase):
             self.assertLessEqual(columns(line), WIDTH, line)
             self.assertNotIn("\t", line)
             self.assertEqual(line, line.rstrip(" "))
-        self.assertEqual(" ".join(lines).split(), source.split())
-        for short in ("February 3, 2014 at 10:12 am", SEED_TITLE):
-            self.assertIn(short, lines)
+        # Issue 11: the article as Gemini readers get it, chrome left out.
+        self.assertEqual(" ".join(lines).split(), seed_article_words())
+        self.assertEqual(lines[:2], [SEED_TITLE, "2014-02-03"])
+        for chrome in SEED_CHROME:
+            self.assertNotIn(chrome, lines)
 
     def test_r5_seed_listed_in_its_month_menu(self):
         items = self.items("/articles/2014/02/")
@@ -576,8 +602,9 @@ class GopherArchiveTest(GopherMixin, unittest.TestCase):
 
     # R14 ---------------------------------------------------------------------
     def test_r14_search_returns_a_menu_with_the_seed(self):
-        self.assertIn(("7", "Search articles", "/search", "localhost", self.port),
-                      self.items("/"))
+        # Issue 11: one search item, the one the root's index.gmi links.
+        searches = [i for i in self.items("/") if i[0] == "7"]
+        self.assertEqual(searches, [("7", "Search the archive", "/search", "localhost", self.port)])
         deadline = time.monotonic() + 10
         while True:
             items = self.items("/search\tsyria")
@@ -635,8 +662,7 @@ class GopherArchiveTest(GopherMixin, unittest.TestCase):
         words = article.split()
         if words[-1] == ".":
             words.pop()  # lynx shows the RFC 1436 end-of-text line as it is
-        with open(SEED_SOURCE, encoding="utf-8") as f:
-            self.assertEqual(words, f.read().split())
+        self.assertEqual(words, seed_article_words())
         body = [line for line in article.splitlines() if line.strip()]
         self.assertLessEqual(max(columns(line) for line in body), WIDTH + 3)
 
@@ -655,7 +681,7 @@ class GopherArchiveTest(GopherMixin, unittest.TestCase):
                 if selector == "/":
                     self.assertRegex(screen, r"Dir\+ articles/")
                     self.assertRegex(screen, r"Txt\+ 2014-02-03 " + SEED_TITLE)
-                    self.assertRegex(screen, r"Ind\+ Search articles")
+                    self.assertRegex(screen, r"Ind\+ Search the archive")
                     self.assertRegex(screen, r"\| The capsuled sample archive")
                 else:
                     self.assertRegex(screen, r"Dir\+ \.\. \(up\)")
@@ -685,7 +711,7 @@ class GopherArchiveTest(GopherMixin, unittest.TestCase):
             if "articles/" not in screen:
                 subprocess.run(tmux + ["send-keys", "-t", "umn", "Enter"], check=True)
                 screen = self.wait_screen(tmux, "articles/", session="umn")
-            self.assertIn("Search articles <?>", screen)
+            self.assertIn("Search the archive <?>", screen)
             self.assertIn("2014-02-03 " + SEED_TITLE, screen)
             self.assertNotIn("Nothing received", screen)
             number = re.search(r"\[(\d+)\]\s+articles/", screen).group(1)
@@ -729,8 +755,7 @@ class GopherWidthOptionTest(GopherMixin, unittest.TestCase):
             self.assertTrue(any(columns(line) > 55 for line in lines))
             for line in lines:
                 self.assertLessEqual(columns(line), 60, line)
-            with open(SEED_SOURCE, encoding="utf-8") as f:
-                self.assertEqual(" ".join(lines).split(), f.read().split())
+            self.assertEqual(" ".join(lines).split(), seed_article_words())
 
 
 @unittest.skipUnless(hasattr(os, "geteuid") and os.geteuid() == 0, "needs root")

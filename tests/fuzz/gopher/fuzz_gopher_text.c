@@ -13,7 +13,7 @@
 #include "gopher/gophermap.h"
 #include "gopher/reflow.h"
 #include "gopher/request.h"
-#include "gopher/width.h"
+#include "util/text.h"
 
 static void
 check_menu(const struct buf *out, size_t width)
@@ -25,7 +25,7 @@ check_menu(const struct buf *out, size_t width)
 
 		for (i = 0; p + i < end; i++)
 			tabs += p[i] == '\t';
-		if (tabs != 3 || gopher_text_width(p + 1, display - 1) > width)
+		if (tabs != 3 || display_width(p + 1, display - 1) > width)
 			abort();
 		p = end + 2;
 	}
@@ -43,7 +43,7 @@ check_text(const struct buf *out, size_t width)
 
 		for (i = 0; i < len;) {
 			uint32_t cp;
-			size_t n = gopher_utf8_decode(p + i, len - i, &cp);
+			size_t n = utf8_next(p + i, len - i, &cp);
 
 			if (n == 0 || cp == '\r' || cp == '\n')
 				abort();
@@ -53,7 +53,7 @@ check_text(const struct buf *out, size_t width)
 			p++; /* dot-stuffed: the client drops the first "." */
 			len--;
 		}
-		if (memchr(p, ' ', len) != NULL && gopher_text_width(p, len) > width)
+		if (memchr(p, ' ', len) != NULL && display_width(p, len) > width)
 			abort();
 		p = end + 2;
 	}

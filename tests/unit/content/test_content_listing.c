@@ -15,6 +15,7 @@
 
 #include "content/listing.h"
 #include "tree.h"
+#include "util/text.h"
 
 struct tree {
 	char base[64];
@@ -171,7 +172,7 @@ expect_encoded(const char *segment, const char *want)
 {
 	struct buf b = BUF_INIT;
 
-	assert_int_equal(content_url_encode_segment(&b, segment), 0);
+	assert_int_equal(percent_encode(&b, segment, strlen(segment), "", PERCENT_IRI), 0);
 	assert_string_equal(b.data, want);
 	buf_free(&b);
 }
@@ -194,55 +195,6 @@ test_url_encode(void **state)
 	expect_encoded("\xff", "%FF");
 }
 
-static void
-test_gemtext_subdir(void **state)
-{
-	struct tree *t = *state;
-	struct buf b = BUF_INIT;
-
-	assert_int_equal(content_listing_gemtext(t->rootfd, "/Alpha/", &b), 0);
-	assert_string_equal(b.data,
-	    "# Index of /Alpha/\n"
-	    "\n"
-	    "=> ../ Parent directory\n"
-	    "=> sub/ sub/\n"
-	    "=> big.bin big.bin (12.3 KiB)\n"
-	    "=> huge.bin huge.bin (1.5 MiB)\n"
-	    "=> nearly.bin nearly.bin (1.0 MiB)\n"
-	    "=> small.txt small.txt (5 B)\n");
-	buf_free(&b);
-	assert_int_equal(content_listing_gemtext(t->rootfd, "Alpha/sub", &b), 0);
-	assert_string_equal(b.data, "# Index of /Alpha/sub/\n\n=> ../ Parent directory\n");
-	buf_free(&b);
-}
-
-static void
-test_gemtext_root(void **state)
-{
-	struct tree *t = *state;
-	struct buf b = BUF_INIT;
-
-	assert_int_equal(content_listing_gemtext(t->rootfd, "", &b), 0);
-	assert_true(strncmp(b.data, "# Index of /\n\n=> 2014/ 2014/\n", 29) == 0);
-	assert_null(strstr(b.data, "Parent directory"));
-	assert_non_null(strstr(b.data, "\n=> link_dir/ link_dir/\n"));
-	assert_non_null(strstr(b.data, "\n=> b.txt b.txt (1.5 KiB)\n"));
-	assert_non_null(strstr(b.data, "\n=> q%3F%23%25%3A.txt q?#%:.txt (2 B)\n"));
-	assert_non_null(strstr(b.data, "\n=> with%20space.txt with space.txt (1 B)\n"));
-	assert_non_null(strstr(b.data, "\n=> caf\xc3\xa9.gmi caf\xc3\xa9.gmi (4 B)\n"));
-	assert_non_null(strstr(b.data, "\n=> bad%FF.txt bad\xef\xbf\xbd.txt (5 B)\n"));
-	assert_null(strstr(b.data, "hidden"));
-	assert_null(strstr(b.data, "fifo"));
-	assert_null(strstr(b.data, "socket"));
-	assert_null(strstr(b.data, "link_out"));
-	assert_null(strstr(b.data, "passwd"));
-	assert_null(strstr(b.data, "slash"));
-	assert_null(strstr(b.data, "name"));
-	buf_free(&b);
-	assert_int_equal(content_listing_gemtext(t->rootfd, "/link_out/", &b), -1);
-	buf_free(&b);
-}
-
 int
 main(void)
 {
@@ -251,8 +203,6 @@ main(void)
 		cmocka_unit_test(test_entries_refused),
 		cmocka_unit_test(test_entries_unreadable),
 		cmocka_unit_test(test_url_encode),
-		cmocka_unit_test(test_gemtext_subdir),
-		cmocka_unit_test(test_gemtext_root),
 	};
 
 	return cmocka_run_group_tests(tests, setup_tree, teardown_tree);

@@ -18,7 +18,7 @@
 
 #include "config/config.h"
 #include "content/types.h"
-#include "convert/cache.h"
+#include "site/site.h"
 #include "gemini/handler.h"
 #include "tree.h"
 

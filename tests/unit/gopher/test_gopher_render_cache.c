@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "gopher/handler.h"
+#include "site/site.h"
 #include "gopher/rendercache.h"
 
 static void
@@ -152,6 +153,7 @@ test_eviction_with_held_answer(void **state)
 
 struct tree {
 	char root[64];
+	struct config config;
 	struct gopher_context ctx;
 	struct response resp;
 };
@@ -195,6 +197,11 @@ test_handler_caches_texts_not_menus_without_archive(void **state)
 	t.ctx.root_fd = open(t.root, O_RDONLY | O_DIRECTORY);
 	t.ctx.host = "gopher.test";
 	t.ctx.port = 70;
+	/* a.txt is a plain text here, not an article (article_paths). */
+	t.config.article_paths = (char *)"/articles/";
+	t.config.directory_listing = 1;
+	t.ctx.config = &t.config;
+	assert_non_null(t.ctx.cache = article_cache_new(1 << 20));
 	t.ctx.render_cache_bytes = 1 << 20;
 	assert_non_null(t.ctx.render_cache = gopher_render_cache_new(t.ctx.render_cache_bytes));
 	response_init(&t.resp);
@@ -218,6 +225,7 @@ test_handler_caches_texts_not_menus_without_archive(void **state)
 	assert_null(t.resp.shared);
 
 	response_reset(&t.resp);
+	article_cache_free(t.ctx.cache);
 	gopher_render_cache_free(t.ctx.render_cache);
 	close(t.ctx.root_fd);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", t.root);

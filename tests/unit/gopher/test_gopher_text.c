@@ -10,7 +10,7 @@
 
 #include "gopher/menu.h"
 #include "gopher/reflow.h"
-#include "gopher/width.h"
+#include "util/text.h"
 
 /* Every CRLF-terminated line of out, checked by a callback. */
 static size_t
@@ -29,12 +29,12 @@ static void
 test_width(void **state)
 {
 	(void)state;
-	assert_int_equal(gopher_text_width("abc", 3), 3);
-	assert_int_equal(gopher_text_width("\xe6\x97\xa5\xe6\x9c\xac", 6), 4);   /* 日本 */
-	assert_int_equal(gopher_text_width("e\xcc\x81", 3), 1);                  /* e + combining acute */
-	assert_int_equal(gopher_text_width("\xef\xbc\xa1", 3), 2);               /* fullwidth A */
-	assert_int_equal(gopher_text_width("\xff", 1), 1);
-	assert_int_equal(gopher_text_width("\xe2\x80\x99", 3), 1);               /* ’ */
+	assert_int_equal(display_width("abc", 3), 3);
+	assert_int_equal(display_width("\xe6\x97\xa5\xe6\x9c\xac", 6), 4);   /* 日本 */
+	assert_int_equal(display_width("e\xcc\x81", 3), 1);                  /* e + combining acute */
+	assert_int_equal(display_width("\xef\xbc\xa1", 3), 2);               /* fullwidth A */
+	assert_int_equal(display_width("\xff", 1), 1);
+	assert_int_equal(display_width("\xe2\x80\x99", 3), 1);               /* ’ */
 }
 
 static void
@@ -43,10 +43,10 @@ test_utf8_decode_rejects_bad_forms(void **state)
 	uint32_t cp;
 
 	(void)state;
-	assert_int_equal(gopher_utf8_decode("\xc0\xaf", 2, &cp), 0);      /* overlong */
-	assert_int_equal(gopher_utf8_decode("\xed\xa0\x80", 3, &cp), 0);  /* surrogate */
-	assert_int_equal(gopher_utf8_decode("\xe2\x80", 2, &cp), 0);      /* cut */
-	assert_int_equal(gopher_utf8_decode("\xf0\x9f\x98\x80", 4, &cp), 4);
+	assert_int_equal(utf8_next("\xc0\xaf", 2, &cp), 0);      /* overlong */
+	assert_int_equal(utf8_next("\xed\xa0\x80", 3, &cp), 0);  /* surrogate */
+	assert_int_equal(utf8_next("\xe2\x80", 2, &cp), 0);      /* cut */
+	assert_int_equal(utf8_next("\xf0\x9f\x98\x80", 4, &cp), 4);
 	assert_int_equal(cp, 0x1f600);
 }
 
@@ -63,7 +63,7 @@ check_text_body(const char *out, size_t width, int allow_long_words)
 		for (i = 0; line + i < end; i++)
 			assert_true(line[i] != '\r' && line[i] != '\n');
 		if (!allow_long_words || memchr(line, ' ', (size_t)(end - line)) != NULL)
-			assert_true(gopher_text_width(line, (size_t)(end - line)) <= width);
+			assert_true(display_width(line, (size_t)(end - line)) <= width);
 		assert_true(end == line || end[-1] != ' ');
 		line = end + 2;
 	}
@@ -122,7 +122,7 @@ test_reflow_5000_bytes_utf8(void **state)
 	/* Every line is valid UTF-8: nothing was cut inside a character. */
 	for (p = out.data; *p != '\0';) {
 		uint32_t cp;
-		size_t n = gopher_utf8_decode(p, strlen(p), &cp);
+		size_t n = utf8_next(p, strlen(p), &cp);
 
 		assert_true(n > 0);
 		p += n;
@@ -165,7 +165,7 @@ test_reflow_wide_characters(void **state)
 	assert_int_equal(reflow_text(&out, in.data, in.len, 67), 0);
 	check_text_body(out.data, 67, 0);
 	/* 13 words of 4 columns + 12 spaces = 64 columns fit; 14 would not. */
-	assert_int_equal(gopher_text_width(out.data, (size_t)(strstr(out.data, "\r\n") - out.data)), 64);
+	assert_int_equal(display_width(out.data, (size_t)(strstr(out.data, "\r\n") - out.data)), 64);
 	buf_free(&in);
 	buf_free(&out);
 }
@@ -242,12 +242,12 @@ test_display_width_cut(void **state)
 		buf_append_str(&text, "\xe6\x97\xa5");
 	assert_int_equal(menu_append_display(&out, text.data, text.len, 67), 0);
 	/* 33 wide characters (66 columns) and the ellipsis: 67 columns. */
-	assert_int_equal(gopher_text_width(out.data, out.len), 67);
+	assert_int_equal(display_width(out.data, out.len), 67);
 	assert_int_equal(out.len, 33 * 3 + 3);
 	assert_string_equal(out.data + 99, "\xe2\x80\xa6");
 	buf_truncate(&out, 0);
 	assert_int_equal(menu_append_display(&out, text.data, text.len, 40), 0);
-	assert_true(gopher_text_width(out.data, out.len) <= 40);
+	assert_true(display_width(out.data, out.len) <= 40);
 	buf_truncate(&out, 0);
 	assert_int_equal(menu_append_display(&out, "short", 5, 67), 0);
 	assert_string_equal(out.data, "short");

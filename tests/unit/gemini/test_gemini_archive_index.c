@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "archive/archive.h"
+#include "gemini/page.h"
 #include "archive/article.h"
 
 struct fixture {
@@ -62,7 +63,7 @@ static struct archive *
 open_archive(const struct fixture *f)
 {
 	struct archive_options o = {
-		f->state, f->root, "Test Capsule", "gemini://example.org", "en", 10,
+		f->state, f->root, "Test Capsule", "gemini://example.org", "en", 10, NULL, NULL,
 	};
 	struct archive *a;
 	char *error = NULL;
@@ -103,8 +104,7 @@ teardown(void **state)
 	struct fixture *f = *state;
 	char cmd[256];
 
-	buf_free(&f->page.body);
-	free(f->page.prompt);
+	archive_page_free(&f->page);
 	archive_close(f->archive);
 	snprintf(cmd, sizeof(cmd), "chmod -R u+w '%s'; rm -rf '%s'", f->dir, f->dir);
 	assert_int_equal(system(cmd), 0);
@@ -115,8 +115,14 @@ teardown(void **state)
 static enum archive_status
 render(struct fixture *f, const char *path, const char *query)
 {
+	enum archive_status status;
+
 	archive_page_free(&f->page);
-	return archive_render(f->archive, path, query, &f->page);
+	status = archive_render(f->archive, path, query, ARCHIVE_FEED_ATOM, &f->page);
+	/* The pages as Gemini readers get them. */
+	if (status == ARCHIVE_OK && strcmp(f->page.mime, "text/gemini") == 0)
+		assert_int_equal(gemini_write_page(&f->page.body, &f->page.page, NULL), 0);
+	return status;
 }
 
 static int
@@ -267,7 +273,7 @@ static void
 test_unusable_state_dir(void **state)
 {
 	struct fixture *f = *state;
-	struct archive_options o = { f->state, f->root, "T", "gemini://x", "en", 10 };
+	struct archive_options o = { f->state, f->root, "T", "gemini://x", "en", 10, NULL, NULL };
 	char *error = NULL;
 
 	/* root ignores mode bits: use a directory nobody can create files in. */

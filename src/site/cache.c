@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "convert/cache.h"
+#include "site/cache.h"
 #include "util/lru.h"
 
 /* Buckets of the (st_dev, st_ino) hash table: every version of one file
@@ -298,6 +298,17 @@ article_cache_peek(struct article_cache *c, const struct stat *st, enum article_
 	}
 	pthread_mutex_unlock(&c->lock);
 	return e != NULL ? &e->article : NULL;
+}
+
+const struct cached_article *
+article_cache_hold(const struct cached_article *a)
+{
+	struct cache_entry *e = (struct cache_entry *)a;
+
+	pthread_mutex_lock(&e->cache->lock);
+	e->refs++;
+	pthread_mutex_unlock(&e->cache->lock);
+	return a;
 }
 
 void

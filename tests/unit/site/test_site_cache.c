@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "convert/cache.h"
+#include "site/cache.h"
 
 #define THREADS 8
 

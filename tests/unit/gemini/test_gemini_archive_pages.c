@@ -13,6 +13,7 @@
 #include "archive/rank.h"
 #include "archive/search.h"
 #include "archive/store.h"
+#include "gemini/page.h"
 
 #define BULK 45
 
@@ -81,17 +82,15 @@ setup(void **state)
 	assert_int_equal(store_open(&f->store, f->db_path, &error), 0);
 	put_rows(&f->store);
 	assert_non_null(f->reader = reader_open(f->db_path));
-	f->ctx = (struct page_context){ "My Capsule", "gemini://example.org", "en", 3, -1, 1 };
+	f->ctx = (struct page_context){ "My Capsule", "gemini://example.org", "en", 3, -1, 1, 0 };
 	*state = f;
 	return 0;
 }
 
-/* archive_page_free() lives with the indexer; these tests link pages only. */
 static void
-page_free(struct archive_page *p)
+clear_page(struct archive_page *p)
 {
-	buf_free(&p->body);
-	free(p->prompt);
+	archive_page_free(p);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -101,7 +100,7 @@ teardown(void **state)
 	struct fixture *f = *state;
 	char cmd[128];
 
-	page_free(&f->page);
+	clear_page(&f->page);
 	reader_close(f->reader);
 	store_close(&f->store);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
@@ -126,9 +125,12 @@ assert_all_reset(const struct fixture *f)
 static const char *
 render(struct fixture *f, const char *path, const char *query, enum archive_status want)
 {
-	page_free(&f->page);
+	clear_page(&f->page);
 	assert_int_equal(pages_render(f->reader, &f->ctx, path, query, &f->page), want);
 	assert_all_reset(f);
+	/* The pages as Gemini readers get them. */
+	if (want == ARCHIVE_OK && strcmp(f->page.mime, "text/gemini") == 0)
+		assert_int_equal(gemini_write_page(&f->page.body, &f->page.page, NULL), 0);
 	return f->page.body.data != NULL ? f->page.body.data : "";
 }
 

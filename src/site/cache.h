@@ -1,10 +1,11 @@
 /*
- * The converted-article cache: convert once, serve many times, convert
- * again when the file changes (conversion.md).  Shared by all server
- * threads.
+ * The converted-article cache of the site layer: convert once, serve
+ * many times, convert again when the file changes (conversion.md).
+ * Shared by all server threads; the only part of a conversion that reads
+ * files or waits on another thread (convert/ itself is pure).
  */
-#ifndef CAPSULED_CONVERT_CACHE_H
-#define CAPSULED_CONVERT_CACHE_H
+#ifndef CAPSULED_SITE_CACHE_H
+#define CAPSULED_SITE_CACHE_H
 
 #include <stddef.h>
 #include <sys/stat.h>
@@ -50,6 +51,8 @@ const struct cached_article *article_cache_get(struct article_cache *c, int fd,
  * NULL at once: never converts, never waits for a conversion. */
 const struct cached_article *article_cache_peek(struct article_cache *c, const struct stat *st,
     enum article_format format, unsigned long chrome_generation);
+/* Another reference to an article already held. */
+const struct cached_article *article_cache_hold(const struct cached_article *a);
 void article_cache_release(const struct cached_article *a);
 /* The same, as a void (*)(void *) callback (e.g. a response's free function). */
 void article_cache_release_cb(void *a);

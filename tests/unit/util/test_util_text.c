@@ -1,0 +1,157 @@
+/* Text primitives: UTF-8, display width, percent-encoding, sizes, months. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "util/text.h"
+
+static void
+test_utf8_next(void **state)
+{
+	uint32_t cp;
+
+	(void)state;
+	assert_int_equal(utf8_next("a", 1, &cp), 1);
+	assert_int_equal(cp, 'a');
+	assert_int_equal(utf8_next("\xc3\xa9", 2, &cp), 2);
+	assert_int_equal(cp, 0xe9);
+	assert_int_equal(utf8_next("\xf0\x9f\x9a\x80", 4, &cp), 4);
+	assert_int_equal(cp, 0x1f680);
+	assert_int_equal(utf8_next("\xc0\xaf", 2, &cp), 0);         /* overlong */
+	assert_int_equal(utf8_next("\xe0\x80\xaf", 3, &cp), 0);     /* overlong */
+	assert_int_equal(utf8_next("\xed\xa0\x80", 3, &cp), 0);     /* surrogate */
+	assert_int_equal(utf8_next("\xf4\x90\x80\x80", 4, &cp), 0); /* past U+10FFFF */
+	assert_int_equal(utf8_next("\xe2\x80", 2, &cp), 0);         /* cut short */
+	assert_int_equal(utf8_next("\x80", 1, &cp), 0);             /* stray continuation */
+	assert_true(utf8_valid("caf\xc3\xa9", 5));
+	assert_false(utf8_valid("caf\xc3", 4));
+}
+
+static void
+test_utf8_append_clean(void **state)
+{
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	utf8_append_clean(&b, "a\xffz\xc3\xa9\xc3", 6);
+	assert_string_equal(b.data, "a\xef\xbf\xbdz\xc3\xa9\xef\xbf\xbd");
+	buf_free(&b);
+}
+
+static void
+test_display_width(void **state)
+{
+	(void)state;
+	assert_int_equal(display_width("abc", 3), 3);
+	assert_int_equal(display_width("\xf0\x9f\x9a\x80", 4), 2);         /* rocket */
+	assert_int_equal(display_width("\xf0\x9f\x98\x80", 4), 2);         /* grinning face */
+	assert_int_equal(display_width("\xe6\x97\xa5", 3), 2);             /* CJK */
+	assert_int_equal(display_width("\xef\xbc\xa1", 3), 2);             /* fullwidth A */
+	assert_int_equal(display_width("\xea\xb0\x80", 3), 2);             /* Hangul syllable */
+	assert_int_equal(display_width("e\xcc\x81", 3), 1);                /* combining acute */
+	assert_int_equal(display_width("\xe2\x80\x8d", 3), 0);             /* ZWJ */
+	assert_int_equal(display_width("\xe2\x80\x99", 3), 1);             /* ’ */
+	assert_int_equal(display_width("\xe2\x98\x83", 3), 1);             /* snowman: text presentation */
+	assert_int_equal(display_width("\xe2\x9a\xa1", 3), 2);             /* high voltage: emoji */
+	assert_int_equal(display_width("\xff", 1), 1);
+	assert_int_equal(display_width_char(0x07), 0);
+	assert_int_equal(display_width_char(0x85), 0);
+	assert_int_equal(display_width_char(0xad), 1);                     /* soft hyphen shows */
+}
+
+static void
+expect_encoded(const char *in, const char *keep, enum percent_policy policy, const char *want)
+{
+	struct buf b = BUF_INIT;
+
+	assert_int_equal(percent_encode(&b, in, strlen(in), keep, policy), 0);
+	assert_string_equal(b.data != NULL ? b.data : "", want);
+	buf_free(&b);
+}
+
+static void
+test_percent_encode(void **state)
+{
+	(void)state;
+	expect_encoded("a b/c%", "", PERCENT_IRI, "a%20b%2Fc%25");
+	expect_encoded("/a b/c", PERCENT_KEEP_PATH, PERCENT_ASCII, "/a%20b/c");
+	expect_encoded("caf\xc3\xa9", "", PERCENT_IRI, "caf\xc3\xa9");
+	expect_encoded("caf\xc3\xa9", "", PERCENT_ASCII, "caf%C3%A9");
+	expect_encoded("\xc3x", "", PERCENT_IRI, "%C3x");
+	expect_encoded("q?#", "?", PERCENT_ASCII, "q?%23");
+	expect_encoded("", "", PERCENT_ASCII, "");
+}
+
+static void
+test_percent_decode(void **state)
+{
+	char out[32];
+	struct buf b = BUF_INIT;
+	size_t n;
+
+	(void)state;
+	n = percent_decode("a%20b%zz%4", 10, out);
+	assert_int_equal(n, 8);
+	assert_memory_equal(out, "a b%zz%4", 8);
+	n = percent_decode("%C3%A9%2f", 9, out);
+	assert_memory_equal(out, "\xc3\xa9/", n);
+	percent_decode_buf(&b, "x%00y", 5);
+	assert_int_equal(b.len, 3);
+	assert_memory_equal(b.data, "x\0y", 3);
+	buf_free(&b);
+	assert_true(percent_well_formed("a%20", 4));
+	assert_false(percent_well_formed("a%2", 3));
+	assert_false(percent_well_formed("a%g0", 4));
+}
+
+static void
+expect_size(long long size, const char *want)
+{
+	char out[FORMAT_SIZE_MAX];
+
+	format_size(out, sizeof(out), size);
+	assert_string_equal(out, want);
+}
+
+static void
+test_format_size(void **state)
+{
+	(void)state;
+	expect_size(0, "0 B");
+	expect_size(1023, "1023 B");
+	expect_size(1024, "1.0 KiB");
+	expect_size(19968, "19.5 KiB");
+	expect_size(1048575, "1.0 MiB");
+	expect_size(1048576, "1.0 MiB");
+	expect_size(3355443, "3.2 MiB");
+}
+
+static void
+test_month_name(void **state)
+{
+	(void)state;
+	assert_string_equal(month_name(1), "January");
+	assert_string_equal(month_name(12), "December");
+	assert_null(month_name(0));
+	assert_null(month_name(13));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_utf8_next),
+		cmocka_unit_test(test_utf8_append_clean),
+		cmocka_unit_test(test_display_width),
+		cmocka_unit_test(test_percent_encode),
+		cmocka_unit_test(test_percent_decode),
+		cmocka_unit_test(test_format_size),
+		cmocka_unit_test(test_month_name),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
