@@ -18,8 +18,8 @@ enum setting_kind { SETTING_STRING, SETTING_UINT, SETTING_PORT, SETTING_BOOL, SE
 	SETTING_LOG_FORMAT, SETTING_LISTEN };
 
 /* When a new value takes effect: at the next reload (SIGHUP), or only at
- * a restart (what the listeners, the user, the sandbox or the services
- * built once at start-up depend on). */
+ * a restart (what the listeners, the user, the sandbox, the services built
+ * once at start-up or the certificates generated then depend on). */
 enum setting_when { RELOAD, RESTART };
 
 /* One row per global setting: the INI key, whose flag is the same with '-'
@@ -59,7 +59,7 @@ static const struct setting settings[] = {
 	S("log_addresses", SETTING_BOOL, log_addresses, RELOAD, "log client addresses (yes/no)"),
 	S("user", SETTING_STRING, user, RESTART, "user to run as when started as root (empty: stay root)"),
 	S("sandbox", SETTING_BOOL, sandbox, RESTART, "Landlock: reach no files but the roots, certificates, configuration, state and log (yes/no)"),
-	S("cert_dir", SETTING_STRING, cert_dir, RELOAD, "where generated certificates are written"),
+	S("cert_dir", SETTING_STRING, cert_dir, RESTART, "where generated certificates are written"),
 	S("state_dir", SETTING_STRING, state_dir, RESTART, "where the archive index lives (never inside the root)"),
 	S("directory_listing", SETTING_BOOL, directory_listing, RELOAD, "list directories without index.gmi (yes/no)"),
 	S("article_paths", SETTING_STRING, article_paths, RESTART, "which files are articles: folders or files from the root, separated by spaces (default /: the whole tree)"),
@@ -426,10 +426,17 @@ article_paths_valid(const char *p)
 	return 1;
 }
 
+/* A host's certificate or key where it is by default: CERT_DIR/HOST.ext,
+ * malloc'd (NULL when memory ran out). */
+static char *
+cert_dir_file(const char *cert_dir, const char *host, const char *ext)
+{
+	return format_string("%s/%s.%s", cert_dir, host, ext);
+}
+
 static char *
 check_config(struct config *c)
 {
-	struct buf b = BUF_INIT;
 	size_t i;
 
 	if (c->gopher_width < 60 || c->gopher_width > 80)
@@ -447,14 +454,10 @@ check_config(struct config *c)
 
 		if (h->root == NULL && string_replace(&h->root, i == 0 ? "capsule" : h->name) == -1)
 			return strdup("out of memory");
-		if (h->cert == NULL) {
-			buf_printf(&b, "%s/%s.crt", c->cert_dir, h->name);
-			h->cert = buf_release(&b, NULL);
-		}
-		if (h->key == NULL) {
-			buf_printf(&b, "%s/%s.key", c->cert_dir, h->name);
-			h->key = buf_release(&b, NULL);
-		}
+		if (h->cert == NULL)
+			h->cert = cert_dir_file(c->cert_dir, h->name, "crt");
+		if (h->key == NULL)
+			h->key = cert_dir_file(c->cert_dir, h->name, "key");
 		if (h->cert == NULL || h->key == NULL)
 			return strdup("out of memory");
 	}
@@ -746,6 +749,51 @@ keep_setting(struct config *to, const struct config *from, const struct setting 
 	return string_replace(field, *value);
 }
 
+/* A file of a host where fresh's cert_dir puts it by default follows
+ * cert_dir back to running's. */
+static int
+keep_default_file(char **path, const struct config *fresh, const struct config *running,
+    const char *host, const char *ext)
+{
+	char *fresh_default = cert_dir_file(fresh->cert_dir, host, ext);
+	int rc = 0;
+
+	if (fresh_default == NULL)
+		return -1;
+	if (strcmp(*path, fresh_default) == 0) {
+		free(*path);
+		if ((*path = cert_dir_file(running->cert_dir, host, ext)) == NULL)
+			rc = -1;
+	}
+	free(fresh_default);
+	return rc;
+}
+
+/* cert_dir, kept for a restart, with the certificates it names. */
+static int
+keep_cert_dir(struct config *fresh, const struct config *running)
+{
+	struct host_config *h;
+	size_t i;
+
+	for (i = 0; i < fresh->nhosts; i++) {
+		h = &fresh->hosts[i];
+		if (keep_default_file(&h->cert, fresh, running, h->name, "crt") == -1 ||
+		    keep_default_file(&h->key, fresh, running, h->name, "key") == -1)
+			return -1;
+	}
+	return string_replace(&fresh->cert_dir, running->cert_dir);
+}
+
+/* fresh takes running's value of s (cert_dir with the files it names). */
+static int
+keep(struct config *fresh, const struct config *running, const struct setting *s)
+{
+	if (s->offset == offsetof(struct config, cert_dir))
+		return keep_cert_dir(fresh, running);
+	return keep_setting(fresh, running, s);
+}
+
 /* Add "what" (or "what of host") to a list of changes. */
 static void
 name_change(struct buf *list, const char *what, const char *host)
@@ -818,7 +866,7 @@ config_reload_changes(struct config *fresh, const struct config *running, struct
 			continue;
 		}
 		name_change(restart, s->key, NULL);
-		if (keep_setting(fresh, running, s) == -1)
+		if (keep(fresh, running, s) == -1)
 			return -1;
 	}
 	return host_changes(fresh, running, applied, restart);
@@ -829,5 +877,5 @@ config_keep(struct config *fresh, const struct config *running, const char *key)
 {
 	const struct setting *s = find_setting(key);
 
-	return s == NULL ? -1 : keep_setting(fresh, running, s);
+	return s == NULL ? -1 : keep(fresh, running, s);
 }

@@ -260,6 +260,26 @@ test_reload_of_hosts(void **state)
 	reload_free(&r);
 }
 
+/* cert_dir waits for a restart (certificates are made at start-up), and
+ * the certificates it names by default stay where they were. */
+static void
+test_reload_keeps_cert_dir_and_its_certificates(void **state)
+{
+	struct reload r;
+
+	(void)state;
+	reload_between(&r, "cert_dir = /a\n[host \"b.example\"]\ncert = /x/b.crt\n",
+	    "cert_dir = /b\n[host \"b.example\"]\ncert = /y/b.crt\n");
+	assert_string_equal(listed(&r.restart), "cert_dir");
+	assert_string_equal(listed(&r.applied), "cert of b.example");
+	assert_string_equal(r.fresh->cert_dir, "/a");
+	assert_string_equal(r.fresh->hosts[0].cert, "/a/localhost.crt");
+	assert_string_equal(r.fresh->hosts[0].key, "/a/localhost.key");
+	assert_string_equal(r.fresh->hosts[1].cert, "/y/b.crt");
+	assert_string_equal(r.fresh->hosts[1].key, "/a/b.example.key");
+	reload_free(&r);
+}
+
 static void
 test_keep_one_setting(void **state)
 {
@@ -284,6 +304,7 @@ main(void)
 		cmocka_unit_test(test_reload_names_what_changed),
 		cmocka_unit_test(test_reload_keeps_what_needs_a_restart),
 		cmocka_unit_test(test_reload_of_hosts),
+		cmocka_unit_test(test_reload_keeps_cert_dir_and_its_certificates),
 		cmocka_unit_test(test_keep_one_setting),
 	};
 
