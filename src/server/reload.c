@@ -91,7 +91,7 @@ say_failed(struct notifier *n, char *error)
 
 /* A generation from fresh (which it takes), installed: NULL on failure. */
 static struct generation *
-build(struct server *s, struct generation *running, struct config *fresh, struct buf *applied,
+make_current(struct server *s, struct generation *running, struct config *fresh, struct buf *applied,
     struct buf *restart, char **error)
 {
 	struct generation *g;
@@ -126,7 +126,7 @@ server_reload(struct server *s)
 	if ((fresh = config_load(s->argc, s->argv, &error)) == NULL) {
 		apply_log(NULL, running->config);
 		say_failed(&s->notifier, error);
-	} else if (build(s, running, fresh, &applied, &restart, &error) == NULL) {
+	} else if (make_current(s, running, fresh, &applied, &restart, &error) == NULL) {
 		say_failed(&s->notifier, error);
 	} else {
 		say_reloaded(&s->notifier, &applied, &restart);
