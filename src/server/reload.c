@@ -91,8 +91,8 @@ say_failed(struct notifier *n, char *error)
 
 /* A generation from fresh (which it takes), installed: NULL on failure. */
 static struct generation *
-make_current(struct server *s, struct generation *running, struct config *fresh, struct buf *applied,
-    struct buf *restart, char **error)
+make_current(struct server *s, struct generation *running, struct config *fresh,
+    struct buf *applied, struct buf *restart, char **error)
 {
 	struct generation *g;
 
