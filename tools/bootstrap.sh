@@ -16,14 +16,11 @@ cd "$(dirname "$0")/.."
 BUILD_PACKAGES="build-essential cmake pkg-config libssl-dev libevent-dev libgumbo-dev
 libmd4c-dev libsqlite3-dev libmagic-dev libinih-dev libidn2-dev libyaml-dev libjansson-dev
 openssl ca-certificates"
-# clang's sanitizer and libFuzzer runtimes (libclang-rt-14-dev) are only a
-# recommendation of clang, and llvm-symbolizer, which turns sanitizer
-# reports into file:line, is in llvm-14: both named here.
+# clang only recommends its sanitizer and libFuzzer runtimes
+# (libclang-rt-14-dev); llvm-14 holds the llvm-symbolizer that turns
+# sanitizer reports into file:line.  Both are named here.
 TEST_PACKAGES="clang libclang-rt-14-dev llvm-14 libcmocka-dev python3 libxml2-utils curl lynx
 sacc gopher tmux amfora"
-# Sanitizer reports are symbolized with llvm-14's llvm-symbolizer, which is
-# not on PATH under that name unless the "llvm" package is installed too.
-export ASAN_SYMBOLIZER_PATH="${ASAN_SYMBOLIZER_PATH:-/usr/lib/llvm-14/bin/llvm-symbolizer}"
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 install_missing() {
