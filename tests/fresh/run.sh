@@ -3,10 +3,11 @@
 # minimal Debian bookworm, in a clean clone of the commit under test with
 # nothing beside it.  Run as root (CI runs it after the normal suite):
 #
-#   tests/fresh/run.sh [ORDER...]     default: serve,test
+#   tests/fresh/run.sh [ORDER...]     default: serve,test,serve,test
 #   tests/fresh/run.sh serve,test test,serve,test
 #
-# Each ORDER is one fresh root, in which its commands run in turn:
+# Each ORDER is one fresh root, in which its commands run in turn (the
+# default is the README's order, then both again: neither undoes the other):
 #   serve  `sh tools/bootstrap.sh serve` in the background until ports 1965
 #          and 7070 answer; the home page and the seed article over Gemini
 #          (TLS, the certificate it generated) and Gopher (probe.py); then
@@ -105,7 +106,7 @@ print_timings() {
 
 main() {
 	local status=0 order
-	[ $# -gt 0 ] || set -- serve,test
+	[ $# -gt 0 ] || set -- serve,test,serve,test
 	for order in "$@"; do
 		[[ $order =~ ^(serve|test)(,(serve|test))*$ ]] || die "bad order '$order': serve and test, comma-separated"
 	done
@@ -224,8 +225,9 @@ step_test() { # step_test ROOT LABEL
 check_inner_skips() { # check_inner_skips CHECKOUT LABEL
 	local skips
 	skips=$(grep -h -e "\.\.\. skipped '" -e '\[  SKIPPED \]' "$1"/build/Testing/Temporary/LastTest.log \
-		"$1"/build-asan/Testing/Temporary/LastTest.log | grep -v "needs the corpus and scorer of ../shared" |
-		sort | uniq -c || true)
+		"$1"/build-asan/Testing/Temporary/LastTest.log |
+		grep -v -e "needs the corpus and scorer of ../shared" -e "test(s), listed below" |
+		sort | uniq -c | sed 's/^/fresh:   /' || true)
 	[ -z "$skips" ] || say "$2: skipped inside passing tests (count over both builds):"$'\n'"$skips"
 	if grep -q "skipped 'needs" <<<"$skips"; then
 		die "$2: a test skipped for want of something bootstrap.sh should install"
