@@ -92,6 +92,7 @@ prepare_cache() {
 	rm -rf --one-file-system "$CACHE"/base.new.* "$CACHE"/base.old.* "$CACHE"/run.*
 	RUN=$(mktemp -d "$CACHE/run.XXXXXX")
 	trap 'rm -rf --one-file-system "$RUN"' EXIT
+	trap 'die "interrupted"' HUP INT TERM
 	TIMINGS="$RUN/timings"
 	base_is_fresh || build_base
 	say "base: $CACHE/base, built $(date -r "$CACHE/base" '+%F %T')"
@@ -112,7 +113,8 @@ main() {
 	done
 	need_host_tools
 	prepare_cache
-	unshare --mount --pid --fork --mount-proc --propagation private \
+	# --kill-child: should unshare be killed, the namespace goes with it.
+	unshare --mount --pid --fork --kill-child --mount-proc --propagation private \
 		"$BASH" "$HERE/run.sh" --inside "$RUN" "$@" || status=$?
 	print_timings
 	[ "$status" -eq 0 ] || die "the Quick start failed on a fresh bookworm (see above)"
@@ -263,6 +265,7 @@ inside() { # inside RUN ORDER...
 	[ "$$" -eq 1 ] || die "not in a PID namespace of its own"
 	CURRENT_ROOT=""
 	trap '[ -z "$CURRENT_ROOT" ] || end_root "$CURRENT_ROOT"' EXIT
+	trap 'exit 1' HUP INT TERM
 	COMMIT=$(git -C "$REPO" rev-parse HEAD)
 	[ -z "$(git -C "$REPO" status --porcelain --untracked-files=no)" ] ||
 		say "note: $REPO has uncommitted changes; the check runs the commit $COMMIT"
