@@ -10,9 +10,7 @@
 
 #include "config/config.h"
 #include "convert/cli.h"
-#include "net/sandbox.h"
-#include "net/server.h"
-#include "tls/tls.h"
+#include "server/server.h"
 
 enum command { COMMAND_SERVE, COMMAND_CHECK_CONFIG, COMMAND_GEN_CERT, COMMAND_HELP,
 	COMMAND_VERSION };
@@ -48,33 +46,6 @@ take_command(int *argc, char **argv, enum command *command, const char **gen_cer
 	return 0;
 }
 
-static int
-generate_certificate(const struct config *c, const char *host)
-{
-	struct host_config h = { 0 };
-	char cert[4096], key[4096], fingerprint[96], *error;
-	int generated;
-
-	snprintf(cert, sizeof(cert), "%s/%s.crt", c->cert_dir, host);
-	snprintf(key, sizeof(key), "%s/%s.key", c->cert_dir, host);
-	h.name = (char *)host;
-	h.cert = cert;
-	h.key = key;
-	if (tls_ensure_certificate(&h, &generated, &error) == -1) {
-		fprintf(stderr, "capsuled: %s\n", error);
-		free(error);
-		return 1;
-	}
-	if (!generated) {
-		fprintf(stderr, "capsuled: %s already exists; remove it (and %s) to make a new one\n",
-		    cert, key);
-		return 1;
-	}
-	if (tls_file_fingerprint(cert, fingerprint) == 0)
-		printf("%s\n%s\nSHA-256 %s\n", cert, key, fingerprint);
-	return 0;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -93,13 +64,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (command == COMMAND_VERSION) {
-		int abi = sandbox_abi();
-
-		printf("capsuled %s\n", CAPSULED_VERSION);
-		if (abi > 0)
-			printf("sandbox: Landlock ABI %d (on unless sandbox = no)\n", abi);
-		else
-			printf("sandbox: none (this kernel has no Landlock)\n");
+		server_print_version(stdout);
 		return 0;
 	}
 	if ((config = config_load(argc, argv, &error)) == NULL) {
@@ -114,7 +79,7 @@ main(int argc, char **argv)
 		config_free(config);
 		return 0;
 	case COMMAND_GEN_CERT:
-		rc = generate_certificate(config, gen_cert_host);
+		rc = server_generate_certificate(config, gen_cert_host);
 		config_free(config);
 		return rc;
 	default:

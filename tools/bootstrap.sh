@@ -20,7 +20,7 @@ openssl ca-certificates"
 # (libclang-rt-14-dev); llvm-14 holds the llvm-symbolizer that turns
 # sanitizer reports into file:line.  Both are named here.
 TEST_PACKAGES="clang libclang-rt-14-dev llvm-14 libcmocka-dev python3 libxml2-utils curl lynx
-sacc gopher tmux amfora"
+sacc gopher tmux amfora dpkg-dev file lintian mandoc logrotate systemd procps strace"
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 install_missing() {

@@ -30,6 +30,10 @@ struct gemini_context {
 	struct article_cache *cache;
 };
 
+/* Gemini for the connection layer (gemini/protocol.c); its context is a
+ * struct gemini_context. */
+extern const struct protocol gemini_protocol;
+
 /* Answer the request line (without CRLF) into resp. */
 void gemini_handle(const struct gemini_context *ctx, const char *line, size_t len,
     struct response *resp);

@@ -505,7 +505,7 @@ gemini_request_free(struct gemini_request *req)
 	req->query = NULL;
 }
 
-enum gemini_frame
+enum frame
 gemini_request_frame(const char *data, size_t len, size_t *line_len)
 {
 	size_t i;
@@ -513,16 +513,16 @@ gemini_request_frame(const char *data, size_t len, size_t *line_len)
 	for (i = 0; i < len; i++) {
 		if (data[i] == '\r') {
 			if (i + 1 == len)
-				return GEMINI_FRAME_NEED_MORE;
+				return FRAME_NEED_MORE;
 			if (data[i + 1] != '\n')
-				return GEMINI_FRAME_BAD;
+				return FRAME_BAD;
 			*line_len = i;
-			return GEMINI_FRAME_COMPLETE;
+			return FRAME_COMPLETE;
 		}
 		if (i == GEMINI_URL_MAX || data[i] == '\n' || data[i] == '\0')
-			return GEMINI_FRAME_BAD;
+			return FRAME_BAD;
 	}
-	return GEMINI_FRAME_NEED_MORE;
+	return FRAME_NEED_MORE;
 }
 
 char *

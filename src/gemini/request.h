@@ -10,9 +10,9 @@
 
 #include <stddef.h>
 
-#define GEMINI_URL_MAX 1024
+#include "response/response.h"
 
-enum gemini_frame { GEMINI_FRAME_NEED_MORE, GEMINI_FRAME_COMPLETE, GEMINI_FRAME_BAD };
+#define GEMINI_URL_MAX 1024
 
 /*
  * Find the request line in the bytes received so far (the connection reads
@@ -20,7 +20,7 @@ enum gemini_frame { GEMINI_FRAME_NEED_MORE, GEMINI_FRAME_COMPLETE, GEMINI_FRAME_
  * CRLF (<= 1024); whatever follows the CRLF is ignored.  BAD: a bare LF, a CR
  * not followed by LF, a NUL, or 1025+ bytes without CRLF.
  */
-enum gemini_frame gemini_request_frame(const char *data, size_t len, size_t *line_len);
+enum frame gemini_request_frame(const char *data, size_t len, size_t *line_len);
 
 struct gemini_request {
 	char scheme[32];     /* lower-cased */

@@ -34,6 +34,10 @@ struct gopher_context {
 	struct gopher_render_cache *render_cache;
 };
 
+/* Gopher for the connection layer (gopher/protocol.c); its context is a
+ * struct gopher_context. */
+extern const struct protocol gopher_protocol;
+
 /* Answer one request line (without its line end) into resp.  Never fails:
  * errors are type-3 items (resp->status 3). */
 void gopher_handle(const struct gopher_context *ctx, const char *line, size_t len,

@@ -2,20 +2,20 @@
 
 #include <string.h>
 
-enum gopher_frame
+enum frame
 gopher_request_frame(const char *data, size_t len, size_t *line_len)
 {
 	size_t i, limit = len < GOPHER_LINE_MAX + 2 ? len : GOPHER_LINE_MAX + 2;
 
 	for (i = 0; i < limit; i++) {
 		if (data[i] == '\0')
-			return GOPHER_FRAME_BAD;
+			return FRAME_BAD;
 		if (data[i] != '\n')
 			continue;
 		*line_len = i > 0 && data[i - 1] == '\r' ? i - 1 : i;
-		return *line_len <= GOPHER_LINE_MAX ? GOPHER_FRAME_COMPLETE : GOPHER_FRAME_BAD;
+		return *line_len <= GOPHER_LINE_MAX ? FRAME_COMPLETE : FRAME_BAD;
 	}
-	return len > GOPHER_LINE_MAX + 1 ? GOPHER_FRAME_BAD : GOPHER_FRAME_NEED_MORE;
+	return len > GOPHER_LINE_MAX + 1 ? FRAME_BAD : FRAME_NEED_MORE;
 }
 
 int

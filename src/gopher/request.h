@@ -7,13 +7,13 @@
 
 #include <stddef.h>
 
-#define GOPHER_LINE_MAX 1024
+#include "response/response.h"
 
-enum gopher_frame { GOPHER_FRAME_NEED_MORE, GOPHER_FRAME_COMPLETE, GOPHER_FRAME_BAD };
+#define GOPHER_LINE_MAX 1024
 
 /* CRLF or bare LF ends the line (*line_len: bytes before it); more than
  * 1024 bytes without one, or a NUL, is BAD. */
-enum gopher_frame gopher_request_frame(const char *data, size_t len, size_t *line_len);
+enum frame gopher_request_frame(const char *data, size_t len, size_t *line_len);
 
 struct gopher_request {
 	const char *selector; /* points into the line; raw bytes, never decoded */

@@ -1,5 +1,5 @@
-#include "net/conn.h"
-
+/* One client connection from accept to close (net/net.h), in phases run by
+ * conn_step() until one has to wait. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -14,44 +14,43 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
-#include "gemini/handler.h"
-#include "gemini/request.h"
-#include "gopher/handler.h"
+#include "net/limits.h"
+#include "net/net.h"
 #include "net/pool.h"
 #include "net/proxy.h"
-#include "net/server.h"
-#include "response/response.h"
 #include "util/clock.h"
 #include "util/log.h"
 
-/* A request line is at most 1024 bytes plus CRLF for both protocols. */
-#define REQUEST_MAX (GEMINI_URL_MAX + 2)
+/* The longest request line a protocol frames (1024 bytes) and its CRLF. */
+#define REQUEST_MAX (1024 + 2)
 #define FILE_CHUNK (16 * 1024)
 #define LINGER_SECONDS 2
 #define SHUTDOWN_SECONDS 5
 
 enum conn_phase {
 	PHASE_PROXY,     /* reading a PROXY protocol header (behind a balancer) */
-	PHASE_HANDSHAKE, /* TLS handshake (Gemini only) */
+	PHASE_HANDSHAKE, /* TLS handshake */
 	PHASE_REQUEST,   /* reading the request line */
-	PHASE_THROTTLED, /* a Gopher request waits for its address's rate */
-	PHASE_HANDLING,  /* the handler runs on the pool */
+	PHASE_THROTTLED, /* over its address's rate, the answer waits */
+	PHASE_HANDLING,  /* the protocol produces the answer on the pool */
 	PHASE_WRITING,   /* sending the response */
 	PHASE_SHUTDOWN,  /* sending close_notify */
 	PHASE_LINGER,    /* our side is shut; draining until the peer closes */
 };
 
 struct conn {
-	struct worker *worker;
-	struct site_state *state;
+	struct net_loop *loop;
+	struct net_generation *gen;        /* the generation it was accepted under */
+	const struct net_service *service; /* its protocol, in gen */
 	struct conn *prev, *next;
-	enum listener_proto proto;
 	enum conn_phase phase;
 	int fd;
 	SSL *ssl;
 	struct event *io;
 	struct event *timer;
-	struct event *handled; /* activated by the pool thread when the handler is done */
+	struct event *handled; /* activated by the pool thread when the answer is produced */
+	void *job;             /* the protocol's, from answer() until produced */
+	struct pool_task task;
 	char request[REQUEST_MAX];
 	size_t request_len;     /* also the PROXY header bytes read so far */
 	size_t proxy_skip;      /* PROXY v2 TLV bytes still to discard */
@@ -93,7 +92,7 @@ peer_to_string(const struct sockaddr_storage *ss, char *out, size_t len)
 static void
 log_access(struct conn *c)
 {
-	const struct config *cfg = c->state->config;
+	const struct config *cfg = c->gen->config;
 	char url[1200];
 	struct timespec now;
 	long ms;
@@ -102,12 +101,11 @@ log_access(struct conn *c)
 	ms = (now.tv_sec - c->started.tv_sec) * 1000 + (now.tv_nsec - c->started.tv_nsec) / 1000000;
 	log_escape(url, sizeof(url), c->request, c->line_len);
 	if (cfg->log_format == LOG_FORMAT_TSV)
-		log_info("%s\t%s\t%s\t%s\t%d\t%zu\t%ld", c->proto == LISTENER_GEMINI ? "gemini" : "gopher",
+		log_info("%s\t%s\t%s\t%s\t%d\t%zu\t%ld", c->service->protocol->name,
 		    cfg->log_addresses ? c->peer : "-", c->sni[0] ? c->sni : "-", url,
 		    c->response.status, c->bytes_sent, ms);
 	else
-		log_info("%s %s %s \"%s\" %d %zu %ldms%s%s",
-		    c->proto == LISTENER_GEMINI ? "gemini" : "gopher",
+		log_info("%s %s %s \"%s\" %d %zu %ldms%s%s", c->service->protocol->name,
 		    cfg->log_addresses ? c->peer : "-", c->sni[0] ? c->sni : "-", url,
 		    c->response.status, c->bytes_sent, ms, c->response.log_note ? " " : "",
 		    c->response.log_note ? c->response.log_note : "");
@@ -116,20 +114,22 @@ log_access(struct conn *c)
 static void
 conn_close(struct conn *c)
 {
-	struct worker *w = c->worker;
+	struct net_loop *loop = c->loop;
 
 	if (c->have_request)
 		log_access(c);
 	if (c->prev != NULL)
 		c->prev->next = c->next;
 	else
-		w->conns = c->next;
+		loop->conns = c->next;
 	if (c->next != NULL)
 		c->next->prev = c->prev;
-	w->nconns--;
-	atomic_fetch_sub(&w->server->connections, 1);
+	loop->nconns--;
+	atomic_fetch_sub(loop->connections, 1);
 	if (c->counted)
-		address_limits_disconnect(w->server->limits, &c->client);
+		address_limits_disconnect(loop->limits, &c->client);
+	if (c->job != NULL)
+		c->service->protocol->job_free(c->job);
 	event_free(c->io);
 	event_free(c->timer);
 	event_free(c->handled);
@@ -137,9 +137,10 @@ conn_close(struct conn *c)
 	close(c->fd);
 	response_reset(&c->response);
 	free(c->chunk);
-	site_state_unref(c->state);
+	net_generation_unref(c->gen);
 	free(c);
-	worker_maybe_finish(w);
+	if (loop->closed != NULL)
+		loop->closed(loop->closed_arg);
 }
 
 static void
@@ -150,7 +151,7 @@ conn_wait(struct conn *c, short what)
 	    (what | EV_PERSIST))
 		return;
 	event_del(c->io);
-	event_assign(c->io, c->worker->base, c->fd, what | EV_PERSIST, conn_on_io, c);
+	event_assign(c->io, c->loop->base, c->fd, what | EV_PERSIST, conn_on_io, c);
 	event_add(c->io, NULL);
 }
 
@@ -162,7 +163,7 @@ conn_deadline(struct conn *c, time_t seconds)
 	evtimer_add(c->timer, &tv);
 }
 
-static void conn_bad_line(struct conn *c, const char *reason);
+static void conn_answered_whole(struct conn *c);
 static int conn_answer(struct conn *c);
 static void conn_throttle(struct conn *c);
 
@@ -172,16 +173,15 @@ static void conn_throttle(struct conn *c);
 static int
 conn_admit(struct conn *c)
 {
-	struct server *s = c->worker->server;
+	const struct config *cfg = c->gen->config;
 	int rc;
 
-	if ((rc = address_limits_connect(s->limits, &c->client, monotonic_ms())) != 0) {
+	if ((rc = address_limits_connect(c->loop->limits, &c->client, monotonic_ms())) != 0) {
 		c->counted = rc == 1;
 		return 1;
 	}
 	log_warn("per-address connection limit (%u) reached: connection from %s closed",
-	    c->state->config->max_connections_per_ip,
-	    c->state->config->log_addresses ? c->peer : "-");
+	    cfg->max_connections_per_ip, cfg->log_addresses ? c->peer : "-");
 	conn_close(c);
 	return 0;
 }
@@ -198,14 +198,15 @@ conn_on_timeout(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	if (c->phase <= PHASE_REQUEST || c->phase == PHASE_WRITING)
-		log_info("%s %s: %s timed out, closed", c->proto == LISTENER_GEMINI ? "gemini" : "gopher",
-		    c->state->config->log_addresses ? c->peer : "-",
+		log_info("%s %s: %s timed out, closed", c->service->protocol->name,
+		    c->gen->config->log_addresses ? c->peer : "-",
 		    c->phase == PHASE_PROXY ? "PROXY header" :
 		    c->phase == PHASE_HANDSHAKE ? "handshake" :
 		    c->phase == PHASE_REQUEST ? "request" : "response");
-	/* Gopher clients expect an error item rather than a silent close. */
-	if (c->proto == LISTENER_GOPHER && c->phase == PHASE_REQUEST) {
-		conn_bad_line(c, "request timed out");
+	/* Some protocols' clients expect an answer rather than a silent close. */
+	if (c->phase == PHASE_REQUEST &&
+	    c->service->protocol->timed_out(c->service->ctx, &c->response)) {
+		conn_answered_whole(c);
 		conn_step(c);
 		return;
 	}
@@ -275,24 +276,21 @@ conn_write(struct conn *c, const void *data, size_t len, short *want)
 	return -1;
 }
 
-/* Runs on a pool thread: the handler may block on disk or conversion. */
+/* Runs on a pool thread: producing may block on disk or conversion. */
 static void
-conn_handle(void *arg)
+conn_produce(void *arg)
 {
 	struct conn *c = arg;
-	const char *line = c->request;
 
-	if (c->proto == LISTENER_GEMINI)
-		gemini_handle(&c->state->gemini, line, c->line_len, &c->response);
-	else
-		gopher_handle(&c->state->gopher, line, c->line_len, &c->response);
+	c->service->protocol->produce(c->job, &c->response);
+	c->job = NULL;
 	event_active(c->handled, 0, 0);
 }
 
 static void
 conn_start_writing(struct conn *c)
 {
-	const struct config *cfg = c->state->config;
+	const struct config *cfg = c->gen->config;
 
 	response_coalesce(&c->response, FILE_CHUNK);
 	c->phase = PHASE_WRITING;
@@ -311,10 +309,9 @@ conn_on_handled(evutil_socket_t fd, short what, void *arg)
 	conn_step(c);
 }
 
-/* A whole request line.  Over its address's rate: 44 (1, writing next)
- * or, for Gopher, a wait (0).  Else conn_answer(): on the loop when quick
- * (a static file costs two context switches more on the pool, which is
- * most of its cost), or on the pool. */
+/* A whole request line.  Over its address's rate: the protocol's slow
+ * down answer (1, writing next) or, when it has none, a wait (0).  Else
+ * conn_answer(). */
 static int
 conn_got_line(struct conn *c, size_t line_len)
 {
@@ -323,31 +320,28 @@ conn_got_line(struct conn *c, size_t line_len)
 	c->line_len = line_len;
 	c->have_request = 1;
 	evtimer_del(c->timer);
-	if ((wait = address_limits_request(c->worker->server->limits, &c->client,
-	    monotonic_ms())) > 0) {
-		if (c->proto == LISTENER_GOPHER) {
-			c->phase = PHASE_THROTTLED;
-			event_del(c->io);
-			conn_deadline(c, wait);
-			return 0;
+	if ((wait = address_limits_request(c->loop->limits, &c->client, monotonic_ms())) > 0) {
+		if (c->service->protocol->slow_down(c->service->ctx, wait, &c->response)) {
+			conn_start_writing(c);
+			return 1;
 		}
-		gemini_slow_down(&c->response, wait);
-		conn_start_writing(c);
-		return 1;
+		c->phase = PHASE_THROTTLED;
+		event_del(c->io);
+		conn_deadline(c, wait);
+		return 0;
 	}
 	return conn_answer(c);
 }
 
-/* Gopher has no "slow down": over the rate, the answer waits instead (as
- * gophernicus does), so that a mirroring client gets the file late rather
- * than an error item in its place.  Runs when the wait is over. */
+/* A protocol without a "slow down" answer: over the rate, the answer
+ * waits instead, so that a mirroring client gets the file late rather
+ * than an error in its place.  Runs when the wait is over. */
 static void
 conn_throttle(struct conn *c)
 {
 	unsigned wait;
 
-	if ((wait = address_limits_request(c->worker->server->limits, &c->client,
-	    monotonic_ms())) > 0) {
+	if ((wait = address_limits_request(c->loop->limits, &c->client, monotonic_ms())) > 0) {
 		conn_deadline(c, wait);
 		return;
 	}
@@ -355,57 +349,66 @@ conn_throttle(struct conn *c)
 		conn_step(c);
 }
 
-/* Answer the request line: on the loop when that is quick, else on the
- * pool.  1: answered, writing next; 0: handed to the pool, or closed. */
+/* The protocol answers the request line on the loop when it can (a
+ * static file costs two context switches more on the pool, which is most
+ * of its cost), else it makes a job produced on the pool.  1: answered,
+ * writing next; 0: handed to the pool, or closed. */
 static int
 conn_answer(struct conn *c)
 {
-	if (c->proto == LISTENER_GEMINI &&
-	    gemini_handle_quick(&c->state->gemini, c->request, c->line_len, &c->response)) {
+	struct request_info req = { c->request, c->line_len, c->sni, c->fingerprint };
+
+	if (c->service->protocol->answer(c->service->ctx, &req, &c->response, &c->job)) {
 		conn_start_writing(c);
 		return 1;
 	}
 	c->phase = PHASE_HANDLING;
 	event_del(c->io);
-	if (handler_pool_submit(c->worker->server->pool, conn_handle, c) == -1)
+	c->task.fn = conn_produce;
+	c->task.arg = c;
+	if (handler_pool_submit(c->loop->pool, &c->task) == -1)
 		conn_close(c);
 	return 0;
 }
 
-/* A line that cannot be framed is answered at once, without the pool. */
+/* What was read so far is the request of the answer now in c->response
+ * (bad framing, a timeout): log it whole and send the answer. */
 static void
-conn_bad_line(struct conn *c, const char *reason)
+conn_answered_whole(struct conn *c)
 {
 	c->line_len = c->request_len;
 	c->have_request = 1;
-	if (c->proto == LISTENER_GEMINI)
-		gemini_bad_request(&c->response, reason);
-	else
-		gopher_error_response(&c->state->gopher, reason, &c->response);
 	conn_start_writing(c);
 }
 
-/* The protocol's framing of the bytes read so far. */
-static enum gemini_frame
-conn_frame(struct conn *c, size_t *line_len)
+/* Bytes that cannot be framed are answered at once, without the pool.
+ * reason NULL: the protocol's frame() said FRAME_BAD. */
+static void
+conn_bad_frame(struct conn *c, const char *reason)
 {
-	if (c->proto == LISTENER_GEMINI)
-		return gemini_request_frame(c->request, c->request_len, line_len);
-	switch (gopher_request_frame(c->request, c->request_len, line_len)) {
-	case GOPHER_FRAME_COMPLETE:
-		return GEMINI_FRAME_COMPLETE;
-	case GOPHER_FRAME_BAD:
-		return GEMINI_FRAME_BAD;
-	default:
-		return GEMINI_FRAME_NEED_MORE;
-	}
+	c->service->protocol->bad_request(c->service->ctx, reason, &c->response);
+	conn_answered_whole(c);
 }
 
-/* Gopher over TLS shares the plain port: a TLS record starts with 0x16,
- * which no selector does.  1: TLS started; 0: plain Gopher; -1: waiting
- * or closed. */
+/* The server side of a TLS handshake, next.  0, or -1 (closed). */
 static int
-conn_sniff_gopher_tls(struct conn *c)
+conn_begin_tls(struct conn *c)
+{
+	if (c->gen->tls == NULL || (c->ssl = SSL_new(tls_default_context(c->gen->tls))) == NULL) {
+		conn_close(c);
+		return -1;
+	}
+	SSL_set_fd(c->ssl, c->fd);
+	SSL_set_accept_state(c->ssl);
+	c->phase = PHASE_HANDSHAKE;
+	return 0;
+}
+
+/* A plain protocol may share its port with TLS: a TLS record starts with
+ * 0x16, which no request line does.  1: TLS started; 0: plain; -1:
+ * waiting or closed. */
+static int
+conn_sniff_tls(struct conn *c)
 {
 	unsigned char first;
 	ssize_t n;
@@ -419,20 +422,13 @@ conn_sniff_gopher_tls(struct conn *c)
 		conn_close(c);
 		return -1;
 	}
-	if (first != 0x16 || !c->state->config->gopher_tls)
+	if (first != 0x16 || c->gen->tls == NULL)
 		return 0;
-	if ((c->ssl = SSL_new(tls_default_context(c->state->tls))) == NULL) {
-		conn_close(c);
-		return -1;
-	}
-	SSL_set_fd(c->ssl, c->fd);
-	SSL_set_accept_state(c->ssl);
-	c->phase = PHASE_HANDSHAKE;
-	return 1;
+	return conn_begin_tls(c) == 0 ? 1 : -1;
 }
 
-/* 1: answered at once (bad or quick request), or TLS Gopher to handshake
- * first: go on; 0: waiting, handed to the pool, or closed. */
+/* 1: answered at once (bad framing, or answered on the loop), or TLS to
+ * handshake first: go on; 0: waiting, handed to the pool, or closed. */
 static int
 conn_read_request(struct conn *c)
 {
@@ -441,13 +437,13 @@ conn_read_request(struct conn *c)
 	short want = EV_READ;
 	int tls;
 
-	if (c->proto == LISTENER_GOPHER && c->ssl == NULL && c->request_len == 0) {
-		if ((tls = conn_sniff_gopher_tls(c)) != 0)
+	if (c->service->tls_sniff && c->ssl == NULL && c->request_len == 0) {
+		if ((tls = conn_sniff_tls(c)) != 0)
 			return tls == 1;
 	}
 	for (;;) {
 		if (c->request_len == sizeof(c->request)) {
-			conn_bad_line(c, "request line too long");
+			conn_bad_frame(c, "request line too long");
 			return 1;
 		}
 		n = conn_read(c, c->request + c->request_len, sizeof(c->request) - c->request_len, &want);
@@ -460,15 +456,13 @@ conn_read_request(struct conn *c)
 			return 0;
 		}
 		c->request_len += (size_t)n;
-		switch (conn_frame(c, &line_len)) {
-		case GEMINI_FRAME_COMPLETE:
+		switch (c->service->protocol->frame(c->request, c->request_len, &line_len)) {
+		case FRAME_COMPLETE:
 			return conn_got_line(c, line_len);
-		case GEMINI_FRAME_BAD:
-			conn_bad_line(c, c->proto == LISTENER_GEMINI ?
-			    "request must be a URL of at most 1024 bytes ending in CRLF" :
-			    "selector too long or malformed");
+		case FRAME_BAD:
+			conn_bad_frame(c, NULL);
 			return 1;
-		case GEMINI_FRAME_NEED_MORE:
+		case FRAME_NEED_MORE:
 			break;
 		}
 	}
@@ -544,7 +538,7 @@ conn_read_proxy_header(struct conn *c)
 			memset(&c->client, 0, sizeof(c->client));
 			if (peer.ss_family != AF_UNSPEC) {
 				peer_to_string(&peer, c->peer, sizeof(c->peer));
-				address_key_of(c->worker->server->limits, &peer, &c->client);
+				address_key_of(c->loop->limits, &peer, &c->client);
 			}
 			c->request_len = 0;
 			return 1;
@@ -561,7 +555,7 @@ conn_read_proxy(struct conn *c)
 		return 0;
 	if (!conn_admit(c))
 		return 0;
-	c->phase = c->proto == LISTENER_GEMINI ? PHASE_HANDSHAKE : PHASE_REQUEST;
+	c->phase = c->ssl != NULL ? PHASE_HANDSHAKE : PHASE_REQUEST;
 	return 1;
 }
 
@@ -760,62 +754,68 @@ conn_on_io(evutil_socket_t fd, short what, void *arg)
 	conn_step(arg);
 }
 
+/* The service of the listener's protocol in the generation. */
+static const struct net_service *
+service_of(const struct net_generation *gen, const struct protocol *protocol)
+{
+	size_t i;
+
+	for (i = 0; i < gen->nservices; i++)
+		if (gen->services[i].protocol == protocol)
+			return &gen->services[i];
+	return NULL;
+}
+
 void
-conn_start(struct worker *w, int fd, enum listener_proto proto,
+conn_start(struct net_loop *loop, int fd, const struct listener *l, struct net_generation *gen,
     const struct sockaddr_storage *peer)
 {
 	struct conn *c;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		close(fd);
-		atomic_fetch_sub(&w->server->connections, 1);
+		atomic_fetch_sub(loop->connections, 1);
+		net_generation_unref(gen);
 		return;
 	}
-	c->worker = w;
+	c->loop = loop;
 	c->fd = fd;
-	c->proto = proto;
-	c->state = server_current_state(w->server);
+	c->gen = gen;
+	c->service = service_of(gen, l->protocol);
+	c->phase = PHASE_REQUEST;
 	response_init(&c->response);
 	clock_gettime(CLOCK_MONOTONIC, &c->started);
 	peer_to_string(peer, c->peer, sizeof(c->peer));
-	c->io = event_new(w->base, fd, EV_READ, conn_on_io, c);
-	c->timer = evtimer_new(w->base, conn_on_timeout, c);
-	c->handled = event_new(w->base, -1, 0, conn_on_handled, c);
-	if (proto == LISTENER_GEMINI) {
-		c->phase = PHASE_HANDSHAKE;
-		if ((c->ssl = SSL_new(tls_default_context(c->state->tls))) != NULL)
-			SSL_set_fd(c->ssl, fd);
-	} else {
-		c->phase = PHASE_REQUEST;
-	}
-	if (c->state->config->proxy_protocol)
-		c->phase = PHASE_PROXY;
-	c->next = w->conns;
-	if (w->conns != NULL)
-		w->conns->prev = c;
-	w->conns = c;
-	w->nconns++;
-	if (c->io == NULL || c->timer == NULL || c->handled == NULL ||
-	    (proto == LISTENER_GEMINI && c->ssl == NULL)) {
+	c->io = event_new(loop->base, fd, EV_READ, conn_on_io, c);
+	c->timer = evtimer_new(loop->base, conn_on_timeout, c);
+	c->handled = event_new(loop->base, -1, 0, conn_on_handled, c);
+	c->next = loop->conns;
+	if (loop->conns != NULL)
+		loop->conns->prev = c;
+	loop->conns = c;
+	loop->nconns++;
+	if (c->io == NULL || c->timer == NULL || c->handled == NULL || c->service == NULL) {
 		conn_close(c);
 		return;
 	}
-	address_key_of(w->server->limits, peer, &c->client);
+	if (c->service->protocol->tls_always && conn_begin_tls(c) == -1)
+		return;
+	if (gen->config->proxy_protocol)
+		c->phase = PHASE_PROXY;
+	address_key_of(loop->limits, peer, &c->client);
 	if (c->phase != PHASE_PROXY && !conn_admit(c))
 		return;
-	if (c->ssl != NULL)
-		SSL_set_accept_state(c->ssl);
-	conn_deadline(c, (time_t)c->state->config->request_timeout);
+	conn_deadline(c, (time_t)gen->config->request_timeout);
 	/* The listener defers accept until the client has sent data, so read
 	 * at once rather than waiting for the loop to say so. */
 	conn_step(c);
 }
 
 void
-conn_close_all(struct worker *w)
+net_loop_close_all(struct net_loop *loop)
 {
-	while (w->conns != NULL) {
-		w->conns->have_request = 0;
-		conn_close(w->conns);
+	while (loop->conns != NULL) {
+		loop->conns->have_request = 0;
+		conn_close(loop->conns);
 	}
 }

@@ -1,4 +1,4 @@
-#include "net/listener.h"
+#include "net/net.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -44,7 +44,8 @@ fail:
 }
 
 static int
-append(struct listener **list, size_t *n, int fd, enum listener_proto proto, const char *name)
+append(struct listener **list, size_t *n, int fd, const struct protocol *protocol,
+    const char *name)
 {
 	struct listener *l;
 
@@ -52,7 +53,7 @@ append(struct listener **list, size_t *n, int fd, enum listener_proto proto, con
 		return -1;
 	*list = l;
 	l[*n].fd = fd;
-	l[*n].proto = proto;
+	l[*n].protocol = protocol;
 	snprintf(l[*n].name, sizeof(l[*n].name), "%s", name);
 	(*n)++;
 	return 0;
@@ -60,7 +61,8 @@ append(struct listener **list, size_t *n, int fd, enum listener_proto proto, con
 
 /* "*": one dual-stack IPv6 socket, or IPv4 alone where IPv6 is missing. */
 static int
-bind_any(int port, enum listener_proto proto, struct listener **list, size_t *n, char **error)
+bind_any(int port, const struct protocol *protocol, struct listener **list, size_t *n,
+    char **error)
 {
 	struct sockaddr_in6 six = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_ANY_INIT };
 	struct sockaddr_in four = { .sin_family = AF_INET, .sin_addr.s_addr = INADDR_ANY };
@@ -70,7 +72,7 @@ bind_any(int port, enum listener_proto proto, struct listener **list, size_t *n,
 	six.sin6_port = four.sin_port = htons((uint16_t)port);
 	snprintf(name, sizeof(name), "[::]:%d", port);
 	if ((fd = open_socket((struct sockaddr *)&six, sizeof(six), 0, error, name)) != -1)
-		return append(list, n, fd, proto, name) == -1 ? (close(fd), -1) : 0;
+		return append(list, n, fd, protocol, name) == -1 ? (close(fd), -1) : 0;
 	if (errno != EAFNOSUPPORT && errno != EADDRNOTAVAIL)
 		return -1;
 	free(*error);
@@ -78,11 +80,11 @@ bind_any(int port, enum listener_proto proto, struct listener **list, size_t *n,
 	snprintf(name, sizeof(name), "0.0.0.0:%d", port);
 	if ((fd = open_socket((struct sockaddr *)&four, sizeof(four), 0, error, name)) == -1)
 		return -1;
-	return append(list, n, fd, proto, name) == -1 ? (close(fd), -1) : 0;
+	return append(list, n, fd, protocol, name) == -1 ? (close(fd), -1) : 0;
 }
 
 int
-listener_bind(const char *address, int port, enum listener_proto proto,
+listener_bind(const char *address, int port, const struct protocol *protocol,
     struct listener **list, size_t *n, char **error)
 {
 	struct sockaddr_in6 six = { .sin6_family = AF_INET6 };
@@ -94,7 +96,7 @@ listener_bind(const char *address, int port, enum listener_proto proto,
 
 	*error = NULL;
 	if (!strcmp(address, "*"))
-		return bind_any(port, proto, list, n, error);
+		return bind_any(port, protocol, list, n, error);
 	len = strlen(address);
 	if (address[0] == '[' && len > 2 && address[len - 1] == ']' && len - 2 < sizeof(host)) {
 		memcpy(host, address + 1, len - 2);
@@ -116,7 +118,7 @@ listener_bind(const char *address, int port, enum listener_proto proto,
 	}
 	if (fd == -1)
 		return -1;
-	if (append(list, n, fd, proto, name) == -1) {
+	if (append(list, n, fd, protocol, name) == -1) {
 		close(fd);
 		*error = strdup("out of memory");
 		return -1;

@@ -3,16 +3,10 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-struct job {
-	void (*fn)(void *);
-	void *arg;
-	struct job *next;
-};
-
 struct handler_pool {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
-	struct job *head, *tail;
+	struct pool_task *head, *tail;
 	int stopping;
 	unsigned nthreads;
 	pthread_t *threads;
@@ -22,7 +16,7 @@ static void *
 pool_thread(void *arg)
 {
 	struct handler_pool *p = arg;
-	struct job *j;
+	struct pool_task *t;
 
 	for (;;) {
 		pthread_mutex_lock(&p->lock);
@@ -32,13 +26,12 @@ pool_thread(void *arg)
 			pthread_mutex_unlock(&p->lock);
 			return NULL;
 		}
-		j = p->head;
-		p->head = j->next;
+		t = p->head;
+		p->head = t->next;
 		if (p->head == NULL)
 			p->tail = NULL;
 		pthread_mutex_unlock(&p->lock);
-		j->fn(j->arg);
-		free(j);
+		t->fn(t->arg);
 	}
 }
 
@@ -66,26 +59,19 @@ handler_pool_new(unsigned threads)
 }
 
 int
-handler_pool_submit(struct handler_pool *p, void (*fn)(void *), void *arg)
+handler_pool_submit(struct handler_pool *p, struct pool_task *task)
 {
-	struct job *j;
-
-	if ((j = malloc(sizeof(*j))) == NULL)
-		return -1;
-	j->fn = fn;
-	j->arg = arg;
-	j->next = NULL;
+	task->next = NULL;
 	pthread_mutex_lock(&p->lock);
 	if (p->stopping) {
 		pthread_mutex_unlock(&p->lock);
-		free(j);
 		return -1;
 	}
 	if (p->tail != NULL)
-		p->tail->next = j;
+		p->tail->next = task;
 	else
-		p->head = j;
-	p->tail = j;
+		p->head = task;
+	p->tail = task;
 	pthread_cond_signal(&p->wake);
 	pthread_mutex_unlock(&p->lock);
 	return 0;
@@ -94,7 +80,6 @@ handler_pool_submit(struct handler_pool *p, void (*fn)(void *), void *arg)
 void
 handler_pool_free(struct handler_pool *p)
 {
-	struct job *j;
 	unsigned i;
 
 	pthread_mutex_lock(&p->lock);
@@ -103,10 +88,6 @@ handler_pool_free(struct handler_pool *p)
 	pthread_mutex_unlock(&p->lock);
 	for (i = 0; i < p->nthreads; i++)
 		pthread_join(p->threads[i], NULL);
-	while ((j = p->head) != NULL) {
-		p->head = j->next;
-		free(j);
-	}
 	pthread_cond_destroy(&p->wake);
 	pthread_mutex_destroy(&p->lock);
 	free(p->threads);

@@ -99,3 +99,39 @@ response_coalesce(struct response *r, size_t limit)
 		r->file_size = 0;
 	}
 }
+
+struct request_copy *
+request_copy_new(const struct request_info *req, const void *ctx,
+    void (*handle)(const void *ctx, const struct request_info *req, struct response *resp))
+{
+	size_t sni_len = strlen(req->sni), fingerprint_len = strlen(req->fingerprint);
+	struct request_copy *copy;
+	char *line, *sni, *fingerprint;
+
+	copy = malloc(sizeof(*copy) + req->len + 1 + sni_len + 1 + fingerprint_len + 1);
+	if (copy == NULL)
+		return NULL;
+	line = (char *)(copy + 1);
+	sni = line + req->len + 1;
+	fingerprint = sni + sni_len + 1;
+	memcpy(line, req->line, req->len);
+	line[req->len] = '\0';
+	memcpy(sni, req->sni, sni_len + 1);
+	memcpy(fingerprint, req->fingerprint, fingerprint_len + 1);
+	copy->handle = handle;
+	copy->ctx = ctx;
+	copy->req.line = line;
+	copy->req.len = req->len;
+	copy->req.sni = sni;
+	copy->req.fingerprint = fingerprint;
+	return copy;
+}
+
+void
+request_copy_produce(void *job, struct response *resp)
+{
+	struct request_copy *copy = job;
+
+	copy->handle(copy->ctx, &copy->req, resp);
+	free(copy);
+}

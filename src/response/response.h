@@ -64,6 +64,21 @@ struct request_info {
 	const char *fingerprint; /* client certificate SHA-256, "" when none */
 };
 
+/* A job that is the request itself, answered on the pool by
+ * handle(ctx, req, resp): for a protocol that cannot resolve anything on
+ * the loop.  One allocation holds the strings too; free() frees it. */
+struct request_copy {
+	void (*handle)(const void *ctx, const struct request_info *req, struct response *resp);
+	const void *ctx;
+	struct request_info req;
+};
+
+/* NULL when memory runs out. */
+struct request_copy *request_copy_new(const struct request_info *req, const void *ctx,
+    void (*handle)(const void *ctx, const struct request_info *req, struct response *resp));
+/* A protocol's produce() for such a job: handle it, free it. */
+void request_copy_produce(void *job, struct response *resp);
+
 /*
  * A protocol: frames the bytes of a connection into a request and answers
  * it.  ctx is the protocol's own context for the configuration generation
@@ -85,7 +100,9 @@ struct protocol {
 	void (*produce)(void *job, struct response *resp);
 	/* Free a job that will never be produced (the pool stopped). */
 	void (*job_free)(void *job);
-	/* The answer to bytes that cannot be framed: answered (1). */
+	/* The answer to bytes that cannot be framed: answered (1).  reason
+	 * is what the connection saw, or NULL when frame() said FRAME_BAD
+	 * (the protocol then says what its framing wants). */
 	int (*bad_request)(const void *ctx, const char *reason, struct response *resp);
 	/* No whole request line within the deadline: 1 answered (Gopher: an
 	 * error item); 0 the connection is closed without one (Gemini). */

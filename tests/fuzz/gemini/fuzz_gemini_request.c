@@ -162,18 +162,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t line_len = 0;
 
 	switch (gemini_request_frame(text, size, &line_len)) {
-	case GEMINI_FRAME_COMPLETE:
+	case FRAME_COMPLETE:
 		if (line_len > GEMINI_URL_MAX || text[line_len] != '\r' ||
 		    text[line_len + 1] != '\n' || memchr(text, '\0', line_len) != NULL ||
 		    memchr(text, '\n', line_len) != NULL)
 			abort();
 		parse_and_check(text, line_len);
 		break;
-	case GEMINI_FRAME_NEED_MORE:
+	case FRAME_NEED_MORE:
 		if (size > GEMINI_URL_MAX + 1)
 			abort();
 		break;
-	case GEMINI_FRAME_BAD:
+	case FRAME_BAD:
 		break;
 	}
 	parse_and_check(text, size < GEMINI_URL_MAX ? size : GEMINI_URL_MAX);

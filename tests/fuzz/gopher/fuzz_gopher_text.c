@@ -73,7 +73,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct gopher_request req;
 	size_t line_len;
 
-	if (gopher_request_frame(text, size, &line_len) == GOPHER_FRAME_COMPLETE)
+	if (gopher_request_frame(text, size, &line_len) == FRAME_COMPLETE)
 		gopher_request_parse(text, line_len, &req);
 	gemtext_to_menu(&g, text, size);
 	check_menu(&out, m.width);

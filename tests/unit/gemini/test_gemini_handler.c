@@ -1,7 +1,7 @@
 /*
  * gemini_handle_quick() against a temporary tree: what the event loop may
  * answer itself, and that everything else is left, untouched, for
- * gemini_handle() on the pool.
+ * gemini_handle() on the pool; the same through gemini_protocol.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -176,6 +176,41 @@ test_converted_article_answered_on_the_loop_until_it_changes(void **state)
 	assert_false(quick(fx, line));
 }
 
+/* Through gemini_protocol, as the connection layer asks: answer() on the
+ * loop, else a job that produce() answers (and frees) on the pool. */
+static int
+request(struct fixture *fx, const char *line, void **job)
+{
+	struct request_info req = { line, strlen(line), "localhost", "" };
+
+	*job = NULL;
+	response_reset(&fx->resp);
+	if (gemini_protocol.answer(&fx->ctx, &req, &fx->resp, job))
+		return 1;
+	assert_non_null(*job);
+	assert_int_equal(fx->resp.head.len, 0);
+	return 0;
+}
+
+static void
+test_protocol_answers_on_the_loop_or_makes_a_job(void **state)
+{
+	struct fixture *fx = *state;
+	void *job;
+
+	assert_true(request(fx, URL "page.gmi", &job));
+	assert_int_equal(fx->resp.status, 20);
+	assert_false(request(fx, URL "story.md", &job));
+	gemini_protocol.produce(job, &fx->resp);
+	assert_int_equal(fx->resp.status, 20);
+	assert_non_null(strstr(fx->resp.head.data, "20 text/gemini"));
+	assert_true(request(fx, URL "story.md", &job));
+	assert_non_null(fx->resp.shared);
+	/* A job the pool never ran (it stopped) is freed whole (ASan: no leak). */
+	assert_false(request(fx, URL "plain/", &job));
+	gemini_protocol.job_free(job);
+}
+
 int
 main(void)
 {
@@ -185,6 +220,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_slow_work_left_for_the_pool, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_converted_article_answered_on_the_loop_until_it_changes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_protocol_answers_on_the_loop_or_makes_a_job, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -75,12 +75,12 @@ expect_host(const char *line, const char *host, int port)
 }
 
 static void
-expect_frame(const char *data, size_t len, enum gemini_frame want, size_t want_len)
+expect_frame(const char *data, size_t len, enum frame want, size_t want_len)
 {
 	size_t line_len = (size_t)-1;
 
 	assert_int_equal(gemini_request_frame(data, len, &line_len), want);
-	if (want == GEMINI_FRAME_COMPLETE)
+	if (want == FRAME_COMPLETE)
 		assert_int_equal(line_len, want_len);
 }
 
@@ -101,8 +101,8 @@ static void
 test_frame_complete(void **state)
 {
 	(void)state;
-	expect_frame("gemini://h/\r\n", 13, GEMINI_FRAME_COMPLETE, 11);
-	expect_frame("\r\n", 2, GEMINI_FRAME_COMPLETE, 0);
+	expect_frame("gemini://h/\r\n", 13, FRAME_COMPLETE, 11);
+	expect_frame("\r\n", 2, FRAME_COMPLETE, 0);
 }
 
 static void
@@ -111,27 +111,27 @@ test_frame_ignores_trailing_bytes(void **state)
 	const char data[] = "gemini://h/a\r\nGET / HTTP/1.0\n\0\r\r";
 
 	(void)state;
-	expect_frame(data, sizeof(data) - 1, GEMINI_FRAME_COMPLETE, 12);
+	expect_frame(data, sizeof(data) - 1, FRAME_COMPLETE, 12);
 }
 
 static void
 test_frame_need_more(void **state)
 {
 	(void)state;
-	expect_frame("", 0, GEMINI_FRAME_NEED_MORE, 0);
-	expect_frame("gemini://h/", 11, GEMINI_FRAME_NEED_MORE, 0);
-	expect_frame("gemini://h/\r", 12, GEMINI_FRAME_NEED_MORE, 0);
+	expect_frame("", 0, FRAME_NEED_MORE, 0);
+	expect_frame("gemini://h/", 11, FRAME_NEED_MORE, 0);
+	expect_frame("gemini://h/\r", 12, FRAME_NEED_MORE, 0);
 }
 
 static void
 test_frame_bad(void **state)
 {
 	(void)state;
-	expect_frame("gemini://h/\n", 12, GEMINI_FRAME_BAD, 0);
-	expect_frame("gemini://h/\rx\n", 14, GEMINI_FRAME_BAD, 0);
-	expect_frame("gemini://h/\r\r\n", 14, GEMINI_FRAME_BAD, 0);
-	expect_frame("gemini://h/\0\r\n", 14, GEMINI_FRAME_BAD, 0);
-	expect_frame("\n", 1, GEMINI_FRAME_BAD, 0);
+	expect_frame("gemini://h/\n", 12, FRAME_BAD, 0);
+	expect_frame("gemini://h/\rx\n", 14, FRAME_BAD, 0);
+	expect_frame("gemini://h/\r\r\n", 14, FRAME_BAD, 0);
+	expect_frame("gemini://h/\0\r\n", 14, FRAME_BAD, 0);
+	expect_frame("\n", 1, FRAME_BAD, 0);
 }
 
 static void
@@ -145,16 +145,16 @@ test_frame_length_limit(void **state)
 
 	(void)state;
 	assert_int_equal(gemini_request_frame(max, GEMINI_URL_MAX + 2, &line_len),
-	    GEMINI_FRAME_COMPLETE);
+	    FRAME_COMPLETE);
 	assert_int_equal(line_len, GEMINI_URL_MAX);
 	assert_int_equal(gemini_request_parse(max, line_len, &req, &reason), 0);
 	assert_int_equal(strlen(req.path), GEMINI_URL_MAX - 10);
 	gemini_request_free(&req);
 	/* 1024 bytes, then a CR still waiting for its LF. */
-	expect_frame(max, GEMINI_URL_MAX + 1, GEMINI_FRAME_NEED_MORE, 0);
+	expect_frame(max, GEMINI_URL_MAX + 1, FRAME_NEED_MORE, 0);
 
-	expect_frame(over, GEMINI_URL_MAX + 1, GEMINI_FRAME_BAD, 0);
-	expect_frame(over, GEMINI_URL_MAX + 3, GEMINI_FRAME_BAD, 0);
+	expect_frame(over, GEMINI_URL_MAX + 1, FRAME_BAD, 0);
+	expect_frame(over, GEMINI_URL_MAX + 3, FRAME_BAD, 0);
 	expect_59_len(over, GEMINI_URL_MAX + 1);
 	free(max);
 	free(over);

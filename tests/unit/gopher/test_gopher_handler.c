@@ -328,6 +328,26 @@ test_error_response(void **state)
 	assert_int_equal(fx->resp.status, 3);
 }
 
+/* Through gopher_protocol, as the connection layer asks: the same answer
+ * as gopher_handle(), on the loop or from a job produced on the pool. */
+static void
+test_protocol_answers_as_the_handler(void **state)
+{
+	struct fixture *fx = *state;
+	struct request_info req = { "/about.md", 9, "", "" };
+	struct response resp;
+	void *job = NULL;
+
+	response_init(&resp);
+	if (!gopher_protocol.answer(&fx->ctx, &req, &resp, &job)) {
+		assert_non_null(job);
+		gopher_protocol.produce(job, &resp);
+	}
+	assert_int_equal(resp.status, 0);
+	assert_string_equal(resp.head.data, ask(fx, "/about.md"));
+	response_reset(&resp);
+}
+
 int
 main(void)
 {
@@ -342,6 +362,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_gophermap_and_utf8_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_width_option, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_error_response, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_protocol_answers_as_the_handler, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

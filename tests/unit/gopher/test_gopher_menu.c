@@ -184,23 +184,23 @@ test_request_frame(void **state)
 	size_t len = 0;
 
 	(void)state;
-	assert_int_equal(gopher_request_frame("/a", 2, &len), GOPHER_FRAME_NEED_MORE);
-	assert_int_equal(gopher_request_frame("/a\r\n", 4, &len), GOPHER_FRAME_COMPLETE);
+	assert_int_equal(gopher_request_frame("/a", 2, &len), FRAME_NEED_MORE);
+	assert_int_equal(gopher_request_frame("/a\r\n", 4, &len), FRAME_COMPLETE);
 	assert_int_equal(len, 2);
-	assert_int_equal(gopher_request_frame("/ab\n", 4, &len), GOPHER_FRAME_COMPLETE);
+	assert_int_equal(gopher_request_frame("/ab\n", 4, &len), FRAME_COMPLETE);
 	assert_int_equal(len, 3);
-	assert_int_equal(gopher_request_frame("\r\n", 2, &len), GOPHER_FRAME_COMPLETE);
+	assert_int_equal(gopher_request_frame("\r\n", 2, &len), FRAME_COMPLETE);
 	assert_int_equal(len, 0);
-	assert_int_equal(gopher_request_frame("/a\0b\n", 5, &len), GOPHER_FRAME_BAD);
+	assert_int_equal(gopher_request_frame("/a\0b\n", 5, &len), FRAME_BAD);
 	memset(big, 'a', sizeof(big));
-	assert_int_equal(gopher_request_frame(big, 1024, &len), GOPHER_FRAME_NEED_MORE);
-	assert_int_equal(gopher_request_frame(big, sizeof(big), &len), GOPHER_FRAME_BAD);
+	assert_int_equal(gopher_request_frame(big, 1024, &len), FRAME_NEED_MORE);
+	assert_int_equal(gopher_request_frame(big, sizeof(big), &len), FRAME_BAD);
 	big[1024] = '\r';
 	big[1025] = '\n';
-	assert_int_equal(gopher_request_frame(big, 1026, &len), GOPHER_FRAME_COMPLETE);
+	assert_int_equal(gopher_request_frame(big, 1026, &len), FRAME_COMPLETE);
 	assert_int_equal(len, 1024);
 	big[1024] = 'a';
-	assert_int_equal(gopher_request_frame(big, 1026, &len), GOPHER_FRAME_BAD);
+	assert_int_equal(gopher_request_frame(big, 1026, &len), FRAME_BAD);
 }
 
 static void

@@ -9,8 +9,8 @@
  * rest of /etc, other trees: out of reach even to a bug that slipped past
  * the path checks.  A reload cannot widen it: a new root needs a restart.
  */
-#ifndef CAPSULED_NET_SANDBOX_H
-#define CAPSULED_NET_SANDBOX_H
+#ifndef CAPSULED_SERVER_SANDBOX_H
+#define CAPSULED_SERVER_SANDBOX_H
 
 #include "config/config.h"
 

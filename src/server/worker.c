@@ -1,3 +1,5 @@
+#include "server/worker.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,9 +8,6 @@
 
 #include <event2/event.h>
 
-#include "net/conn.h"
-#include "net/server.h"
-#include "net/worker.h"
 #include "util/log.h"
 
 /* Accept at most this many sockets per wake-up, so one busy listener
@@ -25,7 +24,7 @@ worker_on_accept(evutil_socket_t fd, short what, void *arg)
 {
 	struct accept_source *src = arg;
 	struct worker *w = src->worker;
-	struct server *s = w->server;
+	struct worker_shared *s = w->shared;
 	struct sockaddr_storage peer;
 	socklen_t len;
 	unsigned open_now;
@@ -41,24 +40,28 @@ worker_on_accept(evutil_socket_t fd, short what, void *arg)
 			return;
 		}
 		open_now = atomic_fetch_add(&s->connections, 1) + 1;
-		if (open_now > s->max_connections) {
+		if (open_now > atomic_load(&s->max_connections)) {
 			atomic_fetch_sub(&s->connections, 1);
 			close(client);
 			log_warn("connection limit (%u) reached: new connection on %s closed",
-			    s->max_connections, src->listener->name);
+			    atomic_load(&s->max_connections), src->listener->name);
 			continue;
 		}
 		if (open_now > atomic_load(&s->peak_connections))
 			atomic_store(&s->peak_connections, open_now);
-		conn_start(w, client, src->listener->proto, &peer);
+		conn_start(&w->loop, client, src->listener,
+		    &generation_current(s->generations)->net, &peer);
 	}
 }
 
-void
-worker_maybe_finish(struct worker *w)
+/* A stopping worker ends when its last connection closed. */
+static void
+worker_maybe_finish(void *arg)
 {
-	if (w->stopping && w->nconns == 0)
-		event_base_loopbreak(w->base);
+	struct worker *w = arg;
+
+	if (w->stopping && w->loop.nconns == 0)
+		event_base_loopbreak(w->loop.base);
 }
 
 static void
@@ -68,9 +71,10 @@ worker_on_deadline(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (w->nconns > 0)
-		log_warn("shutdown: %u connection(s) still open after the deadline, closing", w->nconns);
-	event_base_loopbreak(w->base);
+	if (w->loop.nconns > 0)
+		log_warn("shutdown: %u connection(s) still open after the deadline, closing",
+		    w->loop.nconns);
+	event_base_loopbreak(w->loop.base);
 }
 
 /* Runs on the worker's loop: stop accepting, let responses finish. */
@@ -78,15 +82,15 @@ static void
 worker_on_stop(evutil_socket_t fd, short what, void *arg)
 {
 	struct worker *w = arg;
-	struct site_state *state = server_current_state(w->server);
-	struct timeval tv = { (time_t)state->config->shutdown_timeout, 0 };
+	struct generation *g = generation_current(w->shared->generations);
+	struct timeval tv = { (time_t)g->config->shutdown_timeout, 0 };
 	size_t i;
 
 	(void)fd;
 	(void)what;
-	site_state_unref(state);
+	generation_unref(g);
 	w->stopping = 1;
-	for (i = 0; i < w->server->nlisteners; i++)
+	for (i = 0; i < w->shared->nlisteners; i++)
 		event_del(w->accept_events[i]);
 	evtimer_add(w->deadline_event, &tv);
 	worker_maybe_finish(w);
@@ -97,29 +101,37 @@ worker_thread(void *arg)
 {
 	struct worker *w = arg;
 
-	event_base_dispatch(w->base);
+	event_base_dispatch(w->loop.base);
 	return NULL;
 }
 
 int
-worker_init(struct worker *w, struct server *s)
+worker_init(struct worker *w, struct worker_shared *s)
 {
 	struct accept_source *src;
+	struct event_base *base;
 	size_t i;
 
 	memset(w, 0, sizeof(*w));
-	w->server = s;
-	if ((w->base = event_base_new()) == NULL ||
-	    (w->accept_events = calloc(s->nlisteners, sizeof(*w->accept_events))) == NULL ||
-	    (w->stop_event = event_new(w->base, -1, 0, worker_on_stop, w)) == NULL ||
-	    (w->deadline_event = evtimer_new(w->base, worker_on_deadline, w)) == NULL)
+	w->shared = s;
+	if ((base = event_base_new()) == NULL)
+		return -1;
+	w->loop.base = base;
+	w->loop.pool = s->pool;
+	w->loop.limits = s->limits;
+	w->loop.connections = &s->connections;
+	w->loop.closed = worker_maybe_finish;
+	w->loop.closed_arg = w;
+	if ((w->accept_events = calloc(s->nlisteners, sizeof(*w->accept_events))) == NULL ||
+	    (w->stop_event = event_new(base, -1, 0, worker_on_stop, w)) == NULL ||
+	    (w->deadline_event = evtimer_new(base, worker_on_deadline, w)) == NULL)
 		return -1;
 	for (i = 0; i < s->nlisteners; i++) {
 		if ((src = malloc(sizeof(*src))) == NULL)
 			return -1;
 		src->worker = w;
 		src->listener = &s->listeners[i];
-		w->accept_events[i] = event_new(w->base, s->listeners[i].fd, EV_READ | EV_PERSIST,
+		w->accept_events[i] = event_new(base, s->listeners[i].fd, EV_READ | EV_PERSIST,
 		    worker_on_accept, src);
 		if (w->accept_events[i] == NULL) {
 			free(src);
@@ -153,11 +165,11 @@ worker_free(struct worker *w)
 {
 	size_t i;
 
-	if (w->base == NULL)
+	if (w->loop.base == NULL)
 		return;
-	conn_close_all(w);
+	net_loop_close_all(&w->loop);
 	if (w->accept_events != NULL) {
-		for (i = 0; i < w->server->nlisteners; i++) {
+		for (i = 0; i < w->shared->nlisteners; i++) {
 			if (w->accept_events[i] == NULL)
 				continue;
 			free(event_get_callback_arg(w->accept_events[i]));
@@ -169,6 +181,6 @@ worker_free(struct worker *w)
 		event_free(w->stop_event);
 	if (w->deadline_event != NULL)
 		event_free(w->deadline_event);
-	event_base_free(w->base);
-	w->base = NULL;
+	event_base_free(w->loop.base);
+	w->loop.base = NULL;
 }

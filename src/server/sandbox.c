@@ -1,4 +1,4 @@
-#include "net/sandbox.h"
+#include "server/sandbox.h"
 
 #include <errno.h>
 #include <fcntl.h>

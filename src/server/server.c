@@ -1,0 +1,306 @@
+#include "server/server.h"
+
+#include <errno.h>
+#include <malloc.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <event2/thread.h>
+
+#include "net/net.h"
+#include "server/certs.h"
+#include "server/generation.h"
+#include "server/privileges.h"
+#include "server/sandbox.h"
+#include "server/worker.h"
+#include "util/log.h"
+
+struct server {
+	char **argv; /* kept to reload the configuration */
+	int argc;
+	struct listener *listeners;
+	size_t nlisteners;
+	struct worker *workers;
+	unsigned nworkers;
+	struct worker_shared shared;
+	struct services services;
+	struct generation_slot generations;
+	int stop_requested; /* main thread only: SIGTERM or SIGINT seen */
+};
+
+static int
+open_log(const struct config *c)
+{
+	if (!strcmp(c->log, "stderr"))
+		return log_open(LOG_TO_STDERR, NULL);
+	if (!strcmp(c->log, "syslog"))
+		return log_open(LOG_TO_SYSLOG, NULL);
+	return log_open(LOG_TO_FILE, c->log);
+}
+
+/* The protocols served, each on its port of every listen address. */
+static int
+bind_listeners(struct server *s, const struct config *c)
+{
+	char *error = NULL;
+	size_t i;
+
+	for (i = 0; i < c->nlisten; i++) {
+		if (listener_bind(c->listen[i], c->port, &gemini_protocol, &s->listeners,
+		    &s->nlisteners, &error) == -1)
+			goto fail;
+		if (c->gopher_port != 0 && listener_bind(c->listen[i], c->gopher_port,
+		    &gopher_protocol, &s->listeners, &s->nlisteners, &error) == -1)
+			goto fail;
+	}
+	for (i = 0; i < s->nlisteners; i++)
+		log_info("listening on %s (%s)", s->listeners[i].name, s->listeners[i].protocol->name);
+	return 0;
+fail:
+	log_error("%s", error);
+	free(error);
+	return -1;
+}
+
+/* The per-address limits a configuration asks for. */
+static void
+limits_config(const struct config *c, struct address_limits_config *out)
+{
+	out->max_connections = c->max_connections_per_ip;
+	out->per_minute = c->rate_limit;
+	out->burst = c->rate_burst;
+	out->limit_loopback = c->limit_loopback;
+}
+
+static void
+reload(struct server *s)
+{
+	struct address_limits_config limits;
+	struct generation *fresh;
+	struct config *c;
+	char *error = NULL;
+
+	log_reopen();
+	if ((c = config_load(s->argc, s->argv, &error)) == NULL) {
+		log_error("reload: %s; keeping the running configuration", error);
+		free(error);
+		return;
+	}
+	if ((fresh = generation_new(c, &s->services, &error)) == NULL) {
+		log_error("reload: %s; keeping the running configuration", error);
+		free(error);
+		return;
+	}
+	atomic_store(&s->shared.max_connections, fresh->config->max_connections);
+	limits_config(fresh->config, &limits);
+	address_limits_configure(s->shared.limits, &limits);
+	generation_install(&s->generations, fresh);
+	log_info("reloaded configuration and certificates; connections in flight continue");
+}
+
+static void
+on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct server *s = arg;
+	unsigned i;
+
+	(void)what;
+	if (sig == SIGHUP) {
+		reload(s);
+		return;
+	}
+	log_info("%s: finishing responses in flight, then exiting", strsignal((int)sig));
+	s->stop_requested = 1;
+	for (i = 0; i < s->nworkers; i++)
+		worker_stop(&s->workers[i]);
+}
+
+/* After a burst (many connections, now mostly closed) hand the freed heap
+ * back to the system: glibc keeps it otherwise. */
+#define TRIM_INTERVAL_SECONDS 5
+#define TRIM_MIN_PEAK 64
+
+static void
+on_trim_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker_shared *shared = arg;
+	unsigned peak = atomic_load(&shared->peak_connections);
+
+	(void)fd;
+	(void)what;
+	if (peak >= TRIM_MIN_PEAK && atomic_load(&shared->connections) < peak / 4) {
+		malloc_trim(0);
+		atomic_store(&shared->peak_connections, atomic_load(&shared->connections));
+	}
+}
+
+static unsigned
+worker_count(const struct config *c)
+{
+	long cores;
+
+	if (c->workers != 0)
+		return c->workers;
+	cores = sysconf(_SC_NPROCESSORS_ONLN);
+	return cores > 0 ? (unsigned)cores : 1;
+}
+
+/* Start the workers; the main loop then only waits for signals, and ends
+ * when they have finished.  The process exit status. */
+static int
+serve(struct server *s, struct event_base *main_base)
+{
+	unsigned i, started = 0;
+	int rc = 1;
+
+	for (; started < s->nworkers; started++)
+		if (worker_init(&s->workers[started], &s->shared) == -1 ||
+		    worker_start(&s->workers[started]) == -1)
+			break;
+	if (started == s->nworkers) {
+		log_info("capsuled %s serving with %u worker(s)", CAPSULED_VERSION, s->nworkers);
+		rc = 0;
+		while (!s->stop_requested && event_base_loop(main_base, EVLOOP_ONCE) == 0)
+			;
+	} else {
+		log_error("cannot start worker threads");
+		for (i = 0; i < started; i++)
+			worker_stop(&s->workers[i]);
+	}
+	for (i = 0; i < started; i++)
+		worker_join(&s->workers[i]);
+	handler_pool_free(s->shared.pool);
+	s->shared.pool = NULL;
+	for (i = 0; i < s->nworkers; i++)
+		worker_free(&s->workers[i]);
+	return rc;
+}
+
+static int
+run_loops(struct server *s)
+{
+	struct timeval trim_every = { TRIM_INTERVAL_SECONDS, 0 };
+	struct event *signals[3], *trim;
+	static const int signos[3] = { SIGTERM, SIGINT, SIGHUP };
+	struct event_base *main_base;
+	unsigned i;
+	int rc;
+
+	if ((main_base = event_base_new()) == NULL)
+		return 1;
+	for (i = 0; i < 3; i++) {
+		signals[i] = evsignal_new(main_base, signos[i], on_signal, s);
+		event_add(signals[i], NULL);
+	}
+	trim = event_new(main_base, -1, EV_PERSIST, on_trim_timer, &s->shared);
+	event_add(trim, &trim_every);
+	rc = serve(s, main_base);
+	for (i = 0; i < 3; i++)
+		event_free(signals[i]);
+	event_free(trim);
+	event_base_free(main_base);
+	return rc;
+}
+
+/* Everything that needs root, then dropping it: 0, or -1 (said). */
+static int
+start_up(struct server *s, const struct config *config)
+{
+	struct passwd *pw;
+	int ruleset = -1;
+
+	if (evthread_use_pthreads() == -1 || lookup_user(config, &pw) == -1 ||
+	    bind_listeners(s, config) == -1 || ensure_certificates(config, pw) == -1 ||
+	    ensure_state_dir(config, pw) == -1 ||
+	    (ruleset = sandbox_prepare(config)) == -2 || drop_privileges(pw) == -1 ||
+	    (ruleset >= 0 && sandbox_enforce(ruleset) == -1) ||
+	    services_start(&s->services, config) == -1)
+		return -1;
+	return 0;
+}
+
+/* What the workers share, and the first generation (owning config).
+ * 0, or -1 (said). */
+static int
+prepare(struct server *s, struct config *config)
+{
+	struct address_limits_config limits;
+	struct generation *first;
+	char *error = NULL;
+
+	s->shared.listeners = s->listeners;
+	s->shared.nlisteners = s->nlisteners;
+	s->shared.generations = &s->generations;
+	atomic_init(&s->shared.max_connections, config->max_connections);
+	limits_config(config, &limits);
+	s->nworkers = worker_count(config);
+	if ((first = generation_new(config, &s->services, &error)) == NULL) {
+		log_error("%s", error);
+		free(error);
+		return -1;
+	}
+	generation_install(&s->generations, first);
+	if ((s->shared.limits = address_limits_new(&limits)) == NULL ||
+	    (s->workers = calloc(s->nworkers, sizeof(*s->workers))) == NULL ||
+	    (s->shared.pool = handler_pool_new(s->nworkers * 2 + 2)) == NULL) {
+		log_error("out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+int
+server_main(struct config *config, int argc, char **argv)
+{
+	struct server s;
+	int rc = 1;
+
+	memset(&s, 0, sizeof(s));
+	s.argc = argc;
+	s.argv = argv;
+	generation_slot_init(&s.generations);
+	signal(SIGPIPE, SIG_IGN);
+	/* Threads share two heaps: fewer arenas, less memory held idle. */
+	mallopt(M_ARENA_MAX, 2);
+	if (open_log(config) == -1) {
+		fprintf(stderr, "capsuled: log %s: %s\n", config->log, strerror(errno));
+		config_free(config);
+		return 1;
+	}
+	if (start_up(&s, config) == -1) {
+		config_free(config);
+	} else if (prepare(&s, config) == 0) {
+		rc = run_loops(&s);
+		log_info("stopped");
+	}
+	if (s.shared.pool != NULL)
+		handler_pool_free(s.shared.pool);
+	free(s.workers);
+	generation_slot_destroy(&s.generations);
+	address_limits_free(s.shared.limits);
+	services_stop(&s.services);
+	listeners_close(s.listeners, s.nlisteners);
+	log_close();
+	return rc;
+}
+
+int
+server_generate_certificate(const struct config *c, const char *host)
+{
+	return generate_certificate(c, host);
+}
+
+void
+server_print_version(FILE *out)
+{
+	int abi = sandbox_abi();
+
+	fprintf(out, "capsuled %s\n", CAPSULED_VERSION);
+	if (abi > 0)
+		fprintf(out, "sandbox: Landlock ABI %d (on unless sandbox = no)\n", abi);
+	else
+		fprintf(out, "sandbox: none (this kernel has no Landlock)\n");
+}
