@@ -287,14 +287,15 @@ convert_write_gemtext(const struct document *doc, size_t *len)
 		}
 		prev = block;
 	}
-	if (out.len > 0)
-		buf_append_char(&out, '\n');
+	/* The page around the article (navigation, the way back to the
+	 * archive) is the site's to write, not the article's. */
 	if (doc->meta.source_url != NULL && url_is_linkable(doc->meta.source_url)) {
 		struct doc_link source = { doc->meta.source_url, "Original article" };
 
+		if (out.len > 0)
+			buf_append_char(&out, '\n');
 		append_link(&out, &source);
 	}
-	buf_append_str(&out, "=> / Back to the archive\n");
 	if (out.failed) {
 		buf_free(&out);
 		return NULL;
