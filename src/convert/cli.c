@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "convert/cli.h"
 #include "convert/convert.h"
@@ -84,6 +85,8 @@ print_meta(const struct doc_meta *meta)
 	print_json_string(meta->description);
 	fputs(", \"source_url\": ", stdout);
 	print_json_string(meta->source_url);
+	fputs(", \"image\": ", stdout);
+	print_json_string(meta->image);
 	fputs(", \"tags\": [", stdout);
 	for (i = 0; i < meta->ntags; i++) {
 		if (i > 0)
@@ -112,9 +115,10 @@ convert_cli_main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct convert_options options = { NULL, NULL, 0 };
+	struct convert_options options = { 0 };
 	enum article_format format = ARTICLE_NONE;
 	struct document *doc;
+	struct stat st;
 	struct buf input = BUF_INIT;
 	char *gemtext;
 	size_t len;
@@ -152,6 +156,9 @@ convert_cli_main(int argc, char **argv)
 	}
 	if (options.base_url == NULL && strcmp(argv[optind], "-") != 0)
 		options.base_url = argv[optind];
+	/* A saved page's file time is when it was saved: later dates are not believed. */
+	if (strcmp(argv[optind], "-") != 0 && stat(argv[optind], &st) == 0)
+		options.saved_time = st.st_mtime;
 	if (read_input(argv[optind], &input) == -1) {
 		fprintf(stderr, "convert: %s: %s\n", argv[optind],
 		    errno != 0 ? strerror(errno) : "read error");

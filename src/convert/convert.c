@@ -7,7 +7,7 @@
 #include "convert/gemtext.h"
 #include "convert/html.h"
 #include "convert/markdown.h"
-#include "convert/meta.h"
+#include "convert/date.h"
 #include "convert/text.h"
 #include "convert/textutil.h"
 #include "util/buf.h"
@@ -69,9 +69,9 @@ title_from_url(const char *url)
 static int
 fill_date(struct document *doc, const char *base_url)
 {
-	char date[META_DATE_MAX];
+	char date[DATE_MAX];
 
-	if (doc->meta.date != NULL || base_url == NULL || meta_date_from_path(base_url, date) == -1)
+	if (doc->meta.date != NULL || base_url == NULL || date_from_path(base_url, date) == -1)
 		return 0;
 	return document_set_meta(&doc->meta.date, date);
 }

@@ -5,7 +5,7 @@
 #include <yaml.h>
 
 #include "convert/frontmatter.h"
-#include "convert/meta.h"
+#include "convert/date.h"
 #include "convert/textutil.h"
 #include "util/buf.h"
 
@@ -46,15 +46,15 @@ takes_many(enum fm_key key)
 static int
 set_date(struct document *doc, const char *value)
 {
-	char date[META_DATE_MAX], day[11];
+	char date[DATE_MAX], day[11];
 
-	if (meta_parse_date(value, date) == 0)
+	if (date_parse(value, date) == 0)
 		return document_set_meta(&doc->meta.date, date);
 	/* "2021-03-14 10:00:00 +0100" and the like: the day is enough. */
 	if (strlen(value) >= 10) {
 		memcpy(day, value, 10);
 		day[10] = '\0';
-		if (meta_parse_date(day, date) == 0)
+		if (date_parse(day, date) == 0)
 			return document_set_meta(&doc->meta.date, date);
 	}
 	return 0;

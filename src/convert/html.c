@@ -10,7 +10,7 @@
 #include "convert/html_render.h"
 #include "convert/html_strip.h"
 #include "convert/html_tree.h"
-#include "convert/meta.h"
+#include "convert/links.h"
 #include "convert/textutil.h"
 
 /*
@@ -182,19 +182,6 @@ utf8_prefix_len(const char *s, size_t len, size_t max)
 	return max;
 }
 
-/* Links resolve against <base href> (itself relative to the page), else
- * against the page (§3, Links). */
-static char *
-link_base(const struct html_tree *tree, const char *page_url)
-{
-	size_t base = html_find_tag(tree, 0, tree->len, GUMBO_TAG_BASE);
-	const char *href = base != HTML_NO_NODE ? html_attr(tree, base, "href") : NULL;
-
-	if (href == NULL || !url_is_linkable(href))
-		return page_url != NULL ? strdup(page_url) : NULL;
-	return url_resolve(page_url, href);
-}
-
 static int
 describe_from_body(struct document *doc)
 {
@@ -217,36 +204,30 @@ describe_from_body(struct document *doc)
 }
 
 static int
-date_from_path(struct document *doc, const char *page_url)
-{
-	char date[META_DATE_MAX];
-
-	if (doc->meta.date != NULL || page_url == NULL || meta_date_from_path(page_url, date) == -1)
-		return 0;
-	return document_set_meta(&doc->meta.date, date);
-}
-
-static int
-read_tree(const struct html_tree *tree, const char *page_url, struct document *doc)
+read_tree(const struct html_tree *tree, const struct convert_options *opt,
+    struct document *doc)
 {
 	struct html_article article;
-	char *base = link_base(tree, page_url);
+	struct link_resolver links;
+	struct html_meta meta;
 	int rc;
 
-	if (base == NULL && page_url != NULL)
-		return -1;
-	rc = html_meta_read(tree, page_url, doc);
+	link_resolver_init(&links, opt, 0);
+	rc = html_meta_collect(&meta, tree, links.original != NULL ? links.original : links.capsule,
+	    opt != NULL ? opt->saved_time : 0);
+	if (rc == 0)
+		rc = html_meta_head(&meta, doc);
+	/* Links resolve against the page's web address, whichever told it. */
+	links.original = meta.original;
 	if (rc == 0 && (rc = html_extract(tree, doc->meta.title, &article)) == 0) {
-		rc = html_render(tree, &article, base, doc->meta.title, doc);
+		rc = html_render(tree, &article, &links, doc->meta.title, doc);
 		if (rc == 0)
-			rc = html_meta_fill_from_article(tree, article.byline, doc);
+			rc = html_meta_article(&meta, &article, doc);
 		html_article_free(&article);
 	}
 	if (rc == 0)
 		rc = describe_from_body(doc);
-	if (rc == 0)
-		rc = date_from_path(doc, page_url);
-	free(base);
+	html_meta_free(&meta);
 	return rc;
 }
 
@@ -282,7 +263,7 @@ html_read(const char *data, size_t len, const struct convert_options *opt)
 	}
 	if (html_tree_build(&tree, output->document) == 0) {
 		doc = document_new();
-		if (doc != NULL && read_tree(&tree, opt != NULL ? opt->base_url : NULL, doc) == -1) {
+		if (doc != NULL && read_tree(&tree, opt, doc) == -1) {
 			document_free(doc);
 			doc = NULL;
 		}

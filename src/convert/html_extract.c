@@ -21,7 +21,6 @@ enum node_mark {
 	MARK_AS_PARAGRAPH = 4, /* a div without blocks, scored like a <p> */
 	MARK_TO_SCORE = 8,
 	MARK_CANDIDATE = 16, /* holds a content score */
-	MARK_BYLINE_TIME = 32, /* a <time> left out of the byline's text */
 };
 
 #define TOP_CANDIDATES 5
@@ -359,21 +358,36 @@ subtree_text(const struct extractor *ex, size_t i)
 	return buf_release(&b, NULL);
 }
 
-/* The byline's text without its <time>: a date, not part of the name
- * ("By Jane Doe<time>2010-01-01</time>" would read "Jane Doe2010-01-01"). */
+/* The byline's text, one text node a line, without its <time>: the
+ * elements of a byline (name, date, "Follow" button) are told apart by
+ * the byline cleaner, where their text would otherwise run together
+ * ("Jane Doe" and "November 15, 2019" read "Jane DoeNovember 15, 2019"). */
 static char *
 byline_text(struct extractor *ex, size_t i)
 {
-	size_t j, end = ex->tree->nodes[i].end;
-	char *text;
+	const struct html_tree *tree = ex->tree;
+	size_t j = i, end = tree->nodes[i].end;
+	struct buf b = BUF_INIT;
+	const char *text;
 
-	for (j = i; j < end; j++)
-		if (ex->tree->nodes[j].tag == GUMBO_TAG_TIME)
-			ex->mark[j] |= MARK_BYLINE_TIME;
-	text = subtree_text(ex, i);
-	for (j = i; j < end; j++)
-		ex->mark[j] &= (unsigned char)~MARK_BYLINE_TIME;
-	return text;
+	while (j < end) {
+		if ((ex->mark[j] & MARK_REMOVED) || tree->nodes[j].tag == GUMBO_TAG_TIME ||
+		    (j != i && html_tag_is_hidden_text(tree->nodes[j].tag))) {
+			j = tree->nodes[j].end;
+			continue;
+		}
+		if ((text = html_text_of(tree, j)) != NULL) {
+			text_append_running(&b, text, strlen(text));
+			buf_append_char(&b, '\n');
+		}
+		j++;
+	}
+	if (buf_append(&b, "", 0) == -1) {
+		buf_free(&b);
+		return NULL;
+	}
+	text_trim_lines(&b);
+	return buf_release(&b, NULL);
 }
 
 /* A short element marked as the author line; remember its text. */

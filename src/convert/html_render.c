@@ -5,6 +5,7 @@
 
 #include "convert/html_entity.h"
 #include "convert/html_render.h"
+#include "convert/links.h"
 #include "convert/textutil.h"
 
 /* A tiny image (tracking pixel) is at most this many pixels wide or high. */
@@ -36,7 +37,7 @@ struct open_element {
 struct renderer {
 	const struct html_tree *tree;
 	const unsigned char *removed;
-	const char *base;
+	const struct link_resolver *resolver;
 	const char *title;
 	struct document *doc;
 	struct buf text;
@@ -80,10 +81,12 @@ add_pending_link(struct renderer *r, const char *ref, const char *label)
 	char *url;
 	size_t i;
 
-	if (ref == NULL || !url_is_linkable(ref))
+	if (ref == NULL)
 		return 0;
-	if ((url = url_resolve(r->base, ref)) == NULL)
+	if (link_resolve(r->resolver, ref, &url) == -1)
 		return -1;
+	if (url == NULL)
+		return 0;
 	for (i = 0; i < r->nlinks; i++) {
 		if (strcmp(r->links[i].url, url) == 0) {
 			free(url);
@@ -924,7 +927,7 @@ render_subtree(struct renderer *r, size_t root)
 
 int
 html_render(const struct html_tree *tree, const struct html_article *article,
-    const char *base, const char *title, struct document *doc)
+    const struct link_resolver *links, const char *title, struct document *doc)
 {
 	struct renderer r;
 	size_t k;
@@ -933,7 +936,7 @@ html_render(const struct html_tree *tree, const struct html_article *article,
 	memset(&r, 0, sizeof(r));
 	r.tree = tree;
 	r.removed = article->removed;
-	r.base = base;
+	r.resolver = links;
 	r.title = title;
 	r.doc = doc;
 	for (k = 0; k < article->nroots && rc == 0; k++)

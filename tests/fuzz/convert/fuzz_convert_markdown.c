@@ -11,7 +11,7 @@
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct convert_options opt = { "gemini://h/articles/2021/03/p.md", NULL, 0 };
+	struct convert_options opt = { .base_url = "gemini://h/articles/2021/03/p.md" };
 	struct document *doc = markdown_read((const char *)data, size, &opt);
 	char *out;
 	size_t len;

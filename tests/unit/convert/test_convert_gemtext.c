@@ -113,7 +113,7 @@ test_block_kinds(void **state)
 static struct document *
 read_gmi(const char *text, const char *base)
 {
-	struct convert_options opt = { base, NULL, 0 };
+	struct convert_options opt = { .base_url = base };
 
 	return gemtext_read(text, strlen(text), &opt);
 }

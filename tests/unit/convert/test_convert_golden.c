@@ -45,7 +45,7 @@ static void
 test_goldens(void **state)
 {
 	struct buf input = BUF_INIT, expected = BUF_INIT;
-	struct convert_options opt = { NULL, NULL, 0 };
+	struct convert_options opt = { 0 };
 	struct document *doc;
 	char *out;
 	size_t i, len;
@@ -71,7 +71,7 @@ static void
 test_seed_rules(void **state)
 {
 	struct buf input = BUF_INIT;
-	struct convert_options opt = { "/articles/2014/02/russia-america-ceasefires.txt", NULL, 0 };
+	struct convert_options opt = { .base_url = "/articles/2014/02/russia-america-ceasefires.txt" };
 	struct document *doc;
 	char *out;
 	size_t len;

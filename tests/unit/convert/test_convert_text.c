@@ -10,7 +10,7 @@
 static struct document *
 read_text(const char *text, size_t len, const char *const *chrome)
 {
-	struct convert_options opt = { "/articles/2014/02/x.txt", chrome, 0 };
+	struct convert_options opt = { .base_url = "/articles/2014/02/x.txt", .chrome_lines = chrome };
 	struct document *doc = text_read(text, len, &opt);
 
 	assert_non_null(doc);
