@@ -449,7 +449,7 @@ collect_names(struct words *w, struct names *nm)
 		end = k < w->n && after ? k + 1 : k;
 		k += k < w->n;
 		n = name_in_part(w, &from, end, &titled);
-		if (n == 0 && titled && (nm->n > 0 || nm->org != NULL))
+		if (titled && (nm->n > 0 || nm->org != NULL))
 			break;
 		if (n > 0 && take_name(nm, w, from, n) == -1)
 			return -1;

@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "convert/charset.h"
+#include "convert/clutter.h"
 #include "convert/html.h"
 #include "convert/html_extract.h"
 #include "convert/html_meta.h"
@@ -221,8 +222,10 @@ read_tree(const struct html_tree *tree, const struct convert_options *opt,
 	links.original = meta.original;
 	if (rc == 0 && (rc = html_extract(tree, doc->meta.title, &article)) == 0) {
 		rc = html_render(tree, &article, &links, doc->meta.title, doc);
-		if (rc == 0)
+		if (rc == 0) {
+			clutter_clean(doc);
 			rc = html_meta_article(&meta, &article, doc);
+		}
 		html_article_free(&article);
 	}
 	if (rc == 0)

@@ -12,6 +12,8 @@
 /* The dateline is looked for among the first lines only (conversion.md). */
 #define DATELINE_WINDOW 10
 #define HEADLINE_MAX 200
+/* A labelled dateline ("Published: ...") is at most this long. */
+#define DATELINE_MAX 80
 /* Lines of a hard-wrapped paragraph are at least this long (but the last). */
 #define WRAPPED_LINE_MIN 40
 #define WRAPPED_LINE_MAX 100
@@ -74,12 +76,32 @@ count_words(const char *s)
 	return words;
 }
 
+/* The date of a dateline: wholly a date, or a date after a label. */
+static int
+line_date(const char *s, char *date)
+{
+	static const char *const labels[] = { "published", "posted", "date", "dated", "updated",
+	    "veröffentlicht", "publié", "publicado", "pubblicato", "опубликовано", "datum",
+	    "fecha", "data", NULL };
+	struct buf first = BUF_INIT;
+	size_t n = strcspn(s, " :");
+	int labelled;
+
+	if (date_parse(s, date) == 0)
+		return 0;
+	/* "Published: November 19, 2019 at 10:43" */
+	text_append_lower(&first, s, n);
+	labelled = buf_append(&first, "", 0) == 0 && text_in_list(first.data, labels);
+	buf_free(&first);
+	return labelled && strlen(s) <= DATELINE_MAX && date_find(s, date, NULL) == 0 ? 0 : -1;
+}
+
 static int
 is_date_line(const char *s)
 {
 	char date[DATE_MAX];
 
-	return date_parse(s, date) == 0;
+	return line_date(s, date) == 0;
 }
 
 static int
@@ -272,7 +294,7 @@ read_head_dated(struct document *doc, const struct text_lines *lines, size_t dat
 	char date[DATE_MAX];
 	size_t i, title = lines->count;
 
-	if (date_parse(lines->line[dateline], date) == 0)
+	if (line_date(lines->line[dateline], date) == 0)
 		*rc = document_set_meta(&doc->meta.date, date);
 	for (i = dateline; i-- > 0;) {
 		if (*lines->line[i] == '\0')

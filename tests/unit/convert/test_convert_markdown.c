@@ -45,7 +45,7 @@ test_yaml_front_matter(void **state)
 	(void)state;
 	assert_string_equal(doc->meta.title, "Spring: notes");
 	assert_string_equal(doc->meta.date, "2021-03-14T09:30:00+01:00");
-	assert_string_equal(doc->meta.author, "Ada, Alan");
+	assert_string_equal(doc->meta.author, "Ada and Alan");
 	assert_string_equal(doc->meta.lang, "fr");
 	assert_string_equal(doc->meta.description, "Short.");
 	assert_int_equal(doc->meta.ntags, 3);
