@@ -32,19 +32,6 @@ static const char *const dateline_words[] = {
 	"date", "time", "byline", "posted", "published", "timestamp", "meta", "info", NULL,
 };
 
-static int
-attr_has_word(const struct html_tree *tree, size_t i, const char *const *words)
-{
-	const char *attrs[2] = { html_attr(tree, i, "class"), html_attr(tree, i, "id") };
-	size_t a, k;
-
-	for (a = 0; a < 2; a++)
-		for (k = 0; attrs[a] != NULL && words[k] != NULL; k++)
-			if (strcasestr(attrs[a], words[k]) != NULL)
-				return 1;
-	return 0;
-}
-
 /* Whether node i sits in navigation, an aside, a footer or a teaser. */
 static int
 is_aside(const struct html_tree *tree, size_t i)
@@ -57,7 +44,7 @@ is_aside(const struct html_tree *tree, size_t i)
 		case GUMBO_TAG_NAV: case GUMBO_TAG_ASIDE: case GUMBO_TAG_FOOTER: case GUMBO_TAG_LI:
 			return 1;
 		default:
-			if (attr_has_word(tree, i, aside_words))
+			if (html_class_has(tree, i, aside_words))
 				return 1;
 		}
 	}
@@ -287,7 +274,7 @@ date_from_times(const struct html_meta *m, const struct html_article *article,
 
 	for (i = 0; i < tree->len; i++)
 		if (tree->nodes[i].tag == GUMBO_TAG_TIME && (html_attr(tree, i, "pubdate") != NULL ||
-		    attr_has_word(tree, i, published)) && try_element_date(m, doc, i, rc))
+		    html_class_has(tree, i, published)) && try_element_date(m, doc, i, rc))
 			return 1;
 	for (i = 0; i < end; i++)
 		if (tree->nodes[i].tag == GUMBO_TAG_TIME && !is_aside(tree, i) &&
@@ -308,7 +295,7 @@ date_from_datelines(const struct html_meta *m, const struct html_article *articl
 	int set = 0;
 
 	for (i = 0; i < end && !set && *rc == 0; i++) {
-		if (tree->nodes[i].is_text || !attr_has_word(tree, i, dateline_words) ||
+		if (tree->nodes[i].is_text || !html_class_has(tree, i, dateline_words) ||
 		    is_aside(tree, i))
 			continue;
 		if ((text = html_meta_text(tree, i, 1)) == NULL) {

@@ -326,14 +326,8 @@ is_credit(const struct html_tree *tree, size_t i)
 {
 	static const char *const words[] = { "credit", "copyright", "photographer",
 	    "attribution", "getty", "source", "courtesy", NULL };
-	const char *attrs[2] = { html_attr(tree, i, "class"), html_attr(tree, i, "id") };
-	size_t a, k;
 
-	for (a = 0; a < 2; a++)
-		for (k = 0; attrs[a] != NULL && words[k] != NULL; k++)
-			if (strcasestr(attrs[a], words[k]) != NULL)
-				return 1;
-	return 0;
+	return html_class_has(tree, i, words);
 }
 
 /* The caption of the figure around node i without its credit, if any. */

@@ -168,6 +168,19 @@ html_append_text(const struct html_tree *tree, size_t i, const unsigned char *sk
 	return 0;
 }
 
+int
+html_class_has(const struct html_tree *tree, size_t i, const char *const *words)
+{
+	const char *attrs[2] = { html_attr(tree, i, "class"), html_attr(tree, i, "id") };
+	size_t a, k;
+
+	for (a = 0; a < 2; a++)
+		for (k = 0; attrs[a] != NULL && words[k] != NULL; k++)
+			if (strcasestr(attrs[a], words[k]) != NULL)
+				return 1;
+	return 0;
+}
+
 size_t
 html_find_tag(const struct html_tree *tree, size_t from, size_t to, GumboTag tag)
 {

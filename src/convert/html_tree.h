@@ -41,6 +41,9 @@ const char *html_text_of(const struct html_tree *tree, size_t i);
  * byte is set (skip may be NULL) and script-like elements. */
 int html_append_text(const struct html_tree *tree, size_t i, const unsigned char *skip,
     struct buf *out);
+/* Whether the class or id of element i holds one of words (any case,
+ * anywhere: "author_byline" holds "byline"). */
+int html_class_has(const struct html_tree *tree, size_t i, const char *const *words);
 /* The first element with this tag in document order, or HTML_NO_NODE. */
 size_t html_find_tag(const struct html_tree *tree, size_t from, size_t to, GumboTag tag);
 struct html_table_shape {
