@@ -292,7 +292,7 @@ name_in_part(const struct words *w, size_t *from, size_t to, int *titled)
 	while (*from < to && word_in(w->w[*from], ui_words))
 		(*from)++;
 	for (k = *from; k < to && !*titled; k++)
-		if (word_in(w->w[k], title_words) || word_in(w->w[k], degrees)) {
+		if (word_in(w->w[k], title_words) || (k > *from && word_in(w->w[k], degrees))) {
 			end = k;
 			*titled = 1;
 		}
@@ -448,6 +448,9 @@ collect_names(struct words *w, struct names *nm)
 			k++;
 		end = k < w->n && after ? k + 1 : k;
 		k += k < w->n;
+		/* A degree standing alone ("Jane Doe, MD and John Roe") is skipped. */
+		if (end == from + 1 && word_in(w->w[from], degrees))
+			continue;
 		n = name_in_part(w, &from, end, &titled);
 		if (titled && (nm->n > 0 || nm->org != NULL))
 			break;
@@ -502,6 +505,22 @@ byline_from_line(const char *line)
 	return byline_clean(line);
 }
 
+/* Whether words from k to the next comma hold a job title or a degree. */
+static int
+titles_until_comma(const struct words *w, size_t k)
+{
+	size_t len;
+
+	for (; k < w->n; k++) {
+		if (word_in(w->w[k], title_words) || word_in(w->w[k], degrees))
+			return 1;
+		len = strlen(w->w[k]);
+		if (len > 0 && w->w[k][len - 1] == ',')
+			return 0;
+	}
+	return 0;
+}
+
 /* A name of a structured field (JSON-LD, <meta>, microdata) is written
  * as a name: only what is plainly not part of it goes. */
 char *
@@ -520,9 +539,8 @@ byline_clean_name(const char *name)
 		if (strchr(w.w[k], '@') != NULL || strstr(w.w[k], "://") != NULL ||
 		    (w.w[k][0] == '(' && strstr(w.w[k], "www.") != NULL))
 			continue;
-		/* "Jane Doe, Staff Writer": the title after the comma goes. */
-		if (n > 0 && (word_in(w.w[k], title_words) || word_in(w.w[k], degrees)) &&
-		    b.len > 0 && b.data[b.len - 1] == ',')
+		/* "Jane Doe, Transport Editor": the title after the comma goes. */
+		if (n > 0 && b.len > 0 && b.data[b.len - 1] == ',' && titles_until_comma(&w, k))
 			break;
 		if (n++ > 0)
 			buf_append_char(&b, ' ');
@@ -581,4 +599,49 @@ byline_is_person(const char *name, int strict)
 		from = k + 1;
 	}
 	return 1;
+}
+
+/* Whether a word of a byline line is not news: a label, a button, a job
+ * title, a calendar word, a number or time, a mark. */
+static int
+is_byline_filler(const char *word)
+{
+	static const char *const small[] = { "on", "at", "am", "um", "le", "el", "de", "and",
+	    "und", "et", "y", "|", "-", "–", "—", "·", "•", "uhr", "h", "updated", "aktualisiert",
+	    "mis", "à", "jour", "actualizado", "aggiornato", "atualizado", "published",
+	    "veröffentlicht", "publié", "publicado", "pubblicato", "posted", "in", NULL };
+	char key[64];
+
+	word_key(word, key, sizeof(key));
+	if (key[0] == '\0' || strpbrk(key, "0123456789") != NULL)
+		return 1;
+	return text_in_list(key, small) || text_in_list(key, label_words) ||
+	    text_in_list(key, ui_words) || text_in_list(key, title_words) ||
+	    text_in_list(key, title_modifiers) || text_in_list(key, degrees) ||
+	    date_word_is_calendar(key);
+}
+
+int
+byline_is_whole_line(const char *line, const char *names)
+{
+	char copy[BYLINE_LINE_MAX * 4], name_copy[256], key[64], name_key[64];
+	struct words w, nw;
+	size_t k, j, residue = 0;
+	int known;
+
+	if (strlen(line) >= sizeof(copy) || strlen(names) >= sizeof(name_copy))
+		return 0;
+	strcpy(copy, line);
+	strcpy(name_copy, names);
+	split_words(copy, &w);
+	split_words(name_copy, &nw);
+	for (k = 0; k < w.n; k++) {
+		word_key(w.w[k], key, sizeof(key));
+		for (j = 0, known = 0; j < nw.n && !known; j++) {
+			word_key(nw.w[j], name_key, sizeof(name_key));
+			known = strcmp(key, name_key) == 0;
+		}
+		residue += !known && !is_byline_filler(w.w[k]);
+	}
+	return residue == 0;
 }

@@ -26,6 +26,11 @@ char *byline_from_line(const char *line);
  * Zecchin) Rodrigues").  Returns a malloc'd string or NULL. */
 char *byline_clean_name(const char *name);
 
+/* Whether line says nothing but a byline of these names: labels, job
+ * titles, buttons, dates and times around them ("Von Anna Schmidt,
+ * Korrespondentin Mittwoch, 20. November 2019, 10:43 Uhr"). */
+int byline_is_whole_line(const char *line, const char *names);
+
 /* Whether a cleaned name is a person's: no words of organisations ("News",
  * "Staff", "Press", "Agency"...), and (strict, for bylines read off the
  * page) every word a name's, or (else) some word capitalised. */

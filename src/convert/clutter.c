@@ -15,7 +15,7 @@
 /* Prompts, messages and boilerplate, by how the block starts. */
 static const char *const boilerplate[] = {
 	/* newsletter and app prompts */
-	"sign up for", "sign up to", "subscribe to", "subscribe now", "subscribe for",
+	"sign up for", "sign up to", "subscribe",
 	"get the app", "download the app", "download our app", "click here to get",
 	"click here to download", "click here to sign", "get our newsletter",
 	"breaking news emails", "get breaking news", "abonnez-vous", "inscrivez-vous",
@@ -58,8 +58,19 @@ static const char *const home_words[] = {
 static const char *
 lowered(const char *text, struct buf *b)
 {
+	static const char *const marks[] = { "–", "—", "•", "·", "»", "▶", "►", NULL };
+	size_t k;
+
 	buf_truncate(b, 0);
-	text += strspn(text, " -–—•·»▶►*>|:");
+	for (k = 0; marks[k] != NULL;) {
+		text += strspn(text, " -*>|:");
+		if (strncmp(text, marks[k], strlen(marks[k])) == 0) {
+			text += strlen(marks[k]);
+			k = 0;
+		} else {
+			k++;
+		}
+	}
 	if (text_append_lower(b, text, strlen(text)) == -1 || buf_append(b, "", 0) == -1)
 		return "";
 	return b->data;
@@ -146,16 +157,21 @@ is_link_block(const struct doc_block *block)
 	return strlen(block->text) <= labels + 3 * block->nlinks;
 }
 
-/* A promoted link written in capitals: "CLICK HERE TO GET THE FOX NEWS APP". */
+/* A link standing alone that promotes the site: written in capitals
+ * ("CLICK HERE TO GET THE FOX NEWS APP") or worded as a prompt. */
 static int
-is_shouted_link(const struct doc_block *block)
+is_promoted_link(const struct doc_block *block)
 {
-	const char *p;
+	const char *label, *p;
 
-	if (block->type != BLOCK_PARAGRAPH || block->nlinks != 1 || !is_link_block(block) ||
-	    count_words(block->text) < 3)
+	if (block->nlinks != 1 || !is_link_block(block) || block->type == BLOCK_LIST_ITEM)
 		return 0;
-	for (p = block->text; *p != '\0'; p++)
+	label = block->links[0].label;
+	if (clutter_is_boilerplate(label))
+		return 1;
+	if (count_words(label) < 3)
+		return 0;
+	for (p = label; *p != '\0'; p++)
 		if (*p >= 'a' && *p <= 'z')
 			return 0;
 	return 1;
@@ -176,9 +192,11 @@ breadcrumb_at(const struct document *doc, size_t i)
 	if (block->type == BLOCK_LINK && block->nlinks > 0)
 		first = block->links[0].label;
 	else if (block->type == BLOCK_LIST_ITEM && block->text != NULL)
-		first = block->text + strspn(block->text, "0123456789. ");
+		first = block->text;
 	else
 		return 0;
+	/* "1. Home" of an ordered list. */
+	first += strspn(first, "0123456789. ");
 	home = text_in_list(lowered(first, &b), home_words);
 	buf_free(&b);
 	if (!home)
@@ -188,6 +206,15 @@ breadcrumb_at(const struct document *doc, size_t i)
 	    count_words(doc->blocks[i + n].text) <= CRUMB_MAX_WORDS + 1))
 		n++;
 	return n;
+}
+
+/* "Lesen Sie auch: …": a colon among the first words. */
+static int
+has_colon_after(const char *text)
+{
+	const char *colon = strchr(text, ':');
+
+	return colon != NULL && colon - text < 30;
 }
 
 /* A heading or short line announcing other articles, and the headlines
@@ -200,15 +227,16 @@ related_at(const struct document *doc, size_t i)
 	size_t n = 1;
 	int announces;
 
-	if (block->text == NULL || strlen(block->text) > CLUTTER_MAX / 2 ||
+	if (block->text == NULL || strlen(block->text) > CLUTTER_MAX ||
 	    (block->type != BLOCK_HEADING && block->type != BLOCK_PARAGRAPH))
 		return 0;
 	announces = starts_with_any(lowered(block->text, &b), related);
 	buf_free(&b);
 	if (!announces)
 		return 0;
-	/* "Read more: <a>Headline</a>" is itself the link. */
-	if (block->nlinks > 0 && block->type == BLOCK_PARAGRAPH)
+	/* "Read more: <a>Headline</a>" is itself the teaser (its link may
+	 * have gone, relative to an unknown site). */
+	if (block->type == BLOCK_PARAGRAPH && (block->nlinks > 0 || has_colon_after(block->text)))
 		return 1;
 	while (i + n < doc->nblocks && is_link_block(&doc->blocks[i + n]))
 		n++;
@@ -234,7 +262,7 @@ clutter_clean(struct document *doc)
 		n = header ? breadcrumb_at(doc, i) : 0;
 		if (n == 0)
 			n = related_at(doc, i);
-		if (n == 0 && (is_shouted_link(block) || (block->text != NULL &&
+		if (n == 0 && (is_promoted_link(block) || (block->text != NULL &&
 		    block->type != BLOCK_PREFORMATTED && clutter_is_boilerplate(block->text))))
 			n = 1;
 		header &= !is_prose(block);

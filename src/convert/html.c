@@ -27,8 +27,6 @@
  * bounds gumbo near 100 MB.  No article is that long.
  */
 #define MAX_PARSED_BYTES (8u << 20)
-/* The description made from the first paragraph is cut near this. */
-#define DESCRIPTION_MAX 200
 
 struct tag_scan {
 	const char *p, *end;
@@ -184,27 +182,6 @@ utf8_prefix_len(const char *s, size_t len, size_t max)
 }
 
 static int
-describe_from_body(struct document *doc)
-{
-	char *cut;
-	size_t k;
-	int rc;
-
-	if (doc->meta.description != NULL)
-		return 0;
-	for (k = 0; k < doc->nblocks; k++) {
-		if (doc->blocks[k].type != BLOCK_PARAGRAPH || doc->blocks[k].text[0] == '\0')
-			continue;
-		if ((cut = text_cut_words(doc->blocks[k].text, DESCRIPTION_MAX)) == NULL)
-			return -1;
-		rc = document_set_meta(&doc->meta.description, cut);
-		free(cut);
-		return rc;
-	}
-	return 0;
-}
-
-static int
 read_tree(const struct html_tree *tree, const struct convert_options *opt,
     struct document *doc)
 {
@@ -228,8 +205,6 @@ read_tree(const struct html_tree *tree, const struct convert_options *opt,
 		}
 		html_article_free(&article);
 	}
-	if (rc == 0)
-		rc = describe_from_body(doc);
 	html_meta_free(&meta);
 	return rc;
 }

@@ -92,7 +92,8 @@ compile_patterns(struct patterns *re)
 	    "shoutbox|sidebar|skyscraper|sponsor|shopping|tags|widget", f) != 0)
 		return -1;
 	re->compiled++;
-	if (regcomp(&re->byline, "byline|author|dateline|writtenby|p-author", f) != 0)
+	if (regcomp(&re->byline, "byline|author|dateline|writtenby|p-author|autor|auteur|firma",
+	    f) != 0)
 		return -1;
 	re->compiled++;
 	if (regcomp(&re->share, "(^|[^a-z0-9])(share|sharedaddy)([^a-z0-9]|$)", f) != 0)

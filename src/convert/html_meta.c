@@ -3,6 +3,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "convert/byline.h"
 #include "convert/html_entity.h"
 #include "convert/html_meta.h"
 #include "convert/links.h"
@@ -180,7 +181,7 @@ read_microdata_author(struct html_meta *m, size_t i)
 	struct buf *out = type != NULL && strcasestr(type, "organization") != NULL ?
 	    &m->md_orgs : &m->md_people;
 	size_t j, found = 0;
-	char *text;
+	char *text, *names;
 
 	if ((content = html_attr(m->tree, i, "content")) != NULL) {
 		buf_append_str(out, content);
@@ -202,12 +203,16 @@ read_microdata_author(struct html_meta *m, size_t i)
 	}
 	if (found > 0 || html_attr(m->tree, i, "itemscope") != NULL)
 		return out->failed ? -1 : 0;
+	/* An element's own text is a byline: its names are read off it now,
+	 * so that every line of md_people is a name. */
 	if ((text = html_meta_text(m->tree, i, 1)) == NULL)
 		return -1;
-	if (strlen(text) <= MICRODATA_TEXT_MAX) {
-		buf_append_str(out, text);
+	names = strlen(text) <= MICRODATA_TEXT_MAX ? byline_clean(text) : NULL;
+	if (names != NULL) {
+		buf_append_str(out, names);
 		buf_append_char(out, '\n');
 	}
+	free(names);
 	free(text);
 	return out->failed ? -1 : 0;
 }

@@ -17,8 +17,6 @@
 /* Ancestors looked at to tell a teaser or a sidebar. */
 #define ANCESTORS_MAX 40
 #define NAMES_MAX 8
-/* "Written by " and the like: what a byline line holds beyond the names. */
-#define BYLINE_LABEL_MAX 12
 
 /* Class and id words of things around an article: their dates and
  * authors are other articles'. */
@@ -170,7 +168,7 @@ fill_author(const struct html_meta *m, const struct html_article *article,
 	sources[4] = rel.data;
 	sources[5] = lead;
 	for (k = 0; k < 6 && n == 0 && rc == 0; k++)
-		rc = sort_names(m, sources[k], k >= 2, people, &n, &org);
+		rc = sort_names(m, sources[k], k >= 3, people, &n, &org);
 	if (rc == 0 && n == 0)
 		rc = sort_names(m, m->ld.orgs, 0, people, &n, &org);
 	if (rc == 0 && n == 0)
@@ -185,11 +183,10 @@ fill_author(const struct html_meta *m, const struct html_article *article,
 	}
 	if (rc == 0 && org != NULL)
 		rc = document_set_meta(&doc->meta.author, org);
-	/* The head line names the author: a lead byline saying only that (no
-	 * link, no more words than a label) goes. */
+	/* The head line names the author: a lead byline saying only that
+	 * (no link, no more than a label and a date) goes. */
 	if (rc == 0 && lead != NULL && org != NULL && strcmp(lead, org) == 0 &&
-	    doc->blocks[block].nlinks == 0 &&
-	    strlen(doc->blocks[block].text) <= strlen(lead) + BYLINE_LABEL_MAX)
+	    byline_is_whole_line(doc->blocks[block].text, lead) && doc->blocks[block].nlinks == 0)
 		document_remove_block(doc, block);
 	free(org);
 	free(lead);
@@ -384,21 +381,22 @@ rel_tags(const struct html_meta *m, struct buf *out)
 	return buf_append(out, "", 0);
 }
 
-/* Tags from the first of the article's own lists that gives any; the
+/* Tags from the first of the article's own lists that gives any (its
+ * article:tag metas, the tag links it shows, JSON-LD, news_keywords); the
  * site-wide keywords only when the page has no such list at all. */
 static int
 fill_tags(const struct html_meta *m, struct document *doc)
 {
 	struct buf rel = BUF_INIT;
 	const char *lists[4];
-	char seps[4] = { ',', ',', ',', '\n' };
+	char seps[4] = { ',', '\n', ',', ',' };
 	size_t k;
 	int rc = rel_tags(m, &rel), any = 0;
 
 	lists[0] = m->article_tags.data;
-	lists[1] = m->ld.keywords;
-	lists[2] = m->value[FIELD_NEWS_KEYWORDS];
-	lists[3] = rel.data;
+	lists[1] = rel.data;
+	lists[2] = m->ld.keywords;
+	lists[3] = m->value[FIELD_NEWS_KEYWORDS];
 	for (k = 0; k < 4 && rc == 0 && doc->meta.ntags == 0; k++) {
 		any |= lists[k] != NULL && *lists[k] != '\0';
 		if (lists[k] != NULL)

@@ -103,7 +103,13 @@ add_pending_link(struct renderer *r, const char *ref, const char *label)
 		r->linkcap = r->linkcap ? r->linkcap * 2 : 8;
 	}
 	r->links[r->nlinks].url = url;
-	if ((r->links[r->nlinks].label = text_squeeze(label, strlen(label))) == NULL) {
+	r->links[r->nlinks].label = text_squeeze(label, strlen(label));
+	/* Every link line has a label: the host and path when it has no text. */
+	if (r->links[r->nlinks].label != NULL && *r->links[r->nlinks].label == '\0') {
+		free(r->links[r->nlinks].label);
+		r->links[r->nlinks].label = link_label(url);
+	}
+	if (r->links[r->nlinks].label == NULL) {
 		free(url);
 		return -1;
 	}
@@ -882,8 +888,11 @@ enter(struct renderer *r, size_t i, char *prefix, size_t prefixsize)
 		r->image_label = NULL;
 	}
 	/* "…sought treatment" and "Credit: EPA" are two things. */
-	if (r->text.len > 0 && is_credit(r->tree, i) && has_figure_ancestor(r->tree, i))
+	if (r->text.len > 0 && is_credit(r->tree, i) && has_figure_ancestor(r->tree, i)) {
+		while (r->text.len > 0 && r->text.data[r->text.len - 1] == ' ')
+			r->text.len--;
 		buf_append_str(&r->text, " \xe2\x80\x94 ");
+	}
 	return push(r, i, 0);
 }
 

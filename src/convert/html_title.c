@@ -165,6 +165,9 @@ jsonld_title(const struct html_meta *m, const char *page_title)
 	const char *name = ld->name, *headline = ld->headline;
 	int name_matches, headline_matches;
 
+	/* A video's name is not the page's title. */
+	if (ld->rank == JSONLD_MEDIA)
+		return NULL;
 	if (name != NULL && html_meta_names_site(m, name))
 		name = NULL;
 	if (headline != NULL && html_meta_names_site(m, headline))

@@ -57,6 +57,7 @@ static int
 ask_local(const struct link_resolver *lr, char **url, int keep)
 {
 	const char *local;
+	char *copy;
 
 	if (lr->local_path == NULL)
 		local = NULL;
@@ -69,8 +70,12 @@ ask_local(const struct link_resolver *lr, char **url, int keep)
 		}
 		return 0;
 	}
+	/* The answer may be url itself: copy it before letting url go. */
+	if ((copy = url_resolve(NULL, local)) == NULL)
+		return -1;
 	free(*url);
-	return (*url = url_resolve(NULL, local)) == NULL ? -1 : 0;
+	*url = copy;
+	return 0;
 }
 
 int
@@ -109,6 +114,17 @@ link_resolve(const struct link_resolver *lr, const char *href, char **target)
 	return web ? ask_local(lr, target, 1) : 0;
 }
 
+/* Whether the path segment ending at end is an index page ("index.html"). */
+static int
+is_index_name(const char *end, const char *path)
+{
+	const char *seg = end;
+
+	while (seg > path && seg[-1] != '/')
+		seg--;
+	return strncasecmp(seg, "index.", 6) == 0 || strncasecmp(seg, "default.", 8) == 0;
+}
+
 char *
 link_label(const char *url)
 {
@@ -131,6 +147,12 @@ link_label(const char *url)
 	} else {
 		buf_append(&b, p, (size_t)(slash - p));
 		buf_append_str(&b, "/…/");
+		/* The last segment that says something: not "index.html". */
+		if (end - slash > 7 && is_index_name(end, slash))
+			while (end > slash + 1 && end[-1] != '/')
+				end--;
+		while (end > slash + 1 && end[-1] == '/')
+			end--;
 		for (p = end; p > slash + 1 && p[-1] != '/'; p--)
 			;
 		n = (size_t)(end - p);

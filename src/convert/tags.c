@@ -16,9 +16,10 @@ static const char *const code_prefixes[] = {
 	"no-", "tmp-", "id-", "meta-", NULL,
 };
 
-/* A word with digits next to a dot ("6758.to", "0700.HK") or with four
- * digits or more among letters ("i8150406"): a ticker or an identifier.
- * "COVID-19", "G20", "Windows 10" and "Web3" stay. */
+/* A word with digits next to a dot ("6758.to", "0700.HK"), with four
+ * digits or more among letters ("i8150406"), or in capitals with a digit
+ * ("NEWS1"): a ticker, an identifier or a code.  "COVID-19", "G20",
+ * "Windows 10" and "Web3" stay. */
 static int
 is_code_word(const char *w, size_t n)
 {
@@ -34,7 +35,34 @@ is_code_word(const char *w, size_t n)
 		    ((w[i - 1] >= '0' && w[i - 1] <= '9') || (w[i + 1] >= '0' && w[i + 1] <= '9')))
 			dot_digit = 1;
 	}
-	return (dot_digit && letters > 0) || (digits >= 4 && letters > 0);
+	if ((dot_digit && letters > 0) || (digits >= 4 && letters > 0))
+		return 1;
+	/* "NEWS1", "TOP10": a code word in capitals; "G20", "MP3" stay. */
+	for (i = 0; i < n && !(w[i] >= 'a' && w[i] <= 'z') && (unsigned char)w[i] < 0x80 &&
+	    w[i] != '-'; i++)
+		;
+	return i == n && digits > 0 && letters >= 3;
+}
+
+/* "WSJ-PRO-WSJ.com", "example.co.uk": a site, not a topic ("Node.js" is one). */
+static int
+is_domain(const char *w, size_t n)
+{
+	static const char *const tlds[] = { "com", "net", "org", "co", "io", "gov", "edu",
+	    "info", "biz", "uk", "de", "fr", "ru", "jp", "cz", "it", "es", NULL };
+	const char *dot = NULL, *p;
+	char tld[8];
+	size_t len;
+
+	for (p = w; p < w + n; p++)
+		if (*p == '.')
+			dot = p;
+	if (dot == NULL || dot == w || (len = (size_t)(w + n - dot - 1)) == 0 || len >= sizeof(tld))
+		return 0;
+	for (p = dot + 1; p < w + n; p++)
+		tld[p - dot - 1] = (char)(*p | 0x20);
+	tld[len] = '\0';
+	return text_in_list(tld, tlds);
 }
 
 static int
@@ -55,7 +83,7 @@ is_junk(const char *tag)
 		if ((n = strcspn(p, " ")) == 0)
 			break;
 		words++;
-		if (is_code_word(p, n))
+		if (is_code_word(p, n) || is_domain(p, n))
 			return 1;
 	}
 	for (p = tag; *p != '\0'; p++)
@@ -110,13 +138,38 @@ has_tag(const struct document *doc, const char *tag)
 	return found;
 }
 
+static size_t
+count_items(const char *list, char sep)
+{
+	size_t n = 1;
+
+	for (; *list != '\0'; list++)
+		n += *list == sep || *list == '\n';
+	return n;
+}
+
+/* A single word in capitals ("SYND", "SNE"): in a dump of dozens of
+ * keywords, a desk or ticker code rather than a topic. */
+static int
+is_shouted_code(const char *tag)
+{
+	const char *p;
+
+	if (strchr(tag, ' ') != NULL)
+		return 0;
+	for (p = tag; *p != '\0'; p++)
+		if ((*p >= 'a' && *p <= 'z') || (unsigned char)*p >= 0x80)
+			return 0;
+	return 1;
+}
+
 int
 tags_add_list(struct document *doc, const char *list, char sep)
 {
 	const char *p = list;
+	int dump = count_items(list, sep) > TAGS_MAX, rc = 0;
 	size_t n;
 	char *raw, *tag;
-	int rc = 0;
 
 	while (*p != '\0' && rc == 0 && doc->meta.ntags < TAGS_MAX) {
 		for (n = 0; p[n] != '\0' && p[n] != sep && p[n] != '\n'; n++)
@@ -125,6 +178,10 @@ tags_add_list(struct document *doc, const char *list, char sep)
 			return -1;
 		tag = tag_clean(raw);
 		free(raw);
+		if (tag != NULL && dump && is_shouted_code(tag)) {
+			free(tag);
+			tag = NULL;
+		}
 		if (tag != NULL && !has_tag(doc, tag))
 			rc = document_add_tag(doc, tag);
 		free(tag);

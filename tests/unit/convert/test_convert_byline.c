@@ -53,6 +53,8 @@ test_names_only(void **state)
 	    "Martin Untersinger, Damien Leloup and Morgane Tual");
 	assert_byline("By Brenda Goodman, MA\nWebMD Health News", "Brenda Goodman");
 	assert_byline("Follow Author", NULL);
+	assert_byline("Written by Dana Whitfield, Oskar Lindqvist, MD and Priya Raman on "
+	    "November 14, 2019", "Dana Whitfield, Oskar Lindqvist and Priya Raman");
 	assert_byline("Written by Rob Ewaschuk\nEdited by Betsy Beyer", "Rob Ewaschuk");
 	assert_byline("April 28, 2019 at 6:01 am Updated April 29, 2019 at 3:33 pm", NULL);
 }
@@ -96,12 +98,25 @@ test_field_names(void **state)
 	assert_name("Bradley M. Kuhn (http://ebb.org/bkuhn/)", "Bradley M. Kuhn");
 	assert_name("By Jane Doe @janedoe", "Jane Doe");
 	assert_name("Daniel Kahn Gillmor, Senior Staff Technologist", "Daniel Kahn Gillmor");
+	assert_name("By Jonas Berg, Transport Editor", "Jonas Berg");
+	assert_name("Jong, Michiel de", "Jong, Michiel de");
 	assert_name("Mac & i", "Mac & i");
 	assert_name("2019-11-20", NULL);
 	assert_true(byline_is_person("Dublin Core property author", 0));
 	assert_false(byline_is_person("Dublin Core property author", 1));
 	assert_false(byline_is_person("CC7567", 0));
 	assert_true(byline_is_person("Jane Doe, John Roe and Ann Lee", 1));
+}
+
+/* A lead line that is nothing but its byline goes from the body. */
+static void
+test_whole_byline_lines(void **state)
+{
+	(void)state;
+	assert_true(byline_is_whole_line("Von Anna Schmidt, Korrespondentin Mittwoch, 20. November "
+	    "2019, 10:43 Uhr Aktualisiert am 21.11.2019", "Anna Schmidt"));
+	assert_true(byline_is_whole_line("By Jane Doe | Follow", "Jane Doe"));
+	assert_false(byline_is_whole_line("By Jane Doe, who covered the trial for us", "Jane Doe"));
 }
 
 static void
@@ -147,6 +162,9 @@ test_tags(void **state)
 	assert_tag("#Brexit", "Brexit");
 	assert_tag("Node.js", "Node.js");
 	assert_tag("G20", "G20");
+	assert_tag("WSJ-PRO-WSJ.com", NULL);
+	assert_tag("NEWS1", NULL);
+	assert_tag("MP3", "MP3");
 }
 
 static void
@@ -165,6 +183,18 @@ test_tag_list(void **state)
 	for (k = 0; k < doc->meta.ntags; k++)
 		assert_non_null(doc->meta.tags[k]);
 	document_free(doc);
+	/* In a dump of codes, a lone word in capitals is a code; in a short
+	 * list, a name ("NASA"). */
+	doc = document_new();
+	assert_int_equal(tags_add_list(doc, "SYND,c:ccat,SNE,R:JP,N:DJN,NYSE:SNE,TOKYO:6758,i8150406,"
+	    "6758.T,WSJ-PRO-WSJ.com,Earnings,Japan", ','), 0);
+	assert_int_equal(doc->meta.ntags, 2);
+	assert_string_equal(doc->meta.tags[0], "Earnings");
+	document_free(doc);
+	doc = document_new();
+	assert_int_equal(tags_add_list(doc, "NASA,Space", ','), 0);
+	assert_int_equal(doc->meta.ntags, 2);
+	document_free(doc);
 }
 
 int
@@ -175,6 +205,7 @@ main(void)
 		cmocka_unit_test(test_several_people),
 		cmocka_unit_test(test_organisations),
 		cmocka_unit_test(test_field_names),
+		cmocka_unit_test(test_whole_byline_lines),
 		cmocka_unit_test(test_byline_lines),
 		cmocka_unit_test(test_tags),
 		cmocka_unit_test(test_tag_list),
