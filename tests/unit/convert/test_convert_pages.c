@@ -21,6 +21,7 @@
 
 #include "convert/convert.h"
 #include "util/buf.h"
+#include "source_file.h"
 
 #define MAX_CHECKS 8
 /* 2019-12-01T00:00:00Z: when the pages were "saved". */
@@ -129,19 +130,10 @@ stub_local_path(void *arg, const char *url)
 static void
 read_file(const char *name, struct buf *b)
 {
-	char path[4096], chunk[4096];
-	size_t n;
-	FILE *fp;
+	char path[256];
 
-	snprintf(path, sizeof(path), "%s/tests/pages/%s", TEST_SOURCE_DIR, name);
-	fp = fopen(path, "rb");
-	if (fp == NULL)
-		fail_msg("cannot read %s", path);
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		buf_append(b, chunk, n);
-	fclose(fp);
-	buf_append(b, "", 0);
-	assert_false(b->failed);
+	snprintf(path, sizeof(path), "tests/pages/%s", name);
+	source_file_read(path, b);
 }
 
 static void
