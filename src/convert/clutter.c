@@ -27,7 +27,7 @@ static const char *const boilerplate[] = {
 	/* video players */
 	"media playback is unsupported", "this video can not be played",
 	"this video cannot be played", "your browser does not support", "video unavailable",
-	"please enable javascript",
+	"please enable javascript", "now playing", "watch this:", "reproduciendo:",
 	/* advertisement labels */
 	"advertisement", "story continues below", "article continues below",
 	"continue reading below", "scroll to continue", "anzeige", "publicité", "publicidad",

@@ -598,10 +598,11 @@ html_meta_head(struct html_meta *m, struct document *doc)
 	rc |= set_lang(&doc->meta.lang, m->ld.lang);
 	rc |= html_meta_set_clean(&doc->meta.description, m->ld.description);
 	rc |= html_meta_set_clean(&doc->meta.description, m->value[FIELD_DESCRIPTION]);
+	/* Where the page says it was published; the address a caller read it
+	 * from only resolves its links. */
 	rc |= set_web_url(m, &doc->meta.source_url, attr_of(m, m->canonical, "href"));
 	rc |= set_web_url(m, &doc->meta.source_url, m->value[FIELD_URL]);
 	rc |= set_web_url(m, &doc->meta.source_url, m->ld.url);
-	rc |= set_web_url(m, &doc->meta.source_url, link_is_web(m->page_url) ? m->page_url : NULL);
 	rc |= set_web_url(m, &doc->meta.image, m->value[FIELD_IMAGE]);
 	rc |= set_web_url(m, &doc->meta.image, m->ld.image);
 	rc |= set_web_url(m, &doc->meta.image, attr_of(m, m->image_link, "href"));
