@@ -12,6 +12,8 @@
 #define LEAD_BLOCKS 4
 /* A dateline or byline element holds at most this much text. */
 #define DATELINE_TEXT_MAX 160
+/* A dateline element holds at most this many nodes. */
+#define DATELINE_NODES_MAX 40
 /* A lead paragraph this short may be a dateline. */
 #define LEAD_DATELINE_MAX 100
 /* Ancestors looked at to tell a teaser or a sidebar. */
@@ -292,8 +294,9 @@ date_from_datelines(const struct html_meta *m, const struct html_article *articl
 	int set = 0;
 
 	for (i = 0; i < end && !set && *rc == 0; i++) {
-		if (tree->nodes[i].is_text || !html_class_has(tree, i, dateline_words) ||
-		    is_aside(tree, i))
+		/* A wrapper of half the page is no dateline, whatever its class. */
+		if (tree->nodes[i].is_text || tree->nodes[i].end - i > DATELINE_NODES_MAX ||
+		    !html_class_has(tree, i, dateline_words) || is_aside(tree, i))
 			continue;
 		if ((text = html_meta_text(tree, i, 1)) == NULL) {
 			*rc = -1;
