@@ -22,6 +22,8 @@ struct html_node {
 	int is_text;
 	size_t parent;  /* HTML_NO_NODE for the document */
 	size_t end;     /* one past the last node of the subtree */
+	const char *cls; /* the class and id attributes, looked up once: */
+	const char *id;  /* the extractor asks for them at every turn */
 };
 
 struct html_tree {
