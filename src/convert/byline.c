@@ -88,7 +88,7 @@ static const char *const conjunctions[] = {
 
 /* Degrees after a name ("Brenda Goodman, MA") end it like a title. */
 static const char *const degrees[] = {
-	"ma", "md", "phd", "ph.d.", "mph", "rn", "msc", "bsc", "mba", "jd", "dds", "llm",
+	"ma", "md", "phd", "ph.d", "mph", "rn", "msc", "bsc", "mba", "jd", "dds", "llm",
 	"esq", "cpa", "facs", "mfa", NULL,
 };
 
@@ -97,20 +97,53 @@ struct words {
 	size_t n;
 };
 
+/* Length of a quotation mark written in UTF-8 at s, or 0. */
+static size_t
+curly_quote_at(const char *s)
+{
+	static const char *const quotes[] = { "\xe2\x80\x9c", "\xe2\x80\x9d", "\xe2\x80\x98",
+	    "\xe2\x80\x99", "\xc2\xab", "\xc2\xbb", NULL };
+	size_t k;
+
+	for (k = 0; quotes[k] != NULL; k++)
+		if (strncmp(s, quotes[k], strlen(quotes[k])) == 0)
+			return strlen(quotes[k]);
+	return 0;
+}
+
 /* The lower-case form of word without the punctuation around it
  * ("(Henrique" -> "henrique", "Editor," -> "editor"), in a static-size buffer. */
 static void
 word_key(const char *word, char *key, size_t size)
 {
 	struct buf b = BUF_INIT;
-	size_t start = strspn(word, "([\"'“‘,;:|"), len = strlen(word);
+	size_t start = 0, len = strlen(word), n, k;
 
-	while (len > start && strchr(")]\"'”’,;:|.", word[len - 1]) != NULL)
-		len--;
-	if (len > start && word[len - 1] == '.' && len - start <= 3)
+	for (;;) {
+		if (word[start] != '\0' && strchr("([\"',;:|", word[start]) != NULL)
+			start++;
+		else if ((n = curly_quote_at(word + start)) > 0)
+			start += n;
+		else
+			break;
+	}
+	for (;;) {
+		if (len > start && strchr(")]\"',;:|.", word[len - 1]) != NULL) {
+			len--;
+			continue;
+		}
+		for (k = 2; k <= 3 && len >= start + k; k++)
+			if (curly_quote_at(word + len - k) == k)
+				break;
+		if (k > 3 || len < start + k)
+			break;
+		len -= k;
+	}
+	/* "Jr." and "St." keep their dot. */
+	if (len > start && word[len] == '.' && len - start <= 2)
 		len++;
 	key[0] = '\0';
-	if (text_append_lower(&b, word + start, len - start) == 0 && b.len < size) {
+	if (text_append_lower(&b, word + start, len - start) == 0 && b.len > 0 && b.len < size) {
 		memcpy(key, b.data, b.len);
 		key[b.len] = '\0';
 	}

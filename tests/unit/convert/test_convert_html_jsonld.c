@@ -105,8 +105,8 @@ test_best_record_wins(void **state)
 	static const char *const scripts[] = {
 		"{\"@type\":\"VideoObject\",\"name\":\"Clip\",\"datePublished\":\"2024-12-07\"}",
 		"{\"@type\":\"MedicalWebPage\",\"name\":\"Page\",\"datePublished\":\"2024-12-05\"}",
-		"{\"@context\":{\"@vocab\":\"http://schema.org\"},\"@type\":\"ReportageNewsArticle\","
-		    "\"headline\":\"Story\",\"datePublished\":\"2024-12-06T22:00:40.000Z\"}",
+		("{\"@context\":{\"@vocab\":\"http://schema.org\"},\"@type\":\"ReportageNewsArticle\","
+		    "\"headline\":\"Story\",\"datePublished\":\"2024-12-06T22:00:40.000Z\"}"),
 		"{\"@type\":\"ClaimReview\",\"name\":\"Claim\",\"datePublished\":\"2024-12-01\"}",
 	};
 	struct jsonld_article a;
