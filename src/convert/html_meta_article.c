@@ -90,7 +90,8 @@ join_people(char **people, size_t n)
 	int dup;
 
 	for (k = 0; k < n; k++) {
-		for (j = 0, dup = 0; j < k; j++)
+		/* Compared with those kept so far: the rest may be freed. */
+		for (j = 0, dup = 0; j < kept; j++)
 			dup |= strcmp(people[j], people[k]) == 0;
 		if (!dup)
 			people[kept++] = people[k];

@@ -255,6 +255,23 @@ test_metadata_jsonld(void **state)
 	document_free(doc);
 }
 
+/* Fuzz finding: a name repeated among three authors was compared after
+ * it had been freed.  Each person is named once, in order. */
+static void
+test_repeated_authors(void **state)
+{
+	struct document *doc;
+
+	(void)state;
+	doc = read_page("<html><head><script type=\"application/ld+json\">{\"@type\":\"Article\","
+	    "\"author\":[{\"@type\":\"Person\",\"name\":\"Jane Doe\"},{\"@type\":\"Person\","
+	    "\"name\":\"Jane Doe\"},{\"@type\":\"Person\",\"name\":\"John Roe\"},"
+	    "{\"@type\":\"Person\",\"name\":\"Jane Doe\"}]}</script></head>"
+	    "<body><article><p>" FILLER "</p></article></body></html>");
+	assert_string_equal(doc->meta.author, "Jane Doe and John Roe");
+	document_free(doc);
+}
+
 static void
 test_metadata_metas(void **state)
 {
@@ -554,6 +571,7 @@ main(void)
 		cmocka_unit_test(test_code_headings_images),
 		cmocka_unit_test(test_entities_and_spaces),
 		cmocka_unit_test(test_metadata_jsonld),
+		cmocka_unit_test(test_repeated_authors),
 		cmocka_unit_test(test_metadata_metas),
 		cmocka_unit_test(test_title_cut_and_path_date),
 		cmocka_unit_test(test_charset_windows_1252),
