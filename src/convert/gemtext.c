@@ -535,6 +535,7 @@ gemtext_read(const char *data, size_t len, const struct convert_options *options
 
 	memset(&r, 0, sizeof(r));
 	link_resolver_init(&r.links, options, 1);
+	r.links.gemini_relative = 1;
 	if ((r.doc = document_new()) == NULL)
 		return NULL;
 	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)

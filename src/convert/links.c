@@ -78,18 +78,20 @@ ask_local(const struct link_resolver *lr, char **url, int keep)
 	return 0;
 }
 
-int
-link_resolve(const struct link_resolver *lr, const char *href, char **target)
+/* ref has nothing before its path but "//": a protocol-relative link. */
+static int
+is_protocol_relative(const char *ref)
 {
-	const char *ref = href + strspn(href, " \t\r\n\f");
-	struct buf b = BUF_INIT;
-	int web;
+	return strncmp(ref, "//", 2) == 0;
+}
 
-	*target = NULL;
-	if (!url_is_linkable(ref))
-		return 0;
-	if (strncmp(ref, "//", 2) == 0) {
-		/* Protocol-relative: a Gemini client would make it gemini://. */
+static int
+resolve_clean(const struct link_resolver *lr, const char *ref, char **target)
+{
+	struct buf b = BUF_INIT;
+
+	if (is_protocol_relative(ref) && !lr->gemini_relative) {
+		/* A Gemini client would make it gemini://. */
 		buf_append_str(&b, lr->original != NULL && strncasecmp(lr->original, "http:", 5) == 0 ?
 		    "http:" : "https:");
 		buf_append_str(&b, ref);
@@ -97,7 +99,7 @@ link_resolve(const struct link_resolver *lr, const char *href, char **target)
 			return -1;
 		*target = url_resolve(NULL, b.data);
 		buf_free(&b);
-	} else if (has_scheme(ref) || lr->original != NULL) {
+	} else if (has_scheme(ref) || is_protocol_relative(ref) || lr->original != NULL) {
 		*target = url_resolve(lr->original, ref);
 	} else if (lr->capsule != NULL || lr->capsule_relative) {
 		if ((*target = url_resolve(lr->capsule, ref)) == NULL)
@@ -110,8 +112,24 @@ link_resolve(const struct link_resolver *lr, const char *href, char **target)
 	}
 	if (*target == NULL)
 		return -1;
-	web = link_is_web(*target);
-	return web ? ask_local(lr, target, 1) : 0;
+	return link_is_web(*target) ? ask_local(lr, target, 1) : 0;
+}
+
+int
+link_resolve(const struct link_resolver *lr, const char *href, char **target)
+{
+	char *clean;
+	int rc;
+
+	*target = NULL;
+	if (!url_is_linkable(href))
+		return 0;
+	/* Judged as a client would read it: without control characters. */
+	if ((clean = url_resolve(NULL, href)) == NULL)
+		return -1;
+	rc = url_is_linkable(clean) ? resolve_clean(lr, clean, target) : 0;
+	free(clean);
+	return rc;
 }
 
 /* Whether the path segment ending at end is an index page ("index.html"). */

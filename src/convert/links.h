@@ -18,6 +18,7 @@ struct link_resolver {
 	const char *original;  /* the page's absolute http(s) URL on the web, or NULL */
 	const char *capsule;   /* the article's place in the capsule (path or URL), or NULL */
 	int capsule_relative;  /* relative links were written for the capsule */
+	int gemini_relative;   /* "//host/x" is a Gemini client's to resolve (gemtext) */
 	const char *(*local_path)(void *arg, const char *url);
 	void *local_path_arg;
 };

@@ -263,6 +263,25 @@ test_round_trip_stray_bytes_in_link(void **state)
 	free(out);
 }
 
+/* Fuzz finding: "=>/\x0f/\x8f#" is "//%8F#" once its control character
+ * goes, a protocol-relative link that a second reading made https://.  A
+ * gemtext article's "//host" is left to the Gemini client. */
+static void
+test_round_trip_protocol_relative(void **state)
+{
+	static const char hidden[] = "=>/\x0f/\x8f#";
+	static const char plain[] = "=> //host.example/x There\n";
+	char *out;
+
+	(void)state;
+	out = round_trip_stable(hidden, sizeof(hidden) - 1);
+	assert_string_equal(out, "=> //%8F# //%8F#\n");
+	free(out);
+	out = round_trip_stable(plain, sizeof(plain) - 1);
+	assert_string_equal(out, plain);
+	free(out);
+}
+
 /* Fuzz findings: an empty "#" was taken as the title, so a later "#a"
  * became an h1 block, written "# a" and read back as the title; and a
  * date-like paragraph after a blank line was read back as the date line. */
@@ -343,6 +362,7 @@ main(void)
 		cmocka_unit_test(test_round_trip_control_in_link),
 		cmocka_unit_test(test_round_trip_invisible_in_link),
 		cmocka_unit_test(test_round_trip_stray_bytes_in_link),
+		cmocka_unit_test(test_round_trip_protocol_relative),
 		cmocka_unit_test(test_round_trip_title_rules),
 		cmocka_unit_test(test_round_trip_repeated_title),
 		cmocka_unit_test(test_round_trip),
