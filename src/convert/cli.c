@@ -105,6 +105,21 @@ format_named(const char *name)
 	return article_format_of(path);
 }
 
+/* A file read from disk: its path is where it is, and its time is when
+ * it was saved, after which no publication date is believed. */
+static void
+describe_file(const char *path, struct convert_options *options)
+{
+	struct stat st;
+
+	if (strcmp(path, "-") == 0)
+		return;
+	if (options->base_url == NULL)
+		options->base_url = path;
+	if (stat(path, &st) == 0)
+		options->saved_time = st.st_mtime;
+}
+
 int
 convert_cli_main(int argc, char **argv)
 {
@@ -118,7 +133,6 @@ convert_cli_main(int argc, char **argv)
 	struct convert_options options = { 0 };
 	enum article_format format = ARTICLE_NONE;
 	struct document *doc;
-	struct stat st;
 	struct buf input = BUF_INIT;
 	char *gemtext;
 	size_t len;
@@ -154,11 +168,7 @@ convert_cli_main(int argc, char **argv)
 		fprintf(stderr, "convert: %s: not an article; give --format\n", argv[optind]);
 		return 2;
 	}
-	if (options.base_url == NULL && strcmp(argv[optind], "-") != 0)
-		options.base_url = argv[optind];
-	/* A saved page's file time is when it was saved: later dates are not believed. */
-	if (strcmp(argv[optind], "-") != 0 && stat(argv[optind], &st) == 0)
-		options.saved_time = st.st_mtime;
+	describe_file(argv[optind], &options);
 	if (read_input(argv[optind], &input) == -1) {
 		fprintf(stderr, "convert: %s: %s\n", argv[optind],
 		    errno != 0 ? strerror(errno) : "read error");

@@ -52,7 +52,8 @@ struct convert_options {
  * or broken data gives a best-effort (possibly empty) document.  Metadata a
  * reader did not find is filled in: the date from a YYYY/MM[/DD] path in
  * options->base_url, the title from the file name, the description from the
- * first paragraph.  options may be NULL.  NULL only when memory runs out. */
+ * first paragraph of prose.  options may be NULL.  NULL only when memory
+ * runs out. */
 struct document *convert_read(enum article_format format, const char *data, size_t len,
     const struct convert_options *options);
 
