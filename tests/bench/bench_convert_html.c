@@ -49,7 +49,7 @@ slurp(const char *path, size_t *len)
 static void
 convert_page(const char *path, struct totals *totals)
 {
-	struct convert_options opt = { "http://fakehost/test/page.html", NULL, 0 };
+	struct convert_options opt = { .base_url = "http://fakehost/test/page.html" };
 	struct document *doc;
 	double start, spent;
 	size_t len = 0;
