@@ -5,7 +5,8 @@
 #define CAPSULED_CONVERT_HTML_H
 
 #include <stddef.h>
-#include "convert/convert.h"
+#include "convert/document.h"
+#include "convert/options.h"
 
 /* Read a page in any charset: metadata, then the main content rendered as
  * blocks, then the metadata that needs the article (author, date, tags),

@@ -104,9 +104,9 @@ resolve_clean(const struct link_resolver *lr, const char *ref, char **target)
 	} else if (lr->capsule != NULL || lr->capsule_relative) {
 		if ((*target = url_resolve(lr->capsule, ref)) == NULL)
 			return -1;
-		/* Relative to the capsule: kept only where it was written for
-		 * it, or where the caller finds something there. */
-		return ask_local(lr, target, lr->capsule_relative && lr->local_path == NULL);
+		/* Relative to the capsule: kept where it was written for it,
+		 * else only where the caller finds something there. */
+		return ask_local(lr, target, lr->capsule_relative);
 	} else {
 		return 0;
 	}

@@ -12,7 +12,7 @@
 #ifndef CAPSULED_CONVERT_LINKS_H
 #define CAPSULED_CONVERT_LINKS_H
 
-#include "convert/convert.h"
+#include "convert/options.h"
 
 struct link_resolver {
 	const char *original;  /* the page's absolute http(s) URL on the web, or NULL */

@@ -405,8 +405,7 @@ serve_article(const struct gopher_job *job, const struct menu *m, struct buf *ke
 	const struct cached_article *a;
 	struct render_stamp stamp;
 
-	render_stamp_init(&stamp, m->width, t->format == ARTICLE_TEXT && job->site.archive != NULL ?
-	    archive_chrome_generation(job->site.archive) : 0);
+	render_stamp_init(&stamp, m->width, site_article_generation(&job->site));
 	render_stamp_file(&stamp, 0, &t->st);
 	if (serve_cached(job, key, KIND_FILE, &stamp, resp))
 		return;

@@ -91,6 +91,14 @@ void site_target_free(struct site_target *t);
  * The target keeps its own reference, if any. */
 const struct cached_article *site_article(const struct site *s, const struct site_target *t);
 
+/* What a converted article depends on beside its file, as the number the
+ * cache keys it by (convert_options.context_generation): the index (the
+ * learned chrome a .txt loses, the original addresses of archived
+ * articles its links may name) and the tree, where its links to the
+ * capsule find their targets.  0 without an archive to say when those
+ * change.  Two atomic loads: cheap on an event loop. */
+unsigned long site_article_generation(const struct site *s);
+
 /* The converted article of an article file open on fd (the listing of a
  * folder shows each one's title), as site_article(). */
 const struct cached_article *site_article_of(const struct site *s, const char *path, int fd,

@@ -106,7 +106,7 @@ test_new_chrome_converts_again(void **state)
 	struct fixture *f = *state;
 	struct convert_options plain = { .base_url = "/articles/2014/02/a.txt" };
 	struct convert_options learned = { .base_url = "/articles/2014/02/a.txt",
-	    .chrome_lines = chrome, .chrome_generation = 7 };
+	    .chrome_lines = chrome, .context_generation = 7 };
 	struct article_cache *c = article_cache_new(1 << 20);
 	const struct cached_article *a, *b;
 
