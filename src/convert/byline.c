@@ -5,6 +5,7 @@
 #include "convert/date.h"
 #include "convert/textutil.h"
 #include "util/buf.h"
+#include "util/text.h"
 
 /* A name has at most this many words; a byline at most this many names. */
 #define NAME_MAX_WORDS 5
@@ -171,7 +172,7 @@ is_name_word(const char *word)
 		return 0;
 	if (*p < 0x80)
 		return *p >= 'A' && *p <= 'Z';
-	utf8_decode((const char *)p, strlen((const char *)p), &cp);
+	utf8_next_lossy((const char *)p, strlen((const char *)p), &cp);
 	/* Small letters of Latin-1, Latin Extended-A and Cyrillic are no start. */
 	if ((cp >= 0xdf && cp <= 0xff) || (cp >= 0x430 && cp <= 0x45f))
 		return 0;

@@ -7,6 +7,7 @@
 #include "convert/html_extract.h"
 #include "convert/html_render.h"
 #include "convert/textutil.h"
+#include "util/text.h"
 
 /* Filters the retry loop relaxes one at a time (§2.7). */
 enum pass_flag {
@@ -197,27 +198,24 @@ is_phrasing_tag(GumboTag tag)
 static void
 count_text(const char *s, double *chars, double *commas)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), i = 0, n;
+	uint32_t cp;
 	int space = 0;
 
 	*chars = 0;
 	*commas = 0;
-	for (; *p != '\0'; p++) {
-		if (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r' || *p == '\f') {
+	for (; i < len; i += n) {
+		n = utf8_next_lossy(s + i, len - i, &cp);
+		if (cp == ' ' || cp == '\n' || cp == '\t' || cp == '\r' || cp == '\f') {
 			if (!space)
 				(*chars)++;
 			space = 1;
 			continue;
 		}
 		space = 0;
-		if ((*p & 0xc0) != 0x80)
-			(*chars)++;
-		if (*p == ',')
-			(*commas)++;
+		(*chars)++;
 		/* U+FF0C fullwidth comma, U+3001 ideographic comma, U+060C Arabic comma */
-		else if ((p[0] == 0xef && p[1] == 0xbc && p[2] == 0x8c) ||
-		    (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x81) ||
-		    (p[0] == 0xd8 && p[1] == 0x8c))
+		if (cp == ',' || cp == 0xff0c || cp == 0x3001 || cp == 0x060c)
 			(*commas)++;
 	}
 }

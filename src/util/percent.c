@@ -21,11 +21,15 @@ percent_encode(struct buf *out, const char *s, size_t len, const char *keep,
 		unsigned char c = (unsigned char)s[i];
 		char escape[3] = { '%', hex[c >> 4], hex[c & 0xf] };
 
-		if (unreserved(c) || (c != '\0' && c < 0x80 && strchr(keep, c) != NULL)) {
+		if (c < 0x80 && (keep == NULL || unreserved(c) ||
+		    (c != '\0' && strchr(keep, c) != NULL))) {
 			i++;
 			continue;
 		}
-		if (c >= 0x80 && policy == PERCENT_IRI && (n = utf8_next(s + i, len - i, &cp)) > 0) {
+		/* A character left encoded is encoded byte by byte: its
+		 * first byte here, the others as stray continuation bytes. */
+		if (c >= 0x80 && policy != PERCENT_ASCII && (n = utf8_next(s + i, len - i, &cp)) > 0 &&
+		    (policy == PERCENT_IRI || !(char_is_space(cp) || char_is_invisible(cp)))) {
 			i += n;
 			continue;
 		}
@@ -37,8 +41,8 @@ percent_encode(struct buf *out, const char *s, size_t len, const char *keep,
 	return out->failed ? -1 : 0;
 }
 
-static int
-hex_value(char c)
+int
+hex_digit_value(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -56,8 +60,8 @@ percent_decode(const char *s, size_t len, char *out)
 	int hi, lo;
 
 	for (i = 0; i < len; i++) {
-		if (s[i] == '%' && i + 2 < len && (hi = hex_value(s[i + 1])) >= 0 &&
-		    (lo = hex_value(s[i + 2])) >= 0) {
+		if (s[i] == '%' && i + 2 < len && (hi = hex_digit_value(s[i + 1])) >= 0 &&
+		    (lo = hex_digit_value(s[i + 2])) >= 0) {
 			out[n++] = (char)(hi << 4 | lo);
 			i += 2;
 		} else
@@ -82,8 +86,8 @@ percent_well_formed(const char *s, size_t len)
 	size_t i;
 
 	for (i = 0; i < len; i++)
-		if (s[i] == '%' && (i + 2 >= len || hex_value(s[i + 1]) < 0 ||
-		    hex_value(s[i + 2]) < 0))
+		if (s[i] == '%' && (i + 2 >= len || hex_digit_value(s[i + 1]) < 0 ||
+		    hex_digit_value(s[i + 2]) < 0))
 			return 0;
 	return 1;
 }
