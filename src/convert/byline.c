@@ -104,12 +104,8 @@ curly_quote_at(const char *s)
 {
 	static const char *const quotes[] = { "\xe2\x80\x9c", "\xe2\x80\x9d", "\xe2\x80\x98",
 	    "\xe2\x80\x99", "\xc2\xab", "\xc2\xbb", NULL };
-	size_t k;
 
-	for (k = 0; quotes[k] != NULL; k++)
-		if (strncmp(s, quotes[k], strlen(quotes[k])) == 0)
-			return strlen(quotes[k]);
-	return 0;
+	return text_prefix_in_list(s, quotes);
 }
 
 /* The lower-case form of word without the punctuation around it

@@ -192,12 +192,8 @@ wide_punct_len(const char *p)
 {
 	static const char *const marks[] = { "\xc2\xb7", "\xe2\x80\x93", "\xe2\x80\x94",
 	    "\xe2\x80\xa2", "\xc2\xa0", "\xe2\x80\xaf", "\xe3\x80\x80", NULL };
-	size_t k;
 
-	for (k = 0; marks[k] != NULL; k++)
-		if (strncmp(p, marks[k], strlen(marks[k])) == 0)
-			return strlen(marks[k]);
-	return 0;
+	return text_prefix_in_list(p, marks);
 }
 
 static void

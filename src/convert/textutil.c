@@ -143,6 +143,17 @@ text_in_list(const char *word, const char *const *list)
 	return 0;
 }
 
+size_t
+text_prefix_in_list(const char *s, const char *const *list)
+{
+	size_t k, n;
+
+	for (k = 0; list[k] != NULL; k++)
+		if (strncmp(s, list[k], n = strlen(list[k])) == 0)
+			return n;
+	return 0;
+}
+
 /* Base letters of U+00C0..U+017F, '-' for signs. */
 static const char latin_base[] =
     "aaaaaaaceeeeiiiidnooooo-ouuuuytsaaaaaaaceeeeiiiidnooooo-ouuuuyty"

@@ -30,6 +30,9 @@ char *text_squeeze(const char *s, size_t len);
 int text_append_lower(struct buf *b, const char *s, size_t len);
 /* Whether word is one of the NULL-terminated list. */
 int text_in_list(const char *word, const char *const *list);
+/* The length of the first string of the NULL-terminated list that s
+ * starts with, or 0 when none. */
+size_t text_prefix_in_list(const char *s, const char *const *list);
 /* A malloc'd key for comparing names: letters and digits only, in lower
  * case, Latin letters without their accents ("Aktuálně.cz" and
  * "aktualne.cz" both give "aktualnecz").  NULL when memory runs out. */

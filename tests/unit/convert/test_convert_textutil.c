@@ -108,6 +108,20 @@ test_verbatim_expands_tabs(void **state)
 }
 
 static void
+test_prefix_in_list(void **state)
+{
+	static const char *const marks[] = { "\xc2\xb7", "\xe2\x80\x94", "--", NULL };
+
+	(void)state;
+	assert_int_equal(text_prefix_in_list("\xe2\x80\x94 x", marks), 3);
+	assert_int_equal(text_prefix_in_list("\xc2\xb7", marks), 2);
+	assert_int_equal(text_prefix_in_list("--x", marks), 2);
+	assert_int_equal(text_prefix_in_list("-x", marks), 0);
+	assert_int_equal(text_prefix_in_list("\xc2", marks), 0);
+	assert_int_equal(text_prefix_in_list("", marks), 0);
+}
+
+static void
 test_cut_words(void **state)
 {
 	char *s;
@@ -134,6 +148,7 @@ main(void)
 		cmocka_unit_test(test_url_encoding_for_links),
 		cmocka_unit_test(test_running_text_cleaning),
 		cmocka_unit_test(test_verbatim_expands_tabs),
+		cmocka_unit_test(test_prefix_in_list),
 		cmocka_unit_test(test_cut_words),
 	};
 
