@@ -111,8 +111,8 @@ static const char *const update_words[] = {
 	"обновлен", "aktualizováno", "zaktualizowano", "jour", NULL,
 };
 
-/* Whether word (lower case) is a prefix of name of 3 characters or more,
- * ASCII letters compared in either case. */
+/* Whether word, 3 characters or more, begins name (ASCII letters compared
+ * in either case: util's English names are capitalised). */
 static int
 prefix_of(const char *word, const char *name)
 {
