@@ -198,15 +198,16 @@ is_phrasing_tag(GumboTag tag)
 static void
 count_text(const char *s, double *chars, double *commas)
 {
-	size_t len = strlen(s), i = 0, n;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
 	uint32_t cp;
 	int space = 0;
 
 	*chars = 0;
 	*commas = 0;
-	for (; i < len; i += n) {
-		n = utf8_next_lossy(s + i, len - i, &cp);
-		if (cp == ' ' || cp == '\n' || cp == '\t' || cp == '\r' || cp == '\f') {
+	for (; *p != '\0'; p += n) {
+		n = 1;
+		if (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r' || *p == '\f') {
 			if (!space)
 				(*chars)++;
 			space = 1;
@@ -214,9 +215,14 @@ count_text(const char *s, double *chars, double *commas)
 		}
 		space = 0;
 		(*chars)++;
+		if (*p < 0x80) {
+			*commas += *p == ',';
+			continue;
+		}
+		/* A sequence is at most 4 bytes: no need to measure all of s. */
+		n = utf8_next_lossy((const char *)p, strnlen((const char *)p, 4), &cp);
 		/* U+FF0C fullwidth comma, U+3001 ideographic comma, U+060C Arabic comma */
-		if (cp == ',' || cp == 0xff0c || cp == 0x3001 || cp == 0x060c)
-			(*commas)++;
+		*commas += cp == 0xff0c || cp == 0x3001 || cp == 0x060c;
 	}
 }
 

@@ -9,11 +9,22 @@
 int
 text_append_running(struct buf *b, const char *s, size_t len)
 {
-	size_t i = 0, n;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, n, run;
 	uint32_t cp;
 
 	while (i < len) {
-		n = utf8_next_lossy(s + i, len - i, &cp);
+		/* Printable ASCII but the space, most of any text, goes as
+		 * it is, a run at a time. */
+		for (run = i; run < len && u[run] > ' ' && u[run] < 0x7f; run++)
+			continue;
+		if (run > i) {
+			buf_append(b, s + i, run - i);
+			i = run;
+			continue;
+		}
+		cp = u[i];
+		n = cp < 0x80 ? 1 : utf8_next_lossy(s + i, len - i, &cp);
 		i += n;
 		if (char_is_space(cp)) {
 			if (b->len > 0 && b->data[b->len - 1] != ' ' &&
@@ -230,10 +241,16 @@ is_url_control_cp(uint32_t cp)
 static void
 append_without_controls(struct buf *out, const char *s, size_t len, int trim)
 {
-	size_t start = out->len, i = 0, n, end;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t start = out->len, i = 0, n, run, end;
 	uint32_t cp;
 
 	while (i < len) {
+		for (run = i; run < len && u[run] > ' ' && u[run] < 0x7f; run++)
+			continue;
+		buf_append(out, s + i, run - i);
+		if ((i = run) == len)
+			break;
 		n = utf8_next_lossy(s + i, len - i, &cp);
 		if (!is_url_control_cp(cp) && !(trim && cp == ' ' && out->len == start))
 			buf_append(out, s + i, n);
@@ -254,7 +271,9 @@ url_clean(const char *ref, size_t len, int trim)
 {
 	struct buf encoded = BUF_INIT, b = BUF_INIT;
 
-	if (percent_encode(&encoded, ref, len, NULL, PERCENT_IRI) == 0)
+	if (utf8_valid(ref, len))
+		append_without_controls(&b, ref, len, trim);
+	else if (percent_encode(&encoded, ref, len, NULL, PERCENT_IRI) == 0)
 		append_without_controls(&b, encoded.data, encoded.len, trim);
 	if (encoded.failed || buf_append(&b, "", 0) == -1) {
 		buf_free(&encoded);

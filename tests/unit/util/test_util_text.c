@@ -155,6 +155,10 @@ test_percent_encode(void **state)
 	expect_encoded("\xc3x", "", PERCENT_IRI, "%C3x");
 	expect_encoded("q?#", "?", PERCENT_ASCII, "q?%23");
 	expect_encoded("", "", PERCENT_ASCII, "");
+	/* Exactly the unreserved characters stay without a keep. */
+	expect_encoded("AMZamz059-._~", "", PERCENT_ASCII, "AMZamz059-._~");
+	expect_encoded("@[`{/:!", "", PERCENT_ASCII, "%40%5B%60%7B%2F%3A%21");
+	expect_encoded("\x7f\x01", "", PERCENT_ASCII, "%7F%01");
 	/* keep NULL: every ASCII byte stays, the policy speaks for the rest. */
 	expect_encoded("a b%\x01\xff\xc3\xa9\xc3", NULL, PERCENT_IRI, "a b%\x01%FF\xc3\xa9%C3");
 	expect_encoded("a b\xc3\xa9", NULL, PERCENT_ASCII, "a b%C3%A9");
