@@ -34,7 +34,7 @@ static const char count_sql[] =
 	" FROM search WHERE search MATCH ?1 ORDER BY rowid DESC LIMIT ?4)" \
 	" ORDER BY score, id DESC LIMIT ?2 OFFSET ?3"
 static const char ranked_sql[] = RANKED_BY(RANK_CAPPED "(search,"
-    " (SELECT min(id) FROM articles), (SELECT max(id) FROM articles), "
+    " (SELECT min(id) FROM articles), (SELECT max(id) FROM articles), ?5, "
     STORE_RANK_WEIGHTS ")");
 static const char ranked_one_phrase_sql[] =
 	RANKED_BY(RANK_ONE_PHRASE "(search, " STORE_RANK_WEIGHTS ")");
@@ -61,6 +61,7 @@ struct search {
 	long long ranked;    /* of which ranked: at most SEARCH_RANK_MAX */
 	long long ids[SEARCH_PAGE_SIZE + 1]; /* the page's rows, best first */
 	int nids;            /* up to one more than a page: a next page exists */
+	int estimated;       /* a word's count was estimated in ranking (rank.h) */
 };
 
 static void
@@ -121,6 +122,8 @@ rank_page(struct search *s, unsigned pageno)
 	sqlite3_bind_int(st, 2, SEARCH_PAGE_SIZE + 1);
 	sqlite3_bind_int64(st, 3, (long long)(pageno - 1) * SEARCH_PAGE_SIZE);
 	sqlite3_bind_int(st, 4, SEARCH_RANK_MAX);
+	if (s->phrases != 1)
+		sqlite3_bind_pointer(st, 5, &s->estimated, RANK_ESTIMATED_TYPE, NULL);
 	s->nids = 0;
 	s->ranked = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && s->nids <= SEARCH_PAGE_SIZE) {
@@ -171,35 +174,64 @@ page_lines(const struct search *s, struct page *b)
 }
 
 /* "N articles match "words"." (or more than the count cap), whether
- * only the newest are ranked, and whether word counts are estimated
+ * only the newest are ranked, and whether a word's count was estimated
  * (rank.h). */
 static void
-count_line(struct page *b, long long total, int phrases, const char *query)
+count_line(struct page *b, const struct search *s, const char *query)
 {
 	struct buf line = BUF_INIT;
 
-	if (total == 0) {
-		page_text(b, "No articles match.");
-		page_blank(b);
-		return;
-	}
-	if (total > SEARCH_COUNT_MAX)
+	if (s->total > SEARCH_COUNT_MAX)
 		buf_printf(&line, "More than %d articles match \"", SEARCH_COUNT_MAX);
 	else
-		buf_printf(&line, "%lld article%s \"", total, total == 1 ? " matches" : "s match");
+		buf_printf(&line, "%lld article%s \"", s->total,
+		    s->total == 1 ? " matches" : "s match");
 	buf_append_str(&line, query);
 	buf_append_char(&line, '"');
-	if (total > SEARCH_RANK_MAX)
+	if (s->total > SEARCH_RANK_MAX)
 		buf_printf(&line, "; showing the best of the %d newest", SEARCH_RANK_MAX);
 	buf_append_char(&line, '.');
 	text_line(b, &line);
 	page_blank(b);
-	if (phrases > 1) {
+	if (s->estimated) {
 		buf_printf(&line, "Words in more than %d articles are weighed by an estimate"
 		    " of how many hold them.", RANK_COUNT_WALK_MAX);
 		text_line(b, &line);
 		page_blank(b);
 	}
+}
+
+/* Nothing matches: searches with a word less, or the word as a prefix. */
+static void
+suggestions(struct page *b, const struct query *q)
+{
+	struct buf words = BUF_INIT, label = BUF_INIT;
+	int i, shown = 0;
+
+	page_text(b, "No articles match.");
+	for (i = 0; i < q->n && shown < SEARCH_SUGGESTIONS; i++) {
+		const struct query_term *t = &q->terms[i];
+
+		buf_truncate(&words, 0);
+		buf_truncate(&label, 0);
+		if (q->n > 1 && query_without(q, i, &words) == 0) {
+			buf_printf(&label, "Without \"%.*s\": %s", (int)t->len, t->start, words.data);
+		} else if (q->n == 1 && !t->prefix && !t->quoted) {
+			buf_printf(&words, "%.*s*", (int)t->len, t->start);
+			buf_printf(&label, "Words starting with \"%.*s\": %s", (int)t->len, t->start,
+			    words.data);
+		} else
+			continue;
+		if (shown++ == 0)
+			page_text(b, "Try:");
+		if (words.failed || label.failed)
+			b->failed = 1;
+		else
+			page_link(b, ARCHIVE_PATH_SEARCH, words.data, label.data);
+	}
+	buf_free(&words);
+	buf_free(&label);
+	page_blank(b);
 }
 
 static void
@@ -224,7 +256,7 @@ results_heading(struct page *b, const struct page_context *ctx, unsigned pageno,
  * than a page when a next page exists), or -1 on error. */
 static long
 matches(struct reader *r, const char *fts, int phrases, unsigned pageno, const char *query,
-    struct page *b)
+    const struct query *q, struct page *b)
 {
 	struct search s = { .r = r, .fts = fts, .phrases = phrases };
 
@@ -235,7 +267,10 @@ matches(struct reader *r, const char *fts, int phrases, unsigned pageno, const c
 		s.total = s.ranked;
 	else if (count_matches(&s) == -1)
 		return -1;
-	count_line(b, s.total, phrases, query);
+	if (s.total == 0)
+		suggestions(b, q);
+	else
+		count_line(b, &s, query);
 	if (s.nids > 0 && page_lines(&s, b) == -1)
 		return -1;
 	/* Page 1 always has rows: none means a page past the last. */
@@ -251,19 +286,22 @@ render_results(struct reader *r, const struct page_context *ctx, unsigned pageno
     const char *query, struct page *b)
 {
 	struct buf fts = BUF_INIT;
+	struct query q;
 	long n = 0;
 	int terms;
 
 	results_heading(b, ctx, pageno, query);
-	if ((terms = query_to_fts(query, &fts)) == -1)
+	query_parse(query, &q);
+	if ((terms = query_fts(&q, &fts)) == -1)
 		return ARCHIVE_ERROR;
 	if (terms > 0)
-		n = matches(r, fts.data, terms, pageno, query, b);
+		n = matches(r, fts.data, terms, pageno, query, &q, b);
 	buf_free(&fts);
 	if (n == -1)
 		return ARCHIVE_ERROR;
 	if (terms == 0) {
-		page_text(b, "No words to search for: try letters or digits.");
+		page_text(b, q.n > 0 ? "Only words to leave out: say what to search for too." :
+		    "No words to search for: try letters or digits.");
 		page_blank(b);
 	}
 	/* No link to a page past the last one served. */
@@ -271,6 +309,7 @@ render_results(struct reader *r, const struct page_context *ctx, unsigned pageno
 		search_link(b, pageno + 1, query, "Next page");
 	if (pageno > 1)
 		search_link(b, pageno - 1, query, "Previous page");
+	page_text(b, "Search for " QUERY_SYNTAX ".");
 	page_add(b, PAGE_SEARCH, "New search", ARCHIVE_PATH_SEARCH);
 	page_link(b, ARCHIVE_PATH_HOME, NULL, "Home");
 	return b->failed ? ARCHIVE_ERROR : ARCHIVE_OK;

@@ -58,7 +58,9 @@ static const struct setting settings[] = {
 	S("directory_listing", SETTING_BOOL, directory_listing, "list directories without index.gmi (yes/no)"),
 	S("article_paths", SETTING_STRING, article_paths, "which files are articles: folders or files from the root, separated by spaces (default /: the whole tree)"),
 	S("archive", SETTING_BOOL, archive, "index the tree: archive pages, feeds, search (yes/no)"),
-	S("title", SETTING_STRING, title, "capsule title on generated pages and feeds"),
+	S("title", SETTING_STRING, title, "capsule title on generated pages and feeds (empty: the host name)"),
+	S("description", SETTING_STRING, description, "one line under the title of the generated home page"),
+	S("about", SETTING_STRING, about, "gemtext file of the tree shown on the generated home page (empty: none)"),
 	S("cache_bytes", SETTING_SIZE, cache_bytes, "memory for converted articles (e.g. 32M)"),
 	S("feed_entries", SETTING_UINT, feed_entries, "articles in the feed and on the home page"),
 	S("server_description", SETTING_STRING, server_description, "one line describing the server (Gopher caps.txt)"),
@@ -367,7 +369,8 @@ config_defaults(void)
 	if (add_host(c, "localhost") == NULL || add_listen(c, "*") == -1 ||
 	    (c->lang = strdup("en")) == NULL || (c->log = strdup("stderr")) == NULL ||
 	    (c->user = strdup("nobody")) == NULL || (c->cert_dir = strdup("certs")) == NULL ||
-	    (c->state_dir = strdup("var")) == NULL || (c->title = strdup("capsuled archive")) == NULL ||
+	    (c->state_dir = strdup("var")) == NULL || (c->title = strdup("")) == NULL ||
+	    (c->description = strdup("")) == NULL || (c->about = strdup("/about.gmi")) == NULL ||
 	    (c->article_paths = strdup("/")) == NULL) {
 		config_free(c);
 		return NULL;
@@ -448,6 +451,8 @@ check_config(struct config *c)
 		return format_string("no listen address");
 	if (!article_paths_valid(c->article_paths))
 		return format_string("article_paths: every entry starts with / (%s)", c->article_paths);
+	if (*c->about != '\0' && *c->about != '/')
+		return format_string("about: a path from the root, starting with / (%s)", c->about);
 	for (i = 0; i < c->nhosts; i++) {
 		struct host_config *h = &c->hosts[i];
 
@@ -553,6 +558,8 @@ config_free(struct config *c)
 	free(c->cert_dir);
 	free(c->state_dir);
 	free(c->title);
+	free(c->description);
+	free(c->about);
 	free(c->article_paths);
 	free(c->server_description);
 	free(c->server_admin);

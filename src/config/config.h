@@ -55,7 +55,9 @@ struct config {
 	int directory_listing;
 	char *article_paths;       /* which files are articles (site layer); "/" = all */
 	int archive;               /* 0 disables the index, feeds and search */
-	char *title;
+	char *title;               /* "": the first host's name */
+	char *description;         /* one line on the generated home page; "" none */
+	char *about;               /* a gemtext file of the tree for the home page; "" none */
 	size_t cache_bytes;
 	unsigned feed_entries;
 	char *server_description;

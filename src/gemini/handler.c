@@ -230,17 +230,39 @@ serve_file(const struct site *s, struct site_target *t, const char *lang, int qu
 	return 1;
 }
 
+/* The article page: its head, the cached body (shared, never copied),
+ * its foot.  The reference to article moves to the response. */
 static void
-serve_article(struct response *resp, const struct cached_article *article, const char *lang)
+serve_article(const struct gemini_job *job, struct response *resp,
+    const struct cached_article *article)
 {
+	struct page head = PAGE_INIT, foot = PAGE_INIT;
+
 	if (article == NULL) {
 		respond(resp, 40, "the article could not be converted");
 		return;
 	}
-	respond_gemtext_meta(resp, "text/gemini; charset=utf-8",
-	    article->doc->meta.lang != NULL ? article->doc->meta.lang : lang);
-	response_set_shared(resp, article->gemtext, article->gemtext_len, article_cache_release_cb,
-	    (void *)article);
+	if (site_article_frame(&job->site, job->req.path, article, &head, &foot) != 0) {
+		article_cache_release(article);
+		respond(resp, 40, "out of memory");
+	} else {
+		respond_gemtext_meta(resp, "text/gemini; charset=utf-8",
+		    article->doc->meta.lang != NULL ? article->doc->meta.lang : job->lang);
+		gemini_write_page(&resp->head, &head, NULL);
+		response_set_shared(resp, article->gemtext, article->gemtext_len,
+		    article_cache_release_cb, (void *)article);
+		gemini_write_page(&resp->foot, &foot, NULL);
+	}
+	page_free(&head);
+	page_free(&foot);
+}
+
+static void
+serve_robots(struct response *resp)
+{
+	respond(resp, 20, "text/plain; charset=utf-8");
+	if (site_robots_text(&resp->head) != 0)
+		respond(resp, 40, "out of memory");
 }
 
 /* What the loop answers itself: 1, or 0 when the pool must. */
@@ -271,10 +293,19 @@ answer_target(struct gemini_job *job, struct response *resp)
 	case SITE_FILE:
 	case SITE_RAW:
 		return serve_file(&job->site, t, job->lang, 1, resp);
-	case SITE_ARTICLE:
-		if (t->article == NULL)
+	case SITE_PAGE:
+		if (!t->slash_missing)
 			return 0;
-		serve_article(resp, t->article, job->lang);
+		redirect_to_directory(resp, job->req.path);
+		return 1;
+	case SITE_ROBOTS:
+		serve_robots(resp);
+		return 1;
+	case SITE_ARTICLE:
+		/* Its page asks the index for the articles around it. */
+		if (t->article == NULL || job->site.archive != NULL)
+			return 0;
+		serve_article(job, resp, t->article);
 		t->article = NULL;
 		return 1;
 	default:
@@ -343,7 +374,7 @@ gemini_produce(void *arg, struct response *resp)
 		serve_listing(job, resp);
 		break;
 	case SITE_ARTICLE:
-		serve_article(resp, site_article(&job->site, t), job->lang);
+		serve_article(job, resp, site_article(&job->site, t));
 		break;
 	default:
 		serve_file(&job->site, t, job->lang, 0, resp);

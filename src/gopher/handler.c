@@ -42,8 +42,7 @@ struct gopher_job {
 static void
 fail(struct response *resp, const char *message)
 {
-	buf_truncate(&resp->head, 0);
-	resp->head.failed = 0;
+	response_reset(resp);
 	menu_error(&resp->head, message);
 	resp->status = 3;
 }
@@ -393,8 +392,45 @@ serve_archive(struct gopher_job *job, const struct menu *m, struct buf *key,
 	archive_page_free(&page);
 }
 
+/* The text in resp->head as its shared body, when the render cache did
+ * not take it: the page's head goes before it. */
+static void
+head_to_shared(struct response *resp)
+{
+	size_t len;
+	char *text;
+
+	if (resp->shared != NULL || resp->head.len == 0)
+		return;
+	text = buf_release(&resp->head, &len);
+	response_set_shared(resp, text, len, free, text);
+}
+
+/* The article's body as type-0 text, from the render cache or made now
+ * (and kept) into resp's shared body. */
+static int
+article_body(const struct gopher_job *job, const struct cached_article *a,
+    const struct text_view *view, struct buf *key, struct response *resp)
+{
+	const struct site_target *t = &job->target;
+	struct render_stamp stamp;
+
+	render_stamp_init(&stamp, view->width, t->format == ARTICLE_TEXT &&
+	    job->site.archive != NULL ? archive_chrome_generation(job->site.archive) : 0);
+	render_stamp_file(&stamp, 0, &t->st);
+	if (serve_cached(job, key, KIND_FILE, &stamp, resp))
+		return 0;
+	if (gopher_document_text(&resp->head, a->doc, view) != 0 || resp->head.failed)
+		return -1;
+	keep_answer(job, key, &stamp, resp);
+	head_to_shared(resp);
+	return 0;
+}
+
 /* An article as type-0 text: the converted document, as Gemini readers
- * get it, reflowed with numbered link references. */
+ * get it, reflowed with numbered link references, between the head and
+ * the foot of its page (made for each request: the articles around it
+ * change). */
 static void
 serve_article(const struct gopher_job *job, const struct menu *m, struct buf *key,
     struct response *resp)
@@ -402,23 +438,26 @@ serve_article(const struct gopher_job *job, const struct menu *m, struct buf *ke
 	const struct site_target *t = &job->target;
 	struct text_view view = { m->width, m->host, m->port, job->path,
 	    t->format == ARTICLE_HTML, gopher_item_type, (void *)job->ctx };
+	struct page head = PAGE_INIT, foot = PAGE_INIT;
 	const struct cached_article *a;
-	struct render_stamp stamp;
+	int rc;
 
-	render_stamp_init(&stamp, m->width, t->format == ARTICLE_TEXT && job->site.archive != NULL ?
-	    archive_chrome_generation(job->site.archive) : 0);
-	render_stamp_file(&stamp, 0, &t->st);
-	if (serve_cached(job, key, KIND_FILE, &stamp, resp))
-		return;
 	if ((a = site_article(&job->site, t)) == NULL || a->doc == NULL) {
 		if (a != NULL)
 			article_cache_release(a);
 		fail(resp, "Server error");
 		return;
 	}
-	finish(resp, gopher_document_text(&resp->head, a->doc, &view) || reflow_end(&resp->head));
+	rc = site_article_frame(&job->site, job->path, a, &head, &foot);
+	if (rc == 0)
+		rc = article_body(job, a, &view, key, resp);
+	if (rc == 0)
+		rc = gopher_page_text(&resp->head, &head, &view) ||
+		    gopher_page_text(&resp->foot, &foot, &view) || reflow_end(&resp->foot);
+	finish(resp, rc);
 	article_cache_release(a);
-	keep_answer(job, key, &stamp, resp);
+	page_free(&head);
+	page_free(&foot);
 }
 
 /* A file of the tree that is no article: a .gmi page as a menu, text
@@ -460,20 +499,30 @@ serve_file(struct gopher_job *job, const struct menu *m, struct buf *key, struct
 	buf_free(&data);
 }
 
-/* caps.txt and robots.txt, when the tree has none. */
+/* caps.txt, when the tree has none. */
 static int
 generated_file(const struct gopher_context *ctx, const char *path, struct response *resp)
 {
 	struct caps_info caps = { ctx->tls_port, ctx->server_description, ctx->server_admin,
 	    ctx->server_geolocation };
 
-	if (strcmp(path, "/caps.txt") == 0)
-		finish(resp, gopher_caps_text(&resp->head, &caps));
-	else if (strcmp(path, "/robots.txt") == 0)
-		finish(resp, gopher_robots_text(&resp->head));
-	else
+	if (strcmp(path, "/caps.txt") != 0)
 		return 0;
+	finish(resp, gopher_caps_text(&resp->head, &caps));
 	return 1;
+}
+
+/* The site's robots.txt, when the tree has none: the same rules as on
+ * Gemini, as a type-0 text. */
+static void
+serve_robots(struct response *resp)
+{
+	struct buf text = BUF_INIT;
+
+	finish(resp, site_robots_text(&text) ||
+	    reflow_text(&resp->head, text.data, text.len, GOPHER_DEFAULT_WIDTH) ||
+	    reflow_end(&resp->head));
+	buf_free(&text);
 }
 
 /*
@@ -566,6 +615,9 @@ answer_target(struct gopher_job *job, struct response *resp)
 		if (!generated_file(job->ctx, job->path, resp))
 			fail(resp, "Not found");
 		return 1;
+	case SITE_ROBOTS:
+		serve_robots(resp);
+		return 1;
 	case SITE_ERROR:
 		fail(resp, "Server error");
 		return 1;
@@ -617,8 +669,8 @@ gopher_answer(const struct gopher_context *ctx, const char *line, size_t len,
 	}
 	site_resolve(&job->site, job->path, job->query, &job->target);
 	/* A directory asked without its '/' is served as with it. */
-	if (job->target.kind == SITE_DIRECTORY && job->target.slash_missing &&
-	    add_slash(job) != 0) {
+	if ((job->target.kind == SITE_DIRECTORY || job->target.kind == SITE_PAGE) &&
+	    job->target.slash_missing && add_slash(job) != 0) {
 		gopher_job_free(job);
 		fail(resp, "Server error");
 		return 1;

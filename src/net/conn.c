@@ -59,7 +59,7 @@ struct conn {
 	struct address_key client; /* for the per-address limits */
 	int counted;           /* in the per-address connection count */
 	struct response response;
-	size_t head_sent, shared_sent;
+	size_t head_sent, shared_sent, foot_sent;
 	off_t file_sent;
 	char *chunk;           /* file streaming buffer, only while streaming */
 	size_t chunk_len, chunk_sent;
@@ -649,6 +649,8 @@ conn_write_response(struct conn *c)
 	if (!conn_send(c, r->shared, r->shared_len, &c->shared_sent))
 		return 0;
 	if (r->fd != -1 && !conn_send_file(c))
+		return 0;
+	if (!conn_send(c, r->foot.data, r->foot.len, &c->foot_sent))
 		return 0;
 	/* Logged once the whole response is out; a connection that dies
 	 * before is logged by conn_close() with the bytes it got. */

@@ -17,6 +17,7 @@ response_init(struct response *r)
 	r->shared_owner = NULL;
 	r->fd = -1;
 	r->file_size = 0;
+	r->foot = empty;
 	r->status = 0;
 	r->log_note = NULL;
 	r->tail = NULL;
@@ -27,6 +28,7 @@ void
 response_reset(struct response *r)
 {
 	buf_free(&r->head);
+	buf_free(&r->foot);
 	if (r->shared_release != NULL)
 		r->shared_release(r->shared_owner);
 	if (r->fd != -1)
@@ -38,7 +40,8 @@ response_reset(struct response *r)
 size_t
 response_size(const struct response *r)
 {
-	return r->head.len + r->shared_len + (r->fd != -1 ? (size_t)r->file_size : 0);
+	return r->head.len + r->shared_len + (r->fd != -1 ? (size_t)r->file_size : 0) +
+	    r->foot.len;
 }
 
 int
@@ -75,7 +78,7 @@ response_coalesce(struct response *r, size_t limit)
 	size_t total = response_size(r);
 	ssize_t n;
 
-	if (total > limit || (r->shared_len == 0 && r->fd == -1))
+	if (total > limit || (r->shared_len == 0 && r->fd == -1 && r->foot.len == 0))
 		return;
 	if (r->shared_len > 0) {
 		if (buf_append(&r->head, r->shared, r->shared_len) == -1)
@@ -98,4 +101,6 @@ response_coalesce(struct response *r, size_t limit)
 		r->fd = -1;
 		r->file_size = 0;
 	}
+	if (r->foot.len > 0 && buf_append(&r->head, r->foot.data, r->foot.len) == 0)
+		buf_truncate(&r->foot, 0);
 }

@@ -24,6 +24,7 @@ struct response {
 	void *shared_owner;
 	int fd;                 /* file streamed after the rest, -1 if none */
 	off_t file_size;        /* bytes to send from fd */
+	struct buf foot;        /* sent after everything else */
 	int status;             /* Gemini status for the log line; Gopher: 0 ok, 3 error */
 	char *log_note;         /* optional detail for the log line (malloc'd) */
 	void (*tail)(void *);   /* optional: called after the whole response was sent */

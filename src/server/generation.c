@@ -47,6 +47,8 @@ services_start(struct services *s, const struct config *c)
 	ao.base_url = base_url;
 	ao.default_lang = config_host_lang(c, &c->hosts[0]);
 	ao.feed_entries = c->feed_entries;
+	ao.description = c->description;
+	ao.about_path = c->about;
 	/* The index holds what the site layer calls an article. */
 	ao.article_format = site_article_format;
 	ao.article_paths = c->article_paths;

@@ -181,7 +181,8 @@ time_new_article(struct archive *a, const char *root)
 int
 main(int argc, char **argv)
 {
-	struct archive_options o = { NULL, NULL, "Bench", "gemini://localhost", "en", 20, NULL, NULL };
+	struct archive_options o = { NULL, NULL, "Bench", "gemini://localhost", "en", 20, NULL, NULL,
+	    NULL, NULL };
 	struct archive *a;
 	char tagpath[256], *error = NULL;
 	double start;

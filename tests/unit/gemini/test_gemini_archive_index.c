@@ -15,6 +15,7 @@
 #include "archive/archive.h"
 #include "gemini/page.h"
 #include "archive/article.h"
+#include "archive/search.h"
 
 struct fixture {
 	char dir[64];
@@ -64,6 +65,7 @@ open_archive(const struct fixture *f)
 {
 	struct archive_options o = {
 		f->state, f->root, "Test Capsule", "gemini://example.org", "en", 10, NULL, NULL,
+		NULL, NULL,
 	};
 	struct archive *a;
 	char *error = NULL;
@@ -194,7 +196,7 @@ test_home_only_without_index_gmi(void **state)
 	assert_int_equal(render(f, "/atom.xml", NULL), ARCHIVE_OK);
 	assert_string_equal(f->page.mime, "application/atom+xml");
 	assert_int_equal(render(f, "/search", NULL), ARCHIVE_INPUT);
-	assert_string_equal(f->page.prompt, "Search the archive");
+	assert_string_equal(f->page.prompt, SEARCH_PROMPT);
 	assert_int_equal(render(f, "/2014/02/cafe.md", NULL), ARCHIVE_NOT_MINE);
 }
 
@@ -273,7 +275,8 @@ static void
 test_unusable_state_dir(void **state)
 {
 	struct fixture *f = *state;
-	struct archive_options o = { f->state, f->root, "T", "gemini://x", "en", 10, NULL, NULL };
+	struct archive_options o = { f->state, f->root, "T", "gemini://x", "en", 10, NULL, NULL,
+	    NULL, NULL };
 	char *error = NULL;
 
 	/* root ignores mode bits: use a directory nobody can create files in. */
