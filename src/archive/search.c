@@ -300,7 +300,7 @@ render_results(struct reader *r, const struct page_context *ctx, unsigned pageno
 	if (n == -1)
 		return ARCHIVE_ERROR;
 	if (terms == 0) {
-		page_text(b, q.n > 0 ? "Only words to leave out: say what to search for too." :
+		page_text(b, q.n > 0 ? "No words to search for: -word only leaves articles out." :
 		    "No words to search for: try letters or digits.");
 		page_blank(b);
 	}

@@ -184,7 +184,9 @@ class ArchivePagesTest(unittest.TestCase):
             ("/articles/2014/02/early-february-notes.md", "2014-02-01"),
         ])
         self.assertEqual(rows[1][2], SEED_TITLE)
-        self.assertEqual(self.get("/archive/2014/02").status, 20)
+        # A folder asked without its slash: 31 to the slash form.
+        r = self.get("/archive/2014/02")
+        self.assertEqual((r.status, r.meta), (31, "/archive/2014/02/"))
 
     def test_every_sample_month_lists_its_article(self):
         for path, date in ((SEED_PATH, "2014-02-03"),
