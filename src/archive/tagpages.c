@@ -89,10 +89,11 @@ tag_line(struct page *b, const char *tag, long long n)
 	buf_free(&path);
 }
 
-#define TOP_TAGS "SELECT tag FROM tag_counts ORDER BY count DESC, tag LIMIT ?2"
+/* The most used tags: on more than one article, at most ?2 of them. */
+#define TOP_TAGS "SELECT tag FROM tag_counts WHERE count > 1" \
+	" ORDER BY count DESC, tag LIMIT ?2"
 
-/* The most used tags; the number there are (one more than shown when
- * there are others), or -1. */
+/* The most used tags; how many, or -1. */
 static long
 top_tags(struct reader *r, struct page *b)
 {
@@ -100,18 +101,24 @@ top_tags(struct reader *r, struct page *b)
 	long n = 0;
 	int rc;
 
-	if ((st = reader_statement(r, "SELECT tag, count FROM tag_counts"
+	if ((st = reader_statement(r, "SELECT tag, count FROM tag_counts WHERE count > 1"
 	    " ORDER BY count DESC, tag LIMIT ?1")) == NULL)
 		return -1;
-	sqlite3_bind_int(st, 1, PAGES_TOP_TAGS + 1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (n++ < PAGES_TOP_TAGS)
-			tag_line(b, pages_column(st, 0), sqlite3_column_int64(st, 1));
+	sqlite3_bind_int(st, 1, PAGES_TOP_TAGS);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n++ == 0) {
+			page_heading(b, 2, "Most used");
+			page_blank(b);
+		}
+		tag_line(b, pages_column(st, 0), sqlite3_column_int64(st, 1));
+	}
 	if (rc != SQLITE_DONE) {
 		pages_db_error(r, st);
 		return -1;
 	}
 	reader_done(st);
+	if (n > 0)
+		page_blank(b);
 	return n;
 }
 
@@ -143,7 +150,7 @@ earlier_tags_link(struct reader *r, const char *first, struct page *b)
 	return 0;
 }
 
-/* The tags beyond the most used, A to Z, from after on; 0 or -1. */
+/* The tags beyond the most used, A to Z, from after on; how many, or -1. */
 static int
 other_tags(struct reader *r, const char *after, struct page *b)
 {
@@ -179,7 +186,9 @@ other_tags(struct reader *r, const char *after, struct page *b)
 		page_link(b, ARCHIVE_PATH_TAGS, query, "More tags");
 		free(query);
 	}
-	return *after != '\0' && n > 0 ? earlier_tags_link(r, first, b) : 0;
+	if (*after != '\0' && n > 0 && earlier_tags_link(r, first, b) == -1)
+		return -1;
+	return n;
 }
 
 static enum archive_status
@@ -187,27 +196,20 @@ render_tag_list(struct reader *r, const struct page_context *ctx, const char *qu
     struct page *b)
 {
 	const char *after = pages_query_value(query, AFTER_KEY);
-	long top = 0;
+	long top = 0, n;
 
 	if (query != NULL && *query != '\0' && (after == NULL || *after == '\0'))
 		return ARCHIVE_NOT_FOUND;
 	pages_heading(b, ctx, "tags");
-	if (after == NULL) {
-		page_heading(b, 2, "Most used");
-		page_blank(b);
-		if ((top = top_tags(r, b)) == -1)
-			return ARCHIVE_ERROR;
-		if (top == 0)
-			page_text(b, "No article has tags yet.");
-		page_blank(b);
-	}
-	if (after != NULL || top > PAGES_TOP_TAGS) {
-		page_heading(b, 2, "The other tags, A to Z");
-		page_blank(b);
-		if (other_tags(r, after != NULL ? after : "", b) == -1)
-			return ARCHIVE_ERROR;
-		page_blank(b);
-	}
+	if (after == NULL && (top = top_tags(r, b)) == -1)
+		return ARCHIVE_ERROR;
+	page_heading(b, 2, top > 0 ? "The other tags, A to Z" : "Tags, A to Z");
+	page_blank(b);
+	if ((n = other_tags(r, after != NULL ? after : "", b)) == -1)
+		return ARCHIVE_ERROR;
+	if (top + n == 0)
+		page_text(b, "No article has tags yet.");
+	page_blank(b);
 	page_link(b, ARCHIVE_PATH_DATES, NULL, "Articles by date");
 	page_link(b, ARCHIVE_PATH_HOME, NULL, "Home");
 	return ARCHIVE_OK;

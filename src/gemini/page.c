@@ -31,10 +31,10 @@ link_target(struct buf *b, const char *path, const char *query, const char *base
 		return;
 	}
 	percent_encode(b, path, strlen(path), PERCENT_KEEP_PATH, PERCENT_ASCII);
-	/* "key=value" queries of list pages stay readable. */
+	/* "key=value" queries of list pages and prefix searches stay readable. */
 	if (query != NULL) {
 		buf_append_char(b, '?');
-		percent_encode(b, query, strlen(query), "=", PERCENT_ASCII);
+		percent_encode(b, query, strlen(query), "=*", PERCENT_ASCII);
 	}
 }
 

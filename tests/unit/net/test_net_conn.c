@@ -42,10 +42,22 @@ toy_frame(const char *data, size_t len, size_t *line_len)
 	return FRAME_COMPLETE;
 }
 
+/* A body too large to coalesce into one write. */
+#define SHARED_BODY 20000
+static char shared_body[SHARED_BODY];
+
 static int
 toy_answer(const void *ctx, const struct request_info *req, struct response *resp, void **job)
 {
 	(void)ctx;
+	/* A page composed around a shared body: head, body, foot. */
+	if (req->len == 6 && memcmp(req->line, "shared", 6) == 0) {
+		memset(shared_body, 's', sizeof(shared_body));
+		buf_append_str(&resp->head, "head\n");
+		response_set_shared(resp, shared_body, sizeof(shared_body), NULL, NULL);
+		buf_append_str(&resp->foot, "foot\n");
+		return 1;
+	}
 	if (req->len > 5 && memcmp(req->line, "pool ", 5) == 0) {
 		*job = strndup(req->line + 5, req->len - 5);
 		return 0;
@@ -236,6 +248,21 @@ test_produced_on_the_pool(void **state)
 	fixture_free(f);
 }
 
+/* The foot of a response leaves after its shared body. */
+static void
+test_head_shared_body_and_foot(void **state)
+{
+	struct fixture *f = fixture_new(0);
+	static char reply[SHARED_BODY + 64];
+
+	(void)state;
+	assert_int_equal(exchange(f, "shared\n", reply, sizeof(reply)), 5 + SHARED_BODY + 5);
+	assert_int_equal(strncmp(reply, "head\nsss", 8), 0);
+	assert_string_equal(reply + 5 + SHARED_BODY, "foot\n");
+	assert_int_equal(strspn(reply + 5, "s"), SHARED_BODY);
+	fixture_free(f);
+}
+
 static void
 test_bad_frame_is_answered_at_once(void **state)
 {
@@ -317,6 +344,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_answered_on_the_loop),
 		cmocka_unit_test(test_produced_on_the_pool),
+		cmocka_unit_test(test_head_shared_body_and_foot),
 		cmocka_unit_test(test_bad_frame_is_answered_at_once),
 		cmocka_unit_test(test_overlong_line_is_answered),
 		cmocka_unit_test(test_timeout_answered_or_closed),

@@ -123,6 +123,11 @@ test_every_kind(void **state)
 	assert_int_equal(kind_of(f, "/docs/data.bin", "raw"), SITE_RAW);
 	assert_int_equal(kind_of(f, "/page.gmi", NULL), SITE_FILE);
 	assert_int_equal(kind_of(f, "/nope.txt", NULL), SITE_NOT_FOUND);
+	/* The tree's robots.txt is a file; without one, the generated one. */
+	assert_int_equal(kind_of(f, "/robots.txt", NULL), SITE_FILE);
+	assert_int_equal(unlinkat(f->site.root_fd, "robots.txt", 0), 0);
+	assert_int_equal(kind_of(f, "/robots.txt", NULL), SITE_ROBOTS);
+	assert_int_equal(kind_of(f, "/docs/robots.txt", NULL), SITE_NOT_FOUND);
 	assert_int_equal(kind_of(f, "/.hidden", NULL), SITE_REFUSED);
 	assert_int_equal(kind_of(f, "/a/../b", NULL), SITE_REFUSED);
 	/* No archive: no generated pages, "/" is the tree's. */
@@ -141,6 +146,29 @@ test_every_kind(void **state)
 	site_target_free(&t);
 	assert_int_equal(t.fd, -1);
 	assert_int_equal(t.index_fd, -1);
+}
+
+static void
+test_robots_text(void **state)
+{
+	struct buf text = BUF_INIT;
+	const char *line;
+
+	(void)state;
+	assert_int_equal(site_robots_text(&text), 0);
+	/* Prefix Disallow lines only (the Gemini companion specification),
+	 * each line short enough for a Gopher text. */
+	assert_non_null(strstr(text.data, "\nUser-agent: *\nDisallow: /search\n"));
+	for (line = text.data; *line != '\0'; line += strcspn(line, "\n") + 1) {
+		size_t len = strcspn(line, "\n");
+
+		assert_true(len <= 67);
+		assert_true(line[0] == '#' || strncmp(line, "User-agent: ", 12) == 0 ||
+		    strncmp(line, "Disallow: /", 11) == 0);
+		if (strncmp(line, "Disallow: ", 10) == 0)
+			assert_true(strcspn(line, "*$") >= len);
+	}
+	buf_free(&text);
 }
 
 static void
@@ -285,6 +313,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_every_kind, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_listing_policy, setup, teardown),
+		cmocka_unit_test(test_robots_text),
 		cmocka_unit_test(test_article_rule),
 		cmocka_unit_test_setup_teardown(test_article_paths_and_well_known_resolve_as_files,
 		    setup, teardown),
