@@ -1,0 +1,171 @@
+"""Generated pages in bounded size (issues 12 and 16), over both protocols:
+month and tag pages in pages of 100 linked both ways, each a gemlog page;
+tags by use then A to Z; tags whose names a path cannot carry as they are;
+the home page's title (the host name by default), description, count and
+about text.
+"""
+import os
+import re
+import shutil
+import tempfile
+import time
+import unittest
+from urllib.parse import quote
+
+from harness import Server
+from test_archive import menu_items
+
+DEADLINE = 15
+MONTH = "/archive/2012/03/"
+MONTH_COUNT = 130
+PAGE_SIZE = 100
+POLITICS = "news/politics"
+ABOUT = "## Who we are\n\nA desk of three, saving the news.\n=> /archive/ Everything we kept\n"
+DESCRIPTION = "Saved news from a small town"
+ARTICLE_LINE = re.compile(r"=> (/articles/\S+) (\d{4}-\d{2}-\d{2}) (.+)")
+
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def build_tree(base):
+    root = os.path.join(base, "root")
+    for i in range(MONTH_COUNT):
+        tags = ["bulk"] + ([POLITICS] if i % 3 == 0 else []) + ([".."] if i == 7 else [])
+        write(os.path.join(root, "articles", "2012", "03", "story-%03d.md" % i),
+              "---\ntitle: \"Story %03d\"\ndate: 2012-03-%02d\ntags: [%s]\n---\n\nText %d.\n"
+              % (i, i % 28 + 1, ", ".join('"%s"' % t for t in tags), i))
+    write(os.path.join(root, "about.gmi"), ABOUT)
+    for dirpath, _dirs, files in os.walk(base):
+        os.chmod(dirpath, 0o755)
+        for name in files:
+            os.chmod(os.path.join(dirpath, name), 0o644)
+    return root
+
+
+def article_lines(text):
+    return [m.groups() for m in map(ARTICLE_LINE.fullmatch, text.split("\n")) if m]
+
+
+class PagedArchiveTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.base = tempfile.mkdtemp(prefix="capsuled-pages-")
+        os.chmod(cls.base, 0o755)
+        cls.root = build_tree(cls.base)
+        cls.server = Server(root=cls.root, args=("--description", DESCRIPTION))
+        cls.server.start()
+        end = time.monotonic() + DEADLINE
+        while time.monotonic() < end:
+            r = cls.server.gemini("/")
+            if r.status == 20 and "%d articles" % (MONTH_COUNT + 1) in r.text and \
+                    "being built" not in r.text:
+                break
+            time.sleep(0.1)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.finish(cls.base)
+
+    def get(self, path):
+        r = self.server.gemini(path)
+        # Issue 16: no generated page larger than 64 KB.
+        self.assertLessEqual(len(r.body), 64 * 1024, path)
+        return r
+
+    def gopher(self, selector):
+        return menu_items(self.server.gopher(selector.encode("utf-8") + b"\r\n"))
+
+    def link(self, text, label):
+        """The target of the link labelled label, or None."""
+        m = re.search(r"^=> (\S+) %s$" % re.escape(label), text, re.M)
+        return m.group(1) if m else None
+
+    def walk(self, first):
+        """Follow "Older articles" from first; every page's rows, and the
+        pages' paths."""
+        pages, path = [], first
+        while path is not None:
+            r = self.get(path)
+            self.assertEqual(r.status, 20, path)
+            self.assertTrue(r.text.startswith("# "), path)
+            rows = article_lines(r.text)
+            self.assertLessEqual(len(rows), PAGE_SIZE)
+            pages.append((path, rows, r.text))
+            path = self.link(r.text, "Older articles")
+        return pages
+
+    def assertSameOnGopher(self, path, rows):
+        items = self.gopher(path)
+        self.assertEqual([(s, d) for k, d, s in items if s.startswith("/articles/")],
+                         [(p, "%s %s" % (date, title)) for p, date, title in rows])
+        return items
+
+    def test_month_pages_newest_first_linked_both_ways(self):
+        pages = self.walk(MONTH)
+        self.assertEqual([len(rows) for _, rows, _ in pages], [PAGE_SIZE, MONTH_COUNT - PAGE_SIZE])
+        rows = [row for _, page, _ in pages for row in page]
+        self.assertEqual(len({p for p, _, _ in rows}), MONTH_COUNT)
+        self.assertEqual(sorted(rows, key=lambda row: row[1], reverse=True), rows)
+        second_path, second, text = pages[1]
+        self.assertRegex(second_path, r"^/archive/2012/03/\?before=2012-03-\d\d\.\d+$")
+        self.assertEqual(self.link(text, "Newer articles"), MONTH)
+        self.assertIsNone(self.link(pages[0][2], "Newer articles"))
+        # Gopher: the same pages, the same links as menu items.
+        items = self.assertSameOnGopher(MONTH, pages[0][1])
+        self.assertIn(("1", "Older articles", second_path), items)
+        items = self.assertSameOnGopher(second_path, second)
+        self.assertIn(("1", "Newer articles", MONTH), items)
+
+    def test_tag_with_a_slash_has_a_path_and_pages(self):
+        r = self.get("/tags/")
+        self.assertIn("=> /tags/news~2Fpolitics/ %s (44 articles)" % POLITICS, r.text.split("\n"))
+        self.assertIn("=> /tags/~2E./ .. (1 article)", r.text.split("\n"))
+        self.assertNotIn("/tags//", r.text)
+        # By use: the most used first.
+        self.assertLess(r.text.index("=> /tags/bulk/ "), r.text.index("=> /tags/news~2Fpolitics/ "))
+        pages = self.walk("/tags/news~2Fpolitics/")
+        self.assertEqual(sum(len(rows) for _, rows, _ in pages), 44)
+        self.assertIn("articles tagged %s" % POLITICS, pages[0][2].split("\n")[0])
+        self.assertIn("=> /tags/news~2Fpolitics/atom.xml ", pages[0][2])
+        self.assertSameOnGopher("/tags/news~2Fpolitics/", pages[0][1])
+        self.assertEqual(len(self.walk("/tags/bulk/")), 2)
+        self.assertEqual(len(article_lines(self.get("/tags/~2E./").text)), 1)
+        self.assertEqual(self.get("/tags/news~2fpolitics/").status, 51)
+        # The feed of a tag whose name has a slash.
+        r = self.get("/tags/news~2Fpolitics/atom.xml")
+        self.assertEqual(r.status, 20)
+        self.assertIn('href="gemini://localhost:%d/tags/news~2Fpolitics/atom.xml"' %
+                      self.server.port, r.text)
+
+    def test_home_title_description_count_and_about(self):
+        r = self.get("/")
+        self.assertTrue(r.text.startswith("# localhost\n\n%s\n%d articles in the archive.\n" %
+                                          (DESCRIPTION, MONTH_COUNT + 1)), r.text[:200])
+        self.assertIn(ABOUT, r.text)
+        self.assertLess(r.text.index(ABOUT), r.text.index("## Latest articles"))
+        items = self.gopher("/")
+        self.assertEqual(items[0], ("i", "localhost", ""))
+        self.assertIn(("i", DESCRIPTION, ""), items)
+        self.assertIn(("i", "A desk of three, saving the news.", ""), items)
+        self.assertIn(("1", "Everything we kept", "/archive/"), items)
+        # The generated headings say the host, not the program.
+        self.assertTrue(self.get("/tags/").text.startswith("# localhost: tags\n"))
+
+    def test_about_page_is_an_undated_article(self):
+        r = self.get("/archive/undated/")
+        self.assertEqual(r.status, 20)
+        self.assertIn("=> /about.gmi About\n", r.text)
+        self.assertIn("=> /archive/undated/ Undated (1 article)", self.get("/archive/").text)
+
+    def test_search_pages_stay_small(self):
+        for words in ("text", "story*", quote("bulk OR politics")):
+            self.assertEqual(self.get("/search?" + words).status, 20)
+        self.assertEqual(self.get("/search/2?text").status, 20)
+
+
+if __name__ == "__main__":
+    unittest.main()
