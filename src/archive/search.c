@@ -22,6 +22,8 @@ _Static_assert(SEARCH_COUNT_MAX > SEARCH_RANK_MAX, "search count cap below the r
  * stopped after ?2 (one past SEARCH_COUNT_MAX) matches. */
 static const char count_sql[] =
 	"SELECT count(*) FROM (SELECT 1 FROM search WHERE search MATCH ?1 LIMIT ?2)";
+/* Whether a search finds anything: its first match is enough. */
+static const char exists_sql[] = "SELECT 1 FROM search WHERE search MATCH ?1 LIMIT 1";
 
 /* A page of the best among the newest ?4 matches: FTS5 walks rowids
  * downwards and stops after ?4, and rowids grow with the date
@@ -201,37 +203,78 @@ count_line(struct page *b, const struct search *s, const char *query)
 	}
 }
 
-/* Nothing matches: searches with a word less, or the word as a prefix. */
-static void
-suggestions(struct page *b, const struct query *q)
+/* Whether the reader's words find anything: 1, 0, or -1 on error. */
+static int
+finds_any(struct reader *r, const char *words)
+{
+	struct buf fts = BUF_INIT;
+	sqlite3_stmt *st;
+	struct query q;
+	int rc = -1;
+
+	query_parse(words, &q);
+	if (query_fts(&q, &fts) <= 0 || (st = reader_statement(r, exists_sql)) == NULL) {
+		rc = fts.failed ? -1 : 0;
+		buf_free(&fts);
+		return rc;
+	}
+	sqlite3_bind_text(st, 1, fts.data, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW || rc == SQLITE_DONE)
+		rc = rc == SQLITE_ROW;
+	else
+		rc = -1;
+	reader_done(st);
+	buf_free(&fts);
+	return rc;
+}
+
+/* The search a suggestion makes of term i of q, and its label; 0 when
+ * there is none for it. */
+static int
+suggestion(const struct query *q, int i, struct buf *words, struct buf *label)
+{
+	const struct query_term *t = &q->terms[i];
+
+	buf_truncate(words, 0);
+	buf_truncate(label, 0);
+	if (q->n > 1) {
+		query_without(q, i, words);
+		buf_printf(label, "Without \"%.*s\": %s", (int)t->len, t->start, words->data);
+	} else if (!t->prefix && !t->quoted) {
+		buf_printf(words, "%.*s*", (int)t->len, t->start);
+		buf_printf(label, "Words starting with \"%.*s\": %s", (int)t->len, t->start,
+		    words->data);
+	} else
+		return 0;
+	return 1;
+}
+
+/* Nothing matches: the searches with a word less (or the word as a
+ * prefix) that find something. */
+static int
+suggestions(struct reader *r, struct page *b, const struct query *q)
 {
 	struct buf words = BUF_INIT, label = BUF_INIT;
-	int i, shown = 0;
+	int i, shown = 0, found = 0;
 
 	page_text(b, "No articles match.");
-	for (i = 0; i < q->n && shown < SEARCH_SUGGESTIONS; i++) {
-		const struct query_term *t = &q->terms[i];
-
-		buf_truncate(&words, 0);
-		buf_truncate(&label, 0);
-		if (q->n > 1 && query_without(q, i, &words) == 0) {
-			buf_printf(&label, "Without \"%.*s\": %s", (int)t->len, t->start, words.data);
-		} else if (q->n == 1 && !t->prefix && !t->quoted) {
-			buf_printf(&words, "%.*s*", (int)t->len, t->start);
-			buf_printf(&label, "Words starting with \"%.*s\": %s", (int)t->len, t->start,
-			    words.data);
-		} else
+	for (i = 0; i < q->n && shown < SEARCH_SUGGESTIONS && found != -1; i++) {
+		if (!suggestion(q, i, &words, &label))
+			continue;
+		if (words.failed || label.failed) {
+			b->failed = 1;
+			break;
+		}
+		if ((found = finds_any(r, words.data)) != 1)
 			continue;
 		if (shown++ == 0)
 			page_text(b, "Try:");
-		if (words.failed || label.failed)
-			b->failed = 1;
-		else
-			page_link(b, ARCHIVE_PATH_SEARCH, words.data, label.data);
+		page_link(b, ARCHIVE_PATH_SEARCH, words.data, label.data);
 	}
 	buf_free(&words);
 	buf_free(&label);
 	page_blank(b);
+	return found == -1 ? -1 : 0;
 }
 
 static void
@@ -267,9 +310,9 @@ matches(struct reader *r, const char *fts, int phrases, unsigned pageno, const c
 		s.total = s.ranked;
 	else if (count_matches(&s) == -1)
 		return -1;
-	if (s.total == 0)
-		suggestions(b, q);
-	else
+	if (s.total == 0 && suggestions(r, b, q) == -1)
+		return -1;
+	if (s.total > 0)
 		count_line(b, &s, query);
 	if (s.nids > 0 && page_lines(&s, b) == -1)
 		return -1;

@@ -6,14 +6,13 @@ about text.
 """
 import os
 import re
-import shutil
 import tempfile
 import time
 import unittest
 from urllib.parse import quote
 
 from harness import Server
-from test_archive import menu_items
+from test_archive import article_lines, make_readable, menu_items, write
 
 DEADLINE = 15
 MONTH = "/archive/2012/03/"
@@ -22,13 +21,6 @@ PAGE_SIZE = 100
 POLITICS = "news/politics"
 ABOUT = "## Who we are\n\nA desk of three, saving the news.\n=> /archive/ Everything we kept\n"
 DESCRIPTION = "Saved news from a small town"
-ARTICLE_LINE = re.compile(r"=> (/articles/\S+) (\d{4}-\d{2}-\d{2}) (.+)")
-
-
-def write(path, text):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
 
 
 def build_tree(base):
@@ -39,15 +31,8 @@ def build_tree(base):
               "---\ntitle: \"Story %03d\"\ndate: 2012-03-%02d\ntags: [%s]\n---\n\nText %d.\n"
               % (i, i % 28 + 1, ", ".join('"%s"' % t for t in tags), i))
     write(os.path.join(root, "about.gmi"), ABOUT)
-    for dirpath, _dirs, files in os.walk(base):
-        os.chmod(dirpath, 0o755)
-        for name in files:
-            os.chmod(os.path.join(dirpath, name), 0o644)
+    make_readable(base)
     return root
-
-
-def article_lines(text):
-    return [m.groups() for m in map(ARTICLE_LINE.fullmatch, text.split("\n")) if m]
 
 
 class PagedArchiveTest(unittest.TestCase):
