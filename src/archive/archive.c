@@ -11,7 +11,6 @@
 
 #include "archive/article.h"
 #include "archive/indexer.h"
-#include "archive/nav.h"
 #include "archive/pages.h"
 #include "archive/pool.h"
 #include "archive/store.h"

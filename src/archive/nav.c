@@ -1,4 +1,4 @@
-#include "archive/nav.h"
+#include "archive/pages.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -101,6 +101,12 @@ long pages_dated_list(struct reader *r, const struct dated_list *l,
 long pages_undated_list(struct reader *r, const char *sql, const char *filter,
     const char *path, const char *key, unsigned pageno, struct page *b);
 
+/* One article as its page needs it from the index (nav.c): its date,
+ * its tags and the dated articles just before and after it in the order
+ * of the date pages (date, then id); a few lookups in the indexes,
+ * whatever the size of the archive.  As archive_article(), on r. */
+int nav_article(struct reader *r, const char *path, struct archive_article *info);
+
 /* The tag pages (tagpages.c): rest is what follows "/tags/". */
 enum archive_status pages_render_tags(struct reader *r, const struct page_context *ctx,
     const char *rest, const char *query, struct archive_page *page);

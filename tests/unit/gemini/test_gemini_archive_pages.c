@@ -9,7 +9,6 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "archive/nav.h"
 #include "archive/pages.h"
 #include "archive/rank.h"
 #include "archive/search.h"
