@@ -206,11 +206,16 @@ static void
 serve_listing(const struct gemini_job *job, struct response *resp)
 {
 	struct page page = PAGE_INIT;
+	char *query = job->req.query != NULL ? gemini_query_decode(job->req.query) : NULL;
+	int rc = site_listing(&job->site, job->req.path, query, NULL, 0, &page);
 
-	if (site_listing(&job->site, job->req.path, NULL, 0, &page) != 0)
+	if (rc == SITE_NO_SUCH_PAGE)
+		respond(resp, 51, "not found");
+	else if (rc != 0)
 		respond(resp, 40, "cannot list this directory");
 	else
 		serve_page(resp, &page, job->req.path, job->lang);
+	free(query);
 	page_free(&page);
 }
 

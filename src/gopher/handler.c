@@ -207,7 +207,7 @@ listing_entries(void *arg, char *const *hidden, size_t nhidden)
 	if (nhidden > 0)
 		memcpy(names, hidden, nhidden * sizeof(*names));
 	names[nhidden] = (char *)GOPHERMAP_NAME;
-	rc = site_listing(&job->site, job->target.path, names, nhidden + 1, &page);
+	rc = site_listing(&job->site, job->target.path, job->query, names, nhidden + 1, &page);
 	free(names);
 	if (rc != 0) {
 		rc = page.failed ? -1 : 0;
@@ -265,7 +265,8 @@ read_dir_file(int dirfd, const char *name, struct buf *out)
 }
 
 /* A directory menu: a gophermap when it has one, else its index.gmi and
- * the listing, else the listing with its title. */
+ * the listing, else the listing with its title; the listing's page the
+ * query asks for.  0, -1, or SITE_NO_SUCH_PAGE. */
 static int
 directory_menu(const struct gopher_job *job, const struct menu *m)
 {
@@ -290,12 +291,15 @@ directory_menu(const struct gopher_job *job, const struct menu *m)
 			rc = head_then_listing(job, m, SITE_INDEX_NAME);
 		buf_free(&base);
 	} else if (rc == 0) {
-		rc = site_listing(&job->site, dir, (char *[]){ (char *)GOPHERMAP_NAME }, 1, &page);
+		rc = site_listing(&job->site, dir, job->query, (char *[]){ (char *)GOPHERMAP_NAME },
+		    1, &page);
 		if (rc == 0)
 			rc = gopher_write_page(m, &page, gopher_item_type, (void *)job->ctx);
 		page_free(&page);
 	}
 	buf_free(&text);
+	if (rc == SITE_NO_SUCH_PAGE)
+		return rc;
 	return rc != 0 ? -1 : menu_end(m);
 }
 
@@ -322,6 +326,7 @@ serve_directory(const struct gopher_job *job, const struct menu *m, struct buf *
     struct response *resp)
 {
 	struct render_stamp stamp;
+	int rc;
 
 	render_stamp_init(&stamp, m->width, 0);
 	/* Without the archive's generation a change of a listed title would
@@ -332,7 +337,11 @@ serve_directory(const struct gopher_job *job, const struct menu *m, struct buf *
 		directory_stamp(job, &stamp);
 	if (serve_cached(job, key, KIND_DIRECTORY, &stamp, resp))
 		return;
-	finish(resp, directory_menu(job, m));
+	rc = directory_menu(job, m);
+	if (rc == SITE_NO_SUCH_PAGE)
+		fail(resp, "Not found");
+	else
+		finish(resp, rc);
 	keep_answer(job, key, &stamp, resp);
 }
 

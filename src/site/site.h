@@ -127,16 +127,24 @@ int site_article_frame(const struct site *s, const char *path, const struct cach
  * the Gemini companion specification allows. */
 int site_robots_text(struct buf *out);
 
+/* Entries a page of a directory listing shows; page N is "dir/?page=N". */
+#define SITE_LISTING_SIZE 200
+#define SITE_PAGE_QUERY "page="
+/* What site_listing() says of a page number past the last, or no number. */
+#define SITE_NO_SUCH_PAGE 1
+
 /*
  * The listing of the directory dir (a path ending in '/') as a page: a
  * title heading ("Articles - February 2014", "Files" at the root), the
  * parent folder except at the root, then the entries as the tree gives
  * them (directories first, dates newest first, others A to Z): folders,
- * articles with their date and title, other files with their size.
- * The nhidden names in hidden are left out.  0, or -1 when the directory
- * cannot be read or memory runs out.
+ * articles with their date and title, other files with their size;
+ * SITE_LISTING_SIZE of them, the page query asks for ("page=N"; any
+ * other query, or none, is the first), then links to the pages around
+ * it.  The nhidden names in hidden are left out.  0; SITE_NO_SUCH_PAGE;
+ * -1 when the directory cannot be read or memory runs out.
  */
-int site_listing(const struct site *s, const char *dir, char *const *hidden, size_t nhidden,
-    struct page *page);
+int site_listing(const struct site *s, const char *dir, const char *query,
+    char *const *hidden, size_t nhidden, struct page *page);
 
 #endif

@@ -2,7 +2,7 @@
 month and tag pages in pages of 100 linked both ways, each a gemlog page;
 tags by use then A to Z; tags whose names a path cannot carry as they are;
 the home page's title (the host name by default), description, count and
-about text.
+about text; a folder of the tree listed in pages too.
 """
 import os
 import re
@@ -21,6 +21,8 @@ PAGE_SIZE = 100
 POLITICS = "news/politics"
 ABOUT = "## Who we are\n\nA desk of three, saving the news.\n=> /archive/ Everything we kept\n"
 DESCRIPTION = "Saved news from a small town"
+FILES_COUNT = 250
+LISTING_SIZE = 200
 
 
 def build_tree(base):
@@ -31,6 +33,8 @@ def build_tree(base):
               "---\ntitle: \"Story %03d\"\ndate: 2012-03-%02d\ntags: [%s]\n---\n\nText %d.\n"
               % (i, i % 28 + 1, ", ".join('"%s"' % t for t in tags), i))
     write(os.path.join(root, "about.gmi"), ABOUT)
+    for i in range(FILES_COUNT):
+        write(os.path.join(root, "files", "f%03d.dat" % i), "x")
     make_readable(base)
     return root
 
@@ -145,6 +149,23 @@ class PagedArchiveTest(unittest.TestCase):
         self.assertEqual(r.status, 20)
         self.assertIn("=> /about.gmi About\n", r.text)
         self.assertIn("=> /archive/undated/ Undated (1 article)", self.get("/archive/").text)
+
+    def test_directory_listing_in_pages(self):
+        first = self.get("/files/")
+        self.assertEqual(first.text.count("\n=> f"), LISTING_SIZE)
+        self.assertEqual(self.link(first.text, "More entries"), "/files/?page=2")
+        second = self.get("/files/?page=2")
+        self.assertEqual(second.text.count("\n=> f"), FILES_COUNT - LISTING_SIZE)
+        self.assertEqual(self.link(second.text, "Previous entries"), "/files/")
+        self.assertIsNone(self.link(second.text, "More entries"))
+        self.assertEqual(self.get("/files/?page=3").status, 51)
+        items = self.gopher("/files/")
+        self.assertEqual(len([i for i in items if i[2].startswith("/files/f")]), LISTING_SIZE)
+        self.assertIn(("1", "More entries", "/files/?page=2"), items)
+        items = self.gopher("/files/?page=2")
+        self.assertEqual(len([i for i in items if i[2].startswith("/files/f")]),
+                         FILES_COUNT - LISTING_SIZE)
+        self.assertTrue(self.server.gopher(b"/files/?page=3\r\n").startswith(b"3"))
 
     def test_search_pages_stay_small(self):
         for words in ("text", "story*", quote("bulk OR politics")):

@@ -276,7 +276,7 @@ test_listing_page(void **state)
 	char *hidden[] = { (char *)"story.txt" };
 	size_t i;
 
-	assert_int_equal(site_listing(&f->site, "/articles/2014/02/", NULL, 0, &page), 0);
+	assert_int_equal(site_listing(&f->site, "/articles/2014/02/", NULL, NULL, 0, &page), 0);
 	assert_int_equal(page.lines[0].kind, PAGE_HEADING);
 	assert_string_equal(page.lines[0].text, "Articles - February 2014");
 	assert_int_equal(page.lines[1].kind, PAGE_BLANK);
@@ -289,11 +289,11 @@ test_listing_page(void **state)
 	assert_string_equal(page.lines[4].date, "2014-02-03");
 	assert_int_equal(page.n, 5);
 	page_free(&page);
-	assert_int_equal(site_listing(&f->site, "/articles/2014/02/", hidden, 1, &page), 0);
+	assert_int_equal(site_listing(&f->site, "/articles/2014/02/", NULL, hidden, 1, &page), 0);
 	assert_int_equal(page.n, 4);
 	page_free(&page);
 	f->site.article_paths = "/articles/";
-	assert_int_equal(site_listing(&f->site, "/", NULL, 0, &page), 0);
+	assert_int_equal(site_listing(&f->site, "/", NULL, NULL, 0, &page), 0);
 	assert_string_equal(page.lines[0].text, "Files");
 	for (i = 0; i < page.n; i++)
 		assert_int_not_equal(page.lines[i].kind, PAGE_PARENT);
@@ -305,6 +305,66 @@ test_listing_page(void **state)
 	assert_int_equal(page.lines[i].size, 14);
 	page_free(&page);
 	f->site.article_paths = "/";
+}
+
+static size_t
+count_kind(const struct page *page, enum page_line_kind kind)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < page->n; i++)
+		n += page->lines[i].kind == kind;
+	return n;
+}
+
+/* A folder of many files is listed SITE_LISTING_SIZE entries a page. */
+static void
+test_listing_in_pages(void **state)
+{
+	struct fixture *f = *state;
+	struct page page = PAGE_INIT;
+	char name[64], *hidden[] = { (char *)"f000.bin" };
+	const struct page_line *last;
+	int i;
+
+	dir(f, "many");
+	for (i = 0; i < 2 * SITE_LISTING_SIZE + 51; i++) {
+		snprintf(name, sizeof(name), "many/f%03d.bin", i);
+		put(f, name, "x");
+	}
+	assert_int_equal(site_listing(&f->site, "/many/", NULL, hidden, 1, &page), 0);
+	assert_int_equal(count_kind(&page, PAGE_FILE), SITE_LISTING_SIZE);
+	assert_string_equal(page.lines[3].path, "/many/f001.bin");
+	last = &page.lines[page.n - 1];
+	assert_int_equal(last->kind, PAGE_LINK);
+	assert_string_equal(last->path, "/many/");
+	assert_string_equal(last->query, "page=2");
+	assert_string_equal(last->text, "More entries");
+	page_free(&page);
+	assert_int_equal(site_listing(&f->site, "/many/", "page=3", hidden, 1, &page), 0);
+	assert_int_equal(count_kind(&page, PAGE_FILE), 50);
+	last = &page.lines[page.n - 1];
+	assert_string_equal(last->query, "page=2");
+	assert_string_equal(last->text, "Previous entries");
+	page_free(&page);
+	assert_int_equal(site_listing(&f->site, "/many/", "page=2", NULL, 0, &page), 0);
+	assert_string_equal(page.lines[3].path, "/many/f200.bin");
+	assert_int_equal(count_kind(&page, PAGE_LINK), 2);
+	page_free(&page);
+	assert_int_equal(site_listing(&f->site, "/many/", "page=4", hidden, 1, &page),
+	    SITE_NO_SUCH_PAGE);
+	page_free(&page);
+	assert_int_equal(site_listing(&f->site, "/many/", "page=0", NULL, 0, &page),
+	    SITE_NO_SUCH_PAGE);
+	page_free(&page);
+	/* Any other query is the first page, as no query is. */
+	assert_int_equal(site_listing(&f->site, "/many/", "raw", NULL, 0, &page), 0);
+	assert_string_equal(page.lines[3].path, "/many/f000.bin");
+	page_free(&page);
+	/* A folder that fits has no links. */
+	assert_int_equal(site_listing(&f->site, "/docs/", NULL, NULL, 0, &page), 0);
+	assert_int_equal(count_kind(&page, PAGE_LINK), 0);
+	page_free(&page);
 }
 
 int
@@ -321,6 +381,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_article_converted_once_then_peeked, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_listing_page, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_listing_in_pages, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
