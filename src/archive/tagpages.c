@@ -328,8 +328,11 @@ pages_render_tags(struct reader *r, const struct page_context *ctx, const char *
 
 	if (*rest == '\0')
 		return render_tag_list(r, ctx, query, &page->page);
-	if (slash == NULL || tag_of_segment(rest, (size_t)(slash - rest), &tag) == -1)
-		return tag.failed ? ARCHIVE_ERROR : ARCHIVE_NOT_FOUND;
+	if (slash == NULL || tag_of_segment(rest, (size_t)(slash - rest), &tag) == -1) {
+		status = tag.failed ? ARCHIVE_ERROR : ARCHIVE_NOT_FOUND;
+		buf_free(&tag);
+		return status;
+	}
 	archive_tag_path(&path, tag.data);
 	if (path.failed)
 		status = ARCHIVE_ERROR;
