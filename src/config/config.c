@@ -259,36 +259,191 @@ apply_host_setting(struct host_config *h, const char *key, const char *value)
 	return NULL;
 }
 
+/* "ab:cd:..." from 64 hex digits, with or without colons, in any case. */
+int
+config_fingerprint_normalise(const char *in, char out[96])
+{
+	size_t digits = 0;
+
+	for (; *in != '\0'; in++) {
+		if (*in == ':')
+			continue;
+		if (!isxdigit((unsigned char)*in) || digits == 64)
+			return -1;
+		if (digits > 0 && digits % 2 == 0)
+			*out++ = ':';
+		*out++ = (char)tolower((unsigned char)*in);
+		digits++;
+	}
+	*out = '\0';
+	return digits == 64 ? 0 : -1;
+}
+
+static int
+add_fingerprints(struct area_config *a, const char *value, char **error)
+{
+	char fingerprint[96], word[256], **list;
+	const char *p = value;
+	size_t len;
+
+	while (*(p += strspn(p, " ,\t")) != '\0') {
+		len = strcspn(p, " ,\t");
+		snprintf(word, sizeof(word), "%.*s", (int)(len < sizeof(word) ? len : sizeof(word) - 1), p);
+		p += len;
+		if (len >= sizeof(word) || config_fingerprint_normalise(word, fingerprint) == -1) {
+			*error = format_string("fingerprints: \"%s\" is not a SHA-256 fingerprint "
+			    "(64 hex digits, colons optional)", word);
+			return -1;
+		}
+		if ((list = reallocarray(a->fingerprints, a->nfingerprints + 1, sizeof(*list))) == NULL)
+			goto oom;
+		a->fingerprints = list;
+		if ((list[a->nfingerprints] = strdup(fingerprint)) == NULL)
+			goto oom;
+		a->nfingerprints++;
+	}
+	return 0;
+oom:
+	*error = strdup("out of memory");
+	return -1;
+}
+
+/* "read", "publish" or both, separated by spaces or commas. */
+static int
+parse_access(const char *value, unsigned *out)
+{
+	const char *p = value;
+	size_t len;
+
+	*out = 0;
+	while (*(p += strspn(p, " ,\t")) != '\0') {
+		len = strcspn(p, " ,\t");
+		if (len == 4 && strncmp(p, "read", 4) == 0)
+			*out |= AREA_READ;
+		else if (len == 7 && strncmp(p, "publish", 7) == 0)
+			*out |= AREA_PUBLISH;
+		else
+			return -1;
+		p += len;
+	}
+	return *out != 0 ? 0 : -1;
+}
+
+static char *
+apply_area_setting(struct area_config *a, const char *key, const char *value)
+{
+	char *error = NULL;
+	int flag;
+
+	if (!strcmp(key, "access")) {
+		if (parse_access(value, &a->access) == -1)
+			return format_string("access: \"%s\" is not read, publish or both", value);
+	} else if (!strcmp(key, "fingerprints")) {
+		if (add_fingerprints(a, value, &error) == -1)
+			return error;
+	} else if (!strcmp(key, "ca") || !strcmp(key, "token") || !strcmp(key, "articles")) {
+		if (set_string(!strcmp(key, "ca") ? &a->ca : !strcmp(key, "token") ? &a->token :
+		    &a->articles, value) == -1)
+			return strdup("out of memory");
+	} else if (!strcmp(key, "max_upload")) {
+		if (parse_size(value, &a->max_upload) == -1)
+			return format_string("max_upload: \"%s\" is not a size (e.g. 512K, 1M)", value);
+	} else if (!strcmp(key, "delete")) {
+		if (parse_bool(value, &flag) == -1)
+			return format_string("delete: \"%s\" is not yes or no", value);
+		a->delete = flag;
+	} else {
+		return format_string("unknown area setting \"%s\"", key);
+	}
+	return NULL;
+}
+
+static int
+same_text(const char *a, const char *b)
+{
+	return a == NULL ? b == NULL : b != NULL && !strcmp(a, b);
+}
+
+/* The area named "HOST/PATH" or "/PATH" (the first host), added if new. */
+static struct area_config *
+find_area(struct config *c, const char *name)
+{
+	const char *slash = strchr(name, '/');
+	struct area_config *areas, *a;
+	char *host = NULL;
+	size_t i;
+
+	if (slash == NULL)
+		return NULL;
+	if (slash > name && (host = strndup(name, (size_t)(slash - name))) == NULL)
+		return NULL;
+	if (host != NULL)
+		lower(host);
+	for (i = 0; i < c->nareas; i++)
+		if (same_text(c->areas[i].host, host) && !strcmp(c->areas[i].path, slash)) {
+			free(host);
+			return &c->areas[i];
+		}
+	if ((areas = reallocarray(c->areas, c->nareas + 1, sizeof(*areas))) == NULL) {
+		free(host);
+		return NULL;
+	}
+	c->areas = areas;
+	a = &areas[c->nareas];
+	memset(a, 0, sizeof(*a));
+	a->host = host;
+	a->access = AREA_READ;
+	a->max_upload = AREA_MAX_UPLOAD_DEFAULT;
+	if ((a->path = strdup(slash)) == NULL) {
+		free(host);
+		return NULL;
+	}
+	c->nareas++;
+	return a;
+}
+
 struct ini_state {
 	struct config *config;
 	int listen_from_file; /* the file's first listen line replaces the default */
 	char *error;
 };
 
+/* The quoted (or bare) name of a section "[kind \"name\"]" into name;
+ * -1 when section is not of that kind. */
+static int
+section_name(const char *section, const char *kind, char *name, size_t size)
+{
+	size_t klen = strlen(kind);
+	const char *p, *q;
+
+	if (strncmp(section, kind, klen) != 0 || (section[klen] != ' ' && section[klen] != '"'))
+		return -1;
+	p = section + klen;
+	while (*p == ' ')
+		p++;
+	if (*p == '"') {
+		p++;
+		if ((q = strchr(p, '"')) == NULL || q[1] != '\0')
+			return -1;
+	} else {
+		q = p + strlen(p);
+	}
+	if (q == p || (size_t)(q - p) >= size)
+		return -1;
+	memcpy(name, p, (size_t)(q - p));
+	name[q - p] = '\0';
+	return 0;
+}
+
 /* Section names: none or [server] for globals, [host "name"] per virtual host. */
 static struct host_config *
 section_host(struct ini_state *st, const char *section)
 {
 	char name[256];
-	const char *p, *q;
 	size_t i;
 
-	if (strncmp(section, "host", 4) != 0)
+	if (section_name(section, "host", name, sizeof(name)) == -1)
 		return NULL;
-	p = section + 4;
-	while (*p == ' ')
-		p++;
-	if (*p == '"') {
-		p++;
-		if ((q = strchr(p, '"')) == NULL)
-			return NULL;
-	} else {
-		q = p + strlen(p);
-	}
-	if (q == p || (size_t)(q - p) >= sizeof(name))
-		return NULL;
-	memcpy(name, p, (size_t)(q - p));
-	name[q - p] = '\0';
 	lower(name);
 	for (i = 0; i < st->config->nhosts; i++)
 		if (!strcmp(st->config->hosts[i].name, name))
@@ -302,14 +457,26 @@ on_ini_line(void *user, const char *section, const char *key, const char *value)
 	struct ini_state *st = user;
 	const struct setting *s;
 	struct host_config *h;
+	struct area_config *a;
+	char name[1024];
 	char *err;
 
 	if (st->error != NULL)
 		return 0;
+	if (section_name(section, "area", name, sizeof(name)) == 0) {
+		if ((a = find_area(st->config, name)) == NULL) {
+			st->error = format_string("bad section [%s] (an area is [area \"/path/\"] or "
+			    "[area \"host/path/\"])", section);
+			return 0;
+		}
+		if ((err = apply_area_setting(a, key, value)) != NULL)
+			goto fail;
+		return 1;
+	}
 	if (*section != '\0' && strcmp(section, "server") != 0) {
 		if ((h = section_host(st, section)) == NULL) {
-			st->error = format_string("bad section [%s] (use [server] or [host \"name\"])",
-			    section);
+			st->error = format_string("bad section [%s] (use [server], [host \"name\"] "
+			    "or [area \"host/path/\"])", section);
 			return 0;
 		}
 		if ((err = apply_host_setting(h, key, value)) != NULL)
@@ -432,10 +599,73 @@ article_paths_valid(const char *p)
 	return 1;
 }
 
+/* An area's path: from '/', no empty, dot or hidden segment, no control
+ * character, and no space or comma (the index's rule lists paths). */
+static int
+area_path_valid(const char *path)
+{
+	const char *p = path + 1, *end;
+
+	if (path[0] != '/' || strpbrk(path, " ,\t\\") != NULL)
+		return 0;
+	while (*p != '\0') {
+		end = strchrnul(p, '/');
+		if (end == p || *p == '.')
+			return 0;
+		for (; p < end; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				return 0;
+		if (*end == '\0')
+			break;
+		p = end + 1;
+	}
+	return 1;
+}
+
+/* Whether path lies in the folder dir (which ends with '/'). */
+static int
+in_folder(const char *path, const char *dir)
+{
+	return strncmp(path, dir, strlen(dir)) == 0;
+}
+
+static char *
+check_area(struct config *c, struct area_config *a)
+{
+	const char *where = a->host != NULL ? a->host : "";
+	const struct host_config *h = a->host != NULL ? config_find_host(c, a->host) : &c->hosts[0];
+
+	if (h == NULL)
+		return format_string("[area \"%s%s\"]: no host %s is configured", where, a->path,
+		    a->host);
+	a->host_index = (size_t)(h - c->hosts);
+	if (!area_path_valid(a->path))
+		return format_string("[area \"%s%s\"]: a path from /, without dot, empty or hidden "
+		    "segments, spaces or commas", where, a->path);
+	if (a->nfingerprints == 0 && a->ca == NULL &&
+	    (a->token == NULL || a->access != AREA_PUBLISH))
+		return format_string("[area \"%s%s\"]: no fingerprints or ca: nobody could use it",
+		    where, a->path);
+	if (!(a->access & AREA_PUBLISH))
+		return NULL;
+	if (a->path[strlen(a->path) - 1] != '/')
+		return format_string("[area \"%s%s\"]: a publish area is a folder: end it with /",
+		    where, a->path);
+	if (a->articles == NULL && set_string(&a->articles, in_folder(AREA_ARTICLES_DEFAULT,
+	    a->path) ? AREA_ARTICLES_DEFAULT : a->path) == -1)
+		return strdup("out of memory");
+	if (!area_path_valid(a->articles) || a->articles[strlen(a->articles) - 1] != '/' ||
+	    !in_folder(a->articles, a->path))
+		return format_string("[area \"%s%s\"]: articles = %s is not a folder inside the area",
+		    where, a->path, a->articles);
+	return NULL;
+}
+
 static char *
 check_config(struct config *c)
 {
 	struct buf b = BUF_INIT;
+	char *err;
 	size_t i;
 
 	if (c->gopher_width < 60 || c->gopher_width > 80)
@@ -464,6 +694,9 @@ check_config(struct config *c)
 		if (h->cert == NULL || h->key == NULL)
 			return strdup("out of memory");
 	}
+	for (i = 0; i < c->nareas; i++)
+		if ((err = check_area(c, &c->areas[i])) != NULL)
+			return err;
 	return NULL;
 }
 
@@ -527,6 +760,21 @@ fail:
 	return NULL;
 }
 
+static void
+area_free(struct area_config *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nfingerprints; i++)
+		free(a->fingerprints[i]);
+	free(a->fingerprints);
+	free(a->host);
+	free(a->path);
+	free(a->ca);
+	free(a->token);
+	free(a->articles);
+}
+
 void
 config_free(struct config *c)
 {
@@ -542,6 +790,9 @@ config_free(struct config *c)
 		free(c->hosts[i].lang);
 	}
 	free(c->hosts);
+	for (i = 0; i < c->nareas; i++)
+		area_free(&c->areas[i]);
+	free(c->areas);
 	for (i = 0; i < c->nlisten; i++)
 		free(c->listen[i]);
 	free(c->listen);
@@ -638,6 +889,7 @@ config_usage(FILE *out)
 	    "usage: capsuled [-c FILE] [--SETTING VALUE ...]\n"
 	    "       capsuled --check-config [-c FILE] [--SETTING VALUE ...]\n"
 	    "       capsuled --gen-cert HOST [--cert-dir DIR]\n"
+	    "       capsuled --fingerprint FILE.pem\n"
 	    "       capsuled convert [--base URL] [--meta] FILE|-\n"
 	    "       capsuled --help | --version\n\n"
 	    "Every setting of the [server] section of the file is also a flag\n"
@@ -674,6 +926,26 @@ print_setting(const struct config *c, const struct setting *s, FILE *out)
 	fprintf(out, "%s = %s\n", s->key, value);
 }
 
+/* An area as its section; the token is a secret, so only whether there is one. */
+static void
+print_area(const struct area_config *a, const struct config *c, FILE *out)
+{
+	size_t i;
+
+	fprintf(out, "\n[area \"%s%s\"]\naccess =%s%s\n", c->hosts[a->host_index].name, a->path,
+	    a->access & AREA_READ ? " read" : "", a->access & AREA_PUBLISH ? " publish" : "");
+	for (i = 0; i < a->nfingerprints; i++)
+		fprintf(out, "fingerprints = %s\n", a->fingerprints[i]);
+	if (a->ca != NULL)
+		fprintf(out, "ca = %s\n", a->ca);
+	if (!(a->access & AREA_PUBLISH))
+		return;
+	if (a->token != NULL)
+		fprintf(out, "; token = (set, not shown)\n");
+	fprintf(out, "max_upload = %zu\ndelete = %s\narticles = %s\n", a->max_upload,
+	    a->delete ? "yes" : "no", a->articles);
+}
+
 void
 config_print(const struct config *c, FILE *out)
 {
@@ -690,4 +962,6 @@ config_print(const struct config *c, FILE *out)
 		if (h->lang != NULL)
 			fprintf(out, "lang = %s\n", h->lang);
 	}
+	for (i = 0; i < c->nareas; i++)
+		print_area(&c->areas[i], c, out);
 }

@@ -25,6 +25,10 @@ struct services {
 	struct content_types *types;
 	struct article_cache *cache;
 	struct archive *archive; /* indexes the first host's root; NULL when disabled */
+	/* The areas' paths, hosts and access as start-up fixed them (the
+	 * index leaves guarded areas out, the sandbox lets publish areas be
+	 * written): a reload that changes them is refused.  NULL: any. */
+	char *areas_fixed;
 };
 
 /* 0, or -1 (said in the log); services_stop() releases what was started. */
@@ -36,6 +40,7 @@ struct generation {
 	struct config *config;
 	struct tls_contexts *tls;
 	struct gemini_host *hosts;
+	struct site_areas **areas; /* per host, CA files loaded */
 	struct gemini_context gemini;
 	struct gopher_context gopher;
 };
