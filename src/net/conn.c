@@ -63,6 +63,7 @@ struct conn {
 	size_t head_sent, shared_sent;
 	off_t file_sent;
 	size_t body_len, body_left; /* PHASE_BODY: bytes announced, bytes still to come */
+	int timed_out;              /* closed by its deadline */
 	char *chunk;           /* file streaming or body buffer, only while in use */
 	size_t chunk_len, chunk_sent;
 	size_t bytes_sent;
@@ -111,8 +112,8 @@ log_access(struct conn *c)
 	snprintf(note, sizeof(note), "%s", r->log_note != NULL ? r->log_note : "");
 	if (c->phase == PHASE_BODY)
 		snprintf(note + strlen(note), sizeof(note) - strlen(note),
-		    "%sbody cut short: %zu of %zu bytes, closed", note[0] ? ": " : "",
-		    c->body_len - c->body_left, c->body_len);
+		    "%sbody cut short: %zu of %zu bytes, %s", note[0] ? ": " : "",
+		    c->body_len - c->body_left, c->body_len, c->timed_out ? "timed out" : "closed");
 	if (cfg->log_format == LOG_FORMAT_TSV)
 		log_info("%s\t%s\t%s\t%s\t%d\t%zu\t%ld%s%s", c->service->protocol->name,
 		    cfg->log_addresses ? c->peer : "-", c->sni[0] ? c->sni : "-", url,
@@ -209,13 +210,14 @@ conn_on_timeout(evutil_socket_t fd, short what, void *arg)
 		conn_throttle(c);
 		return;
 	}
-	if (c->phase <= PHASE_REQUEST || c->phase == PHASE_BODY || c->phase == PHASE_WRITING)
+	/* A body's deadline is told by its request's own log line. */
+	c->timed_out = 1;
+	if (c->phase <= PHASE_REQUEST || c->phase == PHASE_WRITING)
 		log_info("%s %s: %s timed out, closed", c->service->protocol->name,
 		    c->gen->config->log_addresses ? c->peer : "-",
 		    c->phase == PHASE_PROXY ? "PROXY header" :
 		    c->phase == PHASE_HANDSHAKE ? "handshake" :
-		    c->phase == PHASE_REQUEST ? "request" :
-		    c->phase == PHASE_BODY ? "request body" : "response");
+		    c->phase == PHASE_REQUEST ? "request" : "response");
 	/* Some protocols' clients expect an answer rather than a silent close. */
 	if (c->phase == PHASE_REQUEST &&
 	    c->service->protocol->timed_out(c->service->ctx, &c->response)) {
