@@ -391,11 +391,14 @@ gemini_answer(const struct gemini_context *ctx, const struct request_info *info,
 	if (gemini_request_parse(info->line, info->len, &job->req, &reason) != 0) {
 		free(job);
 		respond(resp, 59, reason != NULL ? reason : "bad request");
+		/* A Titan token stays out of the log even in a bad request. */
+		resp->log_request = titan_hidden_line(info->line, info->len);
 		return 1;
 	}
 	if ((host = find_host(ctx, &job->req)) == NULL) {
 		gemini_job_free(job);
 		respond(resp, 53, "this server does not serve that URL");
+		resp->log_request = titan_hidden_line(info->line, info->len);
 		return 1;
 	}
 	site_of(ctx, host, &job->site);

@@ -77,9 +77,8 @@ reply(const struct titan_upload *u, struct response *resp, int status, const cha
 	note(u, resp, outcome);
 }
 
-/* The request line with the value of its token parameter hidden. */
-static char *
-hide_token(const char *line, size_t len)
+char *
+titan_hidden_line(const char *line, size_t len)
 {
 	static const char param[] = ";token=";
 	struct buf b = BUF_INIT;
@@ -251,7 +250,8 @@ upload_new(const struct titan_host *host, const struct gemini_request *req,
 	u->size = req->params.size;
 	u->who = info->fingerprint != NULL && info->fingerprint[0] ? info->fingerprint :
 	    req->params.token != NULL ? "token" : "-";
-	u->log_request = req->params.token != NULL ? hide_token(info->line, info->len) : NULL;
+	u->log_request = req->params.token != NULL ? titan_hidden_line(info->line, info->len) :
+	    NULL;
 	u->path = strdup(req->path);
 	u->base = base_url(host->public_port, req);
 	if (u->path == NULL || u->base == NULL ||

@@ -61,6 +61,10 @@ void titan_produce(struct titan_upload *u, struct response *resp);
 /* Drop an upload: whatever it wrote is removed. */
 void titan_upload_free(struct titan_upload *u);
 
+/* The request line with the value of a ";token=" parameter hidden, for the
+ * log (malloc'd); NULL when it has none (or memory runs out). */
+char *titan_hidden_line(const char *line, size_t len);
+
 /* The file name of a new article titled title (UTF-8): letters and digits,
  * lower case, Latin-1 letters without their accents, other scripts kept;
  * every other run of characters one '-'; at most 80 bytes; "untitled"

@@ -368,6 +368,11 @@ class Titan(unittest.TestCase):
         with open(os.path.join(self.root, "notes/anon.gmi"), "rb") as f:
             self.assertEqual(f.read(), body)
         self.wait_log("upload token /notes/anon.gmi")
+        # Not even in a request refused as malformed, or for another host.
+        self.assertEqual(self.titan("/notes/x.gmi", "token=%s;size=1;size=2" % TOKEN).status, 59)
+        r = self.server.request("titan://elsewhere.example/x.gmi;token=%s;size=1\r\n" % TOKEN)
+        self.assertEqual(r.status, 53)
+        self.wait_log("elsewhere.example/x.gmi;token=(hidden)")
         self.assertNotIn(TOKEN, self.server.log())
         self.assertIn(";token=(hidden)", self.server.log())
 

@@ -174,6 +174,32 @@ test_slugs(void **state)
 	assert_true(slug[strlen(slug) - 1] == 's');
 }
 
+static void
+expect_hidden(const char *line, const char *want)
+{
+	char *hidden = titan_hidden_line(line, strlen(line));
+
+	if (want == NULL) {
+		assert_null(hidden);
+		return;
+	}
+	assert_non_null(hidden);
+	assert_string_equal(hidden, want);
+	free(hidden);
+}
+
+static void
+test_token_hidden_from_the_log(void **state)
+{
+	(void)state;
+	expect_hidden("titan://h/a.gmi;token=s3cret;size=1", "titan://h/a.gmi;token=(hidden);size=1");
+	expect_hidden("titan://h/a.gmi;size=1;token=s%20cret", "titan://h/a.gmi;size=1;token=(hidden)");
+	expect_hidden("titan://h/a.gmi;size=1;size=2;token=x", "titan://h/a.gmi;size=1;size=2;"
+	    "token=(hidden)");
+	expect_hidden("titan://h/a.gmi;size=1", NULL);
+	expect_hidden("gemini://h/a.gmi", NULL);
+}
+
 /* A tree with a publish area /notes/ (the owner's certificate, a token,
  * 100 bytes at most, deletes allowed) and a guarded /private/. */
 struct fixture {
@@ -417,6 +443,7 @@ main(void)
 		cmocka_unit_test(test_gemini_paths_keep_their_semicolons),
 		cmocka_unit_test(test_bad_parameters_are_59),
 		cmocka_unit_test(test_slugs),
+		cmocka_unit_test(test_token_hidden_from_the_log),
 		cmocka_unit_test_setup_teardown(test_refusals_before_the_body, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upload_streamed_and_committed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_new_article_named_from_its_title, setup, teardown),
