@@ -69,6 +69,12 @@ serve)
 	shift
 	install_missing $BUILD_PACKAGES
 	build build -DCMAKE_BUILD_TYPE=Release -DCAPSULED_TESTS=OFF
+	# As root in someone's checkout, serve as that someone: certs/ and var/
+	# are then theirs (to reuse unprivileged, to delete), not nobody's.
+	owner=$(stat -c %U .)
+	if [ "$(id -u)" -eq 0 ] && [ "$owner" != root ] && id -u "$owner" >/dev/null 2>&1; then
+		set -- --user "$owner" "$@"
+	fi
 	exec ./build/capsuled "$@"
 	;;
 test)

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,10 @@
 #include "archive/strlist.h"
 
 struct archive {
+	/* The page options below, replaced by archive_set_page_options()
+	 * while handler threads render with them: writers first, so that a
+	 * reload waits for one render at most. */
+	pthread_rwlock_t options_lock;
 	char *title;
 	char *base_url;
 	char *default_lang;
@@ -54,6 +59,7 @@ check_state_dir(const char *dir, char **error)
 static void
 free_strings(struct archive *a)
 {
+	pthread_rwlock_destroy(&a->options_lock);
 	free(a->title);
 	free(a->base_url);
 	free(a->default_lang);
@@ -64,10 +70,15 @@ free_strings(struct archive *a)
 static struct archive *
 copy_options(const struct archive_options *o)
 {
+	pthread_rwlockattr_t attr;
 	struct archive *a;
 
 	if ((a = calloc(1, sizeof(*a))) == NULL)
 		return NULL;
+	pthread_rwlockattr_init(&attr);
+	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&a->options_lock, &attr);
+	pthread_rwlockattr_destroy(&attr);
 	a->title = strdup(o->title != NULL ? o->title : "Archive");
 	a->base_url = strdup(o->base_url != NULL ? o->base_url : "");
 	a->default_lang = o->default_lang != NULL ? strdup(o->default_lang) : NULL;
@@ -170,6 +181,9 @@ archive_render(struct archive *a, const char *path, const char *query,
 
 	if (!archive_generates(a, path))
 		return ARCHIVE_NOT_MINE;
+	if ((r = pool_take(&a->pool)) == NULL)
+		return ARCHIVE_ERROR;
+	pthread_rwlock_rdlock(&a->options_lock);
 	ctx = (struct page_context){
 		.title = a->title,
 		.base_url = a->base_url,
@@ -179,11 +193,27 @@ archive_render(struct archive *a, const char *path, const char *query,
 		.home = strcmp(path, "/") == 0,
 		.feed_as_page = feed == ARCHIVE_FEED_PAGE,
 	};
-	if ((r = pool_take(&a->pool)) == NULL)
-		return ARCHIVE_ERROR;
 	status = pages_render(r, &ctx, path, query, page);
+	pthread_rwlock_unlock(&a->options_lock);
 	pool_give(&a->pool, r);
 	return status;
+}
+
+int
+archive_set_page_options(struct archive *a, const struct archive_options *o)
+{
+	int rc = 0;
+
+	pthread_rwlock_wrlock(&a->options_lock);
+	if (string_replace(&a->title, o->title != NULL ? o->title : "Archive") == -1 ||
+	    string_replace(&a->base_url, o->base_url != NULL ? o->base_url : "") == -1 ||
+	    string_replace(&a->default_lang, o->default_lang) == -1)
+		rc = -1;
+	a->feed_entries = o->feed_entries;
+	pthread_rwlock_unlock(&a->options_lock);
+	/* Pages cached by the generation show the old title: make them stale. */
+	atomic_fetch_add(&a->indexer.generation, 1);
+	return rc;
 }
 
 void

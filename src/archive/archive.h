@@ -66,6 +66,11 @@ struct archive;
  * with a malloc'd message in *error when the state directory cannot be
  * used. */
 struct archive *archive_open(const struct archive_options *o, char **error);
+/* New settings for the pages (a reload): title, base_url, default_lang
+ * and feed_entries of o; the rest is ignored.  Pages cached by the
+ * archive's generation go stale.  0, or -1 when memory ran out (a setting
+ * may then keep its old value).  Thread-safe. */
+int archive_set_page_options(struct archive *a, const struct archive_options *o);
 /* Stop the indexer thread and close every connection. */
 void archive_close(struct archive *a);
 /* 1 once the first full walk of the tree is in the index. */

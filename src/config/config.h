@@ -2,13 +2,16 @@
  * The loaded configuration: built-in defaults, then the INI file, then
  * command-line flags (every file setting is also a flag: `max_connections`
  * in the file is `--max-connections` on the command line).  Immutable once
- * loaded; a reload builds a new one.
+ * loaded; a reload builds a new one, and each setting says whether a
+ * reload may change it or only a restart (config_reload_changes()).
  */
 #ifndef CAPSULED_CONFIG_CONFIG_H
 #define CAPSULED_CONFIG_CONFIG_H
 
 #include <stddef.h>
 #include <stdio.h>
+
+#include "util/buf.h"
 
 struct host_config {
 	char *name;  /* lower-case; the first host is the default (no SNI, IP literal) */
@@ -108,6 +111,22 @@ const char *config_host_lang(const struct config *c, const struct host_config *h
 /* Normalise a SHA-256 fingerprint (64 hex digits, with or without ':',
  * any case) into out as "ab:cd:..."; -1 when it is not one. */
 int config_fingerprint_normalise(const char *in, char out[96]);
+
+/* What a reload changes.  fresh is the configuration just loaded, running
+ * the one it replaces.  The settings that differ and take effect now are
+ * named in applied, those that only a restart can change in restart
+ * (", "-separated, host settings as "root of NAME", the [area] sections
+ * as "areas": added, removed or given another access, they wait for a
+ * restart, since the index and the sandbox are made at start-up); fresh keeps
+ * running's values of the latter, so that a generation never announces a
+ * port it does not listen on nor serves a root the archive does not
+ * index.  0, or -1 when memory ran out. */
+int config_reload_changes(struct config *fresh, const struct config *running,
+    struct buf *applied, struct buf *restart);
+
+/* fresh takes running's value of the setting key (a reload that could not
+ * apply it).  0, or -1 for an unknown key or when memory ran out. */
+int config_keep(struct config *fresh, const struct config *running, const char *key);
 
 /* Print the flags and their defaults. */
 void config_usage(FILE *out);

@@ -26,6 +26,23 @@ archive_base_url(const struct config *c)
 	return buf_release(&b, NULL);
 }
 
+/* What the archive's pages show: its title, links, language, feed. */
+static void
+page_options(const struct config *c, char *base_url, struct archive_options *ao)
+{
+	memset(ao, 0, sizeof(*ao));
+	ao->state_dir = c->state_dir;
+	ao->root_path = c->hosts[0].root;
+	ao->title = c->title;
+	ao->base_url = base_url;
+	ao->default_lang = config_host_lang(c, &c->hosts[0]);
+	ao->feed_entries = c->feed_entries;
+}
+
+/* Session tickets stay valid across reloads; their keys rotate twice a
+ * day, each still opening tickets for the period after its own. */
+#define TICKET_KEY_PERIOD_SECONDS (12 * 3600)
+
 int
 services_start(struct services *s, const struct config *c)
 {
@@ -34,20 +51,14 @@ services_start(struct services *s, const struct config *c)
 
 	if ((s->types = content_types_new(NULL)) == NULL ||
 	    (s->cache = article_cache_new(c->cache_bytes)) == NULL ||
-	    (s->areas_fixed = site_areas_fixed(c)) == NULL) {
+	    (s->tickets = tls_tickets_new(TICKET_KEY_PERIOD_SECONDS)) == NULL) {
 		log_error("out of memory");
 		return -1;
 	}
 	if (!c->archive)
 		return 0;
 	base_url = archive_base_url(c);
-	memset(&ao, 0, sizeof(ao));
-	ao.state_dir = c->state_dir;
-	ao.root_path = c->hosts[0].root;
-	ao.title = c->title;
-	ao.base_url = base_url;
-	ao.default_lang = config_host_lang(c, &c->hosts[0]);
-	ao.feed_entries = c->feed_entries;
+	page_options(c, base_url, &ao);
 	/* The index holds what the site layer calls an article, never one
 	 * from a guarded area. */
 	ao.article_format = site_index_format;
@@ -63,6 +74,23 @@ services_start(struct services *s, const struct config *c)
 	return 0;
 }
 
+int
+services_reconfigure(struct services *s, const struct config *c)
+{
+	struct archive_options ao;
+	char *base_url;
+	int rc;
+
+	if (s->archive == NULL)
+		return 0;
+	if ((base_url = archive_base_url(c)) == NULL)
+		return -1;
+	page_options(c, base_url, &ao);
+	rc = archive_set_page_options(s->archive, &ao);
+	free(base_url);
+	return rc;
+}
+
 void
 services_stop(struct services *s)
 {
@@ -72,7 +100,7 @@ services_stop(struct services *s)
 		article_cache_free(s->cache);
 	if (s->types != NULL)
 		content_types_free(s->types);
-	free(s->areas_fixed);
+	tls_tickets_free(s->tickets);
 }
 
 static char *
@@ -84,27 +112,15 @@ root_error(const char *root)
 	return buf_release(&b, NULL);
 }
 
-/* Each host's areas, ready to check certificates; the same paths and
- * access as at start-up. */
+/* Each host's areas, ready to check certificates. */
 static int
-load_areas(struct generation *g, const struct services *services, char **error)
+load_areas(struct generation *g, char **error)
 {
 	const struct config *c = g->config;
-	char *fixed;
-	int same;
 	size_t i;
 
-	if ((fixed = site_areas_fixed(c)) == NULL ||
-	    (g->areas = calloc(c->nhosts, sizeof(*g->areas))) == NULL) {
-		free(fixed);
+	if ((g->areas = calloc(c->nhosts, sizeof(*g->areas))) == NULL) {
 		*error = strdup("out of memory");
-		return -1;
-	}
-	same = services->areas_fixed == NULL || strcmp(fixed, services->areas_fixed) == 0;
-	free(fixed);
-	if (!same) {
-		*error = strdup("an [area] was added, removed or changed its access: restart "
-		    "capsuled to apply that");
 		return -1;
 	}
 	for (i = 0; i < c->nhosts; i++)
@@ -217,8 +233,8 @@ generation_new(struct config *config, const struct services *services, char **er
 		return NULL;
 	}
 	g->config = config;
-	if (load_areas(g, services, error) == -1 || open_roots(g, error) == -1 ||
-	    (g->tls = tls_contexts_new(config, error)) == NULL)
+	if (load_areas(g, error) == -1 || open_roots(g, error) == -1 ||
+	    (g->tls = tls_contexts_new(config, services->tickets, error)) == NULL)
 		goto fail;
 	wire_gemini(g, services);
 	if (wire_gopher(g, services) == -1) {

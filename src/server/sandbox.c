@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "server/directories.h"
 #include "util/log.h"
 
 /* The rights of Landlock ABI 1, all handled (denied unless a rule allows). */
@@ -55,20 +56,6 @@ add_rule(int ruleset, const char *path, uint64_t rights, enum need need)
 		return -1;
 	}
 	return 0;
-}
-
-/* The directory holding path ("." for a bare name) into out. */
-static void
-directory_of(const char *path, char out[PATH_MAX])
-{
-	const char *slash = strrchr(path, '/');
-
-	if (slash == NULL)
-		snprintf(out, PATH_MAX, ".");
-	else if (slash == path)
-		snprintf(out, PATH_MAX, "/");
-	else
-		snprintf(out, PATH_MAX, "%.*s", (int)(slash - path), path);
 }
 
 /* Read access to the directory of a file, and of the file it links to:

@@ -178,15 +178,3 @@ site_area_hidden(const struct site_areas *areas, const char *dir, const char *pa
 
 	return site_area_guarded(a) && a != site_area_of(areas, dir);
 }
-
-char *
-site_areas_fixed(const struct config *c)
-{
-	struct buf b = BUF_INIT;
-	size_t i;
-
-	for (i = 0; i < c->nareas; i++)
-		buf_printf(&b, "%zu %s %u\n", c->areas[i].host_index, c->areas[i].path,
-		    c->areas[i].access);
-	return buf_release(&b, NULL);
-}

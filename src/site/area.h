@@ -78,10 +78,4 @@ char *site_index_rule(const struct config *c);
 /* The format of path as the index sees it under that rule. */
 enum article_format site_index_format(const char *rule, const char *path);
 
-/* What start-up fixes of the areas of c (the index's exclusions, the
- * sandbox's writable folders): each area's host, path and access, one a
- * line.  A reload that changes it must be refused.  malloc'd; NULL when
- * memory runs out. */
-char *site_areas_fixed(const struct config *c);
-
 #endif

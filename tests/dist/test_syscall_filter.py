@@ -76,7 +76,6 @@ class TracedServer(harness.Server):
         if self.proc is not None and self.proc.poll() is None:
             os.kill(self.traced_pid(), sig)
             self.proc.wait(timeout)
-            self.proc.stdout.close()
         return self.proc.returncode if self.proc else None
 
     def traced_pid(self):

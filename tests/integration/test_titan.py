@@ -390,17 +390,35 @@ class Titan(unittest.TestCase):
 
 
 class AreasAtReload(unittest.TestCase):
-    def test_a_changed_area_waits_for_a_restart(self):
-        with Server(config_text='[area "/files/"]\nfingerprints = %s\n' % ("ab" * 32)) as srv:
-            with open(srv.config_path, "a") as f:
-                f.write('\n[area "/images/"]\nfingerprints = %s\n' % ("cd" * 32))
-            srv.send_signal(1)
-            end = time.monotonic() + DEADLINE
-            while "restart capsuled" not in srv.log() and time.monotonic() < end:
-                time.sleep(0.05)
-            self.assertRegex(srv.log(), re.compile(r"reload: an \[area\] .* restart capsuled"))
+    def reload(self, srv, text, said):
+        with open(srv.config_path, "w") as f:
+            f.write(text)
+        srv.send_signal(1)
+        end = time.monotonic() + DEADLINE
+        while said not in srv.log() and time.monotonic() < end:
+            time.sleep(0.05)
+        self.assertIn(said, srv.log())
+
+    def test_certificates_reload_new_areas_wait_for_a_restart(self):
+        base = tempfile.mkdtemp(prefix="capsuled-reload-")
+        os.chmod(base, 0o755)
+        crt, key = self_signed(base, "reader")
+        for name in os.listdir(base):
+            os.chmod(os.path.join(base, name), 0o644)
+        reader = client_context(cert=(crt, key))
+        area = '[area "/files/"]\nfingerprints = %s\n'
+        with Server(config_text=area % ("ab" * 32)) as srv:
+            self.assertEqual(srv.gemini("/files/sample.bin", ctx=reader).status, 61)
+            # A new fingerprint applies at once.
+            self.reload(srv, area % fingerprint(crt), "changed areas")
+            self.assertEqual(srv.gemini("/files/sample.bin", ctx=reader).status, 20)
+            # A new area waits for a restart; the running ones stay as they were.
+            self.reload(srv, area % ("ab" * 32) + '[area "/images/"]\nfingerprints = %s\n'
+                        % ("cd" * 32), "needs a restart: areas")
             self.assertEqual(srv.gemini("/images/gradient.png").status, 20)
             self.assertEqual(srv.gemini("/files/sample.bin").status, 60)
+            self.assertEqual(srv.gemini("/files/sample.bin", ctx=reader).status, 20)
+        shutil.rmtree(base)
 
 
 if __name__ == "__main__":

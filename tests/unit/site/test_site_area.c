@@ -274,30 +274,6 @@ test_index_rule_leaves_guarded_articles_out(void **state)
 	free(rule);
 }
 
-static void
-test_what_start_up_fixes(void **state)
-{
-	struct area_config list[] = {
-		{ .path = "/private/", .access = AREA_READ, .fingerprints = fp_a, .nfingerprints = 1 },
-	};
-	struct config c = { .areas = list, .nareas = 1 };
-	char *before = site_areas_fixed(&c), *after;
-
-	(void)state;
-	/* Fingerprints and tokens may change on a reload ... */
-	list[0].nfingerprints = 0;
-	list[0].token = "x";
-	after = site_areas_fixed(&c);
-	assert_string_equal(before, after);
-	free(after);
-	/* ... not the access, nor the set of paths. */
-	list[0].access = AREA_READ | AREA_PUBLISH;
-	after = site_areas_fixed(&c);
-	assert_string_not_equal(before, after);
-	free(after);
-	free(before);
-}
-
 int
 main(void)
 {
@@ -308,7 +284,6 @@ main(void)
 		cmocka_unit_test(test_hidden_from_listings_outside_their_area),
 		cmocka_unit_test(test_listing_leaves_the_guarded_folder_out),
 		cmocka_unit_test(test_index_rule_leaves_guarded_articles_out),
-		cmocka_unit_test(test_what_start_up_fixes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
