@@ -7,6 +7,7 @@
 #define CAPSULED_CONVERT_CONVERT_H
 
 #include <stddef.h>
+#include <time.h>
 #include "convert/document.h"
 
 enum article_format {
@@ -21,8 +22,10 @@ enum article_format {
 enum article_format article_format_of(const char *path);
 
 struct convert_options {
-	/* Absolute URL or server path of the article itself ("/articles/2014/02/x.html"),
-	 * used to resolve relative links and to read a YYYY/MM/ date from the path. */
+	/* Where the article is: its path on this server ("/articles/2014/02/x.html")
+	 * or an absolute URL.  An http(s) URL is the page's original address on
+	 * the web; anything else its place in the capsule.  Gives a date of last
+	 * resort from a YYYY/MM/ in it. */
 	const char *base_url;
 	/* Lines seen at the top of many plain-text files in the archive (site chrome
 	 * to drop), NULL-terminated; may be NULL. */
@@ -31,18 +34,32 @@ struct convert_options {
 	 * articles are cached under it, so a newly learned chrome converts them
 	 * again.  0 with no chrome. */
 	unsigned long chrome_generation;
+	/* When the file was saved (its modification time), or 0 when unknown: a
+	 * publication date more than a day after it is not believed. */
+	time_t saved_time;
+	/* Optional, with its argument: the capsule path of what a link points
+	 * to, or NULL.  url is absolute (http, https) for a link to the web —
+	 * answer with the path of the archived article first published there —
+	 * or a capsule path for a link relative to an article with no known
+	 * original address — answer with the path when something is there.  A
+	 * link without an answer stays on the web, or (a capsule path) goes.
+	 * The answer is copied at once.  Called from the converting thread. */
+	const char *(*local_path)(void *arg, const char *url);
+	void *local_path_arg;
 };
 
 /* Read an article into the document model.  Never fails on bad input: binary
  * or broken data gives a best-effort (possibly empty) document.  Metadata a
  * reader did not find is filled in: the date from a YYYY/MM[/DD] path in
  * options->base_url, the title from the file name, the description from the
- * first paragraph.  options may be NULL.  NULL only when memory runs out. */
+ * first paragraph of prose.  options may be NULL.  NULL only when memory
+ * runs out. */
 struct document *convert_read(enum article_format format, const char *data, size_t len,
     const struct convert_options *options);
 
 /* Write a document as gemtext: "# Title", the date/author line, the body,
- * and a footer (source URL, link back to the archive).  Returns a malloc'd
+ * and the link to the original article when its source URL is known (the
+ * page around it, with the way back to the archive, is the site's).  Returns a malloc'd
  * NUL-terminated buffer and its length in *len, or NULL when memory runs out. */
 char *convert_write_gemtext(const struct document *doc, size_t *len);
 

@@ -8,8 +8,10 @@
 #include "convert/convert.h"
 
 /* Read a page in any charset: metadata, then the main content rendered as
- * blocks.  Never fails on bad input; NULL only when memory runs out.
- * opt (may be NULL) gives the page URL for links and a path date. */
+ * blocks, then the metadata that needs the article (author, date, tags),
+ * with the site's clutter left out.  Never fails on bad input; NULL only
+ * when memory runs out.  opt (may be NULL) gives the page's address, its
+ * save time and the archive's link lookup. */
 struct document *html_read(const char *data, size_t len, const struct convert_options *opt);
 
 #endif

@@ -354,7 +354,7 @@ titan_slug(const char *title, char out[TITAN_SLUG_MAX])
 static void
 upload_slug(struct titan_upload *u, char slug[TITAN_SLUG_MAX])
 {
-	struct convert_options options = { NULL, NULL, 0 };
+	struct convert_options options = { .base_url = NULL };
 	size_t want = u->file.written < TITLE_READ_MAX ? u->file.written : TITLE_READ_MAX;
 	struct document *doc = NULL;
 	char *data, *untitled;

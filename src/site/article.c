@@ -12,7 +12,7 @@ const struct cached_article *
 site_article_of(const struct site *s, const char *path, int fd, const struct stat *st,
     enum article_format format)
 {
-	struct convert_options options = { path, NULL, 0 };
+	struct convert_options options = { .base_url = path };
 	const struct cached_article *a;
 	char **lines = NULL;
 
