@@ -75,6 +75,28 @@ add_file_directories(int ruleset, const char *path, uint64_t rights)
 	return add_rule(ruleset, dir, rights, REQUIRED);
 }
 
+/* Publish areas may be written (and nothing else in the roots); the CA
+ * files of areas read. */
+static int
+add_area_rules(int ruleset, const struct config *c)
+{
+	const struct area_config *a;
+	char path[PATH_MAX];
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < c->nareas; i++) {
+		a = &c->areas[i];
+		if (a->ca != NULL)
+			rc = add_file_directories(ruleset, a->ca, FS_READ);
+		if (rc != 0 || !(a->access & AREA_PUBLISH))
+			continue;
+		snprintf(path, sizeof(path), "%s%s", c->hosts[a->host_index].root, a->path);
+		rc = add_rule(ruleset, path, FS_WRITE, REQUIRED);
+	}
+	return rc;
+}
+
 static int
 add_rules(int ruleset, const struct config *c)
 {
@@ -86,6 +108,8 @@ add_rules(int ruleset, const struct config *c)
 		rc |= add_file_directories(ruleset, c->hosts[i].cert, FS_READ);
 		rc |= add_file_directories(ruleset, c->hosts[i].key, FS_READ);
 	}
+	if (rc == 0)
+		rc = add_area_rules(ruleset, c);
 	if (rc == 0 && c->config_path != NULL)
 		rc = add_file_directories(ruleset, c->config_path, FS_READ);
 	if (rc == 0 && strcmp(c->log, "stderr") != 0 && strcmp(c->log, "syslog") != 0)
@@ -149,7 +173,8 @@ sandbox_enforce(int ruleset)
 		rc = -1;
 	} else {
 		log_info("sandbox: Landlock on: only the roots, certificates, configuration, "
-		    "state and log directories and /usr are reachable");
+		    "state and log directories and /usr are reachable; only the state directory "
+		    "and publish areas can be written");
 	}
 	close(ruleset);
 	return rc;

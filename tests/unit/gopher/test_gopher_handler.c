@@ -349,7 +349,7 @@ static void
 test_protocol_answers_as_the_handler(void **state)
 {
 	struct fixture *fx = *state;
-	struct request_info req = { "/about.md", 9, "", "" };
+	struct request_info req = { "/about.md", 9, "", "", NULL };
 	struct response resp;
 	void *job = NULL;
 
