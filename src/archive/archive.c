@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,10 @@
 #define ABOUT_MAX_BYTES (16 * 1024)
 
 struct archive {
+	/* The page options below, replaced by archive_set_page_options()
+	 * while handler threads render with them: writers first, so that a
+	 * reload waits for one render at most. */
+	pthread_rwlock_t options_lock;
 	char *title;
 	char *base_url;
 	char *default_lang;
@@ -60,6 +65,7 @@ check_state_dir(const char *dir, char **error)
 static void
 free_strings(struct archive *a)
 {
+	pthread_rwlock_destroy(&a->options_lock);
 	free(a->title);
 	free(a->base_url);
 	free(a->default_lang);
@@ -103,11 +109,16 @@ optional_copy(const char *s, int *failed)
 static struct archive *
 copy_options(const struct archive_options *o)
 {
+	pthread_rwlockattr_t attr;
 	struct archive *a;
 	int failed = 0;
 
 	if ((a = calloc(1, sizeof(*a))) == NULL)
 		return NULL;
+	pthread_rwlockattr_init(&attr);
+	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&a->options_lock, &attr);
+	pthread_rwlockattr_destroy(&attr);
 	a->title = title_of(o);
 	a->base_url = strdup(o->base_url != NULL ? o->base_url : "");
 	a->default_lang = optional_copy(o->default_lang, &failed);
@@ -235,6 +246,9 @@ archive_render(struct archive *a, const char *path, const char *query,
 
 	if (!archive_generates(a, path))
 		return ARCHIVE_NOT_MINE;
+	if ((r = pool_take(&a->pool)) == NULL)
+		return ARCHIVE_ERROR;
+	pthread_rwlock_rdlock(&a->options_lock);
 	ctx = (struct page_context){
 		.title = a->title,
 		.base_url = a->base_url,
@@ -250,11 +264,8 @@ archive_render(struct archive *a, const char *path, const char *query,
 		read_about(a, &about);
 		ctx.about = about.data;
 	}
-	if ((r = pool_take(&a->pool)) == NULL) {
-		buf_free(&about);
-		return ARCHIVE_ERROR;
-	}
 	status = pages_render(r, &ctx, path, query, page);
+	pthread_rwlock_unlock(&a->options_lock);
 	pool_give(&a->pool, r);
 	buf_free(&about);
 	return status;
@@ -270,6 +281,29 @@ archive_article(struct archive *a, const char *path, struct archive_article *inf
 		return -1;
 	rc = nav_article(r, path, info);
 	pool_give(&a->pool, r);
+	return rc;
+}
+
+int
+archive_set_page_options(struct archive *a, const struct archive_options *o)
+{
+	char *title = title_of(o);
+	int rc = title != NULL ? 0 : -1;
+
+	pthread_rwlock_wrlock(&a->options_lock);
+	if (title != NULL) {
+		free(a->title);
+		a->title = title;
+	}
+	if (string_replace(&a->base_url, o->base_url != NULL ? o->base_url : "") == -1 ||
+	    string_replace(&a->default_lang, o->default_lang) == -1 ||
+	    string_replace(&a->description, o->description) == -1 ||
+	    string_replace(&a->about_path, o->about_path) == -1)
+		rc = -1;
+	a->feed_entries = o->feed_entries;
+	pthread_rwlock_unlock(&a->options_lock);
+	/* Pages cached by the generation show the old title: make them stale. */
+	atomic_fetch_add(&a->indexer.generation, 1);
 	return rc;
 }
 
@@ -295,6 +329,32 @@ archive_chrome_generation(struct archive *a)
 	return atomic_load(&a->indexer.chrome_generation);
 }
 
+int
+archive_source_path(struct archive *a, const char *url, char *path, size_t size)
+{
+	char *key = article_source_key(url);
+	struct reader *r;
+	sqlite3_stmt *st;
+	int found = 0;
+
+	if (key == NULL || (r = pool_take(&a->pool)) == NULL) {
+		free(key);
+		return 0;
+	}
+	if ((st = reader_statement(r, "SELECT a.path FROM sources s"
+	    " JOIN articles a ON a.id = s.article WHERE s.url = ?1")) != NULL) {
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) < (int)size) {
+			memcpy(path, sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0) + 1);
+			found = 1;
+		}
+		reader_done(st);
+	}
+	pool_give(&a->pool, r);
+	free(key);
+	return found;
+}
+
 char **
 archive_chrome_lines(struct archive *a, unsigned long *generation)
 {
@@ -302,8 +362,8 @@ archive_chrome_lines(struct archive *a, unsigned long *generation)
 	sqlite3_stmt *st;
 	char **lines = NULL;
 
-	*generation = archive_chrome_generation(a);
-
+	if (generation != NULL)
+		*generation = archive_chrome_generation(a);
 	if ((r = pool_take(&a->pool)) == NULL)
 		return NULL;
 	if ((st = reader_statement(r, store_chrome_sql)) != NULL)

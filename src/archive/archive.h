@@ -84,6 +84,11 @@ struct archive;
  * with a malloc'd message in *error when the state directory cannot be
  * used. */
 struct archive *archive_open(const struct archive_options *o, char **error);
+/* New settings for the pages (a reload): title, base_url, default_lang
+ * and feed_entries of o; the rest is ignored.  Pages cached by the
+ * archive's generation go stale.  0, or -1 when memory ran out (a setting
+ * may then keep its old value).  Thread-safe. */
+int archive_set_page_options(struct archive *a, const struct archive_options *o);
 /* Stop the indexer thread and close every connection. */
 void archive_close(struct archive *a);
 /* 1 once the first full walk of the tree is in the index. */
@@ -149,12 +154,18 @@ struct archive_article {
 int archive_article(struct archive *a, const char *path, struct archive_article *info);
 void archive_article_free(struct archive_article *info);
 
+/* The capsule path of the article first published at the web address url
+ * (http or https; the index keeps the address each article states as its
+ * own), copied into path (size bytes): 1, or 0 when no article has it.
+ * Thread-safe; a query of the index, for a pool thread. */
+int archive_source_path(struct archive *a, const char *url, char *path, size_t size);
+
 /* The site chrome learned from the .txt articles (lines found at the top
  * of many of them), NULL-terminated, for convert_options.chrome_lines: a
  * snapshot the caller frees with archive_chrome_free(); NULL when none
- * are known yet.  *generation gets the chrome's generation (for
- * convert_options.chrome_generation), read first: lines newer than their
- * number only cost a conversion more, never a stale one.  Thread-safe. */
+ * are known yet.  *generation (unless NULL) gets the chrome's generation
+ * (archive_chrome_generation()), read first: lines newer than their number
+ * only cost a conversion more, never a stale one.  Thread-safe. */
 char **archive_chrome_lines(struct archive *a, unsigned long *generation);
 /* Bumped at every change the indexer sees in the tree, articles or any
  * other file written, created, moved or deleted (inotify; some 0.1 s

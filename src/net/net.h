@@ -39,6 +39,12 @@ struct listener {
  * sockets to *list.  0, or -1 with *error (malloc'd). */
 int listener_bind(const char *address, int port, const struct protocol *protocol,
     struct listener **list, size_t *n, char **error);
+/* Take a listening socket made by someone else (systemd's socket
+ * activation): checked to be a listening TCP stream socket, made
+ * non-blocking and close-on-exec, and appended to *list under its
+ * address.  0, or -1 with *error (malloc'd). */
+int listener_adopt(int fd, const struct protocol *protocol, struct listener **list, size_t *n,
+    char **error);
 void listeners_close(struct listener *list, size_t n);
 
 /* The handler pool: threads that run protocols' produce() (disk,

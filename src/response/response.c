@@ -20,6 +20,7 @@ response_init(struct response *r)
 	r->foot = empty;
 	r->status = 0;
 	r->log_note = NULL;
+	r->log_request = NULL;
 	r->tail = NULL;
 	r->tail_arg = NULL;
 }
@@ -34,6 +35,7 @@ response_reset(struct response *r)
 	if (r->fd != -1)
 		close(r->fd);
 	free(r->log_note);
+	free(r->log_request);
 	response_init(r);
 }
 

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "server/privileges.h"
+#include "server/directories.h"
 #include "tls/tls.h"
 #include "util/log.h"
 

@@ -25,10 +25,14 @@ struct services {
 	struct content_types *types;
 	struct article_cache *cache;
 	struct archive *archive; /* indexes the first host's root; NULL when disabled */
+	struct tls_tickets *tickets; /* session ticket keys, for every generation */
 };
 
 /* 0, or -1 (said in the log); services_stop() releases what was started. */
 int services_start(struct services *s, const struct config *c);
+/* What a reload may change in them: the archive pages' title, links,
+ * language and feed length.  0, or -1 when memory ran out. */
+int services_reconfigure(struct services *s, const struct config *c);
 void services_stop(struct services *s);
 
 struct generation {
@@ -36,6 +40,7 @@ struct generation {
 	struct config *config;
 	struct tls_contexts *tls;
 	struct gemini_host *hosts;
+	struct site_areas **areas; /* per host, CA files loaded */
 	struct gemini_context gemini;
 	struct gopher_context gopher;
 };

@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "server/directories.h"
 #include "util/log.h"
 
 /* The rights of Landlock ABI 1, all handled (denied unless a rule allows). */
@@ -57,20 +58,6 @@ add_rule(int ruleset, const char *path, uint64_t rights, enum need need)
 	return 0;
 }
 
-/* The directory holding path ("." for a bare name) into out. */
-static void
-directory_of(const char *path, char out[PATH_MAX])
-{
-	const char *slash = strrchr(path, '/');
-
-	if (slash == NULL)
-		snprintf(out, PATH_MAX, ".");
-	else if (slash == path)
-		snprintf(out, PATH_MAX, "/");
-	else
-		snprintf(out, PATH_MAX, "%.*s", (int)(slash - path), path);
-}
-
 /* Read access to the directory of a file, and of the file it links to:
  * certbot's live/NAME/fullchain.pem points into archive/NAME/, where a
  * renewal writes the next one. */
@@ -88,6 +75,28 @@ add_file_directories(int ruleset, const char *path, uint64_t rights)
 	return add_rule(ruleset, dir, rights, REQUIRED);
 }
 
+/* Publish areas may be written (and nothing else in the roots); the CA
+ * files of areas read. */
+static int
+add_area_rules(int ruleset, const struct config *c)
+{
+	const struct area_config *a;
+	char path[PATH_MAX];
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < c->nareas; i++) {
+		a = &c->areas[i];
+		if (a->ca != NULL)
+			rc = add_file_directories(ruleset, a->ca, FS_READ);
+		if (rc != 0 || !(a->access & AREA_PUBLISH))
+			continue;
+		snprintf(path, sizeof(path), "%s%s", c->hosts[a->host_index].root, a->path);
+		rc = add_rule(ruleset, path, FS_WRITE, REQUIRED);
+	}
+	return rc;
+}
+
 static int
 add_rules(int ruleset, const struct config *c)
 {
@@ -99,6 +108,8 @@ add_rules(int ruleset, const struct config *c)
 		rc |= add_file_directories(ruleset, c->hosts[i].cert, FS_READ);
 		rc |= add_file_directories(ruleset, c->hosts[i].key, FS_READ);
 	}
+	if (rc == 0)
+		rc = add_area_rules(ruleset, c);
 	if (rc == 0 && c->config_path != NULL)
 		rc = add_file_directories(ruleset, c->config_path, FS_READ);
 	if (rc == 0 && strcmp(c->log, "stderr") != 0 && strcmp(c->log, "syslog") != 0)
@@ -162,7 +173,8 @@ sandbox_enforce(int ruleset)
 		rc = -1;
 	} else {
 		log_info("sandbox: Landlock on: only the roots, certificates, configuration, "
-		    "state and log directories and /usr are reachable");
+		    "state and log directories and /usr are reachable; only the state directory "
+		    "and publish areas can be written");
 	}
 	close(ruleset);
 	return rc;

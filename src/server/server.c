@@ -11,34 +11,38 @@
 #include <event2/thread.h>
 
 #include "net/net.h"
+#include "server/activation.h"
 #include "server/certs.h"
-#include "server/generation.h"
+#include "server/daemon.h"
+#include "server/directories.h"
 #include "server/privileges.h"
 #include "server/sandbox.h"
-#include "server/worker.h"
 #include "util/log.h"
 
-struct server {
-	char **argv; /* kept to reload the configuration */
-	int argc;
-	struct listener *listeners;
-	size_t nlisteners;
-	struct worker *workers;
-	unsigned nworkers;
-	struct worker_shared shared;
-	struct services services;
-	struct generation_slot generations;
-	int stop_requested; /* main thread only: SIGTERM or SIGINT seen */
-};
-
-static int
-open_log(const struct config *c)
+int
+server_open_log(const struct config *c)
 {
 	if (!strcmp(c->log, "stderr"))
 		return log_open(LOG_TO_STDERR, NULL);
 	if (!strcmp(c->log, "syslog"))
 		return log_open(LOG_TO_SYSLOG, NULL);
 	return log_open(LOG_TO_FILE, c->log);
+}
+
+/* The log, first: its directory made for the user we will run as, the
+ * file opened (and made) and given to that user.  0, or -1 (said on
+ * stderr). */
+static int
+start_log(const struct config *c, const struct passwd *pw)
+{
+	if (prepare_log_directory(c, pw) == -1)
+		return -1;
+	if (server_open_log(c) == -1) {
+		log_error("log %s: %s", c->log, strerror(errno));
+		return -1;
+	}
+	prepare_log_file(c, pw);
+	return 0;
 }
 
 /* The protocols served, each on its port of every listen address. */
@@ -65,40 +69,13 @@ fail:
 	return -1;
 }
 
-/* The per-address limits a configuration asks for. */
-static void
-limits_config(const struct config *c, struct address_limits_config *out)
+void
+server_limits_config(const struct config *c, struct address_limits_config *out)
 {
 	out->max_connections = c->max_connections_per_ip;
 	out->per_minute = c->rate_limit;
 	out->burst = c->rate_burst;
 	out->limit_loopback = c->limit_loopback;
-}
-
-static void
-reload(struct server *s)
-{
-	struct address_limits_config limits;
-	struct generation *fresh;
-	struct config *c;
-	char *error = NULL;
-
-	log_reopen();
-	if ((c = config_load(s->argc, s->argv, &error)) == NULL) {
-		log_error("reload: %s; keeping the running configuration", error);
-		free(error);
-		return;
-	}
-	if ((fresh = generation_new(c, &s->services, &error)) == NULL) {
-		log_error("reload: %s; keeping the running configuration", error);
-		free(error);
-		return;
-	}
-	atomic_store(&s->shared.max_connections, fresh->config->max_connections);
-	limits_config(fresh->config, &limits);
-	address_limits_configure(s->shared.limits, &limits);
-	generation_install(&s->generations, fresh);
-	log_info("reloaded configuration and certificates; connections in flight continue");
 }
 
 static void
@@ -109,10 +86,15 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 
 	(void)what;
 	if (sig == SIGHUP) {
-		reload(s);
+		server_reload(s);
+		return;
+	}
+	if (sig == SIGUSR1) {
+		server_reopen_log();
 		return;
 	}
 	log_info("%s: finishing responses in flight, then exiting", strsignal((int)sig));
+	notify_stopping(&s->notifier);
 	s->stop_requested = 1;
 	for (i = 0; i < s->nworkers; i++)
 		worker_stop(&s->workers[i]);
@@ -162,6 +144,7 @@ serve(struct server *s, struct event_base *main_base)
 			break;
 	if (started == s->nworkers) {
 		log_info("capsuled %s serving with %u worker(s)", CAPSULED_VERSION, s->nworkers);
+		notify_ready(&s->notifier, "serving");
 		rc = 0;
 		while (!s->stop_requested && event_base_loop(main_base, EVLOOP_ONCE) == 0)
 			;
@@ -183,29 +166,41 @@ static int
 run_loops(struct server *s)
 {
 	struct timeval trim_every = { TRIM_INTERVAL_SECONDS, 0 };
-	struct event *signals[3], *trim;
-	static const int signos[3] = { SIGTERM, SIGINT, SIGHUP };
+	static const int signos[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1 };
+	struct event *signals[sizeof(signos) / sizeof(signos[0])], *trim;
 	struct event_base *main_base;
 	unsigned i;
 	int rc;
 
 	if ((main_base = event_base_new()) == NULL)
 		return 1;
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < sizeof(signos) / sizeof(signos[0]); i++) {
 		signals[i] = evsignal_new(main_base, signos[i], on_signal, s);
 		event_add(signals[i], NULL);
 	}
 	trim = event_new(main_base, -1, EV_PERSIST, on_trim_timer, &s->shared);
 	event_add(trim, &trim_every);
 	rc = serve(s, main_base);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < sizeof(signos) / sizeof(signos[0]); i++)
 		event_free(signals[i]);
 	event_free(trim);
 	event_base_free(main_base);
 	return rc;
 }
 
-/* Everything that needs root, then dropping it: 0, or -1 (said). */
+/* The listening sockets: systemd's, or bound here.  0, or -1 (said). */
+static int
+start_listening(struct server *s, const struct config *c)
+{
+	int activated = activation_listeners(c, &s->listeners, &s->nlisteners);
+
+	if (activated == -1)
+		return -1;
+	return activated ? 0 : bind_listeners(s, c);
+}
+
+/* Everything that needs root, then dropping it for good: 0, or -1
+ * (said). */
 static int
 start_up(struct server *s, const struct config *config)
 {
@@ -213,13 +208,14 @@ start_up(struct server *s, const struct config *config)
 	int ruleset = -1;
 
 	if (evthread_use_pthreads() == -1 || lookup_user(config, &pw) == -1 ||
-	    bind_listeners(s, config) == -1 || ensure_certificates(config, pw) == -1 ||
-	    ensure_state_dir(config, pw) == -1 ||
-	    (ruleset = sandbox_prepare(config)) == -2 || drop_privileges(pw) == -1 ||
-	    (ruleset >= 0 && sandbox_enforce(ruleset) == -1) ||
-	    services_start(&s->services, config) == -1)
+	    start_log(config, pw) == -1)
 		return -1;
-	return 0;
+	notify_open(&s->notifier);
+	if (start_listening(s, config) == -1 || prepare_directories(config, pw) == -1 ||
+	    ensure_certificates(config, pw) == -1 || (ruleset = sandbox_prepare(config)) == -2 ||
+	    drop_privileges(pw) == -1 || (ruleset >= 0 && sandbox_enforce(ruleset) == -1))
+		return -1;
+	return services_start(&s->services, config);
 }
 
 /* What the workers share, and the first generation (owning config).
@@ -235,7 +231,7 @@ prepare(struct server *s, struct config *config)
 	s->shared.nlisteners = s->nlisteners;
 	s->shared.generations = &s->generations;
 	atomic_init(&s->shared.max_connections, config->max_connections);
-	limits_config(config, &limits);
+	server_limits_config(config, &limits);
 	s->nworkers = worker_count(config);
 	if ((first = generation_new(config, &s->services, &error)) == NULL) {
 		log_error("%s", error);
@@ -261,15 +257,11 @@ server_main(struct config *config, int argc, char **argv)
 	memset(&s, 0, sizeof(s));
 	s.argc = argc;
 	s.argv = argv;
+	s.notifier.fd = -1;
 	generation_slot_init(&s.generations);
 	signal(SIGPIPE, SIG_IGN);
 	/* Threads share two heaps: fewer arenas, less memory held idle. */
 	mallopt(M_ARENA_MAX, 2);
-	if (open_log(config) == -1) {
-		fprintf(stderr, "capsuled: log %s: %s\n", config->log, strerror(errno));
-		config_free(config);
-		return 1;
-	}
 	if (start_up(&s, config) == -1) {
 		config_free(config);
 	} else if (prepare(&s, config) == 0) {
@@ -283,6 +275,7 @@ server_main(struct config *config, int argc, char **argv)
 	address_limits_free(s.shared.limits);
 	services_stop(&s.services);
 	listeners_close(s.listeners, s.nlisteners);
+	notify_close(&s.notifier);
 	log_close();
 	return rc;
 }

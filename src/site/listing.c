@@ -176,24 +176,29 @@ listed_entries(const struct site *s, const char *dir, const struct content_entry
 {
 	size_t first = (pageno - 1) * SITE_LISTING_SIZE, seen = 0, shown = 0, i;
 	struct buf path = BUF_INIT;
+	int more = 0;
 
-	for (i = 0; i < n && !page->failed; i++) {
-		if (hidden_name(entries[i].name, hidden, nhidden) || seen++ < first)
+	for (i = 0; i < n && !page->failed && !more; i++) {
+		if (hidden_name(entries[i].name, hidden, nhidden))
 			continue;
-		if (shown == SITE_LISTING_SIZE)
-			break;
 		buf_truncate(&path, 0);
 		buf_printf(&path, "%s%s%s", dir, entries[i].name, entries[i].is_dir ? "/" : "");
 		if (path.failed)
 			page->failed = 1;
-		else
+		else if (site_area_hidden(s->areas, dir, path.data) || seen++ < first)
+			continue;
+		/* A visible entry beyond the page: there is a next one. */
+		else if (shown == SITE_LISTING_SIZE)
+			more = 1;
+		else {
 			entry_line(s, page, &entries[i], path.data);
-		shown++;
+			shown++;
+		}
 	}
 	buf_free(&path);
-	if (shown > 0 && (i < n || pageno > 1))
+	if (shown > 0 && (more || pageno > 1))
 		page_blank(page);
-	if (shown > 0 && i < n)
+	if (shown > 0 && more)
 		page_link_to(page, dir, pageno + 1, "More entries");
 	if (shown > 0 && pageno > 1)
 		page_link_to(page, dir, pageno - 1, "Previous entries");

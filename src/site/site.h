@@ -26,6 +26,8 @@
  * plain files (robots.txt, favicon.txt, security.txt, humans.txt and
  * everything under /.well-known/), which are served as text/plain.
  * Everything else is a file; .gmi pages are served as written.
+ *
+ * Areas guarded by client certificates: site/area.h.
  */
 #ifndef CAPSULED_SITE_SITE_H
 #define CAPSULED_SITE_SITE_H
@@ -34,6 +36,7 @@
 
 #include "archive/archive.h"
 #include "convert/convert.h"
+#include "site/area.h"
 #include "site/cache.h"
 
 struct content_types;
@@ -46,6 +49,7 @@ struct site {
 	struct content_types *types;   /* MIME types */
 	const char *article_paths;     /* NULL or "": the whole tree */
 	int directory_listing;         /* list directories without index.gmi */
+	const struct site_areas *areas; /* guarded areas; NULL: none */
 };
 
 /* The query that asks for an article's original bytes: "path?raw". */
@@ -102,6 +106,14 @@ void site_target_free(struct site_target *t);
  * The target keeps its own reference, if any. */
 const struct cached_article *site_article(const struct site *s, const struct site_target *t);
 
+/* What a converted article depends on beside its file, as the number the
+ * cache keys it by (convert_options.context_generation): the index (the
+ * learned chrome a .txt loses, the original addresses of archived
+ * articles its links may name) and the tree, where its links to the
+ * capsule find their targets.  0 without an archive to say when those
+ * change.  Two atomic loads: cheap on an event loop. */
+unsigned long site_article_generation(const struct site *s);
+
 /* The converted article of an article file open on fd (the listing of a
  * folder shows each one's title), as site_article(). */
 const struct cached_article *site_article_of(const struct site *s, const char *path, int fd,
@@ -141,8 +153,10 @@ int site_robots_text(struct buf *out);
  * articles with their date and title, other files with their size;
  * SITE_LISTING_SIZE of them, the page query asks for ("page=N"; any
  * other query, or none, is the first), then links to the pages around
- * it.  The nhidden names in hidden are left out.  0; SITE_NO_SUCH_PAGE;
- * -1 when the directory cannot be read or memory runs out.
+ * it.  The nhidden names in hidden are left out, and so are guarded
+ * areas other than the folder's own (site_area_hidden()).  0;
+ * SITE_NO_SUCH_PAGE; -1 when the directory cannot be read or memory
+ * runs out.
  */
 int site_listing(const struct site *s, const char *dir, const char *query,
     char *const *hidden, size_t nhidden, struct page *page);

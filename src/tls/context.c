@@ -11,6 +11,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "tls/tickets.h"
 #include "util/buf.h"
 
 struct tls_contexts {
@@ -72,7 +73,7 @@ select_host_by_sni(SSL *ssl, int *alert, void *arg)
 }
 
 static SSL_CTX *
-context_for_host(const struct host_config *h, char **error)
+context_for_host(const struct host_config *h, struct tls_tickets *tickets, char **error)
 {
 	static const unsigned char session_context[] = "capsuled";
 	SSL_CTX *ctx;
@@ -103,6 +104,8 @@ context_for_host(const struct host_config *h, char **error)
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 	SSL_CTX_set_session_id_context(ctx, session_context, sizeof(session_context) - 1);
 	SSL_CTX_set_num_tickets(ctx, 1);
+	if (tickets != NULL)
+		tls_tickets_use(tickets, ctx);
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE,
 	    accept_any_client_certificate);
 	if (SSL_CTX_use_certificate_chain_file(ctx, h->cert) != 1) {
@@ -124,7 +127,7 @@ fail:
 }
 
 struct tls_contexts *
-tls_contexts_new(const struct config *c, char **error)
+tls_contexts_new(const struct config *c, struct tls_tickets *tickets, char **error)
 {
 	struct tls_contexts *t;
 	size_t i;
@@ -143,7 +146,7 @@ tls_contexts_new(const struct config *c, char **error)
 			*error = strdup("out of memory");
 			goto fail;
 		}
-		if ((t->ctx[i] = context_for_host(&c->hosts[i], error)) == NULL)
+		if ((t->ctx[i] = context_for_host(&c->hosts[i], tickets, error)) == NULL)
 			goto fail;
 	}
 	SSL_CTX_set_tlsext_servername_callback(t->ctx[0], select_host_by_sni);
@@ -203,6 +206,12 @@ tls_peer_fingerprint(SSL *ssl, char out[96])
 	return rc;
 }
 
+X509 *
+tls_peer_certificate(SSL *ssl)
+{
+	return SSL_is_init_finished(ssl) ? SSL_get0_peer_certificate(ssl) : NULL;
+}
+
 int
 tls_file_fingerprint(const char *cert_path, char out[96])
 {
@@ -219,4 +228,16 @@ tls_file_fingerprint(const char *cert_path, char out[96])
 	rc = certificate_fingerprint(cert, out);
 	X509_free(cert);
 	return rc;
+}
+
+int
+tls_host_fingerprint(const struct tls_contexts *t, const char *host, char out[96])
+{
+	X509 *cert;
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (!strcmp(t->names[i], host) && (cert = SSL_CTX_get0_certificate(t->ctx[i])) != NULL)
+			return certificate_fingerprint(cert, out);
+	return -1;
 }

@@ -3,6 +3,12 @@
  * SNI callback that picks among them (no SNI or an unknown name: the first
  * host), TLS 1.2 and 1.3 only, session tickets, optional client
  * certificates.  And the self-signed certificate generator.
+ *
+ * Session ticket keys belong to the process, not to a set of contexts:
+ * struct tls_tickets is made once and handed to every tls_contexts_new(),
+ * so that a session from before a reload resumes after it.  The keys
+ * rotate on their own: a key seals new tickets for one period, then still
+ * opens them for one more (a ticket it opens then is renewed).
  */
 #ifndef CAPSULED_TLS_TLS_H
 #define CAPSULED_TLS_TLS_H
@@ -13,10 +19,19 @@
 #include "config/config.h"
 
 struct tls_contexts;
+struct tls_tickets;
 
-/* Load every host's certificate and key.  NULL with *error (malloc'd)
- * naming the file and the reason when one cannot be used. */
-struct tls_contexts *tls_contexts_new(const struct config *c, char **error);
+/* Ticket keys that rotate every period_seconds (new keys from the
+ * system's random source).  NULL when memory or randomness fails.
+ * Thread-safe; free after every context that uses them. */
+struct tls_tickets *tls_tickets_new(unsigned period_seconds);
+void tls_tickets_free(struct tls_tickets *t);
+
+/* Load every host's certificate and key; tickets (NULL: each context its
+ * own keys, as OpenSSL makes them) seal the sessions.  NULL with *error
+ * (malloc'd) naming the file and the reason when one cannot be used. */
+struct tls_contexts *tls_contexts_new(const struct config *c, struct tls_tickets *tickets,
+    char **error);
 void tls_contexts_free(struct tls_contexts *t);
 /* The context new connections start with (the default host's). */
 SSL_CTX *tls_default_context(const struct tls_contexts *t);
@@ -25,7 +40,14 @@ SSL_CTX *tls_default_context(const struct tls_contexts *t);
  * certificate, only after a completed handshake (which verified its
  * signature).  0, or -1 when the client sent none. */
 int tls_peer_fingerprint(SSL *ssl, char out[96]);
-/* The same fingerprint of a PEM certificate file, for the start-up log. */
+/* The fingerprint of the certificate host's context serves; -1 when no
+ * context is named host. */
+int tls_host_fingerprint(const struct tls_contexts *t, const char *host, char out[96]);
+/* The client's certificate itself, borrowed from ssl (valid while it
+ * lives), only after a completed handshake; NULL when it sent none. */
+X509 *tls_peer_certificate(SSL *ssl);
+/* The same fingerprint of a PEM certificate file, for the start-up log
+ * and `capsuled --fingerprint`. */
 int tls_file_fingerprint(const char *cert_path, char out[96]);
 
 /* Make sure host's certificate and key exist, generating a self-signed

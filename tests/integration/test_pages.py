@@ -18,7 +18,7 @@ DEADLINE = 15
 MONTH = "/archive/2012/03/"
 MONTH_COUNT = 130
 PAGE_SIZE = 100
-POLITICS = "news/politics"
+QUESTION = "what next?"
 ABOUT = "## Who we are\n\nA desk of three, saving the news.\n=> /archive/ Everything we kept\n"
 DESCRIPTION = "Saved news from a small town"
 FILES_COUNT = 250
@@ -28,7 +28,7 @@ LISTING_SIZE = 200
 def build_tree(base):
     root = os.path.join(base, "root")
     for i in range(MONTH_COUNT):
-        tags = ["bulk"] + ([POLITICS] if i % 3 == 0 else []) + ([".."] if i == 7 else [])
+        tags = ["bulk"] + ([QUESTION] if i % 3 == 0 else []) + ([".net"] if i == 7 else [])
         write(os.path.join(root, "articles", "2012", "03", "story-%03d.md" % i),
               "---\ntitle: \"Story %03d\"\ndate: 2012-03-%02d\ntags: [%s]\n---\n\nText %d.\n"
               % (i, i % 28 + 1, ", ".join('"%s"' % t for t in tags), i))
@@ -109,25 +109,27 @@ class PagedArchiveTest(unittest.TestCase):
         items = self.assertSameOnGopher(second_path, second)
         self.assertIn(("1", "Newer articles", MONTH), items)
 
-    def test_tag_with_a_slash_has_a_path_and_pages(self):
+    def test_tag_a_path_cannot_carry_as_it_is_has_a_path_and_pages(self):
         r = self.get("/tags/")
-        self.assertIn("=> /tags/news~2Fpolitics/ %s (44 articles)" % POLITICS, r.text.split("\n"))
-        self.assertIn("=> /tags/~2E./ .. (1 article)", r.text.split("\n"))
+        # A Gopher selector would read "?" as its query: "~3F" in the path.
+        self.assertIn("=> /tags/what%%20next~3F/ %s (44 articles)" % QUESTION, r.text.split("\n"))
+        self.assertIn("=> /tags/~2Enet/ .net (1 article)", r.text.split("\n"))
         self.assertNotIn("/tags//", r.text)
         # By use: the most used first.
-        self.assertLess(r.text.index("=> /tags/bulk/ "), r.text.index("=> /tags/news~2Fpolitics/ "))
-        pages = self.walk("/tags/news~2Fpolitics/")
+        self.assertLess(r.text.index("=> /tags/bulk/ "), r.text.index("=> /tags/what%20next~3F/ "))
+        pages = self.walk("/tags/what%20next~3F/")
         self.assertEqual(sum(len(rows) for _, rows, _ in pages), 44)
-        self.assertIn("articles tagged %s" % POLITICS, pages[0][2].split("\n")[0])
-        self.assertIn("=> /tags/news~2Fpolitics/atom.xml ", pages[0][2])
-        self.assertSameOnGopher("/tags/news~2Fpolitics/", pages[0][1])
+        self.assertIn("articles tagged %s" % QUESTION, pages[0][2].split("\n")[0])
+        self.assertIn("=> /tags/what%20next~3F/atom.xml ", pages[0][2])
+        self.assertSameOnGopher("/tags/what next~3F/", pages[0][1])
         self.assertEqual(len(self.walk("/tags/bulk/")), 2)
-        self.assertEqual(len(article_lines(self.get("/tags/~2E./").text)), 1)
-        self.assertEqual(self.get("/tags/news~2fpolitics/").status, 51)
-        # The feed of a tag whose name has a slash.
-        r = self.get("/tags/news~2Fpolitics/atom.xml")
+        self.assertEqual(len(article_lines(self.get("/tags/~2Enet/").text)), 1)
+        self.assertEqual(self.get("/tags/what%20next~3f/").status, 51)
+        self.assertEqual(self.get("/tags/.net/").status, 51)
+        # The feed of such a tag.
+        r = self.get("/tags/what%20next~3F/atom.xml")
         self.assertEqual(r.status, 20)
-        self.assertIn('href="gemini://localhost:%d/tags/news~2Fpolitics/atom.xml"' %
+        self.assertIn('href="gemini://localhost:%d/tags/what%%20next~3F/atom.xml"' %
                       self.server.port, r.text)
 
     def test_home_title_description_count_and_about(self):

@@ -66,7 +66,7 @@ setup(void **state)
 	snprintf(full, sizeof(full), "%s/a", f->root);
 	assert_int_equal(mkdir(full, 0755), 0);
 	markdown(f, "a/old.md", "Old story", "2014-01-05", "syria", "Old words.");
-	markdown(f, "a/mid.md", "Middle story", "2014-02-03", "syria, news/politics",
+	markdown(f, "a/mid.md", "Middle story", "2014-02-03", "syria, \"what next?\"",
 	    "A body of about four hundred words would take two minutes.");
 	markdown(f, "a/new.md", "New story", "2015-06-01", "", "New words.");
 	markdown(f, "a/undated.md", "Undated story", NULL, "", "No date at all.");
@@ -151,8 +151,8 @@ test_frame_from_the_index(void **state)
 	snprintf(expect, sizeof(expect),
 	    "%d|Middle story|\n"
 	    "%d|3 February 2014" DOT "By Jo Writer" DOT "1 min read|/archive/2014/02/\n"
-	    "%d|news/politics|/tags/news~2Fpolitics/\n"
 	    "%d|syria|/tags/syria/\n"
+	    "%d|what next?|/tags/what next~3F/\n"
 	    "%d||\n", PAGE_HEADING, PAGE_BYLINE, PAGE_TAG, PAGE_TAG, PAGE_BLANK);
 	assert_string_equal(head.data, expect);
 	snprintf(expect, sizeof(expect),
