@@ -356,16 +356,13 @@ search_prompt(const struct menu *m, const char *path, const char *prompt)
 	return menu_end(m);
 }
 
-/* A generated page as a menu; at the root, the home page is the head of
- * the directory menu. */
+/* A generated page as a menu: the same entries as on Gemini (the home
+ * page too: no file listing under it, as Gemini shows none). */
 static int
 page_menu(const struct gopher_job *job, const struct menu *m, const struct page *page)
 {
-	int rc = gopher_write_page(m, page, gopher_item_type, (void *)job->ctx);
-
-	if (rc == 0 && job->target.route == ARCHIVE_ROUTE_HOME)
-		rc = head_then_listing(job, m, NULL);
-	return rc != 0 ? -1 : menu_end(m);
+	return gopher_write_page(m, page, gopher_item_type, (void *)job->ctx) != 0 ? -1 :
+	    menu_end(m);
 }
 
 static void

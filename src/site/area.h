@@ -72,8 +72,9 @@ int site_area_hidden(const struct site_areas *areas, const char *dir, const char
 
 /* The index's rule (for archive_options.article_paths, with
  * site_index_format()): the article_paths of c, less the first host's
- * guarded areas, which the index must never hold.  malloc'd; NULL when
- * memory runs out. */
+ * guarded areas, which the index must never hold, and the about file the
+ * home page shows (no article of its own).  malloc'd; NULL when memory
+ * runs out. */
 char *site_index_rule(const struct config *c);
 /* The format of path as the index sees it under that rule. */
 enum article_format site_index_format(const char *rule, const char *path);

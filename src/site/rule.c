@@ -78,6 +78,9 @@ site_index_rule(const struct config *c)
 	for (i = 0; i < c->nareas; i++)
 		if (c->areas[i].host_index == 0 && (c->areas[i].access & AREA_READ))
 			buf_printf(&b, " %c%s", EXCLUDED, c->areas[i].path);
+	/* The home page shows the about file: it is no article of its own. */
+	if (c->about != NULL && *c->about == '/')
+		buf_printf(&b, " %c%s", EXCLUDED, c->about);
 	return buf_release(&b, NULL);
 }
 

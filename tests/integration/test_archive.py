@@ -73,10 +73,12 @@ def make_readable(base):
 
 
 def build_tree(base):
-    """The sample capsule without its index.gmi, plus the extra articles."""
+    """The sample capsule (no index.gmi: the home page is generated) plus the
+    extra articles; base/index.gmi is a hand-written home to put in place."""
     root = os.path.join(base, "root")
     shutil.copytree(SAMPLE_CAPSULE, root)
-    os.rename(os.path.join(root, "index.gmi"), os.path.join(base, "index.gmi"))
+    write(os.path.join(base, "index.gmi"), "# The capsuled sample archive\n\n"
+          "=> /archive/ Browse the archive by date\n=> /search Search the archive\n")
     for path, date, title, tags, body in EXTRA:
         write(os.path.join(root, path), markdown(title, date, body, tags))
     write(os.path.join(root, UNDATED_PATH[1:]),

@@ -90,8 +90,6 @@ class Titan(unittest.TestCase):
         os.chmod(cls.base, 0o755)
         root = os.path.join(cls.base, "root")
         shutil.copytree(SAMPLE_CAPSULE, root)
-        # The home page is generated, so that it shows the index.
-        os.remove(os.path.join(root, "index.gmi"))
         write(os.path.join(root, SECRET_PATH[1:]), "---\ntitle: %s\ndate: 2014-02-10\n"
               "tags: [gemini]\n---\n\nThe %s met at dawn.\n" % (SECRET_TITLE, SECRET_WORD))
         write(os.path.join(root, "files/readme.txt"), "Public files.\n")
