@@ -50,7 +50,7 @@ static const struct setting settings[] = {
 	S("rate_burst", SETTING_UINT, rate_burst, RELOAD, "requests a client may make at once before rate_limit applies"),
 	S("limit_loopback", SETTING_BOOL, limit_loopback, RELOAD, "apply the per-address limits to loopback clients too (yes/no)"),
 	S("request_timeout", SETTING_UINT, request_timeout, RELOAD, "seconds for the handshake and request line"),
-	S("write_timeout", SETTING_UINT, write_timeout, RELOAD, "seconds to send a response, plus one per write_min_rate bytes"),
+	S("write_timeout", SETTING_UINT, write_timeout, RELOAD, "seconds a response may fall behind write_min_rate before it is closed"),
 	S("write_min_rate", SETTING_UINT, write_min_rate, RELOAD, "bytes per second a client must read at least"),
 	S("shutdown_timeout", SETTING_UINT, shutdown_timeout, RELOAD, "seconds to finish responses in flight on SIGTERM"),
 	S("lang", SETTING_STRING, lang, RELOAD, "default language of text/gemini (BCP 47)"),

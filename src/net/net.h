@@ -126,8 +126,9 @@ struct net_loop {
  * to the generation it was accepted under. */
 void conn_start(struct net_loop *loop, int fd, const struct listener *l,
     struct net_generation *gen, const struct sockaddr_storage *peer);
-/* Close every connection of the loop at once, without log lines (the
- * shutdown deadline passed; the handler pool has already been freed). */
+/* Close every connection of the loop at once (the shutdown deadline
+ * passed; the handler pool has already been freed); a request whose
+ * response was not sent whole is logged as cut. */
 void net_loop_close_all(struct net_loop *loop);
 
 #endif
