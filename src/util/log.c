@@ -185,6 +185,21 @@ log_reopen(void)
 }
 
 void
+log_reopen_quietly(void)
+{
+	FILE *f;
+
+	pthread_mutex_lock(&logger.lock);
+	if (logger.target == LOG_TO_FILE) {
+		f = open_file(logger.path);
+		if (logger.file != NULL)
+			fclose(logger.file);
+		logger.file = f;
+	}
+	pthread_mutex_unlock(&logger.lock);
+}
+
+void
 log_close(void)
 {
 	pthread_mutex_lock(&logger.lock);

@@ -24,6 +24,9 @@ int log_open(enum log_target target, const char *path);
  * on stderr and in the old file; lines go to stderr until the next reopen
  * succeeds). */
 int log_reopen(void);
+/* The same for a helper process whose failure the main one already says:
+ * nothing is said, and its lines go to stderr until a reopen succeeds. */
+void log_reopen_quietly(void);
 void log_close(void);
 
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
