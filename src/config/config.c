@@ -58,7 +58,7 @@ static const struct setting settings[] = {
 	S("log_format", SETTING_LOG_FORMAT, log_format, RELOAD, "text or tsv"),
 	S("log_addresses", SETTING_BOOL, log_addresses, RELOAD, "log client addresses (yes/no)"),
 	S("user", SETTING_STRING, user, RESTART, "user to run as when started as root (empty: stay root)"),
-	S("sandbox", SETTING_BOOL, sandbox, RESTART, "Landlock: reach no files but the roots, certificates, configuration, state and log (yes/no)"),
+	S("sandbox", SETTING_BOOL, sandbox, RESTART, "Landlock and seccomp: each process reaches only its files and system calls (yes/no)"),
 	S("cert_dir", SETTING_STRING, cert_dir, RESTART, "where generated certificates are written"),
 	S("state_dir", SETTING_STRING, state_dir, RESTART, "where the archive index lives (never inside the root)"),
 	S("directory_listing", SETTING_BOOL, directory_listing, RELOAD, "list directories without index.gmi (yes/no)"),

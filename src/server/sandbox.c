@@ -77,8 +77,9 @@ add_file_directories(int ruleset, const char *path, uint64_t rights)
 
 /* What every process may reach: the configuration (read again on
  * reload), the log's directory, /usr (libraries, and data loaded on
- * first use), /dev/urandom and its own /proc entries (glibc and the
- * sanitizers read maps and tasks). */
+ * first use), /dev/urandom; and its own /proc entries, added by each
+ * process as it enforces the rules (/proc/self is another directory in
+ * every process). */
 static int
 add_common_rules(int ruleset, const struct config *c)
 {
@@ -92,8 +93,6 @@ add_common_rules(int ruleset, const struct config *c)
 		rc = add_rule(ruleset, "/usr", FS_READ | LANDLOCK_ACCESS_FS_EXECUTE, REQUIRED);
 	if (rc == 0)
 		rc = add_rule(ruleset, "/dev/urandom", FS_READ, OPTIONAL);
-	if (rc == 0)
-		rc = add_rule(ruleset, "/proc/self", FS_READ, OPTIONAL);
 	return rc;
 }
 
@@ -179,7 +178,11 @@ sandbox_enforce(int ruleset, const char *said)
 {
 	int rc = 0;
 
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 ||
+	/* glibc and the sanitizers read maps and tasks.  The rule stays in
+	 * the ruleset the main process keeps: a dead process's entries lead
+	 * nowhere, and a new process with its pid has entries of its own. */
+	if (add_rule(ruleset, "/proc/self", FS_READ, OPTIONAL) == -1 ||
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 ||
 	    syscall(__NR_landlock_restrict_self, ruleset, 0) == -1) {
 		log_error("sandbox: cannot restrict the process: %s", strerror(errno));
 		rc = -1;

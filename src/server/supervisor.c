@@ -38,6 +38,7 @@ struct supervisor {
 	int stopping;
 	int served;             /* the first server process said READY=1 */
 	int status;             /* the exit status once stopping */
+	pid_t pid;              /* the main process */
 };
 
 /* Static: a child's leak check finds the parent's state reachable. */
@@ -52,6 +53,8 @@ child_setup(int server)
 	size_t i;
 
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != sup.pid) /* it died before the line above */
+		_exit(1);
 	close(sup.signals);
 	if (sup.control != -1)
 		close(sup.control);
@@ -396,6 +399,7 @@ supervise(struct supervised *what)
 {
 	memset(&sup, 0, sizeof(sup));
 	sup.what = what;
+	sup.pid = getpid();
 	sup.control = -1;
 	sup.key = (struct child){ "key process", 0, 0, 0, -1 };
 	sup.server = (struct child){ "server process", 0, 0, 0, -1 };
