@@ -24,6 +24,7 @@ struct keyset {
 	uint32_t id;
 	size_t n;
 	EVP_PKEY **keys;
+	EVP_PKEY_CTX **ctx; /* each key's, made once: fetching costs more than signing */
 };
 
 struct key_service {
@@ -49,9 +50,12 @@ keyset_clear(struct keyset *k)
 {
 	size_t i;
 
-	for (i = 0; i < k->n; i++)
+	for (i = 0; i < k->n; i++) {
+		EVP_PKEY_CTX_free(k->ctx[i]);
 		EVP_PKEY_free(k->keys[i]);
+	}
 	free(k->keys);
+	free(k->ctx);
 	memset(k, 0, sizeof(*k));
 }
 
@@ -146,7 +150,8 @@ load(struct key_service *ks, const struct key_header *req, const char *names, si
 		return refuse(ks, req, error);
 	keyset_clear(k);
 	ks->next++;
-	if ((k->keys = calloc(req->index + 1, sizeof(*k->keys))) == NULL) {
+	if ((k->keys = calloc(req->index + 1, sizeof(*k->keys))) == NULL ||
+	    (k->ctx = calloc(req->index + 1, sizeof(*k->ctx))) == NULL) {
 		config_free(c);
 		return refuse(ks, req, NULL);
 	}
@@ -155,7 +160,10 @@ load(struct key_service *ks, const struct key_header *req, const char *names, si
 		if (at >= len || (h = config_find_host(c, names + at)) == NULL) {
 			error = tls_error("host %s: not in the configuration", at < len ? names + at : "?");
 		} else if ((chain = read_chain(h->cert, &error)) != NULL) {
-			if ((k->keys[k->n++] = load_key(h, chain, &error)) != NULL &&
+			if ((k->keys[k->n] = load_key(h, chain, &error)) != NULL &&
+			    (k->ctx[k->n] = EVP_PKEY_CTX_new(k->keys[k->n], NULL)) == NULL)
+				error = tls_error("private key %s", h->key);
+			if (k->keys[k->n++] != NULL && error == NULL &&
 			    reply(ks, req, KEY_CERT, 0, chain, strlen(chain)) == -1)
 				error = strdup("cannot answer the server process");
 			free(chain);
@@ -169,14 +177,15 @@ load(struct key_service *ks, const struct key_header *req, const char *names, si
 	return reply(ks, req, KEY_DONE, 0, NULL, 0);
 }
 
-static EVP_PKEY *
+/* The signing context of a key, or NULL. */
+static EVP_PKEY_CTX *
 find_key(struct key_service *ks, uint32_t keyset, uint32_t index)
 {
 	unsigned i;
 
 	for (i = 0; i < KEY_KEYSETS; i++)
 		if (ks->sets[i].keys != NULL && ks->sets[i].id == keyset && index < ks->sets[i].n)
-			return ks->sets[i].keys[index];
+			return ks->sets[i].ctx[index];
 	return NULL;
 }
 
@@ -185,9 +194,9 @@ sign(struct key_service *ks, const struct key_header *req, const unsigned char *
 {
 	unsigned char sig[1024];
 	size_t siglen = sizeof(sig);
-	EVP_PKEY *key = find_key(ks, req->keyset, req->index);
-	EVP_PKEY_CTX *ctx = key != NULL ? EVP_PKEY_CTX_new(key, NULL) : NULL;
-	int ok = ctx != NULL && EVP_PKEY_sign_init(ctx) == 1 &&
+	EVP_PKEY_CTX *ctx = find_key(ks, req->keyset, req->index);
+	EVP_PKEY *key = ctx != NULL ? EVP_PKEY_CTX_get0_pkey(ctx) : NULL;
+	int ok = key != NULL && EVP_PKEY_sign_init(ctx) == 1 &&
 	    EVP_PKEY_get_size(key) <= (int)sizeof(sig);
 
 	if (ok && req->op == KEY_OP_RSA)
@@ -196,7 +205,6 @@ sign(struct key_service *ks, const struct key_header *req, const unsigned char *
 	else if (ok)
 		ok = req->op == KEY_OP_ECDSA && EVP_PKEY_get_base_id(key) == EVP_PKEY_EC;
 	ok = ok && EVP_PKEY_sign(ctx, sig, &siglen, tbs, len) == 1;
-	EVP_PKEY_CTX_free(ctx);
 	ERR_clear_error();
 	if (!ok)
 		return refuse(ks, req, strdup("cannot sign"));

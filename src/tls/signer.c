@@ -12,7 +12,6 @@
 #include "tls/tls.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +49,17 @@ struct tls_keyset {
 
 static struct log_limit sign_failures = LOG_LIMIT_INIT;
 
+/* A channel's reads wait at most SIGN_WAIT_MS each (no poll() before
+ * every read: a handshake's signature is one send and one receive). */
+static void
+set_wait(int fd)
+{
+	struct timeval tv = { SIGN_WAIT_MS / 1000, SIGN_WAIT_MS % 1000 * 1000 };
+
+	if (fd != -1)
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+}
+
 struct tls_signer *
 tls_signer_new(int fd)
 {
@@ -59,6 +69,7 @@ tls_signer_new(int fd)
 		return NULL;
 	pthread_mutex_init(&s->lock, NULL);
 	s->fd = fd;
+	set_wait(fd);
 	return s;
 }
 
@@ -69,6 +80,7 @@ tls_signer_set_channel(struct tls_signer *s, int fd)
 	if (s->fd != -1)
 		close(s->fd);
 	s->fd = fd;
+	set_wait(fd);
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -91,23 +103,17 @@ receive(struct tls_signer *s, uint32_t seq, long long deadline, struct key_heade
 {
 	struct iovec iov[2] = { { h, sizeof(*h) }, { out, outsize } };
 	struct msghdr m = { .msg_iov = iov, .msg_iovlen = 2 };
-	struct pollfd p = { s->fd, POLLIN, 0 };
-	long long left;
 	ssize_t n;
 
-	for (;;) {
-		if ((left = deadline - monotonic_ms()) <= 0)
-			return -1;
-		if (poll(&p, 1, (int)left) == -1 && errno != EINTR)
-			return -1;
-		if (!(p.revents & (POLLIN | POLLHUP | POLLERR)))
+	while (monotonic_ms() < deadline) {
+		if ((n = recvmsg(s->fd, &m, 0)) == -1 && (errno == EAGAIN || errno == EINTR))
 			continue;
-		if ((n = recvmsg(s->fd, &m, MSG_DONTWAIT)) <= 0 ||
-		    (size_t)n < sizeof(*h) || (m.msg_flags & MSG_TRUNC))
+		if (n <= 0 || (size_t)n < sizeof(*h) || (m.msg_flags & MSG_TRUNC))
 			return -1;
 		if (h->seq == seq)
 			return (ssize_t)h->len == n - (ssize_t)sizeof(*h) ? (ssize_t)h->len : -1;
 	}
+	return -1;
 }
 
 static int
