@@ -238,6 +238,32 @@ archive_chrome_generation(struct archive *a)
 	return atomic_load(&a->indexer.chrome_generation);
 }
 
+int
+archive_source_path(struct archive *a, const char *url, char *path, size_t size)
+{
+	char *key = article_source_key(url);
+	struct reader *r;
+	sqlite3_stmt *st;
+	int found = 0;
+
+	if (key == NULL || (r = pool_take(&a->pool)) == NULL) {
+		free(key);
+		return 0;
+	}
+	if ((st = reader_statement(r, "SELECT a.path FROM sources s"
+	    " JOIN articles a ON a.id = s.article WHERE s.url = ?1")) != NULL) {
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) < (int)size) {
+			memcpy(path, sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0) + 1);
+			found = 1;
+		}
+		reader_done(st);
+	}
+	pool_give(&a->pool, r);
+	free(key);
+	return found;
+}
+
 char **
 archive_chrome_lines(struct archive *a, unsigned long *generation)
 {
@@ -245,8 +271,8 @@ archive_chrome_lines(struct archive *a, unsigned long *generation)
 	sqlite3_stmt *st;
 	char **lines = NULL;
 
-	*generation = archive_chrome_generation(a);
-
+	if (generation != NULL)
+		*generation = archive_chrome_generation(a);
 	if ((r = pool_take(&a->pool)) == NULL)
 		return NULL;
 	if ((st = reader_statement(r, store_chrome_sql)) != NULL)

@@ -116,12 +116,18 @@ enum archive_status archive_render(struct archive *a, const char *path, const ch
     enum archive_feed feed, struct archive_page *page);
 void archive_page_free(struct archive_page *p);
 
+/* The capsule path of the article first published at the web address url
+ * (http or https; the index keeps the address each article states as its
+ * own), copied into path (size bytes): 1, or 0 when no article has it.
+ * Thread-safe; a query of the index, for a pool thread. */
+int archive_source_path(struct archive *a, const char *url, char *path, size_t size);
+
 /* The site chrome learned from the .txt articles (lines found at the top
  * of many of them), NULL-terminated, for convert_options.chrome_lines: a
  * snapshot the caller frees with archive_chrome_free(); NULL when none
- * are known yet.  *generation gets the chrome's generation (for
- * convert_options.chrome_generation), read first: lines newer than their
- * number only cost a conversion more, never a stale one.  Thread-safe. */
+ * are known yet.  *generation (unless NULL) gets the chrome's generation
+ * (archive_chrome_generation()), read first: lines newer than their number
+ * only cost a conversion more, never a stale one.  Thread-safe. */
 char **archive_chrome_lines(struct archive *a, unsigned long *generation);
 /* Bumped at every change the indexer sees in the tree, articles or any
  * other file written, created, moved or deleted (inotify; some 0.1 s

@@ -36,6 +36,10 @@ static const char schema[] =
 	" PRIMARY KEY(line, article)) WITHOUT ROWID;"
 	"CREATE INDEX heads_by_article ON heads(article);"
 	"CREATE TABLE chrome(line TEXT PRIMARY KEY) WITHOUT ROWID;"
+	/* Where articles were first published (article_source_key()): a
+	 * link to one of those addresses is a link to the article here. */
+	"CREATE TABLE sources(url TEXT PRIMARY KEY, article INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX sources_by_article ON sources(article);"
 	"CREATE VIRTUAL TABLE search USING fts5(title, body,"
 	" content='articles', content_rowid='id',"
 	" tokenize='unicode61 remove_diacritics 2');"
@@ -52,6 +56,7 @@ static const char schema[] =
 	" DELETE FROM months WHERE month = substr(old.date, 1, 7) AND count <= 0;"
 	" DELETE FROM tags WHERE article = old.id;"
 	" DELETE FROM heads WHERE article = old.id;"
+	" DELETE FROM sources WHERE article = old.id;"
 	" END;"
 	"CREATE TRIGGER tags_added AFTER INSERT ON tags BEGIN"
 	" INSERT INTO tag_counts VALUES(new.tag, 1)"
@@ -194,6 +199,8 @@ prepare_all(struct store *s)
 		{ offsetof(struct store, remove_tree),
 		  "DELETE FROM articles WHERE path > ?1 || '/' AND path < ?1 || '0'" },
 		{ offsetof(struct store, sweep), "DELETE FROM articles WHERE walk <> ?1" },
+		{ offsetof(struct store, insert_source),
+		  "INSERT OR REPLACE INTO sources(url, article) VALUES(?1, ?2)" },
 		{ offsetof(struct store, insert_head),
 		  "INSERT OR IGNORE INTO heads(line, article) VALUES(?1, ?2)" },
 		{ offsetof(struct store, same_text),
@@ -254,6 +261,7 @@ store_close(struct store *s)
 	sqlite3_finalize(s->remove_tree);
 	sqlite3_finalize(s->sweep);
 	sqlite3_finalize(s->insert_head);
+	sqlite3_finalize(s->insert_source);
 	sqlite3_finalize(s->same_text);
 	sqlite3_close(s->db);
 	memset(s, 0, sizeof(*s));
@@ -397,6 +405,16 @@ first_id_of(const char *date)
 	return day_number(ymd / 10000, ymd / 100 % 100, ymd % 100) * STORE_IDS_PER_DAY;
 }
 
+static int
+put_source(struct store *s, const struct article_row *row, long long id)
+{
+	if (row->source == NULL)
+		return 0;
+	sqlite3_bind_text(s->insert_source, 1, row->source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s->insert_source, 2, id);
+	return run(s, s->insert_source);
+}
+
 int
 store_put(struct store *s, const struct article_row *row)
 {
@@ -421,7 +439,8 @@ store_put(struct store *s, const struct article_row *row)
 	if (run_changing(s, st) == -1)
 		return -1;
 	id = sqlite3_last_insert_rowid(s->db);
-	return put_tags(s, row, id) == 0 && put_heads(s, row, id) == 0 ? 0 : -1;
+	return put_tags(s, row, id) == 0 && put_heads(s, row, id) == 0 &&
+	    put_source(s, row, id) == 0 ? 0 : -1;
 }
 
 int

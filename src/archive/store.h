@@ -16,7 +16,8 @@
  * the index small.
  *
  * heads holds the first lines of every .txt article and chrome the lines
- * learned from them (chrome.h).
+ * learned from them (chrome.h); sources the original web address of the
+ * articles that state one.
  */
 #ifndef CAPSULED_ARCHIVE_STORE_H
 #define CAPSULED_ARCHIVE_STORE_H
@@ -25,7 +26,7 @@
 #include <sqlite3.h>
 
 /* Bump when the schema changes: an older database is then rebuilt. */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 /* bm25's column weights: a title match counts ten times a body match. */
 #define STORE_RANK_WEIGHTS "10.0, 1.0"
 /* Articles a day holds in date order. */
@@ -41,6 +42,7 @@ struct article_row {
 	const char *author;  /* may be NULL */
 	const char *summary;
 	const char *body;    /* plain text for search */
+	const char *source;  /* article_source_key() of its original address, or NULL */
 	const char *const *tags;
 	size_t ntags;
 	char *const *heads;  /* .txt only: first lines (chrome.h), NULL-terminated; may be NULL */
@@ -55,6 +57,7 @@ struct store {
 	sqlite3_stmt *remove_tree;
 	sqlite3_stmt *sweep;
 	sqlite3_stmt *insert_head;
+	sqlite3_stmt *insert_source;
 	sqlite3_stmt *same_text;
 	long long walk;      /* generation stamped on rows seen by the current walk */
 	int changed;         /* pages changed since the last commit (not by touches) */

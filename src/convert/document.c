@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "convert/document.h"
+#include "convert/links.h"
 #include "convert/textutil.h"
 
 struct document *
@@ -40,6 +41,7 @@ document_free(struct document *doc)
 	free(doc->meta.lang);
 	free(doc->meta.description);
 	free(doc->meta.source_url);
+	free(doc->meta.image);
 	for (i = 0; i < doc->meta.ntags; i++)
 		free(doc->meta.tags[i]);
 	free(doc->meta.tags);
@@ -130,17 +132,17 @@ document_add_tag(struct document *doc, const char *tag)
 }
 
 int
-document_add_link_from(struct doc_block *block, const char *base_url, const char *href,
-    const char *label)
+document_add_link_from(struct doc_block *block, const struct link_resolver *links,
+    const char *href, const char *label)
 {
 	char *url, *clean;
 	size_t i;
-	int rc = 0;
+	int rc;
 
-	if (!url_is_linkable(href))
-		return 0;
-	if ((url = url_resolve(base_url, href)) == NULL)
+	if (link_resolve(links, href, &url) == -1)
 		return -1;
+	if (url == NULL)
+		return 0;
 	for (i = 0; i < block->nlinks; i++) {
 		if (strcmp(block->links[i].url, url) == 0) {
 			free(url);
@@ -148,10 +150,11 @@ document_add_link_from(struct doc_block *block, const char *base_url, const char
 		}
 	}
 	clean = text_squeeze(label != NULL ? label : "", label != NULL ? strlen(label) : 0);
-	if (clean == NULL)
-		rc = -1;
-	else
-		rc = document_add_link(block, url, *clean != '\0' ? clean : url);
+	if (clean != NULL && *clean == '\0') {
+		free(clean);
+		clean = link_label(url);
+	}
+	rc = clean == NULL ? -1 : document_add_link(block, url, clean);
 	free(clean);
 	free(url);
 	return rc;

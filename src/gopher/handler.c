@@ -76,6 +76,7 @@ finish(struct response *resp, int rc)
 static void
 site_of(const struct gopher_context *ctx, struct site *s)
 {
+	s->areas = ctx->areas;
 	s->root_fd = ctx->root_fd;
 	s->archive = ctx->archive;
 	s->cache = ctx->cache;
@@ -405,8 +406,7 @@ serve_article(const struct gopher_job *job, const struct menu *m, struct buf *ke
 	const struct cached_article *a;
 	struct render_stamp stamp;
 
-	render_stamp_init(&stamp, m->width, t->format == ARTICLE_TEXT && job->site.archive != NULL ?
-	    archive_chrome_generation(job->site.archive) : 0);
+	render_stamp_init(&stamp, m->width, site_article_generation(&job->site));
 	render_stamp_file(&stamp, 0, &t->st);
 	if (serve_cached(job, key, KIND_FILE, &stamp, resp))
 		return;
@@ -510,6 +510,8 @@ new_job(const struct gopher_context *ctx, const struct gopher_request *req)
 
 	if ((job = calloc(1, sizeof(*job))) == NULL)
 		return NULL;
+	/* Nothing resolved yet: gopher_job_free() closes no file. */
+	job->target.fd = job->target.index_fd = -1;
 	job->ctx = ctx;
 	site_of(ctx, &job->site);
 	if (asprintf(&job->path, "%s%.*s", len > 0 && req->selector[0] == '/' ? "" : "/",
@@ -613,6 +615,11 @@ gopher_answer(const struct gopher_context *ctx, const char *line, size_t len,
 	if ((job = new_job(ctx, &req)) == NULL || take_search_words(job, &req) != 0) {
 		gopher_job_free(job);
 		fail(resp, "Server error");
+		return 1;
+	}
+	if (site_area_guarded(site_area_of(ctx->areas, job->path))) {
+		gopher_job_free(job);
+		fail(resp, "Not served over Gopher: it needs a Gemini client certificate");
 		return 1;
 	}
 	site_resolve(&job->site, job->path, job->query, &job->target);

@@ -32,6 +32,7 @@ enum conn_phase {
 	PHASE_HANDSHAKE, /* TLS handshake */
 	PHASE_REQUEST,   /* reading the request line */
 	PHASE_THROTTLED, /* over its address's rate, the answer waits */
+	PHASE_BODY,      /* reading the body the request announced (an upload) */
 	PHASE_HANDLING,  /* the protocol produces the answer on the pool */
 	PHASE_WRITING,   /* sending the response */
 	PHASE_SHUTDOWN,  /* sending close_notify */
@@ -61,7 +62,9 @@ struct conn {
 	struct response response;
 	size_t head_sent, shared_sent;
 	off_t file_sent;
-	char *chunk;           /* file streaming buffer, only while streaming */
+	size_t body_len, body_left; /* PHASE_BODY: bytes announced, bytes still to come */
+	int timed_out;              /* closed by its deadline */
+	char *chunk;           /* file streaming or body buffer, only while in use */
 	size_t chunk_len, chunk_sent;
 	size_t bytes_sent;
 	long long write_credit;    /* bytes the client may still fall behind by */
@@ -96,27 +99,39 @@ peer_to_string(const struct sockaddr_storage *ss, char *out, size_t len)
 		snprintf(out, len, "-");
 }
 
+/* One line per request: the protocol's note about it (if any) goes last,
+ * in TSV as an eighth column, with what became of a body cut short. */
 static void
 log_access(struct conn *c)
 {
 	const struct config *cfg = c->gen->config;
-	char url[1200];
+	const struct response *r = &c->response;
+	char url[1200], note[1400];
 	struct timespec now;
 	long ms;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	ms = (now.tv_sec - c->started.tv_sec) * 1000 + (now.tv_nsec - c->started.tv_nsec) / 1000000;
-	log_escape(url, sizeof(url), c->request, c->line_len);
-	if (cfg->log_format == LOG_FORMAT_TSV)
-		log_info("%s\t%s\t%s\t%s\t%d\t%zu\t%ld", c->service->protocol->name,
-		    cfg->log_addresses ? c->peer : "-", c->sni[0] ? c->sni : "-", url,
-		    c->response.status, c->bytes_sent, ms);
+	if (r->log_request != NULL)
+		log_escape(url, sizeof(url), r->log_request, strlen(r->log_request));
 	else
-		log_info("%s %s %s \"%s\" %d %zu %ldms%s%s%s%s", c->service->protocol->name,
+		log_escape(url, sizeof(url), c->request, c->line_len);
+	snprintf(note, sizeof(note), "%s", r->log_note != NULL ? r->log_note : "");
+	if (c->phase == PHASE_BODY)
+		snprintf(note + strlen(note), sizeof(note) - strlen(note),
+		    "%sbody cut short: %zu of %zu bytes, %s", note[0] ? ": " : "",
+		    c->body_len - c->body_left, c->body_len, c->timed_out ? "timed out" : "closed");
+	if (c->cut != NULL)
+		snprintf(note + strlen(note), sizeof(note) - strlen(note), "%s%s", note[0] ? " " : "",
+		    c->cut);
+	if (cfg->log_format == LOG_FORMAT_TSV)
+		log_info("%s\t%s\t%s\t%s\t%d\t%zu\t%ld%s%s", c->service->protocol->name,
 		    cfg->log_addresses ? c->peer : "-", c->sni[0] ? c->sni : "-", url,
-		    c->response.status, c->bytes_sent, ms, c->response.log_note ? " " : "",
-		    c->response.log_note ? c->response.log_note : "", c->cut ? " " : "",
-		    c->cut ? c->cut : "");
+		    r->status, c->bytes_sent, ms, note[0] ? "\t" : "", note);
+	else
+		log_info("%s %s %s \"%s\" %d %zu %ldms%s%s", c->service->protocol->name,
+		    cfg->log_addresses ? c->peer : "-", c->sni[0] ? c->sni : "-", url,
+		    r->status, c->bytes_sent, ms, note[0] ? " " : "", note);
 }
 
 static void
@@ -260,6 +275,8 @@ conn_on_timeout(evutil_socket_t fd, short what, void *arg)
 		    c->bytes_sent, response_size(&c->response));
 		c->cut = "cut: stalled";
 	}
+	/* A body's deadline is told by its request's own log line. */
+	c->timed_out = 1;
 	if (c->phase <= PHASE_REQUEST)
 		log_info("%s %s: %s timed out, closed", c->service->protocol->name,
 		    c->gen->config->log_addresses ? c->peer : "-",
@@ -412,26 +429,107 @@ conn_throttle(struct conn *c)
 		conn_step(c);
 }
 
-/* The protocol answers the request line on the loop when it can (a
- * static file costs two context switches more on the pool, which is most
- * of its cost), else it makes a job produced on the pool.  1: answered,
- * writing next; 0: handed to the pool, or closed. */
-static int
-conn_answer(struct conn *c)
+/* Hand the job to the pool, where produce() answers it. */
+static void
+conn_submit(struct conn *c)
 {
-	struct request_info req = { c->request, c->line_len, c->sni, c->fingerprint };
-
-	if (c->service->protocol->answer(c->service->ctx, &req, &c->response, &c->job)) {
-		conn_start_writing(c);
-		return 1;
-	}
 	c->phase = PHASE_HANDLING;
 	event_del(c->io);
+	evtimer_del(c->timer);
+	free(c->chunk);
+	c->chunk = NULL;
 	c->task.fn = conn_produce;
 	c->task.arg = c;
 	if (handler_pool_submit(c->loop->pool, &c->task) == -1)
 		conn_close(c);
+}
+
+/* A piece of the body to the job.  1: go on reading; 0: the body is
+ * whole, or the job wants no more: handed to the pool. */
+static int
+conn_take_body(struct conn *c, const char *data, size_t len)
+{
+	if (len > c->body_left)
+		len = c->body_left;
+	c->body_left -= len;
+	if (len > 0 && c->service->protocol->body(c->job, data, len) == -1) {
+		conn_submit(c);
+		return 0;
+	}
+	if (c->body_left == 0) {
+		conn_submit(c);
+		return 0;
+	}
+	return 1;
+}
+
+/* The job wants the body its request announced: under a deadline that
+ * grows with its length, first what came with the line (after its CRLF
+ * or LF), then the rest in PHASE_BODY.  1: reading next; 0: handed to
+ * the pool. */
+static int
+conn_begin_body(struct conn *c)
+{
+	const struct config *cfg = c->gen->config;
+	size_t start = c->line_len + (c->request[c->line_len] == '\r' ? 2 : 1);
+
+	c->body_left = c->body_len;
+	c->phase = PHASE_BODY;
+	conn_deadline(c, (time_t)cfg->request_timeout +
+	    (time_t)(c->body_len / (cfg->write_min_rate ? cfg->write_min_rate : 1)));
+	if (start < c->request_len && !conn_take_body(c, c->request + start, c->request_len - start))
+		return 0;
+	return 1;
+}
+
+/* The protocol answers the request line on the loop when it can (a
+ * static file costs two context switches more on the pool, which is most
+ * of its cost), else it makes a job produced on the pool, after reading
+ * the body the request announced, if any.  1: answered, writing next, or
+ * reading the body; 0: handed to the pool, or closed. */
+static int
+conn_answer(struct conn *c)
+{
+	const struct protocol *p = c->service->protocol;
+	struct request_info req = { c->request, c->line_len, c->sni, c->fingerprint,
+		c->ssl != NULL ? tls_peer_certificate(c->ssl) : NULL };
+
+	if (p->answer(c->service->ctx, &req, &c->response, &c->job)) {
+		conn_start_writing(c);
+		return 1;
+	}
+	if (p->body_length != NULL && (c->body_len = p->body_length(c->job)) > 0)
+		return conn_begin_body(c);
+	conn_submit(c);
 	return 0;
+}
+
+/* The rest of the body, at most one chunk at a time.  0: waiting, handed
+ * to the pool, or closed (the client went away: the job is dropped). */
+static int
+conn_read_body(struct conn *c)
+{
+	short want = EV_READ;
+	ssize_t n;
+
+	if (c->chunk == NULL && (c->chunk = malloc(FILE_CHUNK)) == NULL) {
+		conn_close(c);
+		return 0;
+	}
+	for (;;) {
+		n = conn_read(c, c->chunk, c->body_left < FILE_CHUNK ? c->body_left : FILE_CHUNK,
+		    &want);
+		if (n == -2) {
+			conn_wait(c, want);
+			return 0;
+		}
+		if (n <= 0) {
+			conn_close(c);
+			return 0;
+		}
+		if (!conn_take_body(c, c->chunk, (size_t)n))
+			return 0;
+	}
 }
 
 /* What was read so far is the request of the answer now in c->response
@@ -813,6 +911,9 @@ conn_step(struct conn *c)
 			break;
 		case PHASE_REQUEST:
 			advanced = conn_read_request(c);
+			break;
+		case PHASE_BODY:
+			advanced = conn_read_body(c);
 			break;
 		case PHASE_THROTTLED:
 		case PHASE_HANDLING:

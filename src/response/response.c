@@ -19,6 +19,7 @@ response_init(struct response *r)
 	r->file_size = 0;
 	r->status = 0;
 	r->log_note = NULL;
+	r->log_request = NULL;
 	r->tail = NULL;
 	r->tail_arg = NULL;
 }
@@ -32,6 +33,7 @@ response_reset(struct response *r)
 	if (r->fd != -1)
 		close(r->fd);
 	free(r->log_note);
+	free(r->log_request);
 	response_init(r);
 }
 

@@ -47,7 +47,7 @@ int
 services_start(struct services *s, const struct config *c)
 {
 	struct archive_options ao;
-	char *error = NULL, *base_url;
+	char *error = NULL, *base_url, *index_rule;
 
 	if ((s->types = content_types_new(NULL)) == NULL ||
 	    (s->cache = article_cache_new(c->cache_bytes)) == NULL ||
@@ -59,10 +59,12 @@ services_start(struct services *s, const struct config *c)
 		return 0;
 	base_url = archive_base_url(c);
 	page_options(c, base_url, &ao);
-	/* The index holds what the site layer calls an article. */
-	ao.article_format = site_article_format;
-	ao.article_paths = c->article_paths;
-	s->archive = archive_open(&ao, &error);
+	/* The index holds what the site layer calls an article, never one
+	 * from a guarded area. */
+	ao.article_format = site_index_format;
+	ao.article_paths = index_rule = site_index_rule(c);
+	s->archive = index_rule != NULL ? archive_open(&ao, &error) : NULL;
+	free(index_rule);
 	free(base_url);
 	if (s->archive == NULL) {
 		log_error("%s", error ? error : "archive: cannot open");
@@ -111,6 +113,23 @@ root_error(const char *root)
 	return buf_release(&b, NULL);
 }
 
+/* Each host's areas, ready to check certificates. */
+static int
+load_areas(struct generation *g, char **error)
+{
+	const struct config *c = g->config;
+	size_t i;
+
+	if ((g->areas = calloc(c->nhosts, sizeof(*g->areas))) == NULL) {
+		*error = strdup("out of memory");
+		return -1;
+	}
+	for (i = 0; i < c->nhosts; i++)
+		if ((g->areas[i] = site_areas_new(c, i, error)) == NULL)
+			return -1;
+	return 0;
+}
+
 static int
 open_roots(struct generation *g, char **error)
 {
@@ -125,6 +144,7 @@ open_roots(struct generation *g, char **error)
 		g->hosts[i].root_fd = -1;
 	for (i = 0; i < c->nhosts; i++) {
 		g->hosts[i].config = &c->hosts[i];
+		g->hosts[i].areas = g->areas[i];
 		g->hosts[i].root_fd = open(c->hosts[i].root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (g->hosts[i].root_fd == -1) {
 			*error = root_error(c->hosts[i].root);
@@ -161,6 +181,7 @@ wire_gopher(struct generation *g, const struct services *services)
 	g->gopher.types = services->types;
 	g->gopher.cache = services->cache;
 	g->gopher.archive = services->archive;
+	g->gopher.areas = g->areas[0];
 	g->gopher.tls_port = c->gopher_tls ? g->gopher.port : 0;
 	g->gopher.server_description = c->server_description;
 	g->gopher.server_admin = c->server_admin;
@@ -185,6 +206,10 @@ generation_free(struct generation *g)
 			if (g->hosts[i].root_fd != -1)
 				close(g->hosts[i].root_fd);
 	free(g->hosts);
+	if (g->areas != NULL)
+		for (i = 0; i < g->config->nhosts; i++)
+			site_areas_free(g->areas[i]);
+	free(g->areas);
 	tls_contexts_free(g->tls);
 	gopher_render_cache_free(g->gopher.render_cache);
 	config_free(g->config);
@@ -239,7 +264,8 @@ generation_new(struct config *config, const struct services *services, char **er
 		return NULL;
 	}
 	g->config = config;
-	if (open_roots(g, error) == -1 || open_tls(g, services, error) == -1)
+	if (load_areas(g, error) == -1 || open_roots(g, error) == -1 ||
+	    open_tls(g, services, error) == -1)
 		goto fail;
 	wire_gemini(g, services);
 	if (wire_gopher(g, services) == -1) {

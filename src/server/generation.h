@@ -41,6 +41,7 @@ struct generation {
 	struct config *config;
 	struct tls_contexts *tls;
 	struct gemini_host *hosts;
+	struct site_areas **areas; /* per host, CA files loaded */
 	struct gemini_context gemini;
 	struct gopher_context gopher;
 	unsigned keyset; /* its keys' name in the key process */

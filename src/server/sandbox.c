@@ -75,6 +75,28 @@ add_file_directories(int ruleset, const char *path, uint64_t rights)
 	return add_rule(ruleset, dir, rights, REQUIRED);
 }
 
+/* Publish areas may be written (and nothing else in the roots); the CA
+ * files of areas read. */
+static int
+add_area_rules(int ruleset, const struct config *c)
+{
+	const struct area_config *a;
+	char path[PATH_MAX];
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < c->nareas; i++) {
+		a = &c->areas[i];
+		if (a->ca != NULL)
+			rc = add_file_directories(ruleset, a->ca, FS_READ);
+		if (rc != 0 || !(a->access & AREA_PUBLISH))
+			continue;
+		snprintf(path, sizeof(path), "%s%s", c->hosts[a->host_index].root, a->path);
+		rc = add_rule(ruleset, path, FS_WRITE, REQUIRED);
+	}
+	return rc;
+}
+
 /* What every process may reach: the configuration (read again on
  * reload), the log's directory, /usr (libraries, and data loaded on
  * first use), /dev/urandom; and its own /proc entries, added by each
@@ -96,8 +118,9 @@ add_common_rules(int ruleset, const struct config *c)
 	return rc;
 }
 
-/* The server process: the roots, the state directory, MIME types; not
- * the certificates and keys, which the key process reads for it. */
+/* The server process: the roots, the state directory, publish areas,
+ * MIME types; not the certificates and keys, which the key process reads
+ * for it. */
 static int
 add_server_rules(int ruleset, const struct config *c)
 {
@@ -108,6 +131,8 @@ add_server_rules(int ruleset, const struct config *c)
 		rc = add_rule(ruleset, c->hosts[i].root, FS_READ, REQUIRED);
 	if (rc == 0 && c->archive)
 		rc = add_rule(ruleset, c->state_dir, FS_WRITE, REQUIRED);
+	if (rc == 0)
+		rc = add_area_rules(ruleset, c);
 	if (rc == 0)
 		rc = add_rule(ruleset, "/etc/mime.types", FS_READ, OPTIONAL);
 	return rc == 0 ? add_common_rules(ruleset, c) : rc;

@@ -3,14 +3,17 @@
  * process keeps access to what it serves and keeps and nothing else.
  * Read: the content roots, the configuration file, /etc/mime.types,
  * /dev/urandom, its own /proc entries, and /usr (system libraries and
- * data: libmagic's database and iconv's modules are loaded on first use).
- * Read and write: the state directory.  Write and create files only: the
- * log file's directory (logrotate makes a new file).  /home, /root, the
- * rest of /etc, other trees: out of reach even to a bug that slipped past
- * the path checks.  A reload cannot widen it: a new root needs a restart.
- * The certificates and keys are the key process's alone (its own rules).
- * Rulesets are made by the main process before it drops privileges, and
- * enforced by each process it starts (again after a restart).
+ * data: libmagic's database and iconv's modules are loaded on first use),
+ * and the CA files of [area] sections.  Read and write: the state
+ * directory and the folders of publish areas (Titan uploads; a rename
+ * stays inside its folder, which Landlock's first ABI allows).  Write and
+ * create files only: the log file's directory (logrotate makes a new
+ * file).  /home, /root, the rest of /etc, other trees: out of reach even
+ * to a bug that slipped past the path checks.  A reload cannot widen it: a
+ * new root or a new publish area needs a restart.  The certificates and
+ * keys are the key process's alone (its own rules).  Rulesets are made by
+ * the main process before it drops privileges, and enforced by each
+ * process it starts (again after a restart).
  */
 #ifndef CAPSULED_SERVER_SANDBOX_H
 #define CAPSULED_SERVER_SANDBOX_H

@@ -304,8 +304,8 @@ prepare(struct server *s, struct config *config)
 }
 
 static const char landlock_on[] = "sandbox: Landlock on: only the roots, configuration, "
-    "state and log directories and /usr are reachable (the certificates and keys are the "
-    "key process's)";
+    "state and log directories and /usr are reachable; only the state directory and publish "
+    "areas can be written; the certificates and keys are the key process's";
 
 /* The server process: its sandbox, the services, the first generation
  * (keys loaded by the key process), the filter, then the loops. */

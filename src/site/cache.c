@@ -21,7 +21,7 @@ struct cache_entry {
 	off_t size;
 	struct timespec mtim;
 	enum article_format format;
-	unsigned long chrome_generation;
+	unsigned long context_generation;
 	char *gemtext;
 	struct document *doc;
 	size_t bytes;
@@ -135,11 +135,11 @@ article_cache_free(struct article_cache *c)
 
 static int
 same_version(const struct cache_entry *e, const struct stat *st, enum article_format format,
-    unsigned long chrome_generation)
+    unsigned long context_generation)
 {
 	return e->size == st->st_size && e->mtim.tv_sec == st->st_mtim.tv_sec &&
 	    e->mtim.tv_nsec == st->st_mtim.tv_nsec && e->format == format &&
-	    e->chrome_generation == chrome_generation;
+	    e->context_generation == context_generation;
 }
 
 static char *
@@ -187,7 +187,7 @@ convert_entry(struct cache_entry *e, int fd, const struct convert_options *optio
 
 static struct cache_entry *
 find_or_add(struct article_cache *c, const struct stat *st, enum article_format format,
-    unsigned long chrome_generation, int *created)
+    unsigned long context_generation, int *created)
 {
 	struct cache_entry *e, *next;
 	size_t b = bucket_of(st->st_dev, st->st_ino);
@@ -197,7 +197,7 @@ find_or_add(struct article_cache *c, const struct stat *st, enum article_format 
 		next = e->next;
 		if (e->dev != st->st_dev || e->ino != st->st_ino)
 			continue;
-		if (same_version(e, st, format, chrome_generation) && e->state != ENTRY_FAILED)
+		if (same_version(e, st, format, context_generation) && e->state != ENTRY_FAILED)
 			return e;
 		if (e->format == format)
 			detach(c, e);
@@ -210,7 +210,7 @@ find_or_add(struct article_cache *c, const struct stat *st, enum article_format 
 	e->size = st->st_size;
 	e->mtim = st->st_mtim;
 	e->format = format;
-	e->chrome_generation = chrome_generation;
+	e->context_generation = context_generation;
 	e->state = ENTRY_CONVERTING;
 	e->next = c->buckets[b];
 	c->buckets[b] = e;
@@ -239,7 +239,7 @@ article_cache_get(struct article_cache *c, int fd, const struct stat *st,
 	    (unsigned long long)st->st_size > ARTICLE_CACHE_MAX_FILE)
 		return NULL;
 	pthread_mutex_lock(&c->lock);
-	if ((e = find_or_add(c, st, format, options != NULL ? options->chrome_generation : 0,
+	if ((e = find_or_add(c, st, format, options != NULL ? options->context_generation : 0,
 	    &created)) == NULL) {
 		pthread_mutex_unlock(&c->lock);
 		return NULL;
@@ -280,14 +280,14 @@ article_cache_get(struct article_cache *c, int fd, const struct stat *st,
 
 const struct cached_article *
 article_cache_peek(struct article_cache *c, const struct stat *st, enum article_format format,
-    unsigned long chrome_generation)
+    unsigned long context_generation)
 {
 	struct cache_entry *e;
 
 	pthread_mutex_lock(&c->lock);
 	for (e = c->buckets[bucket_of(st->st_dev, st->st_ino)]; e != NULL; e = e->next) {
 		if (e->dev == st->st_dev && e->ino == st->st_ino &&
-		    same_version(e, st, format, chrome_generation) &&
+		    same_version(e, st, format, context_generation) &&
 		    e->state == ENTRY_READY && !e->detached) {
 			e->refs++;
 			c->stats.hits++;

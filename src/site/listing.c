@@ -161,7 +161,7 @@ site_listing(const struct site *s, const char *dir, char *const *hidden, size_t 
 			buf_append_char(&path, '/');
 		if (path.failed)
 			page->failed = 1;
-		else
+		else if (!site_area_hidden(s->areas, dir, path.data))
 			entry_line(s, page, &entries[i], path.data);
 	}
 	buf_free(&path);

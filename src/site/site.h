@@ -19,6 +19,8 @@
  * plain files (robots.txt, favicon.txt, security.txt, humans.txt and
  * everything under /.well-known/), which are served as text/plain.
  * Everything else is a file; .gmi pages are served as written.
+ *
+ * Areas guarded by client certificates: site/area.h.
  */
 #ifndef CAPSULED_SITE_SITE_H
 #define CAPSULED_SITE_SITE_H
@@ -27,6 +29,7 @@
 
 #include "archive/archive.h"
 #include "convert/convert.h"
+#include "site/area.h"
 #include "site/cache.h"
 
 struct content_types;
@@ -39,6 +42,7 @@ struct site {
 	struct content_types *types;   /* MIME types */
 	const char *article_paths;     /* NULL or "": the whole tree */
 	int directory_listing;         /* list directories without index.gmi */
+	const struct site_areas *areas; /* guarded areas; NULL: none */
 };
 
 /* The query that asks for an article's original bytes: "path?raw". */
@@ -91,6 +95,14 @@ void site_target_free(struct site_target *t);
  * The target keeps its own reference, if any. */
 const struct cached_article *site_article(const struct site *s, const struct site_target *t);
 
+/* What a converted article depends on beside its file, as the number the
+ * cache keys it by (convert_options.context_generation): the index (the
+ * learned chrome a .txt loses, the original addresses of archived
+ * articles its links may name) and the tree, where its links to the
+ * capsule find their targets.  0 without an archive to say when those
+ * change.  Two atomic loads: cheap on an event loop. */
+unsigned long site_article_generation(const struct site *s);
+
 /* The converted article of an article file open on fd (the listing of a
  * folder shows each one's title), as site_article(). */
 const struct cached_article *site_article_of(const struct site *s, const char *path, int fd,
@@ -108,7 +120,8 @@ const char *site_mime(const struct site *s, const struct site_target *t, int qui
  * parent folder except at the root, then the entries as the tree gives
  * them (directories first, dates newest first, others A to Z): folders,
  * articles with their date and title, other files with their size.
- * The nhidden names in hidden are left out.  0, or -1 when the directory
+ * The nhidden names in hidden are left out, and so are guarded areas
+ * other than the folder's own (site_area_hidden()).  0, or -1 when the directory
  * cannot be read or memory runs out.
  */
 int site_listing(const struct site *s, const char *dir, char *const *hidden, size_t nhidden,

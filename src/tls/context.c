@@ -259,6 +259,12 @@ tls_peer_fingerprint(SSL *ssl, char out[96])
 	return rc;
 }
 
+X509 *
+tls_peer_certificate(SSL *ssl)
+{
+	return SSL_is_init_finished(ssl) ? SSL_get0_peer_certificate(ssl) : NULL;
+}
+
 int
 tls_file_fingerprint(const char *cert_path, char out[96])
 {

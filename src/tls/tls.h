@@ -75,7 +75,11 @@ int tls_peer_fingerprint(SSL *ssl, char out[96]);
 /* The fingerprint of the certificate host's context serves; -1 when no
  * context is named host. */
 int tls_host_fingerprint(const struct tls_contexts *t, const char *host, char out[96]);
-/* The same fingerprint of a PEM certificate file, for the start-up log. */
+/* The client's certificate itself, borrowed from ssl (valid while it
+ * lives), only after a completed handshake; NULL when it sent none. */
+X509 *tls_peer_certificate(SSL *ssl);
+/* The same fingerprint of a PEM certificate file, for the start-up log
+ * and `capsuled --fingerprint`. */
 int tls_file_fingerprint(const char *cert_path, char out[96]);
 
 /* Make sure host's certificate and key exist, generating a self-signed

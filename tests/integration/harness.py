@@ -16,7 +16,6 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_DIR = os.environ.get("CAPSULED_SOURCE_DIR", os.path.normpath(os.path.join(HERE, "..", "..")))
-SHARED_DIR = os.environ.get("CAPSULED_SHARED_DIR", os.path.join(SOURCE_DIR, "..", "shared"))
 BINARY = os.environ.get("CAPSULED_BIN", os.path.join(SOURCE_DIR, "build", "capsuled"))
 SAMPLE_CAPSULE = os.path.join(SOURCE_DIR, "capsule")
 

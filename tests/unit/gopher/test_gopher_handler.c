@@ -14,11 +14,13 @@
 
 #include "gopher/handler.h"
 #include "site/site.h"
+#include "tree.h"
 #include "util/text.h"
 
 #define HOST "gopher.test"
 #define TAIL "\t" HOST "\t7070\r\n"
-#define SEED TEST_SHARED_DIR "/seeds/russia-america-ceasefires.txt"
+/* The seed article as the sample capsule in this repository holds it. */
+#define SEED TEST_SOURCE_DIR "/capsule/articles/2014/02/russia-america-ceasefires.txt"
 
 struct fixture {
 	char root[64];
@@ -27,73 +29,105 @@ struct fixture {
 	struct response resp;
 };
 
-static void
+static int
 write_file(const char *root, const char *path, const char *data, size_t len)
 {
 	char full[512];
 	FILE *f;
+	int ok;
 
 	snprintf(full, sizeof(full), "%s/%s", root, path);
-	f = fopen(full, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	fclose(f);
+	if ((f = fopen(full, "wb")) == NULL)
+		return -1;
+	ok = fwrite(data, 1, len, f) == len;
+	return fclose(f) == 0 && ok ? 0 : -1;
 }
 
-static void
-make_dir(const char *root, const char *path)
-{
-	char full[512];
-
-	snprintf(full, sizeof(full), "%s/%s", root, path);
-	assert_int_equal(mkdir(full, 0755), 0);
-}
-
-static void
+static int
 copy_seed(const char *root, const char *path)
 {
 	char data[8192];
 	FILE *f = fopen(SEED, "rb");
 	size_t n;
+	int whole;
 
-	assert_non_null(f);
+	if (f == NULL) {
+		fprintf(stderr, "cannot open %s\n", SEED);
+		return -1;
+	}
 	n = fread(data, 1, sizeof(data), f);
+	whole = feof(f) && !ferror(f);
 	fclose(f);
-	write_file(root, path, data, n);
+	return whole ? write_file(root, path, data, n) : -1;
+}
+
+/* The test tree beneath root; 0, or -1 when any part of it failed. */
+static int
+make_tree(const char *r)
+{
+	static const char *const dirs[] = {
+		"articles", "articles/2013", "articles/2014", "articles/2014/01", "articles/2014/02",
+		"articles/Zeta", "articles/alpha", "img", "mapped",
+	};
+	static const char blob[] = "\x00\x01\x02" "binary\xff\xfe";
+	char full[512];
+	size_t i;
+	int failed = 0;
+
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(full, sizeof(full), "%s/%s", r, dirs[i]);
+		failed |= mkdir(full, 0755);
+	}
+	failed |= copy_seed(r, "articles/2014/02/russia-america-ceasefires.txt");
+	failed |= write_file(r, "img/blob.bin", blob, sizeof(blob) - 1);
+	failed |= write_file(r, "about.md", "# About\n\nThis is [us](/articles/).\n", 35);
+	failed |= write_file(r, "page.html", "<html><body>x</body></html>", 27);
+	failed |= write_file(r, "index.gmi", "# Welcome\n=> /articles/ Articles\n=> https://e.org/ Web\n", 55);
+	failed |= write_file(r, ".hidden", "secret", 6);
+	failed |= write_file(r, "dots.txt", ".\n.x\nend\n", 9);
+	failed |= write_file(r, "caf\xc3\xa9.txt", "coffee\n", 7);
+	failed |= write_file(r, "mapped/gophermap", "!Mapped\n-skip.txt\n*\n", 20);
+	failed |= write_file(r, "mapped/skip.txt", "s", 1);
+	failed |= write_file(r, "mapped/keep.txt", "k", 1);
+	return failed ? -1 : 0;
+}
+
+/* Frees whatever of the fixture exists: setup calls it when a step fails. */
+static int
+fixture_free(struct fixture *fx)
+{
+	int removed = 0;
+
+	response_reset(&fx->resp);
+	article_cache_free(fx->ctx.cache);
+	if (fx->ctx.root_fd >= 0)
+		close(fx->ctx.root_fd);
+	if (fx->root[0] != '\0')
+		removed = tree_remove(fx->root);
+	free(fx);
+	return removed;
 }
 
 static int
 setup(void **state)
 {
-	static const char blob[] = "\x00\x01\x02" "binary\xff\xfe";
 	struct fixture *fx = calloc(1, sizeof(*fx));
-	const char *r;
 
+	if (fx == NULL)
+		return -1;
+	fx->ctx.root_fd = -1;
+	response_init(&fx->resp);
 	strcpy(fx->root, "/tmp/gopher-test-XXXXXX");
-	assert_non_null(mkdtemp(fx->root));
-	r = fx->root;
-	make_dir(r, "articles");
-	make_dir(r, "articles/2013");
-	make_dir(r, "articles/2014");
-	make_dir(r, "articles/2014/01");
-	make_dir(r, "articles/2014/02");
-	make_dir(r, "articles/Zeta");
-	make_dir(r, "articles/alpha");
-	make_dir(r, "img");
-	make_dir(r, "mapped");
-	copy_seed(r, "articles/2014/02/russia-america-ceasefires.txt");
-	write_file(r, "img/blob.bin", blob, sizeof(blob) - 1);
-	write_file(r, "about.md", "# About\n\nThis is [us](/articles/).\n", 35);
-	write_file(r, "page.html", "<html><body>x</body></html>", 27);
-	write_file(r, "index.gmi", "# Welcome\n=> /articles/ Articles\n=> https://e.org/ Web\n", 55);
-	write_file(r, ".hidden", "secret", 6);
-	write_file(r, "dots.txt", ".\n.x\nend\n", 9);
-	write_file(r, "caf\xc3\xa9.txt", "coffee\n", 7);
-	write_file(r, "mapped/gophermap", "!Mapped\n-skip.txt\n*\n", 20);
-	write_file(r, "mapped/skip.txt", "s", 1);
-	write_file(r, "mapped/keep.txt", "k", 1);
-	fx->ctx.root_fd = open(r, O_RDONLY | O_DIRECTORY);
-	assert_true(fx->ctx.root_fd >= 0);
+	if (mkdtemp(fx->root) == NULL) {
+		fx->root[0] = '\0';
+		fixture_free(fx);
+		return -1;
+	}
+	if (make_tree(fx->root) != 0 ||
+	    (fx->ctx.root_fd = open(fx->root, O_RDONLY | O_DIRECTORY)) < 0) {
+		fixture_free(fx);
+		return -1;
+	}
 	fx->ctx.host = HOST;
 	fx->ctx.port = 7070;
 	fx->ctx.tls_port = 0;
@@ -101,8 +135,10 @@ setup(void **state)
 	fx->config.article_paths = (char *)"/articles/ /about.md";
 	fx->config.directory_listing = 1;
 	fx->ctx.config = &fx->config;
-	assert_non_null(fx->ctx.cache = article_cache_new(1 << 20));
-	response_init(&fx->resp);
+	if ((fx->ctx.cache = article_cache_new(1 << 20)) == NULL) {
+		fixture_free(fx);
+		return -1;
+	}
 	*state = fx;
 	return 0;
 }
@@ -110,16 +146,7 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	struct fixture *fx = *state;
-	char cmd[128];
-
-	response_reset(&fx->resp);
-	article_cache_free(fx->ctx.cache);
-	close(fx->ctx.root_fd);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->root);
-	assert_int_equal(system(cmd), 0);
-	free(fx);
-	return 0;
+	return fixture_free(*state);
 }
 
 static const char *
@@ -322,7 +349,7 @@ static void
 test_protocol_answers_as_the_handler(void **state)
 {
 	struct fixture *fx = *state;
-	struct request_info req = { "/about.md", 9, "", "" };
+	struct request_info req = { "/about.md", 9, "", "", NULL };
 	struct response resp;
 	void *job = NULL;
 

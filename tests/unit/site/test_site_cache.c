@@ -61,7 +61,7 @@ static void
 test_hit_and_staleness(void **state)
 {
 	struct fixture *f = *state;
-	struct convert_options opt = { "/articles/2014/02/a.txt", NULL, 0 };
+	struct convert_options opt = { .base_url = "/articles/2014/02/a.txt" };
 	struct article_cache *c = article_cache_new(1 << 20);
 	const struct cached_article *a, *b, *old;
 	struct article_cache_stats stats;
@@ -104,8 +104,9 @@ test_new_chrome_converts_again(void **state)
 {
 	static const char *const chrome[] = { "Welcome to the Daily Planet", NULL };
 	struct fixture *f = *state;
-	struct convert_options plain = { "/articles/2014/02/a.txt", NULL, 0 };
-	struct convert_options learned = { "/articles/2014/02/a.txt", chrome, 7 };
+	struct convert_options plain = { .base_url = "/articles/2014/02/a.txt" };
+	struct convert_options learned = { .base_url = "/articles/2014/02/a.txt",
+	    .chrome_lines = chrome, .context_generation = 7 };
 	struct article_cache *c = article_cache_new(1 << 20);
 	const struct cached_article *a, *b;
 
