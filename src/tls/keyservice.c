@@ -24,7 +24,8 @@ struct keyset {
 	uint32_t id;
 	size_t n;
 	EVP_PKEY **keys;
-	EVP_PKEY_CTX **ctx; /* each key's, made once: fetching costs more than signing */
+	EVP_PKEY_CTX **ctx; /* each key's, ready to sign: made once, as fetching the
+	                     * algorithm costs about as much as a signature */
 };
 
 struct key_service {
@@ -161,7 +162,8 @@ load(struct key_service *ks, const struct key_header *req, const char *names, si
 			error = tls_error("host %s: not in the configuration", at < len ? names + at : "?");
 		} else if ((chain = read_chain(h->cert, &error)) != NULL) {
 			if ((k->keys[k->n] = load_key(h, chain, &error)) != NULL &&
-			    (k->ctx[k->n] = EVP_PKEY_CTX_new(k->keys[k->n], NULL)) == NULL)
+			    ((k->ctx[k->n] = EVP_PKEY_CTX_new(k->keys[k->n], NULL)) == NULL ||
+			    EVP_PKEY_sign_init(k->ctx[k->n]) != 1))
 				error = tls_error("private key %s", h->key);
 			if (k->keys[k->n++] != NULL && error == NULL &&
 			    reply(ks, req, KEY_CERT, 0, chain, strlen(chain)) == -1)
@@ -196,8 +198,7 @@ sign(struct key_service *ks, const struct key_header *req, const unsigned char *
 	size_t siglen = sizeof(sig);
 	EVP_PKEY_CTX *ctx = find_key(ks, req->keyset, req->index);
 	EVP_PKEY *key = ctx != NULL ? EVP_PKEY_CTX_get0_pkey(ctx) : NULL;
-	int ok = key != NULL && EVP_PKEY_sign_init(ctx) == 1 &&
-	    EVP_PKEY_get_size(key) <= (int)sizeof(sig);
+	int ok = key != NULL && EVP_PKEY_get_size(key) <= (int)sizeof(sig);
 
 	if (ok && req->op == KEY_OP_RSA)
 		ok = EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA &&
