@@ -103,6 +103,7 @@ services_stop(struct services *s)
 	if (s->types != NULL)
 		content_types_free(s->types);
 	tls_tickets_free(s->tickets);
+	tls_signer_free(s->signer);
 }
 
 static char *
@@ -223,6 +224,36 @@ release(struct net_generation *net)
 	generation_free((struct generation *)((char *)net - offsetof(struct generation, net)));
 }
 
+/* The TLS contexts: certificates and keys from the key process when
+ * there is one (each generation its own keyset), else from the files. */
+static int
+open_tls(struct generation *g, const struct services *services, char **error)
+{
+	static unsigned next_keyset;
+	struct tls_keyset *keys = NULL;
+
+	g->keyset = ++next_keyset;
+	if (services->signer != NULL &&
+	    (keys = tls_signer_load(services->signer, g->config, g->keyset, error)) == NULL)
+		return -1;
+	g->tls = tls_contexts_new(g->config, services->tickets, keys, error);
+	tls_keyset_free(keys);
+	return g->tls == NULL ? -1 : 0;
+}
+
+int
+generation_reload_keys(struct generation *g, const struct services *services, char **error)
+{
+	struct tls_keyset *keys;
+
+	if (services->signer == NULL)
+		return 0;
+	if ((keys = tls_signer_load(services->signer, g->config, g->keyset, error)) == NULL)
+		return -1;
+	tls_keyset_free(keys);
+	return 0;
+}
+
 struct generation *
 generation_new(struct config *config, const struct services *services, char **error)
 {
@@ -236,7 +267,7 @@ generation_new(struct config *config, const struct services *services, char **er
 	}
 	g->config = config;
 	if (load_areas(g, error) == -1 || open_roots(g, error) == -1 ||
-	    (g->tls = tls_contexts_new(config, services->tickets, error)) == NULL)
+	    open_tls(g, services, error) == -1)
 		goto fail;
 	wire_gemini(g, services);
 	if (wire_gopher(g, services) == -1) {
