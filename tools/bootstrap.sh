@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 
 BUILD_PACKAGES="build-essential cmake pkg-config libssl-dev libevent-dev libgumbo-dev
 libmd4c-dev libsqlite3-dev libmagic-dev libinih-dev libidn2-dev libyaml-dev libjansson-dev
-openssl ca-certificates"
+libseccomp-dev openssl ca-certificates"
 # clang only recommends its sanitizer and libFuzzer runtimes
 # (libclang-rt-14-dev); llvm-14 holds the llvm-symbolizer that turns
 # sanitizer reports into file:line.  Both are named here.

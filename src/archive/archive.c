@@ -16,6 +16,10 @@
 #include "archive/pool.h"
 #include "archive/store.h"
 #include "archive/strlist.h"
+#include "content/path.h"
+
+/* The most of the about file the home page shows: the page stays small. */
+#define ABOUT_MAX_BYTES (16 * 1024)
 
 struct archive {
 	/* The page options below, replaced by archive_set_page_options()
@@ -25,6 +29,8 @@ struct archive {
 	char *title;
 	char *base_url;
 	char *default_lang;
+	char *description;   /* NULL: none */
+	char *about_path;    /* NULL: none */
 	unsigned feed_entries;
 	char *index_gmi;     /* root_path/index.gmi: "/" is generated without it */
 	struct indexer indexer;
@@ -63,8 +69,41 @@ free_strings(struct archive *a)
 	free(a->title);
 	free(a->base_url);
 	free(a->default_lang);
+	free(a->description);
+	free(a->about_path);
 	free(a->index_gmi);
 	free(a);
+}
+
+/* The title of the pages: the setting, else the host of the base URL
+ * ("gemini://example.org:1966" gives "example.org"). */
+static char *
+title_of(const struct archive_options *o)
+{
+	const char *host = o->base_url != NULL ? strstr(o->base_url, "://") : NULL;
+	size_t len;
+
+	if (o->title != NULL && *o->title != '\0')
+		return strdup(o->title);
+	if (host == NULL || host[3] == '\0')
+		return strdup("Archive");
+	host += 3;
+	/* An IPv6 literal keeps its brackets, and its colons. */
+	len = *host == '[' ? strcspn(host, "]") + 1 : strcspn(host, ":/");
+	return strndup(host, len);
+}
+
+/* A copy of s, NULL for NULL or ""; *failed set when memory ran out. */
+static char *
+optional_copy(const char *s, int *failed)
+{
+	char *copy;
+
+	if (s == NULL || *s == '\0')
+		return NULL;
+	if ((copy = strdup(s)) == NULL)
+		*failed = 1;
+	return copy;
 }
 
 static struct archive *
@@ -72,6 +111,7 @@ copy_options(const struct archive_options *o)
 {
 	pthread_rwlockattr_t attr;
 	struct archive *a;
+	int failed = 0;
 
 	if ((a = calloc(1, sizeof(*a))) == NULL)
 		return NULL;
@@ -79,14 +119,15 @@ copy_options(const struct archive_options *o)
 	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
 	pthread_rwlock_init(&a->options_lock, &attr);
 	pthread_rwlockattr_destroy(&attr);
-	a->title = strdup(o->title != NULL ? o->title : "Archive");
+	a->title = title_of(o);
 	a->base_url = strdup(o->base_url != NULL ? o->base_url : "");
-	a->default_lang = o->default_lang != NULL ? strdup(o->default_lang) : NULL;
+	a->default_lang = optional_copy(o->default_lang, &failed);
+	a->description = optional_copy(o->description, &failed);
+	a->about_path = optional_copy(o->about_path, &failed);
 	a->feed_entries = o->feed_entries;
 	if (asprintf(&a->index_gmi, "%s/index.gmi", o->root_path) == -1)
 		a->index_gmi = NULL;
-	if (a->title == NULL || a->base_url == NULL || a->index_gmi == NULL ||
-	    (o->default_lang != NULL && a->default_lang == NULL)) {
+	if (a->title == NULL || a->base_url == NULL || a->index_gmi == NULL || failed) {
 		free_strings(a);
 		return NULL;
 	}
@@ -171,10 +212,34 @@ archive_generates(struct archive *a, const char *path)
 	}
 }
 
+/* The about file of the tree, read for the home page (at most
+ * ABOUT_MAX_BYTES, cut at a line); nothing when there is none. */
+static void
+read_about(const struct archive *a, struct buf *out)
+{
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	if (a->about_path == NULL ||
+	    content_open(a->indexer.root_fd, a->about_path, &fd, &st) != CONTENT_OK)
+		return;
+	if (S_ISREG(st.st_mode) && buf_reserve(out, ABOUT_MAX_BYTES) == 0 &&
+	    (n = read(fd, out->data, ABOUT_MAX_BYTES)) > 0) {
+		out->len = (size_t)n;
+		if (n == ABOUT_MAX_BYTES)
+			while (out->len > 0 && out->data[out->len - 1] != '\n')
+				out->len--;
+		out->data[out->len] = '\0';
+	}
+	close(fd);
+}
+
 enum archive_status
 archive_render(struct archive *a, const char *path, const char *query,
     enum archive_feed feed, struct archive_page *page)
 {
+	struct buf about = BUF_INIT;
 	struct page_context ctx;
 	enum archive_status status;
 	struct reader *r;
@@ -192,22 +257,48 @@ archive_render(struct archive *a, const char *path, const char *query,
 		.building = a->indexer.ready ? -1 : (long)a->indexer.indexed,
 		.home = strcmp(path, "/") == 0,
 		.feed_as_page = feed == ARCHIVE_FEED_PAGE,
+		.description = a->description,
+		.about_path = a->about_path,
 	};
+	if (ctx.home) {
+		read_about(a, &about);
+		ctx.about = about.data;
+	}
 	status = pages_render(r, &ctx, path, query, page);
 	pthread_rwlock_unlock(&a->options_lock);
 	pool_give(&a->pool, r);
+	buf_free(&about);
 	return status;
+}
+
+int
+archive_article(struct archive *a, const char *path, struct archive_article *info)
+{
+	struct reader *r;
+	int rc;
+
+	if ((r = pool_take(&a->pool)) == NULL)
+		return -1;
+	rc = nav_article(r, path, info);
+	pool_give(&a->pool, r);
+	return rc;
 }
 
 int
 archive_set_page_options(struct archive *a, const struct archive_options *o)
 {
-	int rc = 0;
+	char *title = title_of(o);
+	int rc = title != NULL ? 0 : -1;
 
 	pthread_rwlock_wrlock(&a->options_lock);
-	if (string_replace(&a->title, o->title != NULL ? o->title : "Archive") == -1 ||
-	    string_replace(&a->base_url, o->base_url != NULL ? o->base_url : "") == -1 ||
-	    string_replace(&a->default_lang, o->default_lang) == -1)
+	if (title != NULL) {
+		free(a->title);
+		a->title = title;
+	}
+	if (string_replace(&a->base_url, o->base_url != NULL ? o->base_url : "") == -1 ||
+	    string_replace(&a->default_lang, o->default_lang) == -1 ||
+	    string_replace(&a->description, o->description) == -1 ||
+	    string_replace(&a->about_path, o->about_path) == -1)
 		rc = -1;
 	a->feed_entries = o->feed_entries;
 	pthread_rwlock_unlock(&a->options_lock);

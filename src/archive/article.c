@@ -176,6 +176,24 @@ cut(char *s, size_t max)
 	s[at] = '\0';
 }
 
+#define ELLIPSIS "\xe2\x80\xa6"
+
+/* Cut a summary to at most max bytes; when anything was cut, it ends on
+ * the last whole word (no dangling comma or dash) and an ellipsis. */
+static void
+cut_summary(char *s, size_t max)
+{
+	size_t len = strlen(s);
+
+	if (len <= max)
+		return;
+	cut(s, max - (sizeof(ELLIPSIS) - 1));
+	len = strlen(s);
+	while (len > 0 && strchr(" ,;:-(", s[len - 1]) != NULL)
+		len--;
+	memcpy(s + len, ELLIPSIS, sizeof(ELLIPSIS));
+}
+
 static char *
 body_text(const struct document *doc)
 {
@@ -209,7 +227,7 @@ summary_text(const struct document *doc)
 	if (s == NULL)
 		s = strdup("");
 	if (s != NULL)
-		cut(s, ARTICLE_SUMMARY_BYTES);
+		cut_summary(s, ARTICLE_SUMMARY_BYTES);
 	return s;
 }
 

@@ -14,7 +14,7 @@
 #include <sqlite3.h>
 
 /* More distinct statements than every page together uses. */
-#define READER_STATEMENTS 24
+#define READER_STATEMENTS 64
 
 struct reader {
 	sqlite3 *db;

@@ -22,6 +22,8 @@ _Static_assert(SEARCH_COUNT_MAX > SEARCH_RANK_MAX, "search count cap below the r
  * stopped after ?2 (one past SEARCH_COUNT_MAX) matches. */
 static const char count_sql[] =
 	"SELECT count(*) FROM (SELECT 1 FROM search WHERE search MATCH ?1 LIMIT ?2)";
+/* Whether a search finds anything: its first match is enough. */
+static const char exists_sql[] = "SELECT 1 FROM search WHERE search MATCH ?1 LIMIT 1";
 
 /* A page of the best among the newest ?4 matches: FTS5 walks rowids
  * downwards and stops after ?4, and rowids grow with the date
@@ -34,7 +36,7 @@ static const char count_sql[] =
 	" FROM search WHERE search MATCH ?1 ORDER BY rowid DESC LIMIT ?4)" \
 	" ORDER BY score, id DESC LIMIT ?2 OFFSET ?3"
 static const char ranked_sql[] = RANKED_BY(RANK_CAPPED "(search,"
-    " (SELECT min(id) FROM articles), (SELECT max(id) FROM articles), "
+    " (SELECT min(id) FROM articles), (SELECT max(id) FROM articles), ?5, "
     STORE_RANK_WEIGHTS ")");
 static const char ranked_one_phrase_sql[] =
 	RANKED_BY(RANK_ONE_PHRASE "(search, " STORE_RANK_WEIGHTS ")");
@@ -61,6 +63,7 @@ struct search {
 	long long ranked;    /* of which ranked: at most SEARCH_RANK_MAX */
 	long long ids[SEARCH_PAGE_SIZE + 1]; /* the page's rows, best first */
 	int nids;            /* up to one more than a page: a next page exists */
+	int estimated;       /* a word's count was estimated in ranking (rank.h) */
 };
 
 static void
@@ -121,6 +124,8 @@ rank_page(struct search *s, unsigned pageno)
 	sqlite3_bind_int(st, 2, SEARCH_PAGE_SIZE + 1);
 	sqlite3_bind_int64(st, 3, (long long)(pageno - 1) * SEARCH_PAGE_SIZE);
 	sqlite3_bind_int(st, 4, SEARCH_RANK_MAX);
+	if (s->phrases != 1)
+		sqlite3_bind_pointer(st, 5, &s->estimated, RANK_ESTIMATED_TYPE, NULL);
 	s->nids = 0;
 	s->ranked = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && s->nids <= SEARCH_PAGE_SIZE) {
@@ -171,35 +176,105 @@ page_lines(const struct search *s, struct page *b)
 }
 
 /* "N articles match "words"." (or more than the count cap), whether
- * only the newest are ranked, and whether word counts are estimated
+ * only the newest are ranked, and whether a word's count was estimated
  * (rank.h). */
 static void
-count_line(struct page *b, long long total, int phrases, const char *query)
+count_line(struct page *b, const struct search *s, const char *query)
 {
 	struct buf line = BUF_INIT;
 
-	if (total == 0) {
-		page_text(b, "No articles match.");
-		page_blank(b);
-		return;
-	}
-	if (total > SEARCH_COUNT_MAX)
+	if (s->total > SEARCH_COUNT_MAX)
 		buf_printf(&line, "More than %d articles match \"", SEARCH_COUNT_MAX);
 	else
-		buf_printf(&line, "%lld article%s \"", total, total == 1 ? " matches" : "s match");
+		buf_printf(&line, "%lld article%s \"", s->total,
+		    s->total == 1 ? " matches" : "s match");
 	buf_append_str(&line, query);
 	buf_append_char(&line, '"');
-	if (total > SEARCH_RANK_MAX)
+	if (s->total > SEARCH_RANK_MAX)
 		buf_printf(&line, "; showing the best of the %d newest", SEARCH_RANK_MAX);
 	buf_append_char(&line, '.');
 	text_line(b, &line);
 	page_blank(b);
-	if (phrases > 1) {
+	if (s->estimated) {
 		buf_printf(&line, "Words in more than %d articles are weighed by an estimate"
 		    " of how many hold them.", RANK_COUNT_WALK_MAX);
 		text_line(b, &line);
 		page_blank(b);
 	}
+}
+
+/* Whether the reader's words find anything: 1, 0, or -1 on error. */
+static int
+finds_any(struct reader *r, const char *words)
+{
+	struct buf fts = BUF_INIT;
+	sqlite3_stmt *st;
+	struct query q;
+	int rc = -1;
+
+	query_parse(words, &q);
+	if (query_fts(&q, &fts) <= 0 || (st = reader_statement(r, exists_sql)) == NULL) {
+		rc = fts.failed ? -1 : 0;
+		buf_free(&fts);
+		return rc;
+	}
+	sqlite3_bind_text(st, 1, fts.data, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW || rc == SQLITE_DONE)
+		rc = rc == SQLITE_ROW;
+	else
+		rc = -1;
+	reader_done(st);
+	buf_free(&fts);
+	return rc;
+}
+
+/* The search a suggestion makes of term i of q, and its label; 0 when
+ * there is none for it. */
+static int
+suggestion(const struct query *q, int i, struct buf *words, struct buf *label)
+{
+	const struct query_term *t = &q->terms[i];
+
+	buf_truncate(words, 0);
+	buf_truncate(label, 0);
+	if (q->n > 1) {
+		query_without(q, i, words);
+		buf_printf(label, "Without \"%.*s\": %s", (int)t->len, t->start, words->data);
+	} else if (!t->prefix && !t->quoted) {
+		buf_printf(words, "%.*s*", (int)t->len, t->start);
+		buf_printf(label, "Words starting with \"%.*s\": %s", (int)t->len, t->start,
+		    words->data);
+	} else
+		return 0;
+	return 1;
+}
+
+/* Nothing matches: the searches with a word less (or the word as a
+ * prefix) that find something. */
+static int
+suggestions(struct reader *r, struct page *b, const struct query *q)
+{
+	struct buf words = BUF_INIT, label = BUF_INIT;
+	int i, shown = 0, found = 0;
+
+	page_text(b, "No articles match.");
+	for (i = 0; i < q->n && shown < SEARCH_SUGGESTIONS && found != -1; i++) {
+		if (!suggestion(q, i, &words, &label))
+			continue;
+		if (words.failed || label.failed) {
+			b->failed = 1;
+			break;
+		}
+		if ((found = finds_any(r, words.data)) != 1)
+			continue;
+		if (shown++ == 0)
+			page_text(b, "Try:");
+		page_link(b, ARCHIVE_PATH_SEARCH, words.data, label.data);
+	}
+	buf_free(&words);
+	buf_free(&label);
+	page_blank(b);
+	return found == -1 ? -1 : 0;
 }
 
 static void
@@ -224,7 +299,7 @@ results_heading(struct page *b, const struct page_context *ctx, unsigned pageno,
  * than a page when a next page exists), or -1 on error. */
 static long
 matches(struct reader *r, const char *fts, int phrases, unsigned pageno, const char *query,
-    struct page *b)
+    const struct query *q, struct page *b)
 {
 	struct search s = { .r = r, .fts = fts, .phrases = phrases };
 
@@ -235,7 +310,10 @@ matches(struct reader *r, const char *fts, int phrases, unsigned pageno, const c
 		s.total = s.ranked;
 	else if (count_matches(&s) == -1)
 		return -1;
-	count_line(b, s.total, phrases, query);
+	if (s.total == 0 && suggestions(r, b, q) == -1)
+		return -1;
+	if (s.total > 0)
+		count_line(b, &s, query);
 	if (s.nids > 0 && page_lines(&s, b) == -1)
 		return -1;
 	/* Page 1 always has rows: none means a page past the last. */
@@ -251,19 +329,22 @@ render_results(struct reader *r, const struct page_context *ctx, unsigned pageno
     const char *query, struct page *b)
 {
 	struct buf fts = BUF_INIT;
+	struct query q;
 	long n = 0;
 	int terms;
 
 	results_heading(b, ctx, pageno, query);
-	if ((terms = query_to_fts(query, &fts)) == -1)
+	query_parse(query, &q);
+	if ((terms = query_fts(&q, &fts)) == -1)
 		return ARCHIVE_ERROR;
 	if (terms > 0)
-		n = matches(r, fts.data, terms, pageno, query, b);
+		n = matches(r, fts.data, terms, pageno, query, &q, b);
 	buf_free(&fts);
 	if (n == -1)
 		return ARCHIVE_ERROR;
 	if (terms == 0) {
-		page_text(b, "No words to search for: try letters or digits.");
+		page_text(b, q.n > 0 ? "No words to search for: -word only leaves articles out." :
+		    "No words to search for: try letters or digits.");
 		page_blank(b);
 	}
 	/* No link to a page past the last one served. */
@@ -271,6 +352,7 @@ render_results(struct reader *r, const struct page_context *ctx, unsigned pageno
 		search_link(b, pageno + 1, query, "Next page");
 	if (pageno > 1)
 		search_link(b, pageno - 1, query, "Previous page");
+	page_text(b, "Search for " QUERY_SYNTAX ".");
 	page_add(b, PAGE_SEARCH, "New search", ARCHIVE_PATH_SEARCH);
 	page_link(b, ARCHIVE_PATH_HOME, NULL, "Home");
 	return b->failed ? ARCHIVE_ERROR : ARCHIVE_OK;

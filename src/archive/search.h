@@ -13,17 +13,24 @@
  * match"): an exact count of a word in every article costs a walk of
  * its whole doclist and tells the reader nothing more.  Pages never
  * depend on the count: a next page is offered when a row follows.
+ *
+ * The prompt and every results page say the syntax (query.h) in a few
+ * words; when nothing matches, the page offers the same search with a
+ * word less (or a lone word as a prefix).
  */
 #ifndef CAPSULED_ARCHIVE_SEARCH_H
 #define CAPSULED_ARCHIVE_SEARCH_H
 
 #include "archive/pages.h"
+#include "archive/query.h"
 
 #define SEARCH_PAGE_SIZE 20
 #define SEARCH_MAX_PAGES 50
 #define SEARCH_RANK_MAX 3000
 #define SEARCH_COUNT_MAX 10000
-#define SEARCH_PROMPT "Search the archive"
+#define SEARCH_PROMPT "Search the archive: " QUERY_SYNTAX
+/* Searches suggested when nothing matches. */
+#define SEARCH_SUGGESTIONS 4
 
 /* pageno 0 means a page number that is not valid (ARCHIVE_NOT_FOUND);
  * query NULL or empty asks for words (ARCHIVE_INPUT). */

@@ -32,6 +32,7 @@ static const char schema[] =
 	"CREATE INDEX tags_by_article ON tags(article);"
 	"CREATE TABLE months(month TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID;"
 	"CREATE TABLE tag_counts(tag TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX tag_counts_by_use ON tag_counts(count DESC, tag);"
 	"CREATE TABLE heads(line TEXT NOT NULL, article INTEGER NOT NULL,"
 	" PRIMARY KEY(line, article)) WITHOUT ROWID;"
 	"CREATE INDEX heads_by_article ON heads(article);"

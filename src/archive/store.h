@@ -5,7 +5,8 @@
  * articles holds one row per article (path is its URL path in the tree);
  * the FTS5 table "search" indexes its title and body as external content;
  * triggers keep search, tags, heads and the per-month and per-tag counts
- * in step, so index pages never scan the whole table.
+ * in step, so index pages never scan the whole table (tag_counts also
+ * by use, for the most used tags first).
  *
  * An article's id (and so its FTS5 rowid) grows with its date: the day
  * number times STORE_IDS_PER_DAY, plus the next free number of that day
@@ -26,7 +27,7 @@
 #include <sqlite3.h>
 
 /* Bump when the schema changes: an older database is then rebuilt. */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 /* bm25's column weights: a title match counts ten times a body match. */
 #define STORE_RANK_WEIGHTS "10.0, 1.0"
 /* Articles a day holds in date order. */

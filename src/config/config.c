@@ -50,7 +50,7 @@ static const struct setting settings[] = {
 	S("rate_burst", SETTING_UINT, rate_burst, RELOAD, "requests a client may make at once before rate_limit applies"),
 	S("limit_loopback", SETTING_BOOL, limit_loopback, RELOAD, "apply the per-address limits to loopback clients too (yes/no)"),
 	S("request_timeout", SETTING_UINT, request_timeout, RELOAD, "seconds for the handshake and request line"),
-	S("write_timeout", SETTING_UINT, write_timeout, RELOAD, "seconds to send a response, plus one per write_min_rate bytes"),
+	S("write_timeout", SETTING_UINT, write_timeout, RELOAD, "seconds a response may fall behind write_min_rate before it is closed"),
 	S("write_min_rate", SETTING_UINT, write_min_rate, RELOAD, "bytes per second a client must read at least"),
 	S("shutdown_timeout", SETTING_UINT, shutdown_timeout, RELOAD, "seconds to finish responses in flight on SIGTERM"),
 	S("lang", SETTING_STRING, lang, RELOAD, "default language of text/gemini (BCP 47)"),
@@ -58,13 +58,15 @@ static const struct setting settings[] = {
 	S("log_format", SETTING_LOG_FORMAT, log_format, RELOAD, "text or tsv"),
 	S("log_addresses", SETTING_BOOL, log_addresses, RELOAD, "log client addresses (yes/no)"),
 	S("user", SETTING_STRING, user, RESTART, "user to run as when started as root (empty: stay root)"),
-	S("sandbox", SETTING_BOOL, sandbox, RESTART, "Landlock: reach no files but the roots, certificates, configuration, state and log (yes/no)"),
+	S("sandbox", SETTING_BOOL, sandbox, RESTART, "Landlock and seccomp: each process reaches only its files and system calls (yes/no)"),
 	S("cert_dir", SETTING_STRING, cert_dir, RESTART, "where generated certificates are written"),
 	S("state_dir", SETTING_STRING, state_dir, RESTART, "where the archive index lives (never inside the root)"),
 	S("directory_listing", SETTING_BOOL, directory_listing, RELOAD, "list directories without index.gmi (yes/no)"),
 	S("article_paths", SETTING_STRING, article_paths, RESTART, "which files are articles: folders or files from the root, separated by spaces (default /: the whole tree)"),
 	S("archive", SETTING_BOOL, archive, RESTART, "index the tree: archive pages, feeds, search (yes/no)"),
-	S("title", SETTING_STRING, title, RELOAD, "capsule title on generated pages and feeds"),
+	S("title", SETTING_STRING, title, RELOAD, "capsule title on generated pages and feeds (empty: the host name)"),
+	S("description", SETTING_STRING, description, RELOAD, "one line under the title of the generated home page"),
+	S("about", SETTING_STRING, about, RELOAD, "gemtext file of the tree shown on the generated home page (empty: none)"),
 	S("cache_bytes", SETTING_SIZE, cache_bytes, RESTART, "memory for converted articles (e.g. 32M)"),
 	S("feed_entries", SETTING_UINT, feed_entries, RELOAD, "articles in the feed and on the home page"),
 	S("server_description", SETTING_STRING, server_description, RELOAD, "one line describing the server (Gopher caps.txt)"),
@@ -80,6 +82,12 @@ lower(char *s)
 {
 	for (; *s != '\0'; s++)
 		*s = (char)tolower((unsigned char)*s);
+}
+
+static int
+same_string(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
 }
 
 static int
@@ -253,36 +261,186 @@ apply_host_setting(struct host_config *h, const char *key, const char *value)
 	return NULL;
 }
 
+/* "ab:cd:..." from 64 hex digits, with or without colons, in any case. */
+int
+config_fingerprint_normalise(const char *in, char out[96])
+{
+	size_t digits = 0;
+
+	for (; *in != '\0'; in++) {
+		if (*in == ':')
+			continue;
+		if (!isxdigit((unsigned char)*in) || digits == 64)
+			return -1;
+		if (digits > 0 && digits % 2 == 0)
+			*out++ = ':';
+		*out++ = (char)tolower((unsigned char)*in);
+		digits++;
+	}
+	*out = '\0';
+	return digits == 64 ? 0 : -1;
+}
+
+static int
+add_fingerprints(struct area_config *a, const char *value, char **error)
+{
+	char fingerprint[96], word[256], **list;
+	const char *p = value;
+	size_t len;
+
+	while (*(p += strspn(p, " ,\t")) != '\0') {
+		len = strcspn(p, " ,\t");
+		snprintf(word, sizeof(word), "%.*s", (int)(len < sizeof(word) ? len : sizeof(word) - 1), p);
+		p += len;
+		if (len >= sizeof(word) || config_fingerprint_normalise(word, fingerprint) == -1) {
+			*error = format_string("fingerprints: \"%s\" is not a SHA-256 fingerprint "
+			    "(64 hex digits, colons optional)", word);
+			return -1;
+		}
+		if ((list = reallocarray(a->fingerprints, a->nfingerprints + 1, sizeof(*list))) == NULL)
+			goto oom;
+		a->fingerprints = list;
+		if ((list[a->nfingerprints] = strdup(fingerprint)) == NULL)
+			goto oom;
+		a->nfingerprints++;
+	}
+	return 0;
+oom:
+	*error = strdup("out of memory");
+	return -1;
+}
+
+/* "read", "publish" or both, separated by spaces or commas. */
+static int
+parse_access(const char *value, unsigned *out)
+{
+	const char *p = value;
+	size_t len;
+
+	*out = 0;
+	while (*(p += strspn(p, " ,\t")) != '\0') {
+		len = strcspn(p, " ,\t");
+		if (len == 4 && strncmp(p, "read", 4) == 0)
+			*out |= AREA_READ;
+		else if (len == 7 && strncmp(p, "publish", 7) == 0)
+			*out |= AREA_PUBLISH;
+		else
+			return -1;
+		p += len;
+	}
+	return *out != 0 ? 0 : -1;
+}
+
+static char *
+apply_area_setting(struct area_config *a, const char *key, const char *value)
+{
+	char *error = NULL;
+	int flag;
+
+	if (!strcmp(key, "access")) {
+		if (parse_access(value, &a->access) == -1)
+			return format_string("access: \"%s\" is not read, publish or both", value);
+	} else if (!strcmp(key, "fingerprints")) {
+		if (add_fingerprints(a, value, &error) == -1)
+			return error;
+	} else if (!strcmp(key, "ca") || !strcmp(key, "token") || !strcmp(key, "articles")) {
+		if (string_replace(!strcmp(key, "ca") ? &a->ca : !strcmp(key, "token") ? &a->token :
+		    &a->articles, value) == -1)
+			return strdup("out of memory");
+	} else if (!strcmp(key, "max_upload")) {
+		if (parse_size(value, &a->max_upload) == -1)
+			return format_string("max_upload: \"%s\" is not a size (e.g. 512K, 1M)", value);
+	} else if (!strcmp(key, "delete")) {
+		if (parse_bool(value, &flag) == -1)
+			return format_string("delete: \"%s\" is not yes or no", value);
+		a->delete = flag;
+	} else {
+		return format_string("unknown area setting \"%s\"", key);
+	}
+	return NULL;
+}
+
+
+/* The area named "HOST/PATH" or "/PATH" (the first host), added if new. */
+static struct area_config *
+find_area(struct config *c, const char *name)
+{
+	const char *slash = strchr(name, '/');
+	struct area_config *areas, *a;
+	char *host = NULL;
+	size_t i;
+
+	if (slash == NULL)
+		return NULL;
+	if (slash > name && (host = strndup(name, (size_t)(slash - name))) == NULL)
+		return NULL;
+	if (host != NULL)
+		lower(host);
+	for (i = 0; i < c->nareas; i++)
+		if (same_string(c->areas[i].host, host) && !strcmp(c->areas[i].path, slash)) {
+			free(host);
+			return &c->areas[i];
+		}
+	if ((areas = reallocarray(c->areas, c->nareas + 1, sizeof(*areas))) == NULL) {
+		free(host);
+		return NULL;
+	}
+	c->areas = areas;
+	a = &areas[c->nareas];
+	memset(a, 0, sizeof(*a));
+	a->host = host;
+	a->access = AREA_READ;
+	a->max_upload = AREA_MAX_UPLOAD_DEFAULT;
+	if ((a->path = strdup(slash)) == NULL) {
+		free(host);
+		return NULL;
+	}
+	c->nareas++;
+	return a;
+}
+
 struct ini_state {
 	struct config *config;
 	int listen_from_file; /* the file's first listen line replaces the default */
 	char *error;
 };
 
+/* The quoted (or bare) name of a section "[kind \"name\"]" into name;
+ * -1 when section is not of that kind. */
+static int
+section_name(const char *section, const char *kind, char *name, size_t size)
+{
+	size_t klen = strlen(kind);
+	const char *p, *q;
+
+	if (strncmp(section, kind, klen) != 0 || (section[klen] != ' ' && section[klen] != '"'))
+		return -1;
+	p = section + klen;
+	while (*p == ' ')
+		p++;
+	if (*p == '"') {
+		p++;
+		if ((q = strchr(p, '"')) == NULL || q[1] != '\0')
+			return -1;
+	} else {
+		q = p + strlen(p);
+	}
+	if (q == p || (size_t)(q - p) >= size)
+		return -1;
+	memcpy(name, p, (size_t)(q - p));
+	name[q - p] = '\0';
+	return 0;
+}
+
 /* Section names: none or [server] for globals, [host "name"] per virtual host. */
 static struct host_config *
 section_host(struct ini_state *st, const char *section)
 {
 	char name[256];
-	const char *p, *q;
 	size_t i;
 
-	if (strncmp(section, "host", 4) != 0)
+	if (section_name(section, "host", name, sizeof(name)) == -1)
 		return NULL;
-	p = section + 4;
-	while (*p == ' ')
-		p++;
-	if (*p == '"') {
-		p++;
-		if ((q = strchr(p, '"')) == NULL)
-			return NULL;
-	} else {
-		q = p + strlen(p);
-	}
-	if (q == p || (size_t)(q - p) >= sizeof(name))
-		return NULL;
-	memcpy(name, p, (size_t)(q - p));
-	name[q - p] = '\0';
 	lower(name);
 	for (i = 0; i < st->config->nhosts; i++)
 		if (!strcmp(st->config->hosts[i].name, name))
@@ -296,14 +454,26 @@ on_ini_line(void *user, const char *section, const char *key, const char *value)
 	struct ini_state *st = user;
 	const struct setting *s;
 	struct host_config *h;
+	struct area_config *a;
+	char name[1024];
 	char *err;
 
 	if (st->error != NULL)
 		return 0;
+	if (section_name(section, "area", name, sizeof(name)) == 0) {
+		if ((a = find_area(st->config, name)) == NULL) {
+			st->error = format_string("bad section [%s] (an area is [area \"/path/\"] or "
+			    "[area \"host/path/\"])", section);
+			return 0;
+		}
+		if ((err = apply_area_setting(a, key, value)) != NULL)
+			goto fail;
+		return 1;
+	}
 	if (*section != '\0' && strcmp(section, "server") != 0) {
 		if ((h = section_host(st, section)) == NULL) {
-			st->error = format_string("bad section [%s] (use [server] or [host \"name\"])",
-			    section);
+			st->error = format_string("bad section [%s] (use [server], [host \"name\"] "
+			    "or [area \"host/path/\"])", section);
 			return 0;
 		}
 		if ((err = apply_host_setting(h, key, value)) != NULL)
@@ -361,7 +531,8 @@ config_defaults(void)
 	if (add_host(c, "localhost") == NULL || add_listen(c, "*") == -1 ||
 	    (c->lang = strdup("en")) == NULL || (c->log = strdup("stderr")) == NULL ||
 	    (c->user = strdup("nobody")) == NULL || (c->cert_dir = strdup("certs")) == NULL ||
-	    (c->state_dir = strdup("var")) == NULL || (c->title = strdup("capsuled archive")) == NULL ||
+	    (c->state_dir = strdup("var")) == NULL || (c->title = strdup("")) == NULL ||
+	    (c->description = strdup("")) == NULL || (c->about = strdup("/about.gmi")) == NULL ||
 	    (c->article_paths = strdup("/")) == NULL) {
 		config_free(c);
 		return NULL;
@@ -426,6 +597,68 @@ article_paths_valid(const char *p)
 	return 1;
 }
 
+/* An area's path: from '/', no empty, dot or hidden segment, no control
+ * character, and no space or comma (the index's rule lists paths). */
+static int
+area_path_valid(const char *path)
+{
+	const char *p = path + 1, *end;
+
+	if (path[0] != '/' || strpbrk(path, " ,\t\\") != NULL)
+		return 0;
+	while (*p != '\0') {
+		end = strchrnul(p, '/');
+		if (end == p || *p == '.')
+			return 0;
+		for (; p < end; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				return 0;
+		if (*end == '\0')
+			break;
+		p = end + 1;
+	}
+	return 1;
+}
+
+/* Whether path lies in the folder dir (which ends with '/'). */
+static int
+in_folder(const char *path, const char *dir)
+{
+	return strncmp(path, dir, strlen(dir)) == 0;
+}
+
+static char *
+check_area(struct config *c, struct area_config *a)
+{
+	const char *where = a->host != NULL ? a->host : "";
+	const struct host_config *h = a->host != NULL ? config_find_host(c, a->host) : &c->hosts[0];
+
+	if (h == NULL)
+		return format_string("[area \"%s%s\"]: no host %s is configured", where, a->path,
+		    a->host);
+	a->host_index = (size_t)(h - c->hosts);
+	if (!area_path_valid(a->path))
+		return format_string("[area \"%s%s\"]: a path from /, without dot, empty or hidden "
+		    "segments, spaces or commas", where, a->path);
+	if (a->nfingerprints == 0 && a->ca == NULL &&
+	    (a->token == NULL || a->access != AREA_PUBLISH))
+		return format_string("[area \"%s%s\"]: no fingerprints or ca: nobody could use it",
+		    where, a->path);
+	if (!(a->access & AREA_PUBLISH))
+		return NULL;
+	if (a->path[strlen(a->path) - 1] != '/')
+		return format_string("[area \"%s%s\"]: a publish area is a folder: end it with /",
+		    where, a->path);
+	if (a->articles == NULL && string_replace(&a->articles, in_folder(AREA_ARTICLES_DEFAULT,
+	    a->path) ? AREA_ARTICLES_DEFAULT : a->path) == -1)
+		return strdup("out of memory");
+	if (!area_path_valid(a->articles) || a->articles[strlen(a->articles) - 1] != '/' ||
+	    !in_folder(a->articles, a->path))
+		return format_string("[area \"%s%s\"]: articles = %s is not a folder inside the area",
+		    where, a->path, a->articles);
+	return NULL;
+}
+
 /* A host's certificate or key where it is by default: CERT_DIR/HOST.ext,
  * malloc'd (NULL when memory ran out). */
 static char *
@@ -437,6 +670,7 @@ cert_dir_file(const char *cert_dir, const char *host, const char *ext)
 static char *
 check_config(struct config *c)
 {
+	char *err;
 	size_t i;
 
 	if (c->gopher_width < 60 || c->gopher_width > 80)
@@ -449,6 +683,8 @@ check_config(struct config *c)
 		return format_string("no listen address");
 	if (!article_paths_valid(c->article_paths))
 		return format_string("article_paths: every entry starts with / (%s)", c->article_paths);
+	if (*c->about != '\0' && *c->about != '/')
+		return format_string("about: a path from the root, starting with / (%s)", c->about);
 	for (i = 0; i < c->nhosts; i++) {
 		struct host_config *h = &c->hosts[i];
 
@@ -461,6 +697,9 @@ check_config(struct config *c)
 		if (h->cert == NULL || h->key == NULL)
 			return strdup("out of memory");
 	}
+	for (i = 0; i < c->nareas; i++)
+		if ((err = check_area(c, &c->areas[i])) != NULL)
+			return err;
 	return NULL;
 }
 
@@ -524,6 +763,21 @@ fail:
 	return NULL;
 }
 
+static void
+area_free(struct area_config *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nfingerprints; i++)
+		free(a->fingerprints[i]);
+	free(a->fingerprints);
+	free(a->host);
+	free(a->path);
+	free(a->ca);
+	free(a->token);
+	free(a->articles);
+}
+
 void
 config_free(struct config *c)
 {
@@ -539,6 +793,9 @@ config_free(struct config *c)
 		free(c->hosts[i].lang);
 	}
 	free(c->hosts);
+	for (i = 0; i < c->nareas; i++)
+		area_free(&c->areas[i]);
+	free(c->areas);
 	for (i = 0; i < c->nlisten; i++)
 		free(c->listen[i]);
 	free(c->listen);
@@ -550,6 +807,8 @@ config_free(struct config *c)
 	free(c->cert_dir);
 	free(c->state_dir);
 	free(c->title);
+	free(c->description);
+	free(c->about);
 	free(c->article_paths);
 	free(c->server_description);
 	free(c->server_admin);
@@ -635,6 +894,7 @@ config_usage(FILE *out)
 	    "usage: capsuled [-c FILE] [--SETTING VALUE ...]\n"
 	    "       capsuled --check-config [-c FILE] [--SETTING VALUE ...]\n"
 	    "       capsuled --gen-cert HOST [--cert-dir DIR]\n"
+	    "       capsuled --fingerprint FILE.pem\n"
 	    "       capsuled convert [--base URL] [--meta] FILE|-\n"
 	    "       capsuled --help | --version\n\n"
 	    "Every setting of the [server] section of the file is also a flag\n"
@@ -673,6 +933,26 @@ print_setting(const struct config *c, const struct setting *s, FILE *out)
 	fprintf(out, "%s = %s\n", s->key, value);
 }
 
+/* An area as its section; the token is a secret, so only whether there is one. */
+static void
+print_area(const struct area_config *a, const struct config *c, FILE *out)
+{
+	size_t i;
+
+	fprintf(out, "\n[area \"%s%s\"]\naccess =%s%s\n", c->hosts[a->host_index].name, a->path,
+	    a->access & AREA_READ ? " read" : "", a->access & AREA_PUBLISH ? " publish" : "");
+	for (i = 0; i < a->nfingerprints; i++)
+		fprintf(out, "fingerprints = %s\n", a->fingerprints[i]);
+	if (a->ca != NULL)
+		fprintf(out, "ca = %s\n", a->ca);
+	if (!(a->access & AREA_PUBLISH))
+		return;
+	if (a->token != NULL)
+		fprintf(out, "; token = (set, not shown)\n");
+	fprintf(out, "max_upload = %zu\ndelete = %s\narticles = %s\n", a->max_upload,
+	    a->delete ? "yes" : "no", a->articles);
+}
+
 void
 config_print(const struct config *c, FILE *out)
 {
@@ -689,6 +969,8 @@ config_print(const struct config *c, FILE *out)
 		if (h->lang != NULL)
 			fprintf(out, "lang = %s\n", h->lang);
 	}
+	for (i = 0; i < c->nareas; i++)
+		print_area(&c->areas[i], c, out);
 }
 
 /* Whether a setting holds the same value in both configurations. */
@@ -805,11 +1087,6 @@ name_change(struct buf *list, const char *what, const char *host)
 		buf_printf(list, " of %s", host);
 }
 
-static int
-same_string(const char *a, const char *b)
-{
-	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
-}
 
 /* The hosts: their list, then each one's files and language.  The first
  * host's root is indexed by the archive, which is built once. */
@@ -850,6 +1127,128 @@ host_changes(struct config *fresh, const struct config *running, struct buf *app
 	return 0;
 }
 
+/* An area's shape, which start-up fixes (the index leaves the first
+ * host's guarded areas out; the sandbox lets publish areas be written):
+ * its host (and whether it is the first), its path and its access. */
+static int
+same_shape(const struct config *ca, const struct area_config *a, const struct config *cb,
+    const struct area_config *b)
+{
+	return (a->host_index == 0) == (b->host_index == 0) && a->access == b->access &&
+	    strcmp(a->path, b->path) == 0 &&
+	    strcmp(ca->hosts[a->host_index].name, cb->hosts[b->host_index].name) == 0;
+}
+
+/* The area of c shaped like a (of config ca), or NULL. */
+static const struct area_config *
+area_like(const struct config *c, const struct config *ca, const struct area_config *a)
+{
+	size_t i;
+
+	for (i = 0; i < c->nareas; i++)
+		if (same_shape(c, &c->areas[i], ca, a))
+			return &c->areas[i];
+	return NULL;
+}
+
+/* What a reload applies to an area: its certificates, token and limits. */
+static int
+same_area(const struct area_config *a, const struct area_config *b)
+{
+	size_t i;
+
+	if (a->nfingerprints != b->nfingerprints || !same_string(a->ca, b->ca) ||
+	    !same_string(a->token, b->token) || a->max_upload != b->max_upload ||
+	    a->delete != b->delete || !same_string(a->articles, b->articles))
+		return 0;
+	for (i = 0; i < a->nfingerprints; i++)
+		if (strcmp(a->fingerprints[i], b->fingerprints[i]) != 0)
+			return 0;
+	return 1;
+}
+
+static int
+area_copy(struct area_config *to, const struct area_config *from, size_t host_index)
+{
+	size_t i;
+
+	memset(to, 0, sizeof(*to));
+	to->host_index = host_index;
+	to->access = from->access;
+	to->max_upload = from->max_upload;
+	to->delete = from->delete;
+	if (string_replace(&to->host, from->host) == -1 ||
+	    string_replace(&to->path, from->path) == -1 ||
+	    string_replace(&to->ca, from->ca) == -1 ||
+	    string_replace(&to->token, from->token) == -1 ||
+	    string_replace(&to->articles, from->articles) == -1 ||
+	    (from->nfingerprints > 0 && (to->fingerprints = calloc(from->nfingerprints,
+	    sizeof(*to->fingerprints))) == NULL))
+		return -1;
+	for (i = 0; i < from->nfingerprints; i++, to->nfingerprints++)
+		if ((to->fingerprints[i] = strdup(from->fingerprints[i])) == NULL)
+			return -1;
+	return 0;
+}
+
+/* fresh takes running's areas whole, on the hosts of the same names
+ * (the first host's on the first host); a host gone takes its areas. */
+static int
+keep_areas(struct config *fresh, const struct config *running)
+{
+	struct area_config *kept = NULL;
+	const struct host_config *h;
+	size_t i, n = 0;
+
+	if (running->nareas > 0 && (kept = calloc(running->nareas, sizeof(*kept))) == NULL)
+		return -1;
+	for (i = 0; i < running->nareas; i++) {
+		h = running->areas[i].host_index == 0 ? &fresh->hosts[0] :
+		    config_find_host(fresh, running->hosts[running->areas[i].host_index].name);
+		if (h == NULL || (h == &fresh->hosts[0]) != (running->areas[i].host_index == 0))
+			continue;
+		if (area_copy(&kept[n++], &running->areas[i], (size_t)(h - fresh->hosts)) == -1)
+			goto fail;
+	}
+	for (i = 0; i < fresh->nareas; i++)
+		area_free(&fresh->areas[i]);
+	free(fresh->areas);
+	fresh->areas = running->nareas > 0 ? kept : NULL;
+	fresh->nareas = n;
+	return 0;
+fail:
+	for (i = 0; i < n; i++)
+		area_free(&kept[i]);
+	free(kept);
+	return -1;
+}
+
+/* Areas added, removed or given another access wait for a restart (fresh
+ * keeps running's); otherwise their certificates and limits apply. */
+static int
+area_changes(struct config *fresh, const struct config *running, struct buf *applied,
+    struct buf *restart)
+{
+	const struct area_config *was;
+	size_t i;
+	int same = fresh->nareas == running->nareas;
+
+	for (i = 0; same && i < fresh->nareas; i++)
+		same = area_like(running, fresh, &fresh->areas[i]) != NULL;
+	if (!same) {
+		name_change(restart, "areas", NULL);
+		return keep_areas(fresh, running);
+	}
+	for (i = 0; i < fresh->nareas; i++) {
+		was = area_like(running, fresh, &fresh->areas[i]);
+		if (!same_area(&fresh->areas[i], was)) {
+			name_change(applied, "areas", NULL);
+			break;
+		}
+	}
+	return 0;
+}
+
 int
 config_reload_changes(struct config *fresh, const struct config *running, struct buf *applied,
     struct buf *restart)
@@ -869,7 +1268,9 @@ config_reload_changes(struct config *fresh, const struct config *running, struct
 		if (keep(fresh, running, s) == -1)
 			return -1;
 	}
-	return host_changes(fresh, running, applied, restart);
+	if (host_changes(fresh, running, applied, restart) == -1)
+		return -1;
+	return area_changes(fresh, running, applied, restart);
 }
 
 int

@@ -27,6 +27,9 @@ struct document *convert_read(enum article_format format, const char *data, size
  * page around it, with the way back to the archive, is the site's).  Returns a malloc'd
  * NUL-terminated buffer and its length in *len, or NULL when memory runs out. */
 char *convert_write_gemtext(const struct document *doc, size_t *len);
+/* The same without "# Title" and the date/author line: the body alone,
+ * for a page whose head the server writes around it. */
+char *convert_write_gemtext_body(const struct document *doc, size_t *len);
 
 /* The whole conversion the server and the CLI do: read the article into
  * *doc (the caller frees it) and return its gemtext (malloc'd, length in

@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -169,4 +170,29 @@ document_remove_block(struct document *doc, size_t i)
 	memmove(&doc->blocks[i], &doc->blocks[i + 1],
 	    (doc->nblocks - i - 1) * sizeof(*doc->blocks));
 	doc->nblocks--;
+}
+
+/* Letters and digits only, so "The *title*" repeats "The title". */
+static int
+same_words(const char *a, const char *b)
+{
+	for (;;) {
+		while (*a != '\0' && !isalnum((unsigned char)*a) && (unsigned char)*a < 0x80)
+			a++;
+		while (*b != '\0' && !isalnum((unsigned char)*b) && (unsigned char)*b < 0x80)
+			b++;
+		if (*a == '\0' || *b == '\0')
+			return *a == *b;
+		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+			return 0;
+		a++;
+		b++;
+	}
+}
+
+int
+document_repeats_title(const struct doc_block *block, const char *title)
+{
+	return block->type == BLOCK_HEADING && title != NULL && block->text != NULL &&
+	    same_words(block->text, title);
 }

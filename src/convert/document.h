@@ -79,5 +79,8 @@ int document_add_link_from(struct doc_block *block, const struct link_resolver *
     const char *href, const char *label);
 /* Remove block i (e.g. a heading that became the title). */
 void document_remove_block(struct document *doc, size_t i);
+/* 1 when block is a heading with the words of title (case and
+ * punctuation aside): a writer that shows the title leaves it out. */
+int document_repeats_title(const struct doc_block *block, const char *title);
 
 #endif

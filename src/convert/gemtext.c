@@ -1,4 +1,3 @@
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -234,45 +233,21 @@ append_head(struct buf *out, const struct doc_meta *meta)
 		buf_append_char(out, '\n');
 }
 
-/* Letters and digits only, so "The *title*" repeats "The title". */
-static int
-same_words(const char *a, const char *b)
-{
-	for (;;) {
-		while (*a != '\0' && !isalnum((unsigned char)*a) && (unsigned char)*a < 0x80)
-			a++;
-		while (*b != '\0' && !isalnum((unsigned char)*b) && (unsigned char)*b < 0x80)
-			b++;
-		if (*a == '\0' || *b == '\0')
-			return *a == *b;
-		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
-			return 0;
-		a++;
-		b++;
-	}
-}
-
-static int
-repeats_title(const struct doc_block *block, const char *title)
-{
-	return block->type == BLOCK_HEADING && title != NULL && block->text != NULL &&
-	    same_words(block->text, title);
-}
-
-char *
-convert_write_gemtext(const struct document *doc, size_t *len)
+static char *
+write_gemtext(const struct document *doc, size_t *len, int with_head)
 {
 	struct buf out = BUF_INIT;
 	const struct doc_block *prev = NULL, *block;
 	size_t i, before, mark;
 	int has_title = doc->meta.title != NULL && *doc->meta.title != '\0';
 
-	append_head(&out, &doc->meta);
+	if (with_head)
+		append_head(&out, &doc->meta);
 	for (i = 0; i < doc->nblocks; i++) {
 		block = &doc->blocks[i];
 		/* Every heading that would come first and repeats the title
 		 * goes: dropping only one would leave the next one first. */
-		if (prev == NULL && repeats_title(block, doc->meta.title))
+		if (prev == NULL && document_repeats_title(block, doc->meta.title))
 			continue;
 		before = out.len;
 		if (out.len > 0 && !joins_previous(prev, block))
@@ -300,6 +275,18 @@ convert_write_gemtext(const struct document *doc, size_t *len)
 		return NULL;
 	}
 	return buf_release(&out, len);
+}
+
+char *
+convert_write_gemtext(const struct document *doc, size_t *len)
+{
+	return write_gemtext(doc, len, 1);
+}
+
+char *
+convert_write_gemtext_body(const struct document *doc, size_t *len)
+{
+	return write_gemtext(doc, len, 0);
 }
 
 struct gemtext_reader {

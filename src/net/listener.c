@@ -53,6 +53,7 @@ append(struct listener **list, size_t *n, int fd, const struct protocol *protoco
 		return -1;
 	*list = l;
 	l[*n].fd = fd;
+	l[*n].adopted = 0;
 	l[*n].protocol = protocol;
 	snprintf(l[*n].name, sizeof(l[*n].name), "%s", name);
 	(*n)++;
@@ -201,7 +202,23 @@ listener_adopt(int fd, const struct protocol *protocol, struct listener **list, 
 		*error = strdup("out of memory");
 		return -1;
 	}
+	(*list)[*n - 1].adopted = 1;
 	return 0;
+}
+
+void
+listeners_refuse(struct listener *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (list[i].fd == -1)
+			continue;
+		if (!list[i].adopted)
+			shutdown(list[i].fd, SHUT_RD);
+		close(list[i].fd);
+		list[i].fd = -1;
+	}
 }
 
 void
@@ -210,6 +227,7 @@ listeners_close(struct listener *list, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		close(list[i].fd);
+		if (list[i].fd != -1)
+			close(list[i].fd);
 	free(list);
 }

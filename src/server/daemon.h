@@ -1,13 +1,16 @@
 /*
  * The running daemon, shared by the files of server/ that run it:
- * server.c (start-up, the loops, signals) and reload.c (SIGHUP reloads,
- * SIGUSR1 reopens the log).  Everything here is touched by the main
+ * server.c (start-up, the server process's loops, signals), reload.c
+ * (SIGHUP reloads, SIGUSR1 reopens the log, keys loaded into a new key
+ * process) and supervisor.c (the main process).  Everything here is touched by the main
  * thread only, except what worker_shared and the generation slot guard.
  */
 #ifndef CAPSULED_SERVER_DAEMON_H
 #define CAPSULED_SERVER_DAEMON_H
 
 #include <stddef.h>
+
+struct event;
 
 #include "config/config.h"
 #include "net/net.h"
@@ -27,6 +30,7 @@ struct server {
 	struct generation_slot generations;
 	struct notifier notifier;
 	int stop_requested; /* SIGTERM or SIGINT seen */
+	struct event *control_event; /* the main process's channel */
 };
 
 /* Point the log where c says.  0, or -1 with errno set. */
@@ -38,6 +42,13 @@ void server_limits_config(const struct config *c, struct address_limits_config *
  * connections with it; one log line says what changed and what needs a
  * restart.  A configuration that does not load keeps the running one. */
 void server_reload(struct server *s);
+/* A new key process (the last one died): the current generation's keys
+ * loaded into it again, said in the log. */
+void server_reload_keys(struct server *s);
+/* At start-up: a key the server process could read through the file
+ * system (beneath a root, the state or configuration directory) is
+ * warned about. */
+void warn_keys_in_reach(const struct config *c);
 /* SIGUSR1: reopen the log file (after rotation), nothing else. */
 void server_reopen_log(void);
 

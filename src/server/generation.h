@@ -26,6 +26,7 @@ struct services {
 	struct article_cache *cache;
 	struct archive *archive; /* indexes the first host's root; NULL when disabled */
 	struct tls_tickets *tickets; /* session ticket keys, for every generation */
+	struct tls_signer *signer;   /* the key process; NULL: keys read from files */
 };
 
 /* 0, or -1 (said in the log); services_stop() releases what was started. */
@@ -40,8 +41,10 @@ struct generation {
 	struct config *config;
 	struct tls_contexts *tls;
 	struct gemini_host *hosts;
+	struct site_areas **areas; /* per host, CA files loaded */
 	struct gemini_context gemini;
 	struct gopher_context gopher;
+	unsigned keyset; /* its keys' name in the key process */
 };
 
 /* Takes ownership of config (freed with the generation, or on failure).
@@ -49,6 +52,9 @@ struct generation {
 struct generation *generation_new(struct config *config, const struct services *services,
     char **error);
 void generation_unref(struct generation *g);
+/* A new key process: load g's keys into it again, under the same keyset,
+ * so that g's contexts sign with it.  0, or -1 with *error (malloc'd). */
+int generation_reload_keys(struct generation *g, const struct services *services, char **error);
 
 /* The current generation, swapped by reloads while workers read it. */
 struct generation_slot {

@@ -58,7 +58,7 @@ notify_close(struct notifier *n)
 }
 
 /* One message, "KEY=value" lines; systemd reads it whole or not at all. */
-static void
+void
 notify_send(struct notifier *n, const char *message)
 {
 	if (n->fd == -1)

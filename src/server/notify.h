@@ -5,7 +5,9 @@
  * serves, RELOADING=1 (with MONOTONIC_USEC, as systemd 253 asks) when a
  * reload starts and READY=1 when it is done, STOPPING=1 on the way out,
  * STATUS= for `systemctl status`.  Without NOTIFY_SOCKET every call does
- * nothing.
+ * nothing.  The server process's notifier is its channel to the main
+ * process, which alone talks to systemd (NotifyAccess=main) and forwards
+ * what the server process says.
  */
 #ifndef CAPSULED_SERVER_NOTIFY_H
 #define CAPSULED_SERVER_NOTIFY_H
@@ -20,6 +22,8 @@ struct notifier {
 void notify_open(struct notifier *n);
 void notify_close(struct notifier *n);
 
+/* One message as it is: the main process forwards the server process's. */
+void notify_send(struct notifier *n, const char *message);
 void notify_ready(struct notifier *n, const char *status);
 void notify_reloading(struct notifier *n);
 void notify_stopping(struct notifier *n);

@@ -135,3 +135,19 @@ server_reload(struct server *s)
 	buf_free(&applied);
 	buf_free(&restart);
 }
+
+void
+server_reload_keys(struct server *s)
+{
+	struct generation *running = generation_current(&s->generations);
+	char *error = NULL;
+
+	if (generation_reload_keys(running, &s->services, &error) == 0)
+		log_info("key process started again: the keys of %zu host(s) are loaded",
+		    running->config->nhosts);
+	else
+		log_alarm("key process started again, but the keys do not load: %s; "
+		    "handshakes fail until a reload succeeds", error ? error : "out of memory");
+	free(error);
+	generation_unref(running);
+}

@@ -5,6 +5,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -17,6 +19,8 @@
 #include "server/directories.h"
 #include "server/privileges.h"
 #include "server/sandbox.h"
+#include "server/supervisor.h"
+#include "server/syscalls.h"
 #include "util/log.h"
 
 int
@@ -93,11 +97,42 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		server_reopen_log();
 		return;
 	}
+	if (s->stop_requested)
+		return;
 	log_info("%s: finishing responses in flight, then exiting", strsignal((int)sig));
 	notify_stopping(&s->notifier);
 	s->stop_requested = 1;
 	for (i = 0; i < s->nworkers; i++)
 		worker_stop(&s->workers[i]);
+}
+
+/* The main process hands over the channel to a new key process (the last
+ * one died), or has gone (then stop as on SIGTERM). */
+static void
+on_control(evutil_socket_t fd, short what, void *arg)
+{
+	char data[16], space[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { data, sizeof(data) };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = space,
+	    .msg_controllen = sizeof(space) };
+	struct server *s = arg;
+	struct cmsghdr *cm;
+	ssize_t n;
+	int key_fd;
+
+	(void)what;
+	if ((n = recvmsg(fd, &m, MSG_DONTWAIT | MSG_CMSG_CLOEXEC)) == -1)
+		return;
+	if (n == 0) {
+		event_del(s->control_event);
+		on_signal(SIGTERM, 0, s);
+		return;
+	}
+	if ((cm = CMSG_FIRSTHDR(&m)) == NULL || cm->cmsg_type != SCM_RIGHTS)
+		return;
+	memcpy(&key_fd, CMSG_DATA(cm), sizeof(int));
+	tls_signer_set_channel(s->services.signer, key_fd);
+	server_reload_keys(s);
 }
 
 /* After a burst (many connections, now mostly closed) hand the freed heap
@@ -180,9 +215,12 @@ run_loops(struct server *s)
 	}
 	trim = event_new(main_base, -1, EV_PERSIST, on_trim_timer, &s->shared);
 	event_add(trim, &trim_every);
+	s->control_event = event_new(main_base, s->notifier.fd, EV_READ | EV_PERSIST, on_control, s);
+	event_add(s->control_event, NULL);
 	rc = serve(s, main_base);
 	for (i = 0; i < sizeof(signos) / sizeof(signos[0]); i++)
 		event_free(signals[i]);
+	event_free(s->control_event);
 	event_free(trim);
 	event_base_free(main_base);
 	return rc;
@@ -199,23 +237,40 @@ start_listening(struct server *s, const struct config *c)
 	return activated ? 0 : bind_listeners(s, c);
 }
 
-/* Everything that needs root, then dropping it for good: 0, or -1
- * (said). */
+/* Certificates made in a process of their own: a key generated here
+ * must not be in the memory the server process is forked from. */
 static int
-start_up(struct server *s, const struct config *config)
+certificates_apart(const struct config *c, const struct passwd *pw)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0)
+		_exit(ensure_certificates(c, pw) == 0 ? 0 : 1);
+	if (pid == -1 || waitpid(pid, &status, 0) != pid)
+		return ensure_certificates(c, pw);
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/* Everything that needs root, then dropping it for good: 0, or -1
+ * (said).  The sandboxes' rules are made now, while every path can be
+ * opened, and enforced by each process the main one starts. */
+static int
+start_up(struct server *s, const struct config *config, struct supervised *what)
 {
 	struct passwd *pw;
-	int ruleset = -1;
 
 	if (evthread_use_pthreads() == -1 || lookup_user(config, &pw) == -1 ||
 	    start_log(config, pw) == -1)
 		return -1;
 	notify_open(&s->notifier);
 	if (start_listening(s, config) == -1 || prepare_directories(config, pw) == -1 ||
-	    ensure_certificates(config, pw) == -1 || (ruleset = sandbox_prepare(config)) == -2 ||
-	    drop_privileges(pw) == -1 || (ruleset >= 0 && sandbox_enforce(ruleset) == -1))
+	    certificates_apart(config, pw) == -1 ||
+	    (what->server_ruleset = sandbox_prepare(config)) == -2 ||
+	    (what->key_ruleset = sandbox_prepare_keys(config)) == -2 || drop_privileges(pw) == -1)
 		return -1;
-	return services_start(&s->services, config);
+	warn_keys_in_reach(config);
+	return 0;
 }
 
 /* What the workers share, and the first generation (owning config).
@@ -248,10 +303,44 @@ prepare(struct server *s, struct config *config)
 	return 0;
 }
 
+static const char landlock_on[] = "sandbox: Landlock on: only the roots, configuration, "
+    "state and log directories and /usr are reachable; only the state directory and publish "
+    "areas can be written; the certificates and keys are the key process's";
+
+/* The server process: its sandbox, the services, the first generation
+ * (keys loaded by the key process), the filter, then the loops. */
+static int
+serve_process(struct server *s, struct config *config, int key_fd, int control_fd, int ruleset)
+{
+	int rc = 1;
+
+	s->notifier.fd = control_fd;
+	if ((ruleset >= 0 && sandbox_enforce(ruleset, landlock_on) == -1) ||
+	    (s->services.signer = tls_signer_new(key_fd)) == NULL ||
+	    services_start(&s->services, config) == -1) {
+		config_free(config);
+	} else if (prepare(s, config) == 0 &&
+	    (!config->sandbox || syscalls_restrict(SYSCALLS_SERVER) == 0)) {
+		rc = run_loops(s);
+		log_info("stopped");
+	}
+	if (s->shared.pool != NULL)
+		handler_pool_free(s->shared.pool);
+	free(s->workers);
+	generation_slot_destroy(&s->generations);
+	address_limits_free(s->shared.limits);
+	services_stop(&s->services);
+	listeners_close(s->listeners, s->nlisteners);
+	notify_close(&s->notifier);
+	log_close();
+	return rc;
+}
+
 int
 server_main(struct config *config, int argc, char **argv)
 {
-	struct server s;
+	static struct server s; /* reachable from every process forked here */
+	struct supervised what = { &s, config, -1, -1, serve_process };
 	int rc = 1;
 
 	memset(&s, 0, sizeof(s));
@@ -262,18 +351,14 @@ server_main(struct config *config, int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	/* Threads share two heaps: fewer arenas, less memory held idle. */
 	mallopt(M_ARENA_MAX, 2);
-	if (start_up(&s, config) == -1) {
-		config_free(config);
-	} else if (prepare(&s, config) == 0) {
-		rc = run_loops(&s);
-		log_info("stopped");
-	}
-	if (s.shared.pool != NULL)
-		handler_pool_free(s.shared.pool);
-	free(s.workers);
+	if (start_up(&s, config, &what) == 0)
+		rc = supervise(&what);
+	config_free(config);
+	if (what.server_ruleset >= 0)
+		close(what.server_ruleset);
+	if (what.key_ruleset >= 0)
+		close(what.key_ruleset);
 	generation_slot_destroy(&s.generations);
-	address_limits_free(s.shared.limits);
-	services_stop(&s.services);
 	listeners_close(s.listeners, s.nlisteners);
 	notify_close(&s.notifier);
 	log_close();
@@ -296,4 +381,7 @@ server_print_version(FILE *out)
 		fprintf(out, "sandbox: Landlock ABI %d (on unless sandbox = no)\n", abi);
 	else
 		fprintf(out, "sandbox: none (this kernel has no Landlock)\n");
+	fprintf(out, "system-call filter: %s\n", syscalls_available() ?
+	    "seccomp (on unless sandbox = no)" : "none (this kernel has no seccomp filter)");
+	fprintf(out, "private keys: in a key process of their own\n");
 }

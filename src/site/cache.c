@@ -168,7 +168,37 @@ read_file(int fd, size_t size, size_t *len)
 	return data;
 }
 
-/* Convert outside the lock: the slow part, done by one thread per file. */
+/* Words of running text: runs of bytes between ASCII spaces. */
+static size_t
+count_words(const char *text)
+{
+	size_t n = 0;
+	int in_word = 0;
+
+	for (; text != NULL && *text != '\0'; text++) {
+		if ((unsigned char)*text <= ' ')
+			in_word = 0;
+		else if (!in_word) {
+			in_word = 1;
+			n++;
+		}
+	}
+	return n;
+}
+
+static size_t
+document_words(const struct document *doc)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < doc->nblocks; i++)
+		n += count_words(doc->blocks[i].text);
+	return n;
+}
+
+/* Convert outside the lock: the slow part, done by one thread per file.
+ * The gemtext of an article is its body alone (the site writes the page
+ * around it); a gemtext file's is the file as written. */
 static void
 convert_entry(struct cache_entry *e, int fd, const struct convert_options *options)
 {
@@ -177,10 +207,25 @@ convert_entry(struct cache_entry *e, int fd, const struct convert_options *optio
 
 	if ((data = read_file(fd, (size_t)e->size, &len)) == NULL)
 		return;
-	e->gemtext = convert_article(e->format, data, len, options, &e->doc, &e->article.gemtext_len);
-	free(data);
+	if ((e->doc = convert_read(e->format, data, len, options)) == NULL) {
+		free(data);
+		return;
+	}
+	if (e->format == ARTICLE_GEMTEXT) {
+		e->gemtext = data;  /* NUL-terminated by read_file() */
+		e->article.gemtext_len = len;
+	} else {
+		free(data);
+		e->gemtext = convert_write_gemtext_body(e->doc, &e->article.gemtext_len);
+	}
+	if (e->gemtext == NULL) {
+		document_free(e->doc);
+		e->doc = NULL;
+		return;
+	}
 	e->article.gemtext = e->gemtext;
 	e->article.doc = e->doc;
+	e->article.words = document_words(e->doc);
 	/* The document is about as large as its gemtext. */
 	e->bytes = sizeof(*e) + 2 * e->article.gemtext_len;
 }

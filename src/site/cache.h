@@ -18,9 +18,10 @@
 struct article_cache;
 
 struct cached_article {
-	const char *gemtext;
+	const char *gemtext;       /* the body: no title, no date line (the page has them) */
 	size_t gemtext_len;
 	const struct document *doc;
+	size_t words;              /* of running text, for the reading time */
 };
 
 struct article_cache_stats {

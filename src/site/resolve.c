@@ -78,6 +78,7 @@ site_resolve(const struct site *s, const char *path, const char *query, struct s
 	if (s->archive != NULL && archive_generates(s->archive, path)) {
 		t->kind = SITE_PAGE;
 		t->route = archive_route_of(path);
+		t->slash_missing = archive_slash_missing(path);
 		return;
 	}
 	if (content_path_check(path) != 0) {
@@ -88,6 +89,8 @@ site_resolve(const struct site *s, const char *path, const char *query, struct s
 	case CONTENT_OK:
 		break;
 	case CONTENT_NOT_FOUND:
+		t->kind = strcmp(path, SITE_ROBOTS_PATH) == 0 ? SITE_ROBOTS : SITE_NOT_FOUND;
+		return;
 	case CONTENT_FORBIDDEN:
 		t->kind = SITE_NOT_FOUND;
 		return;

@@ -185,6 +185,21 @@ log_reopen(void)
 }
 
 void
+log_reopen_quietly(void)
+{
+	FILE *f;
+
+	pthread_mutex_lock(&logger.lock);
+	if (logger.target == LOG_TO_FILE) {
+		f = open_file(logger.path);
+		if (logger.file != NULL)
+			fclose(logger.file);
+		logger.file = f;
+	}
+	pthread_mutex_unlock(&logger.lock);
+}
+
+void
 log_close(void)
 {
 	pthread_mutex_lock(&logger.lock);
@@ -271,4 +286,51 @@ truncated:
 		out += 3;
 	}
 	dst[out] = '\0';
+}
+
+/* 1 when l lets one more line through now; *left_out is what it held
+ * back since the last one. */
+static int
+log_limit_take(struct log_limit *l, unsigned *left_out)
+{
+	struct timespec now;
+	int pass;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	pthread_mutex_lock(&l->lock);
+	if (l->window == 0 || now.tv_sec - l->window >= LOG_LIMIT_SECONDS) {
+		l->window = now.tv_sec;
+		l->lines = 0;
+	}
+	pass = l->lines < LOG_LIMIT_LINES;
+	*left_out = 0;
+	if (pass) {
+		l->lines++;
+		*left_out = l->suppressed;
+		l->suppressed = 0;
+	} else {
+		l->suppressed++;
+	}
+	pthread_mutex_unlock(&l->lock);
+	return pass;
+}
+
+void
+log_limited(struct log_limit *l, const char *fmt, ...)
+{
+	char message[1800];
+	unsigned left_out;
+	va_list ap;
+	int saved = errno;
+
+	if (!log_limit_take(l, &left_out))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	if (left_out > 0)
+		log_info("%s (and %u more like it left out of the log)", message, left_out);
+	else
+		log_info("%s", message);
+	errno = saved;
 }

@@ -93,12 +93,42 @@ test_long_title_continues(void **state)
 	page_free(&p);
 }
 
+/* The home page's about text (gemtext of the tree) becomes menu lines
+ * in place; tags are menus; a byline links its month. */
+static void
+test_gemtext_tags_and_byline(void **state)
+{
+	struct buf out = BUF_INIT;
+	struct menu m = { &out, "gopher.test", 70, 67 };
+	struct page p = PAGE_INIT;
+
+	(void)state;
+	page_add(&p, PAGE_GEMTEXT, "# About\nSaved news.\n=> articles/ The articles\n"
+	    "=> https://example.org/ Our site\n", "/about.gmi");
+	page_add(&p, PAGE_BYLINE, "3 February 2014", "/archive/2014/02/");
+	page_add(&p, PAGE_BYLINE, "2 min read", NULL);
+	page_add(&p, PAGE_TAG, "news/politics", "/tags/news~2Fpolitics/");
+	assert_int_equal(gopher_write_page(&m, &p, by_path, NULL), 0);
+	assert_string_equal(out.data,
+	    "iAbout\t" TAIL
+	    "i=====\t" TAIL
+	    "iSaved news.\t" TAIL
+	    "1The articles\t/articles/" TAIL
+	    "hOur site\tURL:https://example.org/" TAIL
+	    "13 February 2014\t/archive/2014/02/" TAIL
+	    "i2 min read\t" TAIL
+	    "1Tag: news/politics\t/tags/news~2Fpolitics/" TAIL);
+	buf_free(&out);
+	page_free(&p);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_kind),
 		cmocka_unit_test(test_long_title_continues),
+		cmocka_unit_test(test_gemtext_tags_and_byline),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

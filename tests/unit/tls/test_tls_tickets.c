@@ -125,9 +125,9 @@ test_a_session_resumes_on_contexts_made_later(void **state)
 	assert_non_null(tickets);
 	for (i = 0; i < 2; i++) {
 		client = client_context(versions[i]);
-		assert_non_null(before = tls_contexts_new(&f->config, tickets, &error));
-		assert_non_null(after = tls_contexts_new(&f->config, tickets, &error));
-		assert_non_null(own_keys = tls_contexts_new(&f->config, NULL, &error));
+		assert_non_null(before = tls_contexts_new(&f->config, tickets, NULL, &error));
+		assert_non_null(after = tls_contexts_new(&f->config, tickets, NULL, &error));
+		assert_non_null(own_keys = tls_contexts_new(&f->config, NULL, NULL, &error));
 		assert_false(connect_once(before, client, NULL, &session));
 		assert_true(connect_once(after, client, session, &next));
 		SSL_SESSION_free(next);
@@ -154,7 +154,7 @@ test_keys_rotate_and_the_previous_one_serves_one_period(void **state)
 	char *error = NULL;
 
 	assert_non_null(tickets);
-	assert_non_null(t = tls_contexts_new(&f->config, tickets, &error));
+	assert_non_null(t = tls_contexts_new(&f->config, tickets, NULL, &error));
 	assert_false(connect_once(t, client, NULL, &first));
 	sleep_ms(1300); /* a new key now; the first still opens tickets */
 	assert_true(connect_once(t, client, first, &next));
