@@ -153,6 +153,12 @@ conn_close(struct conn *c)
 		address_limits_disconnect(loop->limits, &c->client);
 	if (c->job != NULL)
 		c->service->protocol->job_free(c->job);
+	/* A handshake paused for a signature that has failed (the loop is
+	 * ending) runs to its end, so that OpenSSL frees its job. */
+	if (c->ssl != NULL && SSL_waiting_for_async(c->ssl)) {
+		SSL_do_handshake(c->ssl);
+		ERR_clear_error();
+	}
 	event_free(c->io);
 	event_free(c->timer);
 	event_free(c->handled);
@@ -264,6 +270,12 @@ conn_on_timeout(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (c->phase == PHASE_THROTTLED) {
 		conn_throttle(c);
+		return;
+	}
+	/* Its signature is answered, or given up on, within seconds: closing
+	 * now would leave OpenSSL's paused job behind. */
+	if (c->phase == PHASE_HANDSHAKE && SSL_waiting_for_async(c->ssl)) {
+		conn_deadline(c, 1);
 		return;
 	}
 	if (c->phase == PHASE_WRITING) {
@@ -551,7 +563,20 @@ conn_bad_frame(struct conn *c, const char *reason)
 	conn_answered_whole(c);
 }
 
-/* The server side of a TLS handshake, next.  0, or -1 (closed). */
+/* The key process's answer came: the handshake goes on (OpenSSL's async
+ * callback, on this loop's thread). */
+static int
+conn_on_signed(SSL *ssl, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)ssl;
+	event_active(c->io, EV_READ, 0);
+	return 1;
+}
+
+/* The server side of a TLS handshake, next; it does not block the loop
+ * while the key process signs.  0, or -1 (closed). */
 static int
 conn_begin_tls(struct conn *c)
 {
@@ -561,6 +586,7 @@ conn_begin_tls(struct conn *c)
 	}
 	SSL_set_fd(c->ssl, c->fd);
 	SSL_set_accept_state(c->ssl);
+	tls_handshake_async(c->ssl, conn_on_signed, c);
 	c->phase = PHASE_HANDSHAKE;
 	return 0;
 }
@@ -748,6 +774,11 @@ conn_handshake(struct conn *c)
 
 	ERR_clear_error();
 	if ((ret = SSL_do_handshake(c->ssl)) != 1) {
+		/* Waiting for its signature: conn_on_signed() wakes it. */
+		if (SSL_get_error(c->ssl, ret) == SSL_ERROR_WANT_ASYNC) {
+			event_del(c->io);
+			return 0;
+		}
 		if (SSL_get_error(c->ssl, ret) == SSL_ERROR_WANT_READ ||
 		    SSL_get_error(c->ssl, ret) == SSL_ERROR_WANT_WRITE) {
 			conn_tls_result(c, ret, &want);
@@ -759,6 +790,7 @@ conn_handshake(struct conn *c)
 		conn_close(c);
 		return 0;
 	}
+	SSL_clear_mode(c->ssl, SSL_MODE_ASYNC);
 	if ((name = SSL_get_servername(c->ssl, TLSEXT_NAMETYPE_host_name)) != NULL)
 		snprintf(c->sni, sizeof(c->sni), "%s", name);
 	tls_peer_fingerprint(c->ssl, c->fingerprint);

@@ -31,6 +31,8 @@ struct server {
 	struct notifier notifier;
 	int stop_requested; /* SIGTERM or SIGINT seen */
 	struct event *control_event; /* the main process's channel */
+	int sign_fds[TLS_KEY_CHANNELS_MAX]; /* the workers' channels to the key process, */
+	size_t nsign_fds;                   /* until they take them */
 };
 
 /* Point the log where c says.  0, or -1 with errno set. */

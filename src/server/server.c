@@ -106,32 +106,41 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		worker_stop(&s->workers[i]);
 }
 
-/* The main process hands over the channel to a new key process (the last
- * one died), or has gone (then stop as on SIGTERM). */
+/* The main process hands over the channels to a new key process (the
+ * last one died): the first is the shared one, the others the workers',
+ * in order.  Or it has gone (then stop as on SIGTERM). */
 static void
 on_control(evutil_socket_t fd, short what, void *arg)
 {
-	char data[16], space[CMSG_SPACE(sizeof(int))];
+	char data[16], space[CMSG_SPACE(sizeof(int) * TLS_KEY_CHANNELS_MAX)];
 	struct iovec iov = { data, sizeof(data) };
 	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = space,
 	    .msg_controllen = sizeof(space) };
 	struct server *s = arg;
 	struct cmsghdr *cm;
-	ssize_t n;
-	int key_fd;
+	int fds[TLS_KEY_CHANNELS_MAX];
+	size_t i, n;
+	ssize_t got;
 
 	(void)what;
-	if ((n = recvmsg(fd, &m, MSG_DONTWAIT | MSG_CMSG_CLOEXEC)) == -1)
+	if ((got = recvmsg(fd, &m, MSG_DONTWAIT | MSG_CMSG_CLOEXEC)) == -1)
 		return;
-	if (n == 0) {
+	if (got == 0) {
 		event_del(s->control_event);
 		on_signal(SIGTERM, 0, s);
 		return;
 	}
-	if ((cm = CMSG_FIRSTHDR(&m)) == NULL || cm->cmsg_type != SCM_RIGHTS)
+	if ((cm = CMSG_FIRSTHDR(&m)) == NULL || cm->cmsg_type != SCM_RIGHTS ||
+	    (n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int)) == 0)
 		return;
-	memcpy(&key_fd, CMSG_DATA(cm), sizeof(int));
-	tls_signer_set_channel(s->services.signer, key_fd);
+	memcpy(fds, CMSG_DATA(cm), n * sizeof(int));
+	tls_signer_set_channel(s->services.signer, fds[0]);
+	for (i = 1; i < n; i++) {
+		if (i - 1 < s->nworkers)
+			worker_renew_signing(&s->workers[i - 1], fds[i]);
+		else
+			close(fds[i]);
+	}
 	server_reload_keys(s);
 }
 
@@ -154,29 +163,22 @@ on_trim_timer(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-static unsigned
-worker_count(const struct config *c)
-{
-	long cores;
-
-	if (c->workers != 0)
-		return c->workers;
-	cores = sysconf(_SC_NPROCESSORS_ONLN);
-	return cores > 0 ? (unsigned)cores : 1;
-}
-
 /* Start the workers; the main loop then only waits for signals, and ends
  * when they have finished.  The process exit status. */
 static int
 serve(struct server *s, struct event_base *main_base)
 {
 	unsigned i, started = 0;
-	int rc = 1;
+	int rc = 1, sign_fd;
 
-	for (; started < s->nworkers; started++)
-		if (worker_init(&s->workers[started], &s->shared) == -1 ||
+	for (; started < s->nworkers; started++) {
+		sign_fd = started < s->nsign_fds ? s->sign_fds[started] : -1;
+		if (started < s->nsign_fds)
+			s->sign_fds[started] = -1;
+		if (worker_init(&s->workers[started], &s->shared, sign_fd) == -1 ||
 		    worker_start(&s->workers[started]) == -1)
 			break;
+	}
 	if (started == s->nworkers) {
 		log_info("capsuled %s serving with %u worker(s)", CAPSULED_VERSION, s->nworkers);
 		notify_ready(&s->notifier, "serving");
@@ -308,15 +310,20 @@ static const char landlock_on[] = "sandbox: Landlock on: only the roots, configu
     "areas can be written; the certificates and keys are the key process's";
 
 /* The server process: its sandbox, the services, the first generation
- * (keys loaded by the key process), the filter, then the loops. */
+ * (keys loaded by the key process through key_fds[0]; the others are the
+ * workers'), the filter, then the loops. */
 static int
-serve_process(struct server *s, struct config *config, int key_fd, int control_fd, int ruleset)
+serve_process(struct server *s, struct config *config, const int *key_fds, size_t nkey,
+    int control_fd, int ruleset)
 {
+	size_t i;
 	int rc = 1;
 
 	s->notifier.fd = control_fd;
+	for (i = 1; i < nkey; i++)
+		s->sign_fds[s->nsign_fds++] = key_fds[i];
 	if ((ruleset >= 0 && sandbox_enforce(ruleset, landlock_on) == -1) ||
-	    (s->services.signer = tls_signer_new(key_fd)) == NULL ||
+	    (s->services.signer = tls_signer_new(key_fds[0])) == NULL ||
 	    services_start(&s->services, config) == -1) {
 		config_free(config);
 	} else if (prepare(s, config) == 0 &&
@@ -330,6 +337,9 @@ serve_process(struct server *s, struct config *config, int key_fd, int control_f
 	generation_slot_destroy(&s->generations);
 	address_limits_free(s->shared.limits);
 	services_stop(&s->services);
+	for (i = 0; i < s->nsign_fds; i++)
+		if (s->sign_fds[i] != -1)
+			close(s->sign_fds[i]);
 	listeners_close(s->listeners, s->nlisteners);
 	notify_close(&s->notifier);
 	log_close();

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,10 @@ struct supervisor {
 	int signals;            /* signalfd */
 	int control;            /* main's end of the channel with the server process */
 	struct child key, server;
+	/* The channels of the key process being started: its ends and the
+	 * server process's (the first shared, then one per worker). */
+	int key_ends[TLS_KEY_CHANNELS_MAX], server_ends[TLS_KEY_CHANNELS_MAX];
+	size_t nchannels;
 	int stopping;
 	int served;             /* the first server process said READY=1 */
 	int status;             /* the exit status once stopping */
@@ -69,7 +74,7 @@ child_setup(int server)
 }
 
 static int
-key_process(int fd)
+key_process(const int *fds, size_t n)
 {
 	struct server *s = sup.what->server;
 
@@ -84,7 +89,7 @@ key_process(int fd)
 		return 1;
 	if (sup.what->config->sandbox && syscalls_restrict(SYSCALLS_KEY) == -1)
 		return 1;
-	return tls_key_service(fd, s->argc, s->argv);
+	return tls_key_service(fds, n, s->argc, s->argv);
 }
 
 static pid_t
@@ -104,41 +109,64 @@ start(struct child *c, int (*body)(int, int), int a, int b)
 	return pid;
 }
 
-static int
-key_body(int fd, int server_end)
+static void
+close_all(int *fds, size_t n)
 {
-	/* The server's end too: its last holder gone, the key process's
-	 * read ends and so does it. */
-	close(server_end);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (fds[i] != -1)
+			close(fds[i]);
+}
+
+static int
+key_body(int unused_a, int unused_b)
+{
+	(void)unused_a;
+	(void)unused_b;
+	/* The server's ends too: their last holder gone, the key process's
+	 * reads end and so does it. */
+	close_all(sup.server_ends, sup.nchannels);
 	child_setup(0);
-	return key_process(fd);
+	return key_process(sup.key_ends, sup.nchannels);
 }
 
 static int
-server_body(int key_fd, int control_fd)
+server_body(int unused, int control_fd)
 {
+	(void)unused;
 	child_setup(1);
-	return sup.what->serve(sup.what->server, sup.what->config, key_fd, control_fd,
-	    sup.what->server_ruleset);
+	return sup.what->serve(sup.what->server, sup.what->config, sup.server_ends, sup.nchannels,
+	    control_fd, sup.what->server_ruleset);
 }
 
-/* A key process on a fresh channel; the server's end in *server_end. */
+/* A key process on fresh channels: one shared, one per worker (as many
+ * as there may be).  The server's ends are left in sup.server_ends. */
 static int
-start_key(int *server_end)
+start_key(void)
 {
+	unsigned workers = worker_count(sup.what->config);
 	int pair[2];
 
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) == -1) {
-		log_error("cannot start the key process: %s", strerror(errno));
+	sup.nchannels = 1 + (workers < TLS_KEY_CHANNELS_MAX - 1 ? workers : TLS_KEY_CHANNELS_MAX - 1);
+	memset(sup.key_ends, -1, sizeof(sup.key_ends));
+	memset(sup.server_ends, -1, sizeof(sup.server_ends));
+	for (size_t i = 0; i < sup.nchannels; i++) {
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) == -1) {
+			log_error("cannot start the key process: %s", strerror(errno));
+			close_all(sup.key_ends, i);
+			close_all(sup.server_ends, i);
+			return -1;
+		}
+		sup.server_ends[i] = pair[0];
+		sup.key_ends[i] = pair[1];
+	}
+	if (start(&sup.key, key_body, 0, 0) == -1) {
+		close_all(sup.server_ends, sup.nchannels);
+		close_all(sup.key_ends, sup.nchannels);
 		return -1;
 	}
-	if (start(&sup.key, key_body, pair[1], pair[0]) == -1) {
-		close(pair[0]);
-		close(pair[1]);
-		return -1;
-	}
-	close(pair[1]);
-	*server_end = pair[0];
+	close_all(sup.key_ends, sup.nchannels);
 	return 0;
 }
 
@@ -146,47 +174,46 @@ start_key(int *server_end)
 static void
 start_both(void)
 {
-	int key_end, control[2];
+	int control[2];
 
-	if (start_key(&key_end) == -1)
+	if (start_key() == -1)
 		return;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, control) == -1) {
-		close(key_end);
+		close_all(sup.server_ends, sup.nchannels);
 		return;
 	}
 	sup.control = control[0];
-	if (start(&sup.server, server_body, key_end, control[1]) == -1) {
+	if (start(&sup.server, server_body, 0, control[1]) == -1) {
 		close(sup.control);
 		sup.control = -1;
 	}
 	close(control[1]);
-	close(key_end);
+	close_all(sup.server_ends, sup.nchannels);
 }
 
-/* A new key process for the running server: its channel is handed over
- * with SCM_RIGHTS. */
+/* A new key process for the running server: its channels are handed
+ * over with SCM_RIGHTS. */
 static void
 restart_key(void)
 {
-	char data[] = "KEYS", space[CMSG_SPACE(sizeof(int))];
+	char data[] = "KEYS", space[CMSG_SPACE(sizeof(int) * TLS_KEY_CHANNELS_MAX)];
 	struct iovec iov = { data, sizeof(data) - 1 };
 	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = space,
-	    .msg_controllen = sizeof(space) };
+	    .msg_controllen = CMSG_SPACE(sizeof(int) * sup.nchannels) };
 	struct cmsghdr *cm;
-	int key_end;
 
-	if (start_key(&key_end) == -1)
+	if (start_key() == -1)
 		return;
 	memset(space, 0, sizeof(space));
 	cm = CMSG_FIRSTHDR(&m);
 	cm->cmsg_level = SOL_SOCKET;
 	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &key_end, sizeof(int));
+	cm->cmsg_len = CMSG_LEN(sizeof(int) * sup.nchannels);
+	memcpy(CMSG_DATA(cm), sup.server_ends, sizeof(int) * sup.nchannels);
 	if (sup.control == -1 || sendmsg(sup.control, &m, MSG_NOSIGNAL) == -1)
 		log_warn("cannot hand the new key process to the server process: %s",
 		    strerror(errno));
-	close(key_end);
+	close_all(sup.server_ends, sup.nchannels);
 }
 
 /* When c, dead just now, starts again: at once the first time, then
@@ -394,6 +421,23 @@ run(void)
 	}
 }
 
+/* SCHED_BATCH, which the processes started from here inherit: a thread
+ * woken (a worker by a client or by the key process's answers, the key
+ * process by a batch of requests) does not preempt the one running but
+ * waits for it to wait, so that the server process and the key process,
+ * on one core, take turns once a batch rather than once a signature and
+ * a loop finds more ready at each wake-up.  On an idle core it runs at
+ * once.  A policy the administrator chose (chrt, systemd's
+ * CPUSchedulingPolicy=) is kept. */
+static void
+batch_scheduling(void)
+{
+	struct sched_param none = { 0 };
+
+	if (sched_getscheduler(0) == SCHED_OTHER)
+		sched_setscheduler(0, SCHED_BATCH, &none);
+}
+
 int
 supervise(struct supervised *what)
 {
@@ -414,6 +458,7 @@ supervise(struct supervised *what)
 		log_error("signals: %s", strerror(errno));
 		return 1;
 	}
+	batch_scheduling();
 	start_both();
 	if (sup.server.pid == 0)
 		return 1;

@@ -18,6 +18,8 @@
 #ifndef CAPSULED_SERVER_SUPERVISOR_H
 #define CAPSULED_SERVER_SUPERVISOR_H
 
+#include <stddef.h>
+
 #include "config/config.h"
 #include "server/daemon.h"
 
@@ -27,9 +29,11 @@ struct supervised {
 	struct config *config;  /* the start-up configuration */
 	int server_ruleset;     /* Landlock rulesets, -1: none */
 	int key_ruleset;
-	/* The server process's work: serve with the key process on key_fd
-	 * and the main process on control_fd.  Its exit status. */
-	int (*serve)(struct server *s, struct config *c, int key_fd, int control_fd, int ruleset);
+	/* The server process's work: serve with the key process on the
+	 * channels key_fds (the first shared, then one per worker) and the
+	 * main process on control_fd.  Its exit status. */
+	int (*serve)(struct server *s, struct config *c, const int *key_fds, size_t nkey,
+	    int control_fd, int ruleset);
 };
 
 /* Run the processes until SIGTERM or SIGINT.  The exit status. */

@@ -29,7 +29,7 @@ static const char *const common_calls[] = {
 	"newfstatat", "statx", "stat", "lstat", "openat", "fcntl", "munmap", "mremap", "madvise",
 	"brk", "futex", "set_robust_list", "get_robust_list", "rseq", "getrandom", "clock_gettime",
 	"clock_getres", "clock_nanosleep", "nanosleep", "gettimeofday", "time", "getpid", "gettid",
-	"getuid", "geteuid", "getgid", "getegid", "sendmsg", "recvmsg", "sendto", "recvfrom",
+	"getuid", "geteuid", "getgid", "getegid", "sendmsg", "sendmmsg", "recvmsg", "sendto", "recvfrom",
 	"connect", "poll", "ppoll", "rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "sigaltstack",
 	"restart_syscall", "tgkill", "exit", "exit_group", "sched_yield", "uname", "getcwd",
 };
@@ -41,7 +41,7 @@ static const char *const server_calls[] = {
 	"set_tid_address", "sched_getaffinity", "prlimit64", "getrlimit", "sysinfo", "membarrier",
 	"epoll_create1", "epoll_ctl", "epoll_wait", "epoll_pwait", "epoll_pwait2", "select",
 	"pselect6", "eventfd2", "timerfd_create", "timerfd_settime", "accept", "accept4",
-	"recvmmsg", "sendmmsg", "shutdown", "getsockname", "getpeername", "getsockopt",
+	"recvmmsg", "shutdown", "getsockname", "getpeername", "getsockopt",
 	"setsockopt", "sendfile", "inotify_init1", "inotify_add_watch", "inotify_rm_watch",
 	"fsync", "fdatasync", "ftruncate", "fallocate", "unlink", "unlinkat", "rename",
 	"renameat", "renameat2", "mkdir", "mkdirat", "rmdir", "flock", "fchmod", "fchown",

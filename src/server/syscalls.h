@@ -6,7 +6,8 @@
  * threads (clone with CLONE_THREAD only), memory never writable and
  * executable at once (mprotect never makes it executable), inotify,
  * the file calls of SQLite, signals to itself.  The key process: reading
- * files, its socketpair, memory, time, randomness.  Calls that only an
+ * files, its socketpairs (answers sent in batches with sendmmsg), memory,
+ * time, randomness.  Calls that only an
  * intruder makes (execve, execveat, ptrace, process_vm_readv and
  * _writev, fork) kill the process: the main process logs it
  * ("killed by signal 31 (Bad system call)") and starts another.  Any other

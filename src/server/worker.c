@@ -101,12 +101,121 @@ worker_thread(void *arg)
 {
 	struct worker *w = arg;
 
+	tls_sign_channel_bind(w->sign);
 	event_base_dispatch(w->loop.base);
+	tls_sign_channel_bind(NULL);
 	return NULL;
 }
 
+unsigned
+worker_count(const struct config *c)
+{
+	long cores;
+
+	if (c->workers != 0)
+		return c->workers;
+	cores = sysconf(_SC_NPROCESSORS_ONLN);
+	return cores > 0 ? (unsigned)cores : 1;
+}
+
+/* How often requests out are checked for an answer too late. */
+static const struct timeval sign_check = { 1, 0 };
+
+static void
+worker_on_sign_reply(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker *w = arg;
+
+	(void)fd;
+	(void)what;
+	if (tls_sign_channel_receive(w->sign) == -1)
+		event_del(w->sign_read);
+}
+
+/* After every connection ready in this pass has run: one send for all
+ * the signatures they asked for. */
+static void
+worker_on_sign_flush(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker *w = arg;
+
+	(void)fd;
+	(void)what;
+	tls_sign_channel_flush(w->sign);
+	if (!evtimer_pending(w->sign_timer, NULL))
+		evtimer_add(w->sign_timer, &sign_check);
+}
+
+static void
+worker_flush_soon(void *arg)
+{
+	struct worker *w = arg;
+
+	event_active(w->sign_flush, 0, 0);
+}
+
+static void
+worker_on_sign_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker *w = arg;
+
+	(void)fd;
+	(void)what;
+	if (tls_sign_channel_expire(w->sign))
+		evtimer_add(w->sign_timer, &sign_check);
+}
+
+static void
+worker_on_sign_renew(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker *w = arg;
+	int next = atomic_exchange(&w->sign_next_fd, -1);
+
+	(void)fd;
+	(void)what;
+	if (next == -1)
+		return;
+	event_del(w->sign_read);
+	tls_sign_channel_replace(w->sign, next);
+	event_assign(w->sign_read, w->loop.base, next, EV_READ | EV_PERSIST, worker_on_sign_reply, w);
+	event_add(w->sign_read, NULL);
+}
+
+void
+worker_renew_signing(struct worker *w, int fd)
+{
+	if (w->sign == NULL) {
+		close(fd);
+		return;
+	}
+	if ((fd = atomic_exchange(&w->sign_next_fd, fd)) != -1)
+		close(fd);
+	event_active(w->sign_renew, 0, 0);
+}
+
+/* The worker's channel to the key process and its events.  0, or -1. */
+static int
+worker_init_signing(struct worker *w, int fd)
+{
+	struct event_base *base = w->loop.base;
+
+	atomic_init(&w->sign_next_fd, -1);
+	if (fd == -1)
+		return 0;
+	if ((w->sign = tls_sign_channel_new(fd, worker_flush_soon, w)) == NULL) {
+		close(fd);
+		return -1;
+	}
+	if ((w->sign_read = event_new(base, fd, EV_READ | EV_PERSIST, worker_on_sign_reply, w)) ==
+	    NULL || (w->sign_flush = event_new(base, -1, 0, worker_on_sign_flush, w)) == NULL ||
+	    (w->sign_timer = evtimer_new(base, worker_on_sign_timer, w)) == NULL ||
+	    (w->sign_renew = event_new(base, -1, 0, worker_on_sign_renew, w)) == NULL)
+		return -1;
+	return event_add(w->sign_read, NULL);
+}
+
 int
-worker_init(struct worker *w, struct worker_shared *s)
+worker_init(struct worker *w, struct worker_shared *s, int sign_fd)
 {
 	struct accept_source *src;
 	struct event_base *base;
@@ -122,6 +231,8 @@ worker_init(struct worker *w, struct worker_shared *s)
 	w->loop.connections = &s->connections;
 	w->loop.closed = worker_maybe_finish;
 	w->loop.closed_arg = w;
+	if (worker_init_signing(w, sign_fd) == -1)
+		return -1;
 	if ((w->accept_events = calloc(s->nlisteners, sizeof(*w->accept_events))) == NULL ||
 	    (w->stop_event = event_new(base, -1, 0, worker_on_stop, w)) == NULL ||
 	    (w->deadline_event = evtimer_new(base, worker_on_deadline, w)) == NULL)
@@ -163,10 +274,21 @@ worker_join(struct worker *w)
 void
 worker_free(struct worker *w)
 {
-	size_t i;
 
+	struct event *sign_events[] = { w->sign_read, w->sign_flush, w->sign_timer, w->sign_renew };
+	size_t i;
+	int fd;
+
+	if ((fd = atomic_exchange(&w->sign_next_fd, -1)) != -1)
+		close(fd);
 	if (w->loop.base == NULL)
 		return;
+	/* First: the handshakes waiting for a signature fail, and can end. */
+	tls_sign_channel_free(w->sign);
+	w->sign = NULL;
+	for (i = 0; i < sizeof(sign_events) / sizeof(sign_events[0]); i++)
+		if (sign_events[i] != NULL)
+			event_free(sign_events[i]);
 	net_loop_close_all(&w->loop);
 	if (w->accept_events != NULL) {
 		for (i = 0; i < w->shared->nlisteners; i++) {

@@ -6,6 +6,14 @@
  * never by a path: the key process reads the paths from the configuration
  * itself.
  *
+ * There are several channels, all made by the main process: the first
+ * carries LOAD and the signatures asked for one at a time (under a
+ * lock); each of the others belongs to one event-loop thread, which has
+ * many SIGN requests in flight on it, sent in batches, each answered
+ * under its own seq (the tag that matches a reply to its request).  The
+ * key process reads every request waiting on a channel before it
+ * answers, and answers them together.
+ *
  *   LOAD  keyset, index = number of hosts, data = their names, NUL-separated
  *         -> one KEY_CERT reply a host (data: its certificate chain, PEM),
  *            then KEY_DONE (status 0), or KEY_DONE with status -1 and the
@@ -36,6 +44,10 @@ struct key_header {
 
 /* The largest message: a certificate chain, or a reason. */
 #define KEY_MESSAGE_MAX (64 * 1024)
+/* Requests read, or sent, at once on a channel. */
+#define KEY_BATCH 64
+/* The longest signature (RSA 8192). */
+#define KEY_SIGNATURE_MAX 1024
 /* Keysets the key process keeps: connections still in their handshake
  * under an older generation finish it after a reload. */
 #define KEY_KEYSETS 4

@@ -1,8 +1,11 @@
 /* The key process's side of tls/keyproto.h: it alone reads the private
- * keys, and signs what the server process sends. */
+ * keys, and signs what the server process sends, on every channel: all
+ * the requests waiting on a channel are read, then answered together
+ * (one sendmmsg), so that a batch costs one wake-up of each side. */
 #include "tls/tls.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,13 +31,23 @@ struct keyset {
 	                     * algorithm costs about as much as a signature */
 };
 
+/* A signature (or a refusal) waiting to be sent with the others. */
+struct answer {
+	struct key_header h;
+	unsigned char data[KEY_SIGNATURE_MAX];
+};
+
 struct key_service {
-	int fd;
+	int fd; /* the channel being served */
+	struct pollfd channels[TLS_KEY_CHANNELS_MAX];
+	size_t nchannels;
 	int argc;
 	char **argv;
 	struct keyset sets[KEY_KEYSETS];
 	unsigned next; /* the slot the next LOAD fills */
 	unsigned char in[sizeof(struct key_header) + KEY_MESSAGE_MAX];
+	struct answer out[KEY_BATCH];
+	size_t nout;
 };
 
 static volatile sig_atomic_t reopen_log;
@@ -69,6 +82,50 @@ reply(struct key_service *ks, const struct key_header *req, uint32_t type, int s
 	struct msghdr m = { .msg_iov = iov, .msg_iovlen = len > 0 ? 2 : 1 };
 
 	return sendmsg(ks->fd, &m, MSG_NOSIGNAL) == -1 ? -1 : 0;
+}
+
+/* Send the answers waiting, at once.  -1 when the channel is gone; an
+ * answer the channel has no room for is dropped (the server process
+ * gives up on it after a while). */
+static int
+flush(struct key_service *ks)
+{
+	struct mmsghdr m[KEY_BATCH];
+	struct iovec iov[KEY_BATCH][2];
+	size_t i, sent = 0;
+	int n;
+
+	for (i = 0; i < ks->nout; i++) {
+		iov[i][0] = (struct iovec){ &ks->out[i].h, sizeof(ks->out[i].h) };
+		iov[i][1] = (struct iovec){ ks->out[i].data, ks->out[i].h.len };
+		m[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = iov[i], .msg_iovlen = 2 } };
+	}
+	while (sent < ks->nout) {
+		if ((n = sendmmsg(ks->fd, m + sent, (unsigned)(ks->nout - sent),
+		    MSG_NOSIGNAL | MSG_DONTWAIT)) == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		sent += (size_t)n;
+	}
+	ks->nout = 0;
+	return sent == 0 && i > 0 && errno != EAGAIN ? -1 : 0;
+}
+
+/* An answer to a signing request, sent with the others by flush(). */
+static int
+answer(struct key_service *ks, const struct key_header *req, int status, const void *data,
+    size_t len)
+{
+	struct answer *a;
+
+	if (ks->nout == KEY_BATCH && flush(ks) == -1)
+		return -1;
+	a = &ks->out[ks->nout++];
+	a->h = (struct key_header){ KEY_DONE, req->seq, req->keyset, req->index, 0, 0, status,
+	    (uint32_t)len };
+	memcpy(a->data, data, len);
+	return 0;
 }
 
 static int
@@ -194,7 +251,7 @@ find_key(struct key_service *ks, uint32_t keyset, uint32_t index)
 static int
 sign(struct key_service *ks, const struct key_header *req, const unsigned char *tbs, size_t len)
 {
-	unsigned char sig[1024];
+	unsigned char sig[KEY_SIGNATURE_MAX];
 	size_t siglen = sizeof(sig);
 	EVP_PKEY_CTX *ctx = find_key(ks, req->keyset, req->index);
 	EVP_PKEY *key = ctx != NULL ? EVP_PKEY_CTX_get0_pkey(ctx) : NULL;
@@ -208,54 +265,87 @@ sign(struct key_service *ks, const struct key_header *req, const unsigned char *
 	ok = ok && EVP_PKEY_sign(ctx, sig, &siglen, tbs, len) == 1;
 	ERR_clear_error();
 	if (!ok)
-		return refuse(ks, req, strdup("cannot sign"));
-	return reply(ks, req, KEY_DONE, 0, sig, siglen);
+		return answer(ks, req, -1, "cannot sign", 11);
+	return answer(ks, req, 0, sig, siglen);
 }
 
-/* One request.  0, or -1 when the server process is gone. */
+/* Every request waiting on channel fd, answered.  LOAD is taken on the
+ * first channel only.  0, or -1 when the channel is gone. */
 static int
-serve_one(struct key_service *ks)
+serve_channel(struct key_service *ks, int fd, int first)
 {
 	const struct key_header *req = (const struct key_header *)ks->in;
-	ssize_t n = recv(ks->fd, ks->in, sizeof(ks->in), 0);
+	ssize_t n;
+	int rc = 0;
 
-	if (n == -1 && errno == EINTR)
-		return 0;
-	if (n <= 0)
-		return -1;
-	if ((size_t)n < sizeof(*req) || req->len != (size_t)n - sizeof(*req))
-		return 0;
-	if (req->type == KEY_LOAD)
-		return load(ks, req, (const char *)(req + 1), req->len);
-	if (req->type == KEY_SIGN)
-		return sign(ks, req, (const unsigned char *)(req + 1), req->len);
-	return 0;
+	ks->fd = fd;
+	while (rc == 0) {
+		n = recv(fd, ks->in, sizeof(ks->in), MSG_DONTWAIT);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EAGAIN)
+			break;
+		if (n <= 0)
+			rc = -1;
+		else if ((size_t)n < sizeof(*req) || req->len != (size_t)n - sizeof(*req))
+			continue;
+		else if (req->type == KEY_LOAD && first)
+			rc = flush(ks) == 0 ? load(ks, req, (const char *)(req + 1), req->len) : -1;
+		else if (req->type == KEY_SIGN)
+			rc = sign(ks, req, (const unsigned char *)(req + 1), req->len);
+	}
+	return flush(ks) == -1 ? -1 : rc;
 }
 
-int
-tls_key_service(int fd, int argc, char **argv)
+/* Serve until the first channel closes; a closed loop's channel is
+ * dropped. */
+static void
+serve(struct key_service *ks)
 {
-	static struct key_service ks;
-	struct sigaction sa;
-	unsigned i;
+	size_t i;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_reopen_signal;
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGUSR1, &sa, NULL);
-	ks.fd = fd;
-	ks.argc = argc;
-	ks.argv = argv;
 	for (;;) {
 		if (reopen_log) {
 			reopen_log = 0;
 			log_reopen_quietly();
 		}
-		if (serve_one(&ks) == -1)
-			break;
+		if (poll(ks->channels, ks->nchannels, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		for (i = 0; i < ks->nchannels; i++) {
+			if (ks->channels[i].fd < 0 || ks->channels[i].revents == 0 ||
+			    serve_channel(ks, ks->channels[i].fd, i == 0) == 0)
+				continue;
+			if (i == 0)
+				return;
+			close(ks->channels[i].fd);
+			ks->channels[i].fd = -1;
+		}
 	}
+}
+
+int
+tls_key_service(const int *fds, size_t n, int argc, char **argv)
+{
+	static struct key_service ks;
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_reopen_signal;
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	for (i = 0; i < n && i < TLS_KEY_CHANNELS_MAX; i++)
+		ks.channels[ks.nchannels++] = (struct pollfd){ fds[i], POLLIN, 0 };
+	ks.argc = argc;
+	ks.argv = argv;
+	serve(&ks);
 	for (i = 0; i < KEY_KEYSETS; i++)
 		keyset_clear(&ks.sets[i]);
-	close(fd);
+	for (i = 0; i < ks.nchannels; i++)
+		if (ks.channels[i].fd >= 0)
+			close(ks.channels[i].fd);
 	return 0;
 }

@@ -6,12 +6,21 @@
  * and gmid do.  Those methods are deprecated in OpenSSL 3.0 but kept
  * working (a "foreign" key takes the legacy signing path); a provider
  * would do the same in ten times the code.  This file alone uses them.
+ *
+ * A handshake run as an OpenSSL async job (SSL_MODE_ASYNC) on a thread
+ * with a channel of its own (an event loop's) does not block for its
+ * signature: the request joins the loop's batch, the job pauses, the loop
+ * serves other connections, sends the batch when it has run everything
+ * ready, and the answers, matched to their requests by seq, resume each
+ * handshake through OpenSSL's async callback.  Anywhere else (the pool,
+ * reloads) a signature is one request on the shared channel, waited for.
  */
 #define OPENSSL_SUPPRESS_DEPRECATED
 
 #include "tls/tls.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/async.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -47,6 +57,33 @@ struct tls_keyset {
 	char **chains; /* each host's certificate chain, PEM */
 };
 
+/* A signature asked for on a loop's channel.  It lives on the stack of
+ * its handshake's paused job until its answer, or its failure, comes. */
+struct sign_request {
+	struct sign_request *next;
+	struct tls_sign_channel *channel;
+	struct key_header h;
+	const unsigned char *tbs;
+	unsigned char *out;
+	size_t outsize;
+	long long deadline;
+	ASYNC_WAIT_CTX *wait;
+	int done;
+	ssize_t len; /* the signature's length; -1: no answer */
+};
+
+/* One event loop's channel: owned by its thread. */
+struct tls_sign_channel {
+	int fd;
+	uint32_t seq;
+	struct sign_request *queued[KEY_BATCH]; /* not sent yet */
+	size_t nqueued;
+	struct sign_request *sent;              /* waiting for their answers */
+	void (*flush_soon)(void *arg);
+	void *arg;
+};
+
+static _Thread_local struct tls_sign_channel *thread_channel;
 static struct log_limit sign_failures = LOG_LIMIT_INIT;
 
 /* A channel's reads wait at most SIGN_WAIT_MS each (no poll() before
@@ -127,6 +164,295 @@ send_request(struct tls_signer *s, struct key_header *h, const void *data, size_
 	return s->fd == -1 || sendmsg(s->fd, &m, MSG_NOSIGNAL) == -1 ? -1 : 0;
 }
 
+/* n, or -1 said in the log (at most a few lines a minute): n < 0, no
+ * answer; 0, refused. */
+static int
+signed_length(ssize_t n)
+{
+	if (n <= 0) {
+		log_limited(&sign_failures, "TLS: the key process %s; handshake refused",
+		    n < 0 ? "does not answer" : "refused to sign");
+		return -1;
+	}
+	return (int)n;
+}
+
+static void
+finish(struct sign_request *r, ssize_t len)
+{
+	ASYNC_callback_fn resume;
+	void *arg;
+
+	r->done = 1;
+	r->len = len;
+	if (ASYNC_WAIT_CTX_get_callback(r->wait, &resume, &arg) && resume != NULL)
+		resume(arg);
+}
+
+/* r out of the channel's lists; 1 when it was in one. */
+static int
+unlink_request(struct tls_sign_channel *ch, struct sign_request *r)
+{
+	struct sign_request **p;
+	size_t i;
+
+	for (p = &ch->sent; *p != NULL; p = &(*p)->next)
+		if (*p == r) {
+			*p = r->next;
+			return 1;
+		}
+	for (i = 0; i < ch->nqueued; i++)
+		if (ch->queued[i] == r) {
+			ch->queued[i] = ch->queued[--ch->nqueued];
+			return 1;
+		}
+	return 0;
+}
+
+/* Every request of the channel fails (the key process has gone). */
+static void
+fail_all(struct tls_sign_channel *ch)
+{
+	struct sign_request *r;
+
+	while (ch->nqueued > 0)
+		finish(ch->queued[--ch->nqueued], -1);
+	while ((r = ch->sent) != NULL) {
+		ch->sent = r->next;
+		finish(r, -1);
+	}
+}
+
+void
+tls_sign_channel_flush(struct tls_sign_channel *ch)
+{
+	struct mmsghdr m[KEY_BATCH];
+	struct iovec iov[KEY_BATCH][2];
+	struct sign_request *r;
+	size_t i, n = ch->nqueued;
+	int sent;
+
+	for (i = 0; i < n; i++) {
+		iov[i][0] = (struct iovec){ &ch->queued[i]->h, sizeof(ch->queued[i]->h) };
+		iov[i][1] = (struct iovec){ (void *)ch->queued[i]->tbs, ch->queued[i]->h.len };
+		m[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = iov[i], .msg_iovlen = 2 } };
+	}
+	do
+		sent = n > 0 ? sendmmsg(ch->fd, m, (unsigned)n, MSG_NOSIGNAL | MSG_DONTWAIT) : 0;
+	while (sent == -1 && errno == EINTR);
+	ch->nqueued = 0;
+	for (i = 0; i < n; i++) {
+		r = ch->queued[i];
+		if ((int)i < sent) {
+			r->next = ch->sent;
+			ch->sent = r;
+		} else {
+			finish(r, -1);
+		}
+	}
+}
+
+int
+tls_sign_channel_receive(struct tls_sign_channel *ch)
+{
+	struct key_header h;
+	unsigned char data[KEY_SIGNATURE_MAX];
+	struct iovec iov[2] = { { &h, sizeof(h) }, { data, sizeof(data) } };
+	struct msghdr m = { .msg_iov = iov, .msg_iovlen = 2 };
+	struct sign_request *r, **p;
+	ssize_t n;
+
+	while (ch->fd != -1) {
+		if ((n = recvmsg(ch->fd, &m, MSG_DONTWAIT)) == -1 && (errno == EINTR || errno == EAGAIN)) {
+			if (errno == EAGAIN)
+				return 0;
+			continue;
+		}
+		if (n <= 0) {
+			close(ch->fd);
+			ch->fd = -1;
+			fail_all(ch);
+			return -1;
+		}
+		for (p = &ch->sent; *p != NULL && (*p)->h.seq != h.seq; p = &(*p)->next)
+			;
+		if ((size_t)n < sizeof(h) || (r = *p) == NULL)
+			continue;
+		*p = r->next;
+		n -= (ssize_t)sizeof(h);
+		if (h.status != 0)
+			n = 0;
+		else if ((m.msg_flags & MSG_TRUNC) || h.len != (size_t)n || (size_t)n > r->outsize)
+			n = -1;
+		else
+			memcpy(r->out, data, (size_t)n);
+		finish(r, n);
+	}
+	return -1;
+}
+
+int
+tls_sign_channel_expire(struct tls_sign_channel *ch)
+{
+	long long now = monotonic_ms();
+	struct sign_request **p = &ch->sent, *r;
+
+	while ((r = *p) != NULL) {
+		if (r->deadline <= now) {
+			*p = r->next;
+			finish(r, -1);
+		} else {
+			p = &r->next;
+		}
+	}
+	return ch->sent != NULL || ch->nqueued > 0;
+}
+
+struct tls_sign_channel *
+tls_sign_channel_new(int fd, void (*flush_soon)(void *arg), void *arg)
+{
+	struct tls_sign_channel *ch = calloc(1, sizeof(*ch));
+
+	if (ch == NULL)
+		return NULL;
+	ch->fd = fd;
+	ch->flush_soon = flush_soon;
+	ch->arg = arg;
+	return ch;
+}
+
+void
+tls_sign_channel_bind(struct tls_sign_channel *ch)
+{
+	thread_channel = ch;
+}
+
+int
+tls_sign_channel_fd(const struct tls_sign_channel *ch)
+{
+	return ch->fd;
+}
+
+void
+tls_sign_channel_replace(struct tls_sign_channel *ch, int fd)
+{
+	if (ch->fd != -1)
+		close(ch->fd);
+	ch->fd = fd;
+	fail_all(ch);
+}
+
+void
+tls_sign_channel_free(struct tls_sign_channel *ch)
+{
+	if (ch == NULL)
+		return;
+	if (thread_channel == ch)
+		thread_channel = NULL;
+	tls_sign_channel_replace(ch, -1);
+	free(ch);
+}
+
+int
+tls_handshake_async(SSL *ssl, SSL_async_callback_fn resume, void *arg)
+{
+	if (thread_channel == NULL || !SSL_set_async_callback(ssl, resume) ||
+	    !SSL_set_async_callback_arg(ssl, arg))
+		return 0;
+	SSL_set_mode(ssl, SSL_MODE_ASYNC);
+	return 1;
+}
+
+/* The handshake's job went away while it waited (its SSL was freed). */
+static void
+abandon(ASYNC_WAIT_CTX *wait, const void *key, OSSL_ASYNC_FD fd, void *request)
+{
+	struct sign_request *r = request;
+
+	(void)wait;
+	(void)key;
+	(void)fd;
+	if (!r->done)
+		unlink_request(r->channel, r);
+	r->done = 1;
+}
+
+/* Pause until the answer (or the failure) comes, pausing again when
+ * resumed before.  0 when the job could not pause (ASYNC_block_pause()):
+ * the wait-fd entry set just before is still "added" then, as a pause
+ * and resume clear that. */
+static int
+pause_for(struct sign_request *r)
+{
+	size_t added, deleted;
+
+	while (!r->done) {
+		ASYNC_WAIT_CTX_clear_fd(r->wait, r);
+		if (!ASYNC_WAIT_CTX_set_wait_fd(r->wait, r, r->channel->fd, r, abandon))
+			return 0;
+		ASYNC_pause_job();
+		if (!ASYNC_WAIT_CTX_get_changed_fds(r->wait, NULL, &added, NULL, &deleted) || added > 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* Where the job cannot pause: wait for the answer here, answering the
+ * others as they come. */
+static void
+wait_here(struct tls_sign_channel *ch, struct sign_request *r)
+{
+	struct pollfd p;
+	long long left;
+
+	tls_sign_channel_flush(ch);
+	while (!r->done && ch->fd != -1 && (left = r->deadline - monotonic_ms()) > 0) {
+		p = (struct pollfd){ ch->fd, POLLIN, 0 };
+		if (poll(&p, 1, (int)left) > 0)
+			tls_sign_channel_receive(ch);
+	}
+	if (!r->done && unlink_request(ch, r))
+		r->done = 1;
+}
+
+/* The signature through the loop's channel, the job paused meanwhile.
+ * Its length, 0 refused, or -1 no answer. */
+static ssize_t
+async_sign(struct tls_sign_channel *ch, ASYNC_JOB *job, const struct key_header *h,
+    const unsigned char *tbs, size_t len, unsigned char *out, size_t outsize)
+{
+	struct sign_request r = { .channel = ch, .h = *h, .tbs = tbs, .out = out,
+		.outsize = outsize, .wait = ASYNC_get_wait_ctx(job), .len = -1 };
+
+	r.h.seq = ++ch->seq;
+	r.h.len = (uint32_t)len;
+	r.deadline = monotonic_ms() + SIGN_WAIT_MS;
+	if (ch->nqueued == KEY_BATCH)
+		tls_sign_channel_flush(ch);
+	ch->queued[ch->nqueued++] = &r;
+	if (ch->nqueued == 1 && ch->flush_soon != NULL)
+		ch->flush_soon(ch->arg);
+	if (!pause_for(&r))
+		wait_here(ch, &r);
+	ASYNC_WAIT_CTX_clear_fd(r.wait, &r);
+	return r.len;
+}
+
+/* A job that OpenSSL can resume through a callback: a handshake made
+ * asynchronous by tls_handshake_async(). */
+static ASYNC_JOB *
+resumable_job(void)
+{
+	ASYNC_JOB *job = ASYNC_get_current_job();
+	ASYNC_callback_fn resume;
+	void *arg;
+
+	if (job == NULL || !ASYNC_WAIT_CTX_get_callback(ASYNC_get_wait_ctx(job), &resume, &arg) ||
+	    resume == NULL)
+		return NULL;
+	return job;
+}
+
 /* One signature from the key process, into out.  Its length, or -1
  * (said in the log, at most a few lines a minute). */
 static int
@@ -135,18 +461,17 @@ remote_sign(const struct key_ref *ref, enum key_op op, int padding, const unsign
 {
 	struct tls_signer *s = ref->signer;
 	struct key_header h = { KEY_SIGN, 0, ref->keyset, ref->index, op, padding, 0, 0 };
+	struct tls_sign_channel *ch = thread_channel;
+	ASYNC_JOB *job = ch != NULL && ch->fd != -1 ? resumable_job() : NULL;
 	ssize_t n = -1;
 
+	if (job != NULL)
+		return signed_length(async_sign(ch, job, &h, tbs, len, out, outsize));
 	pthread_mutex_lock(&s->lock);
 	if (send_request(s, &h, tbs, len) == 0)
 		n = receive(s, h.seq, monotonic_ms() + SIGN_WAIT_MS, &h, out, outsize);
 	pthread_mutex_unlock(&s->lock);
-	if (n <= 0 || h.status != 0) {
-		log_limited(&sign_failures, "TLS: the key process %s; handshake refused",
-		    n < 0 ? "does not answer" : "refused to sign");
-		return -1;
-	}
-	return (int)n;
+	return signed_length(n >= 0 && h.status != 0 ? 0 : n);
 }
 
 static int ec_index = -1, rsa_index = -1;

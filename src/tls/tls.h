@@ -38,10 +38,16 @@ void tls_tickets_free(struct tls_tickets *t);
 struct tls_signer;
 struct tls_keyset;
 
-/* The key process: answer requests on fd until the other end closes, with
- * the hosts of the configuration that argc and argv load (read again on
- * every load).  SIGHUP and SIGUSR1 reopen the log.  Returns 0. */
-int tls_key_service(int fd, int argc, char **argv);
+/* Channels to a key process at most: the first, and one per event loop
+ * (loops beyond sign through the first). */
+#define TLS_KEY_CHANNELS_MAX 16
+
+/* The key process: answer requests on the n channels fds until the first
+ * one's other end closes, with the hosts of the configuration that argc
+ * and argv load (read again on every load).  fds[0] takes loads and
+ * signatures, the others signatures only.  SIGHUP and SIGUSR1 reopen the
+ * log.  Returns 0. */
+int tls_key_service(const int *fds, size_t n, int argc, char **argv);
 
 /* The server process's channel to the key process (fd: its end; taken). */
 struct tls_signer *tls_signer_new(int fd);
@@ -55,6 +61,44 @@ void tls_signer_free(struct tls_signer *s);
 struct tls_keyset *tls_signer_load(struct tls_signer *s, const struct config *c, unsigned id,
     char **error);
 void tls_keyset_free(struct tls_keyset *k);
+
+/*
+ * Signing without blocking, for an event loop: a channel of its own to the
+ * key process (fd, taken; one of tls_key_service()'s fds other than the
+ * first), bound to the loop's thread.  A handshake that
+ * tls_handshake_async() made asynchronous then pauses for its signature
+ * (SSL_do_handshake() says SSL_ERROR_WANT_ASYNC) and resume(ssl, arg) is
+ * called, on the thread, when it can go on: call SSL_do_handshake()
+ * again.  The request waits until the thread calls
+ * tls_sign_channel_flush(), which flush_soon(arg) asks for (once per
+ * batch: run it when the loop has served what is ready).  The thread
+ * calls tls_sign_channel_receive() when fd is readable, and
+ * tls_sign_channel_expire() every second or so while requests are out: a
+ * request unanswered after 2 s fails its handshake, as does every request
+ * out when the key process dies.  Signatures made elsewhere (another
+ * thread, outside an async handshake) are sent on the first channel and
+ * waited for.
+ */
+struct tls_sign_channel;
+
+struct tls_sign_channel *tls_sign_channel_new(int fd, void (*flush_soon)(void *arg), void *arg);
+/* The calling thread signs through ch (NULL: through none). */
+void tls_sign_channel_bind(struct tls_sign_channel *ch);
+/* What to watch for reading; -1 while the channel is closed. */
+int tls_sign_channel_fd(const struct tls_sign_channel *ch);
+void tls_sign_channel_flush(struct tls_sign_channel *ch);
+/* The answers that came.  0, or -1 when the key process has gone: the
+ * channel is closed (its requests failed) until replaced. */
+int tls_sign_channel_receive(struct tls_sign_channel *ch);
+/* Fail the requests past their time.  1 while requests are still out. */
+int tls_sign_channel_expire(struct tls_sign_channel *ch);
+/* A new key process's channel: the requests out on the old one fail. */
+void tls_sign_channel_replace(struct tls_sign_channel *ch, int fd);
+/* The requests out fail (their callbacks run). */
+void tls_sign_channel_free(struct tls_sign_channel *ch);
+/* Make ssl's handshake asynchronous when this thread has a channel: 1,
+ * or 0 (it signs blocking).  Clear SSL_MODE_ASYNC once it is done. */
+int tls_handshake_async(SSL *ssl, SSL_async_callback_fn resume, void *arg);
 
 /* Every host's certificate and key: with keys (from tls_signer_load(),
  * which may be freed after), the certificates it holds and keys that sign

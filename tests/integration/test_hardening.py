@@ -11,6 +11,7 @@ import signal
 import socket
 import ssl
 import subprocess
+import threading
 import time
 import unittest
 
@@ -52,6 +53,36 @@ def processes(srv):
     if not found:
         raise AssertionError("no server and key process under %d" % srv.proc.pid)
     return found
+
+
+def voluntary_switches(pid):
+    """How often pid went to sleep: each wake-up of the key process."""
+    with open("/proc/%d/status" % pid) as f:
+        return int(re.search(r"^voluntary_ctxt_switches:\s+(\d+)", f.read(), re.M).group(1))
+
+
+def fresh_requests(srv, n):
+    """n Gemini requests at once, each a full handshake (a signature) on a
+    new session, half over TLS 1.2: threads started, and their results
+    (the status, or the exception) once joined."""
+    results = [None] * n
+
+    def one(i):
+        ctx = client_context(max_version=ssl.TLSVersion.TLSv1_2 if i % 2 else None)
+        try:
+            results[i] = srv.gemini("/", ctx=ctx, timeout=10).status
+        except (ssl.SSLError, OSError) as e:
+            results[i] = e
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    return threads, results
+
+
+def joined(threads, results):
+    for t in threads:
+        t.join(20)
+    return results
 
 
 def write_file(path, size):
@@ -150,6 +181,72 @@ class KeyIsolationTest(unittest.TestCase):
                     self.assertNotEqual(fingerprint(tls), old)
                     tls.sendall((srv.url("/") + "\r\n").encode())
                     self.assertEqual(read_gemini(tls).status, 20)
+
+
+class AsyncSigningTest(unittest.TestCase):
+    """A loop does not wait for the key process: its handshakes pause for
+    their signatures, which the key process answers in batches."""
+
+    def test_many_handshakes_at_once_on_one_loop_each_get_their_signature(self):
+        with Server(archive=False, gopher=False, workers=1) as srv:
+            for _ in range(3):
+                self.assertEqual(joined(*fresh_requests(srv, 40)), [20] * 40)
+            self.assertNotIn("handshake refused", srv.log())
+
+    def test_a_slow_key_process_holds_up_only_the_handshakes_it_signs(self):
+        with Server(archive=False, workers=1) as srv:
+            ctx = client_context()
+            with srv.connect_tls(ctx=ctx) as tls:
+                tls.sendall((srv.url("/") + "\r\n").encode())
+                read_gemini(tls)
+                session = tls.session
+            _, key = processes(srv)
+            os.kill(key, signal.SIGSTOP)
+            try:
+                waiting = fresh_requests(srv, 12)
+                time.sleep(0.4)
+                # The same loop serves Gopher and a resumed session (no
+                # signature) meanwhile.
+                started = time.monotonic()
+                menu = srv.gopher("/\r\n")
+                gopher_s = time.monotonic() - started
+                started = time.monotonic()
+                sock = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
+                with ctx.wrap_socket(sock, server_hostname="localhost", session=session) as tls:
+                    tls.sendall((srv.url("/") + "\r\n").encode())
+                    status = read_gemini(tls).status
+                    reused = tls.session_reused
+                resumed_s = time.monotonic() - started
+                before = voluntary_switches(key)
+            finally:
+                os.kill(key, signal.SIGCONT)
+            self.assertEqual(joined(*waiting), [20] * 12)
+            self.assertTrue(menu.endswith(b".\r\n"))
+            self.assertEqual((status, reused), (20, True))
+            self.assertLess(gopher_s, 0.5)
+            self.assertLess(resumed_s, 0.5)
+            # Twelve requests, read and answered in a wake-up or two.
+            self.assertLess(voluntary_switches(key) - before, 6)
+
+    def test_a_key_process_killed_with_requests_out_fails_them_at_once(self):
+        with Server(archive=False, gopher=False, workers=1) as srv:
+            self.assertEqual(srv.gemini("/").status, 20)
+            _, key = processes(srv)
+            os.kill(key, signal.SIGSTOP)
+            try:
+                waiting = fresh_requests(srv, 6)
+                time.sleep(0.4)
+            finally:
+                killed = time.monotonic()
+                os.kill(key, signal.SIGKILL)
+            results = joined(*waiting)
+            # At once: not after the 2 s a request waits for its answer.
+            self.assertLess(time.monotonic() - killed, 1.5)
+            self.assertTrue(all(isinstance(r, Exception) for r in results), results)
+            self.assertIn("the key process does not answer; handshake refused", srv.log())
+            wait_for(lambda: "key process started again" in srv.log())
+            # The loop's channel to the new key process signs as before.
+            self.assertEqual(joined(*fresh_requests(srv, 10)), [20] * 10)
 
 
 class SupervisorTest(unittest.TestCase):
