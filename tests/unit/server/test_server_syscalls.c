@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/ptrace.h>
@@ -28,6 +29,9 @@
 #define SANITIZED 0
 #endif
 
+/* A channel as the key process has, made before the filter. */
+static int channel[2];
+
 /* What the child's filter did to it: its exit status, or 128 + signal. */
 static int
 in_child(enum syscalls_kind kind, int (*body)(void))
@@ -37,6 +41,7 @@ in_child(enum syscalls_kind kind, int (*body)(void))
 
 	if (!syscalls_available())
 		skip();
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, channel), 0);
 	assert_true((pid = fork()) != -1);
 	if (pid == 0) {
 		if (syscalls_restrict(kind) != 0)
@@ -44,10 +49,29 @@ in_child(enum syscalls_kind kind, int (*body)(void))
 		_exit(body());
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
+	close(channel[0]);
+	close(channel[1]);
 	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
 }
 
-/* 0 when reading a file works, and calls outside the list fail. */
+/* A batch of two messages sent at once (sendmmsg), waited for (poll)
+ * and read (recv), as the key process answers its channels. */
+static int
+channel_calls(void)
+{
+	struct iovec iov[2] = { { "a", 1 }, { "b", 1 } };
+	struct mmsghdr m[2] = { { .msg_hdr = { .msg_iov = &iov[0], .msg_iovlen = 1 } },
+		{ .msg_hdr = { .msg_iov = &iov[1], .msg_iovlen = 1 } } };
+	struct pollfd p = { channel[1], POLLIN, 0 };
+	char buf[2];
+
+	return sendmmsg(channel[0], m, 2, 0) == 2 && poll(&p, 1, 1000) == 1 &&
+	    recv(channel[1], buf, sizeof(buf), 0) == 1 && recv(channel[1], buf, sizeof(buf),
+	    MSG_DONTWAIT) == 1 && buf[0] == 'b' ? 0 : 5;
+}
+
+/* 0 when reading a file and the channel's calls work, and calls outside
+ * the list fail. */
 static int
 key_calls(void)
 {
@@ -56,6 +80,8 @@ key_calls(void)
 
 	if (fd == -1 || read(fd, buf, sizeof(buf)) != 0 || close(fd) != 0)
 		return 1;
+	if (channel_calls() != 0)
+		return 5;
 	if (syscall(SYS_chroot, "/") != -1 || errno != EPERM)
 		return 3;
 	if (socket(AF_INET, SOCK_STREAM, 0) != -1 || errno != EPERM)
