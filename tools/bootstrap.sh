@@ -7,9 +7,9 @@ set -eu
 cd "$(dirname "$0")/.."
 
 BUILD_PACKAGES="build-essential cmake pkg-config libssl-dev libevent-dev libgumbo-dev
-libmd4c-dev libsqlite3-dev libmagic-dev libinih-dev libidn2-dev libyaml-dev libjansson-dev
+libmd4c-dev libsqlite3-dev libzstd-dev libmagic-dev libinih-dev libidn2-dev libyaml-dev libjansson-dev
 openssl ca-certificates"
-TEST_PACKAGES="clang libcmocka-dev python3 libxml2-utils curl lynx sacc gopher tmux amfora dpkg-dev file lintian mandoc logrotate systemd procps strace"
+TEST_PACKAGES="clang libcmocka-dev python3 haproxy libxml2-utils curl lynx sacc gopher tmux amfora dpkg-dev file lintian mandoc logrotate systemd procps strace"
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 install_missing() {

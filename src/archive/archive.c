@@ -176,12 +176,17 @@ archive_render(struct archive *a, const char *path, const char *query,
 		.default_lang = a->default_lang,
 		.feed_entries = a->feed_entries,
 		.building = a->indexer.ready ? -1 : (long)a->indexer.indexed,
+		.rebuilding = a->indexer.rebuilding,
 		.home = strcmp(path, "/") == 0,
 		.feed_as_page = feed == ARCHIVE_FEED_PAGE,
 	};
-	if ((r = pool_take(&a->pool)) == NULL)
+	if ((r = pool_take(&a->pool, atomic_load(&a->indexer.db_generation))) == NULL)
 		return ARCHIVE_ERROR;
 	status = pages_render(r, &ctx, path, query, page);
+	/* Damage seen here is the indexer's to repair: it moves the file aside
+	 * and rebuilds, and this reader is reopened on the new one. */
+	if (status == ARCHIVE_ERROR && reader_damaged(r))
+		indexer_report_damage(&a->indexer, r->generation);
 	pool_give(&a->pool, r);
 	return status;
 }
@@ -217,7 +222,7 @@ archive_chrome_lines(struct archive *a, unsigned long *generation)
 
 	*generation = archive_chrome_generation(a);
 
-	if ((r = pool_take(&a->pool)) == NULL)
+	if ((r = pool_take(&a->pool, atomic_load(&a->indexer.db_generation))) == NULL)
 		return NULL;
 	if ((st = reader_statement(r, store_chrome_sql)) != NULL)
 		lines = store_chrome_lines(r->db, st);

@@ -61,11 +61,12 @@ printed_text(struct page *p, const char *fmt, ...)
 }
 
 void
-pages_building(struct page *p, long indexed)
+pages_building(struct page *p, const struct page_context *ctx)
 {
-	if (indexed < 0)
+	if (ctx->building < 0)
 		return;
-	printed_text(p, "The index is being built (%ld articles so far)", indexed);
+	printed_text(p, "The index is being %s (%ld articles so far)",
+	    ctx->rebuilding ? "rebuilt" : "built", ctx->building);
 	page_blank(p);
 }
 
@@ -116,7 +117,7 @@ heading(struct page *b, const struct page_context *ctx, const char *what)
 	page_heading(b, 1, text != NULL ? text : ctx->title);
 	free(text);
 	page_blank(b);
-	pages_building(b, ctx->building);
+	pages_building(b, ctx);
 }
 
 /* The newest dated articles, as on the home page and in the feed. */

@@ -19,17 +19,20 @@ struct page_context {
 	const char *default_lang; /* may be NULL */
 	unsigned feed_entries;
 	long building;            /* articles indexed so far by the first walk; -1 once done */
+	int rebuilding;           /* that walk rebuilds a damaged index */
 	int home;                 /* 1 when "/" is generated (the tree has no index.gmi) */
 	int feed_as_page;         /* the feed route as a page of the newest articles */
+	unsigned search_budget_ms; /* 0: SEARCH_BUDGET_MS (search.h) */
 };
 
 /* As archive_render(), on the reader r. */
 enum archive_status pages_render(struct reader *r, const struct page_context *ctx,
     const char *path, const char *query, struct archive_page *page);
 
-/* "The index is being built (N articles so far)" and a blank line while
- * the first walk runs (indexed >= 0); nothing after. */
-void pages_building(struct page *p, long indexed);
+/* "The index is being built (N articles so far)" ("rebuilt" when it
+ * is) and a blank line while the first walk runs (ctx->building >= 0);
+ * nothing after. */
+void pages_building(struct page *p, const struct page_context *ctx);
 
 /* Page number from a query string: "" or NULL is 1; 0 when it is not a
  * number from 1 to max. */

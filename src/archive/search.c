@@ -8,6 +8,8 @@
 #include "archive/query.h"
 #include "archive/rank.h"
 #include "archive/store.h"
+#include "archive/words.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 /* Every page of results lies within the ranked matches. */
@@ -17,27 +19,29 @@ _Static_assert(SEARCH_MAX_PAGES * SEARCH_PAGE_SIZE <= SEARCH_RANK_MAX,
 /* Counting beyond the cap would tell nothing the reader can use. */
 _Static_assert(SEARCH_COUNT_MAX > SEARCH_RANK_MAX, "search count cap below the ranked");
 
-/* Counting walks the doclists without ranking: cheap next to bm25, but
- * a walk all the same, so only done when ranking did not count, and
- * stopped after ?2 (one past SEARCH_COUNT_MAX) matches. */
-static const char count_sql[] =
-	"SELECT count(*) FROM (SELECT 1 FROM search WHERE search MATCH ?1 LIMIT ?2)";
+/* The clock is read every this many steps of SQLite's machine: some
+ * 0.1 ms of FTS5 reading its lists. */
+#define BUDGET_CHECK_STEPS 64
 
-/* A page of the best among the newest ?4 matches: FTS5 walks rowids
- * downwards and stops after ?4, and rowids grow with the date
- * (store.h), so only those are ranked; ties go to the newer.  (FTS5's
- * own ORDER BY rank is slower: it ranks in a nested query, then seeks
- * every row again.)  One phrase is ranked without bm25's walk over all
- * its matches, several with that walk cut short (rank.h). */
-#define RANKED_BY(score) \
-	"SELECT id, count(*) OVER () FROM (SELECT rowid AS id, " score " AS score" \
-	" FROM search WHERE search MATCH ?1 ORDER BY rowid DESC LIMIT ?4)" \
-	" ORDER BY score, id DESC LIMIT ?2 OFFSET ?3"
-static const char ranked_sql[] = RANKED_BY(RANK_CAPPED "(search,"
+/* The newest ?2 matches with their scores: FTS5 walks rowids downwards
+ * and stops there (rowids grow with the date, store.h), so older ones
+ * are never looked at.  (FTS5's own ORDER BY rank is slower: it ranks
+ * in a nested query, then seeks every row again.)  One term is ranked
+ * without bm25's walk over all its matches, several with that walk cut
+ * short (rank.h). */
+#define NEWEST_BY(score) \
+	"SELECT rowid, " score " FROM search WHERE search MATCH ?1" \
+	" ORDER BY rowid DESC LIMIT ?2"
+static const char newest_sql[] = NEWEST_BY(RANK_CAPPED "(search,"
     " (SELECT min(id) FROM articles), (SELECT max(id) FROM articles), "
     STORE_RANK_WEIGHTS ")");
-static const char ranked_one_phrase_sql[] =
-	RANKED_BY(RANK_ONE_PHRASE "(search, " STORE_RANK_WEIGHTS ")");
+static const char newest_one_term_sql[] =
+	NEWEST_BY(RANK_ONE_PHRASE "(search, " STORE_RANK_WEIGHTS ")");
+
+/* The matches older than ?3, newest first: counted, not ranked. */
+static const char older_sql[] =
+	"SELECT rowid FROM search WHERE search MATCH ?1 AND rowid < ?3"
+	" ORDER BY rowid DESC LIMIT ?2";
 
 /* The rows of a page, ?2 a JSON array of their ids in rank order;
  * snippets are made for these rows only.  Looking each id up seeks in
@@ -53,12 +57,23 @@ static const char page_in_range_sql[] = PAGE_SELECT
 	" AND search.rowid BETWEEN ?3 AND ?4"
 	" AND +search.rowid IN (SELECT value FROM json_each(?2))" PAGE_ORDER;
 
+struct scored {
+	long long id;
+	double score;        /* lower is better, as bm25 */
+};
+
 struct search {
 	struct reader *r;
+	long long budget_us;
 	const char *fts;     /* the FTS5 expression */
-	int phrases;         /* in fts */
-	long long total;     /* matching articles */
-	long long ranked;    /* of which ranked: at most SEARCH_RANK_MAX */
+	int terms;           /* the user's terms */
+	int prefix_capped;   /* a prefix stood for more words than were searched */
+	long long deadline;  /* monotonic µs */
+	int cut;             /* the budget ran out */
+	long long oldest;    /* the oldest match read (0: none) */
+	long long total;     /* matches found */
+	struct scored ranked[SEARCH_RANK_MAX]; /* the newest, best first once sorted */
+	int nranked;
 	long long ids[SEARCH_PAGE_SIZE + 1]; /* the page's rows, best first */
 	int nids;            /* up to one more than a page: a next page exists */
 };
@@ -92,43 +107,98 @@ failed(const struct search *s, const char *what)
 }
 
 static int
-count_matches(struct search *s)
+out_of_time(void *arg)
+{
+	const struct search *s = arg;
+
+	return monotonic_us() > s->deadline;
+}
+
+/* A step of a statement run under the budget: SQLITE_DONE once the
+ * budget is spent (s->cut set). */
+static int
+budgeted_step(struct search *s, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_INTERRUPT || (rc == SQLITE_ROW && out_of_time(s))) {
+		s->cut = 1;
+		return SQLITE_DONE;
+	}
+	return rc;
+}
+
+/* The newest SEARCH_RANK_MAX matches and their scores. */
+static int
+read_newest(struct search *s)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = reader_statement(s->r, count_sql)) == NULL)
+	if ((st = reader_statement(s->r, s->terms == 1 ? newest_one_term_sql : newest_sql)) ==
+	    NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, s->fts, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, SEARCH_COUNT_MAX + 1);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		s->total = sqlite3_column_int64(st, 0);
+	sqlite3_bind_int(st, 2, SEARCH_RANK_MAX);
+	while ((rc = budgeted_step(s, st)) == SQLITE_ROW) {
+		s->ranked[s->nranked].id = s->oldest = sqlite3_column_int64(st, 0);
+		s->ranked[s->nranked++].score = sqlite3_column_double(st, 1);
+	}
 	reader_done(st);
-	return rc == SQLITE_ROW ? 0 : failed(s, "count");
+	s->total = s->nranked;
+	return rc == SQLITE_DONE ? 0 : failed(s, "reading");
 }
 
-/* The ids of page pageno (and of the first row after it). */
+/* Count on past the ranked matches, up to one past SEARCH_COUNT_MAX. */
+static int
+count_older(struct search *s)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = reader_statement(s->r, older_sql)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, s->fts, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, SEARCH_COUNT_MAX + 1 - s->total);
+	sqlite3_bind_int64(st, 3, s->oldest);
+	while ((rc = budgeted_step(s, st)) == SQLITE_ROW) {
+		s->oldest = sqlite3_column_int64(st, 0);
+		s->total++;
+	}
+	reader_done(st);
+	return rc == SQLITE_DONE ? 0 : failed(s, "counting");
+}
+
+static int
+by_score(const void *a, const void *b)
+{
+	const struct scored *x = a, *y = b;
+
+	if (x->score != y->score)
+		return x->score < y->score ? -1 : 1;
+	/* Ties go to the newer. */
+	return (x->id < y->id) - (x->id > y->id);
+}
+
+/* Read, count and rank under the budget; the ids of page pageno (and of
+ * the first row after it). */
 static int
 rank_page(struct search *s, unsigned pageno)
 {
-	sqlite3_stmt *st;
-	int rc;
+	int first = (int)(pageno - 1) * SEARCH_PAGE_SIZE, rc;
 
-	if ((st = reader_statement(s->r, s->phrases == 1 ? ranked_one_phrase_sql :
-	    ranked_sql)) == NULL)
+	s->deadline = monotonic_us() + s->budget_us;
+	sqlite3_progress_handler(s->r->db, BUDGET_CHECK_STEPS, out_of_time, s);
+	rc = read_newest(s);
+	if (rc == 0 && !s->cut && s->nranked == SEARCH_RANK_MAX)
+		rc = count_older(s);
+	sqlite3_progress_handler(s->r->db, 0, NULL, NULL);
+	if (rc == -1)
 		return -1;
-	sqlite3_bind_text(st, 1, s->fts, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, SEARCH_PAGE_SIZE + 1);
-	sqlite3_bind_int64(st, 3, (long long)(pageno - 1) * SEARCH_PAGE_SIZE);
-	sqlite3_bind_int(st, 4, SEARCH_RANK_MAX);
-	s->nids = 0;
-	s->ranked = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && s->nids <= SEARCH_PAGE_SIZE) {
-		s->ids[s->nids++] = sqlite3_column_int64(st, 0);
-		s->ranked = sqlite3_column_int64(st, 1);
-	}
-	reader_done(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : failed(s, "ranking");
+	qsort(s->ranked, (size_t)s->nranked, sizeof(*s->ranked), by_score);
+	for (s->nids = 0; s->nids <= SEARCH_PAGE_SIZE && first + s->nids < s->nranked; s->nids++)
+		s->ids[s->nids] = s->ranked[first + s->nids].id;
+	return 0;
 }
 
 /* The result lines of the page's rows, best first. */
@@ -137,7 +207,7 @@ page_lines(const struct search *s, struct page *b)
 {
 	struct buf ids = BUF_INIT;
 	long long low = LLONG_MAX, high = LLONG_MIN;
-	const char *sql = s->ranked < SEARCH_RANK_MAX ? page_by_id_sql : page_in_range_sql;
+	const char *sql = s->nranked < SEARCH_RANK_MAX ? page_by_id_sql : page_in_range_sql;
 	sqlite3_stmt *st;
 	int i, shown = s->nids < SEARCH_PAGE_SIZE ? s->nids : SEARCH_PAGE_SIZE, rc;
 
@@ -170,33 +240,64 @@ page_lines(const struct search *s, struct page *b)
 	return rc == SQLITE_DONE ? 0 : failed(s, "page");
 }
 
-/* "N articles match "words"." (or more than the count cap), whether
- * only the newest are ranked, and whether word counts are estimated
- * (rank.h). */
+/* How far back a search that ran out of time got. */
 static void
-count_line(struct page *b, long long total, int phrases, const char *query)
+searched_back_to(struct buf *line, const struct search *s)
+{
+	char date[11];
+
+	store_date_of_id(s->oldest, date);
+	if (*date == '\0')
+		buf_append_str(line, " among the articles searched before the time ran out");
+	else
+		buf_printf(line, " among the articles since %s; older ones were not searched,"
+		    " the search ran out of time", date);
+}
+
+/* "N articles match "words"." (or at least N, or more than the count
+ * cap), whether only the newest are ranked. */
+static void
+count_line(struct page *b, const struct search *s, const char *query)
 {
 	struct buf line = BUF_INIT;
 
-	if (total == 0) {
-		page_text(b, "No articles match.");
+	if (s->total == 0) {
+		page_text(b, s->cut ? "No articles match among those searched: the search ran"
+		    " out of time before it found any." : "No articles match.");
 		page_blank(b);
 		return;
 	}
-	if (total > SEARCH_COUNT_MAX)
+	if (s->total > SEARCH_COUNT_MAX)
 		buf_printf(&line, "More than %d articles match \"", SEARCH_COUNT_MAX);
 	else
-		buf_printf(&line, "%lld article%s \"", total, total == 1 ? " matches" : "s match");
+		buf_printf(&line, "%s%lld article%s \"", s->cut ? "At least " : "", s->total,
+		    s->total == 1 ? " matches" : "s match");
 	buf_append_str(&line, query);
 	buf_append_char(&line, '"');
-	if (total > SEARCH_RANK_MAX)
+	if (s->cut && s->total <= SEARCH_COUNT_MAX)
+		searched_back_to(&line, s);
+	if (s->total > SEARCH_RANK_MAX)
 		buf_printf(&line, "; showing the best of the %d newest", SEARCH_RANK_MAX);
 	buf_append_char(&line, '.');
 	text_line(b, &line);
 	page_blank(b);
-	if (phrases > 1) {
+}
+
+/* What the ranking or the words searched leave out, said. */
+static void
+notes(struct page *b, const struct search *s)
+{
+	struct buf line = BUF_INIT;
+
+	if (s->terms > 1 && s->total > 0) {
 		buf_printf(&line, "Words in more than %d articles are weighed by an estimate"
 		    " of how many hold them.", RANK_COUNT_WALK_MAX);
+		text_line(b, &line);
+		page_blank(b);
+	}
+	if (s->prefix_capped) {
+		buf_printf(&line, "A word ending in * stands for more than %d words here:"
+		    " the %d shortest were searched.", WORDS_PREFIX_MAX, WORDS_PREFIX_MAX);
 		text_line(b, &line);
 		page_blank(b);
 	}
@@ -217,33 +318,70 @@ results_heading(struct page *b, const struct page_context *ctx, unsigned pageno,
 		page_heading(b, 1, line.data);
 	buf_free(&line);
 	page_blank(b);
-	pages_building(b, ctx->building);
+	pages_building(b, ctx);
 }
 
 /* The count line and the page of results; the number of rows (one more
  * than a page when a next page exists), or -1 on error. */
 static long
-matches(struct reader *r, const char *fts, int phrases, unsigned pageno, const char *query,
-    struct page *b)
+matches(struct search *s, unsigned pageno, const char *query, struct page *b)
 {
-	struct search s = { .r = r, .fts = fts, .phrases = phrases };
-
-	if (rank_page(&s, pageno) == -1)
+	if (rank_page(s, pageno) == -1)
 		return -1;
-	/* Fewer rows ranked than the bound: that is all of them. */
-	if (s.nids > 0 && s.ranked < SEARCH_RANK_MAX)
-		s.total = s.ranked;
-	else if (count_matches(&s) == -1)
+	count_line(b, s, query);
+	notes(b, s);
+	if (s->nids > 0 && page_lines(s, b) == -1)
 		return -1;
-	count_line(b, s.total, phrases, query);
-	if (s.nids > 0 && page_lines(&s, b) == -1)
-		return -1;
-	/* Page 1 always has rows: none means a page past the last. */
-	if (s.nids == 0 && s.total > 0) {
+	/* Page 1 always has rows when any matched: none means a page past the last. */
+	if (s->nids == 0 && s->total > 0) {
 		page_text(b, "No more articles match.");
 		page_blank(b);
 	}
-	return s.nids;
+	return s->nids;
+}
+
+/* Prefixes as the words they stand for (words.h), into out. */
+static int
+expand_prefixes(struct search *s, const char *fts, struct buf *out)
+{
+	struct words_tokenizer *t;
+	sqlite3_stmt *range;
+	int rc;
+
+	if (strchr(fts, '*') == NULL)
+		return buf_append_str(out, fts);
+	if ((t = reader_tokenizer(s->r)) == NULL ||
+	    (range = reader_statement(s->r, words_range_sql)) == NULL)
+		return -1;
+	if ((rc = words_expand(t, range, fts, out, &s->prefix_capped)) == -1)
+		log_error("archive: cannot look up the words of %s: %s", fts,
+		    sqlite3_errmsg(s->r->db));
+	reader_done(range);
+	return rc;
+}
+
+/* Search for the FTS5 expression fts of terms user terms. */
+static long
+search(struct reader *r, const struct page_context *ctx, const char *fts, int terms,
+    unsigned pageno, const char *query, struct page *b)
+{
+	struct search *s;
+	struct buf expanded = BUF_INIT;
+	long n = -1;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return -1;
+	s->r = r;
+	s->terms = terms;
+	s->budget_us = (ctx->search_budget_ms > 0 ? ctx->search_budget_ms : SEARCH_BUDGET_MS) *
+	    1000LL;
+	if (expand_prefixes(s, fts, &expanded) == 0) {
+		s->fts = expanded.data;
+		n = matches(s, pageno, query, b);
+	}
+	buf_free(&expanded);
+	free(s);
+	return n;
 }
 
 static enum archive_status
@@ -258,7 +396,7 @@ render_results(struct reader *r, const struct page_context *ctx, unsigned pageno
 	if ((terms = query_to_fts(query, &fts)) == -1)
 		return ARCHIVE_ERROR;
 	if (terms > 0)
-		n = matches(r, fts.data, terms, pageno, query, b);
+		n = search(r, ctx, fts.data, terms, pageno, query, b);
 	buf_free(&fts);
 	if (n == -1)
 		return ARCHIVE_ERROR;

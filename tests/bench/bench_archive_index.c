@@ -89,20 +89,31 @@ time_page(struct archive *a, const char *what, const char *path, const char *que
 	report(what, query != NULL ? query : path, ms, ROUNDS, bytes);
 }
 
+/* The text of the page's line i, "" when it has none. */
+static const char *
+line_text(const struct archive_page *page, size_t i)
+{
+	return page->page.lines[i].text != NULL ? page->page.lines[i].text : "";
+}
+
 /* The number of matches the results page for word announces: the
- * first number of its first paragraph (a bound when the count is
+ * first number of its first text line (a bound when the count is
  * capped). */
 static long
 matches(struct archive *a, const char *word)
 {
 	struct archive_page page = { PAGE_INIT, BUF_INIT, NULL, NULL };
-	const char *line;
+	const char *text;
 	long n = 0;
+	size_t i;
 
 	archive_render(a, "/search", word, ARCHIVE_FEED_ATOM, &page);
-	if (page.body.data != NULL && (line = strstr(page.body.data, "\n\n")) != NULL) {
-		line += 2 + strcspn(line + 2, "0123456789\n");
-		n = atol(line);
+	for (i = 0; i < page.page.n; i++) {
+		if (page.page.lines[i].kind != PAGE_TEXT)
+			continue;
+		text = line_text(&page, i);
+		n = atol(text + strcspn(text, "0123456789"));
+		break;
 	}
 	archive_page_free(&page);
 	return n;
@@ -151,10 +162,13 @@ static int
 found(struct archive *a, const char *word)
 {
 	struct archive_page page = { PAGE_INIT, BUF_INIT, NULL, NULL };
-	int hit;
+	int hit = 0;
+	size_t i;
 
 	archive_render(a, "/search", word, ARCHIVE_FEED_ATOM, &page);
-	hit = page.body.data != NULL && strstr(page.body.data, "bench-new-article") != NULL;
+	for (i = 0; i < page.page.n && !hit; i++)
+		hit = page.page.lines[i].path != NULL &&
+		    strstr(page.page.lines[i].path, "bench-new-article") != NULL;
 	archive_page_free(&page);
 	return hit;
 }
