@@ -16,6 +16,9 @@
 #include "archive/store.h"
 #include "archive/strlist.h"
 
+/* The longest a render waits for a damaged index to be replaced. */
+#define REPLACE_WAIT_MS 500
+
 struct archive {
 	char *title;
 	char *base_url;
@@ -160,6 +163,21 @@ archive_generates(struct archive *a, const char *path)
 	}
 }
 
+/* A reader of the database in use; while the indexer replaces a damaged
+ * file (some milliseconds), wait for the new one. */
+static struct reader *
+take_reader(struct archive *a)
+{
+	int waited;
+
+	for (waited = 0; !atomic_load(&a->indexer.db_ready) && waited < REPLACE_WAIT_MS;
+	    waited += 5)
+		usleep(5000);
+	if (!atomic_load(&a->indexer.db_ready))
+		return NULL;
+	return pool_take(&a->pool, atomic_load(&a->indexer.db_generation));
+}
+
 enum archive_status
 archive_render(struct archive *a, const char *path, const char *query,
     enum archive_feed feed, struct archive_page *page)
@@ -180,7 +198,7 @@ archive_render(struct archive *a, const char *path, const char *query,
 		.home = strcmp(path, "/") == 0,
 		.feed_as_page = feed == ARCHIVE_FEED_PAGE,
 	};
-	if ((r = pool_take(&a->pool, atomic_load(&a->indexer.db_generation))) == NULL)
+	if ((r = take_reader(a)) == NULL)
 		return ARCHIVE_ERROR;
 	status = pages_render(r, &ctx, path, query, page);
 	/* Damage seen here is the indexer's to repair: it moves the file aside
@@ -222,7 +240,7 @@ archive_chrome_lines(struct archive *a, unsigned long *generation)
 
 	*generation = archive_chrome_generation(a);
 
-	if ((r = pool_take(&a->pool, atomic_load(&a->indexer.db_generation))) == NULL)
+	if ((r = take_reader(a)) == NULL)
 		return NULL;
 	if ((st = reader_statement(r, store_chrome_sql)) != NULL)
 		lines = store_chrome_lines(r->db, st);

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -29,10 +30,18 @@
 #define MAX_CHANGES 65536
 
 /* Whatever the walk under way must stop for: a stop, or a fault. */
+/* A reader found the database in use damaged. */
+static int
+damage_reported(const struct indexer *ix)
+{
+	return atomic_load(&ix->damaged_generation) == atomic_load(&ix->db_generation) &&
+	    atomic_load(&ix->db_ready);
+}
+
 static int
 cut_short(const struct indexer *ix)
 {
-	return ix->stopping || ix->damage_reported || store_fault(&ix->store) != STORE_OK;
+	return ix->stopping || damage_reported(ix) || store_fault(&ix->store) != STORE_OK;
 }
 
 /* Commit, then tell archive_generation() readers: bumped after the
@@ -325,6 +334,9 @@ sorted_names(int dirfd)
 		close(fd);
 		return NULL;
 	}
+	/* The copy shares its position with dirfd: an earlier walk left it
+	 * at the end. */
+	rewinddir(dir);
 	while ((e = readdir(dir)) != NULL)
 		if (e->d_name[0] != '.')
 			strlist_add(&names, e->d_name, strlen(e->d_name));
@@ -609,6 +621,7 @@ reopen(struct indexer *ix)
 		set_chrome(ix, store_chrome(ix->store.db));
 		atomic_fetch_add(&ix->chrome_generation, 1);
 		atomic_fetch_add(&ix->db_generation, 1);
+		atomic_store(&ix->db_ready, 1);
 		atomic_fetch_add(&ix->generation, 1);
 	} else if (fault == STORE_UNWRITABLE) {
 		wait_for(ix, (int)retry_failed(&ix->retry, ix->db_path, error), 0);
@@ -630,7 +643,8 @@ rebuild(struct indexer *ix, const char *why)
 	ix->ready = 0;
 	ix->indexed = 0;
 	ix->rebuilding = 1;
-	ix->damage_reported = 0;
+	/* Readers wait until the new file is there (archive.c). */
+	atomic_store(&ix->db_ready, 0);
 	store_discard(&ix->store);
 	reopen(ix);
 }
@@ -643,7 +657,7 @@ handle_fault(struct indexer *ix)
 	enum store_fault fault = store_fault(&ix->store);
 	char why[300];
 
-	if (fault == STORE_OK && !ix->damage_reported)
+	if (fault == STORE_OK && !damage_reported(ix))
 		return 0;
 	pipeline_discard(&ix->pipeline);
 	store_walk_abandon(&ix->store);
@@ -693,6 +707,8 @@ walk_done(struct indexer *ix, long long start)
 	ix->rebuilding = 0;
 	ix->ready = 1;
 	atomic_fetch_add(&ix->generation, 1);
+	/* The converters' and the build's memory, back to the system. */
+	malloc_trim(0);
 }
 
 static void *
@@ -750,6 +766,7 @@ indexer_start(struct indexer *ix, const char *root_path, const struct article_ru
 	memset(ix, 0, sizeof(*ix));
 	ix->inotify_fd = ix->wake_fd = ix->root_fd = -1;
 	atomic_store(&ix->chrome_generation, 1);
+	atomic_store(&ix->db_generation, 1);
 	if (rule != NULL && rule->format != NULL) {
 		ix->rule.format = rule->format;
 		if (rule->article_paths != NULL &&
@@ -765,6 +782,9 @@ indexer_start(struct indexer *ix, const char *root_path, const struct article_ru
 	}
 	if (open_store(ix, db_path, error) == -1)
 		goto fail;
+	/* A damaged file was moved aside on opening: what follows rebuilds. */
+	ix->rebuilding = ix->store.recovered;
+	ix->db_ready = 1;
 	if (pipeline_start(&ix->pipeline, pipeline_threads()) == -1) {
 		errno = ENOMEM;
 		fail(error, "cannot start the converters for", root_path);
@@ -803,9 +823,11 @@ wake(struct indexer *ix)
 void
 indexer_report_damage(struct indexer *ix, unsigned long db_generation)
 {
-	if (db_generation != atomic_load(&ix->db_generation) || ix->damage_reported)
+	/* Once per database file: reports from readers of an older one, or
+	 * more of the same, change nothing. */
+	if (db_generation != atomic_load(&ix->db_generation) ||
+	    atomic_exchange(&ix->damaged_generation, db_generation) == db_generation)
 		return;
-	ix->damage_reported = 1;
 	wake(ix);
 }
 

@@ -42,8 +42,8 @@
 #define INDEXER_BATCH 2000
 #define INDEXER_BATCH_MS 1000
 /* ...and while building in bulk. */
-#define INDEXER_BULK_BATCH 50000
-#define INDEXER_BULK_BATCH_MS 10000
+#define INDEXER_BULK_BATCH 20000
+#define INDEXER_BULK_BATCH_MS 3000
 /* Learn the chrome again once this share of the .txt files changed. */
 #define INDEXER_RELEARN_PCT 10
 
@@ -69,7 +69,8 @@ struct indexer {
 	atomic_int stopping; /* set by indexer_stop() */
 	atomic_int ready;    /* a full walk is in the index */
 	atomic_int rebuilding; /* the walk under way rebuilds a damaged index */
-	atomic_int damage_reported; /* by a reader */
+	atomic_ulong damaged_generation; /* the last db_generation a reader found damaged */
+	atomic_int db_ready;   /* the database file is there to be read */
 	atomic_long indexed; /* articles the first walk committed so far */
 	atomic_ulong generation; /* bumped after each commit that changed pages */
 	atomic_ulong chrome_generation; /* bumped after each commit that changed the chrome */

@@ -4,13 +4,17 @@
 #include <string.h>
 
 int
-pending_add(struct pending *p, long long id, int insert, const char *title,
-    const char *body)
+pending_add(struct pending *p, long long id, const char *title, const char *body,
+    const void *packed, size_t packed_len)
 {
-	struct pending_op op = { id, insert, strdup(title), strdup(body) }, *grown;
+	struct pending_op op = { id, packed != NULL, strdup(title), strdup(body), NULL,
+		packed_len }, *grown;
 
-	if (op.title == NULL || op.body == NULL)
+	if (op.title == NULL || op.body == NULL ||
+	    (packed != NULL && (op.packed = malloc(packed_len > 0 ? packed_len : 1)) == NULL))
 		goto fail;
+	if (packed != NULL)
+		memcpy(op.packed, packed, packed_len);
 	if (p->n == p->cap) {
 		if ((grown = reallocarray(p->ops, p->cap ? p->cap * 2 : 256, sizeof(*grown))) ==
 		    NULL)
@@ -19,20 +23,22 @@ pending_add(struct pending *p, long long id, int insert, const char *title,
 		p->cap = p->cap ? p->cap * 2 : 256;
 	}
 	p->ops[p->n++] = op;
-	p->bytes += strlen(title) + strlen(body);
+	p->bytes += strlen(title) + strlen(body) + packed_len;
 	return 0;
 fail:
 	free(op.title);
 	free(op.body);
+	free(op.packed);
 	return -1;
 }
 
 static void
 free_op(struct pending *p, size_t i)
 {
-	p->bytes -= strlen(p->ops[i].title) + strlen(p->ops[i].body);
+	p->bytes -= strlen(p->ops[i].title) + strlen(p->ops[i].body) + p->ops[i].packed_len;
 	free(p->ops[i].title);
 	free(p->ops[i].body);
+	free(p->ops[i].packed);
 }
 
 int

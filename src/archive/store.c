@@ -405,10 +405,12 @@ store_open(struct store *s, const char *db_path, char **error, enum store_fault 
 		    "archive: index %s is damaged (%s); moved aside to %s.damaged, rebuilding it",
 		    db_path, sqlite3_errmsg(s->db), db_path);
 		close_db(s);
-		if (opened == OUTDATED)
+		if (opened == OUTDATED) {
 			remove_db_files(db_path);
-		else
+		} else {
 			move_aside(db_path);
+			s->recovered = 1;
+		}
 	}
 	*error = format_error("use the index", db_path,
 	    s->db != NULL ? sqlite3_errmsg(s->db) : "out of memory");
@@ -526,6 +528,14 @@ run_changing(struct store *s, sqlite3_stmt *st)
 	return 0;
 }
 
+static int
+put_body(struct store *s, long long id, const void *packed, size_t len)
+{
+	sqlite3_bind_int64(s->insert_body, 1, id);
+	sqlite3_bind_blob64(s->insert_body, 2, packed, len, SQLITE_STATIC);
+	return run(s, s->insert_body);
+}
+
 /* Hand FTS5 the pending work, in rowid order. */
 static int
 flush_pending(struct store *s)
@@ -537,6 +547,8 @@ flush_pending(struct store *s)
 	pending_sort(&s->pending);
 	for (i = 0; i < s->pending.n && s->fault == STORE_OK; i++) {
 		op = &s->pending.ops[i];
+		if (op->insert && put_body(s, op->id, op->packed, op->packed_len) == -1)
+			break;
 		st = op->insert ? s->fts_insert : s->fts_delete;
 		sqlite3_bind_int64(st, 1, op->id);
 		sqlite3_bind_text(st, 2, op->title, -1, SQLITE_STATIC);
@@ -555,9 +567,10 @@ outside_transaction(struct store *s)
 }
 
 static int
-add_pending(struct store *s, long long id, int insert, const char *title, const char *body)
+add_pending(struct store *s, long long id, const char *title, const char *body,
+    const void *packed, size_t packed_len)
 {
-	if (pending_add(&s->pending, id, insert, title, body) == -1)
+	if (pending_add(&s->pending, id, title, body, packed, packed_len) == -1)
 		return store_failed(s, SQLITE_NOMEM);
 	return s->pending.bytes > STORE_PENDING_BYTES ? flush_pending(s) : 0;
 }
@@ -585,32 +598,43 @@ store_walk_abandon(struct store *s)
 	s->walking = 0;
 }
 
-/* Take the row out of FTS5 (it needs the words of what it deletes) and
- * out of the tables. */
+/* The title and unpacked body of the row id, for FTS5 to delete it. */
 static int
-remove_id(struct store *s, long long id)
+old_text(struct store *s, long long id, char **title, char **body)
 {
 	const void *packed;
-	char *title = NULL, *body = NULL;
 	size_t len;
 	int rc, damaged = 0;
 
+	*title = *body = NULL;
 	sqlite3_bind_int64(s->old_text, 1, id);
 	if ((rc = sqlite3_step(s->old_text)) == SQLITE_ROW &&
-	    (title = strdup((const char *)sqlite3_column_text(s->old_text, 0))) != NULL &&
+	    (*title = strdup((const char *)sqlite3_column_text(s->old_text, 0))) != NULL &&
 	    (packed = sqlite3_column_blob(s->old_text, 1)) != NULL)
-		packed_unpack(packed, (size_t)sqlite3_column_bytes(s->old_text, 1), &body, &len,
+		packed_unpack(packed, (size_t)sqlite3_column_bytes(s->old_text, 1), body, &len,
 		    &damaged);
 	sqlite3_reset(s->old_text);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		store_failed(s, rc);
-	else if (rc == SQLITE_ROW && (title == NULL || body == NULL))
-		store_failed(s, damaged || title != NULL ? SQLITE_CORRUPT : SQLITE_NOMEM);
-	else if (rc == SQLITE_ROW && !pending_drop_insert(&s->pending, id))
-		add_pending(s, id, 0, title, body);
-	free(title);
-	free(body);
-	if (s->fault != STORE_OK)
+		return store_failed(s, rc);
+	if (rc == SQLITE_ROW && (*title == NULL || *body == NULL))
+		return store_failed(s, damaged || *title != NULL ? SQLITE_CORRUPT : SQLITE_NOMEM);
+	return rc == SQLITE_ROW ? 1 : 0;
+}
+
+/* Take the row out of FTS5 (which needs the words of what it deletes,
+ * unless it never saw the row) and out of the tables. */
+static int
+remove_id(struct store *s, long long id)
+{
+	char *title, *body;
+	int rc = 0;
+
+	if (!pending_drop_insert(&s->pending, id) && (rc = old_text(s, id, &title, &body)) == 1) {
+		rc = add_pending(s, id, title, body, NULL, 0);
+		free(title);
+		free(body);
+	}
+	if (rc == -1)
 		return -1;
 	sqlite3_bind_int64(s->remove, 1, id);
 	return run_changing(s, s->remove);
@@ -728,14 +752,6 @@ put_words(struct store *s, const struct article_row *row)
 	return 0;
 }
 
-static int
-put_body(struct store *s, const struct article_row *row, long long id)
-{
-	sqlite3_bind_int64(s->insert_body, 1, id);
-	sqlite3_bind_blob64(s->insert_body, 2, row->packed, row->packed_len, SQLITE_STATIC);
-	return run(s, s->insert_body);
-}
-
 /* The packed body and the words of a row that came without them, made
  * here on the writer's thread. */
 static int
@@ -786,9 +802,9 @@ put_row(struct store *s, const struct article_row *row)
 	if (run_changing(s, st) == -1)
 		return -1;
 	id = sqlite3_last_insert_rowid(s->db);
-	if (put_body(s, row, id) == -1 || put_tags(s, row, id) == -1 ||
-	    put_heads(s, row, id) == -1 || put_words(s, row) == -1 ||
-	    add_pending(s, id, 1, row->title, row->body) == -1)
+	if (put_tags(s, row, id) == -1 || put_heads(s, row, id) == -1 ||
+	    put_words(s, row) == -1 ||
+	    add_pending(s, id, row->title, row->body, row->packed, row->packed_len) == -1)
 		return -1;
 	return remember(s, id);
 }
@@ -908,7 +924,12 @@ store_bulk_done(struct store *s)
 	    store_exec(s, "PRAGMA wal_checkpoint(TRUNCATE)") == -1)
 		return -1;
 	s->bulk = 0;
-	return apply_mode(s) == 0 ? 0 : store_failed(s, sqlite3_errcode(s->db));
+	/* What the build needed goes back: its cache, the words it knew. */
+	words_filter_free(&s->known);
+	if (apply_mode(s) == -1)
+		return store_failed(s, sqlite3_errcode(s->db));
+	sqlite3_db_release_memory(s->db);
+	return 0;
 }
 
 long long

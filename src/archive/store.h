@@ -98,6 +98,7 @@ struct store {
 	int changed;         /* pages changed since the last commit (not by touches) */
 	int bulk;            /* built from nothing: bulk mode (see above) */
 	int created;         /* this open made (or remade) the database */
+	int recovered;       /* ...after moving a damaged one aside */
 	enum store_fault fault;
 	int fault_code;      /* the SQLite error code of the fault */
 	char fault_message[256];
