@@ -694,15 +694,16 @@ check_at_start(struct indexer *ix)
 static void
 walk_done(struct indexer *ix, long long start)
 {
-	long long n;
+	long long n, merged = monotonic_ms();
 
 	if (!ix->ready && store_bulk_done(&ix->store) == -1)
 		return;
 	if ((n = store_count(&ix->store)) == -1)
 		return;
 	if (!ix->ready)
-		log_info("archive: %lld articles indexed in %.1f s%s", n,
-		    (double)(monotonic_ms() - start) / 1000.0, ix->rebuilding ? " (rebuilt)" : "");
+		log_info("archive: %lld articles indexed in %.1f s (the last %.1f s merging)%s", n,
+		    (double)(monotonic_ms() - start) / 1000.0,
+		    (double)(monotonic_ms() - merged) / 1000.0, ix->rebuilding ? " (rebuilt)" : "");
 	ix->indexed = n;
 	ix->rebuilding = 0;
 	ix->ready = 1;

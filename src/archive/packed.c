@@ -15,7 +15,12 @@ packer_new(void)
 
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return NULL;
-	if ((p->cctx = ZSTD_createCCtx()) == NULL) {
+	/* A checksum in every frame: damage to a body is found when it is
+	 * unpacked, not shown. */
+	if ((p->cctx = ZSTD_createCCtx()) == NULL ||
+	    ZSTD_isError(ZSTD_CCtx_setParameter(p->cctx, ZSTD_c_compressionLevel, PACKED_LEVEL)) ||
+	    ZSTD_isError(ZSTD_CCtx_setParameter(p->cctx, ZSTD_c_checksumFlag, 1))) {
+		ZSTD_freeCCtx(p->cctx);
 		free(p);
 		return NULL;
 	}
@@ -39,7 +44,7 @@ packer_pack(struct packer *p, const char *text, size_t len, struct buf *out)
 	buf_truncate(out, 0);
 	if (buf_reserve(out, bound) == -1)
 		return -1;
-	n = ZSTD_compressCCtx(p->cctx, out->data, bound, text, len, PACKED_LEVEL);
+	n = ZSTD_compress2(p->cctx, out->data, bound, text, len);
 	if (ZSTD_isError(n))
 		return -1;
 	out->len = n;

@@ -1,6 +1,6 @@
 /*
- * An article body as the index keeps it: one zstd frame, about a third
- * of the text's size, made by the converter threads (one packer each)
+ * An article body as the index keeps it: one zstd frame with a checksum,
+ * about a third of the text's size, made by the converter threads (one packer each)
  * and unpacked for the few rows whose snippets a page shows, and for
  * the rows the writer takes out of FTS5 (which needs the words of a row
  * it deletes).  Every connection to the index has the SQL function
