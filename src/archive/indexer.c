@@ -153,6 +153,18 @@ count_text_change(struct indexer *ix, const char *path)
 		ix->text_changes++;
 }
 
+static void write_all(struct indexer *);
+
+/* The store learned a dictionary: what is handed out was packed without
+ * it; everything after is packed with it. */
+static void
+take_dict(struct indexer *ix)
+{
+	store_dict_taken(&ix->store);
+	write_all(ix);
+	pipeline_set_dict(&ix->pipeline, ix->store.dict);
+}
+
 /* Write one converted file (skipped when it could not be read). */
 static void
 write_oldest(struct indexer *ix)
@@ -166,6 +178,8 @@ write_oldest(struct indexer *ix)
 	}
 	pipeline_release_oldest(&ix->pipeline);
 	batch_check(ix);
+	if (ix->store.dict_learned)
+		take_dict(ix);
 }
 
 /* Write everything handed out; or, when the walk is cut short, drop it. */
@@ -619,6 +633,7 @@ reopen(struct indexer *ix)
 
 	if ((rc = store_open(&ix->store, ix->db_path, &error, &fault)) == 0) {
 		set_chrome(ix, store_chrome(ix->store.db));
+		pipeline_set_dict(&ix->pipeline, ix->store.dict);
 		atomic_fetch_add(&ix->chrome_generation, 1);
 		atomic_fetch_add(&ix->db_generation, 1);
 		atomic_store(&ix->db_ready, 1);
@@ -645,6 +660,7 @@ rebuild(struct indexer *ix, const char *why)
 	ix->rebuilding = 1;
 	/* Readers wait until the new file is there (archive.c). */
 	atomic_store(&ix->db_ready, 0);
+	pipeline_set_dict(&ix->pipeline, NULL);
 	store_discard(&ix->store);
 	reopen(ix);
 }
@@ -793,6 +809,7 @@ indexer_start(struct indexer *ix, const char *root_path, const struct article_ru
 		goto fail;
 	}
 	pipeline_set_chrome(&ix->pipeline, ix->chrome);
+	pipeline_set_dict(&ix->pipeline, ix->store.dict);
 	if ((ix->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1)
 		log_warn("archive: inotify: %s; changes are seen after a restart only",
 		    strerror(errno));

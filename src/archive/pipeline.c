@@ -40,16 +40,19 @@ converter_close(struct converter *c)
 
 /* Read and convert one file, list its words and pack its body. */
 static void
-convert(struct converter *cv, struct conversion *c, char *const *chrome)
+convert(struct converter *cv, struct conversion *c, char *const *chrome,
+    const struct packed_dict *dict)
 {
 	const char *texts[2];
 
+	if (dict != cv->dict && packer_use(cv->packer, dict) == 0)
+		cv->dict = dict;
 	if (article_load(&c->article, c->dir->fd, c->name, c->path, chrome) == -1)
 		return;
 	texts[0] = c->article.row.title;
 	texts[1] = c->article.row.body;
 	buf_truncate(&c->words, 0);
-	if (words_distinct(&cv->words, texts, 2, &c->words) == -1 ||
+	if (dict != cv->dict || words_distinct(&cv->words, texts, 2, &c->words) == -1 ||
 	    packer_pack(cv->packer, c->article.row.body, strlen(c->article.row.body),
 	    &c->packed) == -1) {
 		article_free(&c->article);
@@ -67,6 +70,7 @@ convert_loop(void *arg)
 {
 	struct converter *cv = arg;
 	struct pipeline *p = cv->pipeline;
+	const struct packed_dict *dict;
 	struct conversion *c;
 	char *const *chrome;
 
@@ -78,8 +82,9 @@ convert_loop(void *arg)
 		}
 		c = &p->slots[p->next++ % PIPELINE_SLOTS];
 		chrome = p->chrome;
+		dict = p->dict;
 		pthread_mutex_unlock(&p->lock);
-		convert(cv, c, chrome);
+		convert(cv, c, chrome, dict);
 		pthread_mutex_lock(&p->lock);
 		c->done = 1;
 		pthread_cond_broadcast(&p->done);
@@ -200,7 +205,7 @@ pipeline_submit(struct pipeline *p, struct pipeline_dir *dir, const char *name,
 	c->dir = dir;
 	dir->refs++;
 	if (p->nthreads == 0) {
-		convert(&p->own, c, p->chrome);
+		convert(&p->own, c, p->chrome, p->dict);
 		c->done = 1;
 		p->next = ++p->tail;
 		return 0;
@@ -254,5 +259,13 @@ pipeline_set_chrome(struct pipeline *p, char *const *chrome)
 {
 	pthread_mutex_lock(&p->lock);
 	p->chrome = chrome;
+	pthread_mutex_unlock(&p->lock);
+}
+
+void
+pipeline_set_dict(struct pipeline *p, const struct packed_dict *dict)
+{
+	pthread_mutex_lock(&p->lock);
+	p->dict = dict;
 	pthread_mutex_unlock(&p->lock);
 }

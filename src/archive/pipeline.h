@@ -11,8 +11,8 @@
  * files handed out from it, closed with the last of them) and its name
  * there, never by a path from the root, so nothing is read through a
  * symlink.  Everything but the conversion itself runs on the indexer
- * thread; the chrome the converters use changes only while none is
- * handed out.
+ * thread; the chrome and the packing dictionary the converters use change
+ * only while none is handed out.
  */
 #ifndef CAPSULED_ARCHIVE_PIPELINE_H
 #define CAPSULED_ARCHIVE_PIPELINE_H
@@ -51,6 +51,7 @@ struct converter {
 	struct pipeline *pipeline;
 	struct words_tokenizer words;
 	struct packer *packer;
+	const struct packed_dict *dict; /* the packer packs with */
 	pthread_t thread;
 };
 
@@ -61,6 +62,7 @@ struct pipeline {
 	struct conversion slots[PIPELINE_SLOTS];
 	size_t head, next, tail; /* [head, tail) handed out, [next, tail) not started */
 	char *const *chrome;     /* the chrome lines conversions drop */
+	const struct packed_dict *dict; /* the dictionary bodies are packed with */
 	int stopping;
 	struct converter converters[PIPELINE_MAX_THREADS];
 	size_t nthreads;
@@ -96,5 +98,8 @@ void pipeline_discard(struct pipeline *p);
 /* The chrome lines of conversions handed out from now on; only while
  * nothing is handed out. */
 void pipeline_set_chrome(struct pipeline *p, char *const *chrome);
+/* The same for the dictionary bodies are packed with (NULL: none); it
+ * must outlive its use, until another is set. */
+void pipeline_set_dict(struct pipeline *p, const struct packed_dict *dict);
 
 #endif

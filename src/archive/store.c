@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include "archive/chrome.h"
-#include "archive/packed.h"
 #include "archive/strlist.h"
 #include "util/log.h"
 
@@ -36,6 +35,7 @@ static const char schema[] =
 	"CREATE INDEX heads_by_article ON heads(article);"
 	"CREATE TABLE chrome(line TEXT PRIMARY KEY) WITHOUT ROWID;"
 	"CREATE TABLE words(word TEXT PRIMARY KEY) WITHOUT ROWID;"
+	"CREATE TABLE dictionaries(id INTEGER PRIMARY KEY, dict BLOB NOT NULL);"
 	"CREATE TABLE state(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
 	"INSERT INTO state VALUES('bulk', 1);"
 	"CREATE VIEW article_text(id, title, body) AS SELECT a.id, a.title,"
@@ -97,6 +97,15 @@ store_fault_of(int sqlite_code)
 	default:
 		return STORE_FAILED;
 	}
+}
+
+static void
+forget_samples(struct store *s)
+{
+	buf_free(&s->samples);
+	free(s->sample_sizes);
+	s->sample_sizes = NULL;
+	s->nsamples = 0;
 }
 
 /* Record code as the store's fault (the first one sticks); -1. */
@@ -319,6 +328,25 @@ apply_mode(struct store *s)
 	return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
+/* The newest dictionary in the file, if any; and an unpacker for the
+ * bodies.  -1 on error (or damage). */
+static int
+read_dict(struct store *s)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((s->unpacker = unpacker_new(s->db)) == NULL ||
+	    sqlite3_prepare_v2(s->db, "SELECT dict FROM dictionaries ORDER BY id DESC LIMIT 1",
+	    -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		s->dict = packed_dict_load(sqlite3_column_blob(st, 0),
+		    (size_t)sqlite3_column_bytes(st, 0));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE || (rc == SQLITE_ROW && s->dict != NULL) ? 0 : -1;
+}
+
 /* What one attempt at opening made of the file. */
 enum opened { OPENED, OUTDATED, DAMAGED, FAILED };
 
@@ -371,7 +399,7 @@ open_once(struct store *s)
 	}
 	if (prepare_existing(s) != OPENED)
 		return prepare_existing(s);
-	if ((s->bulk = read_bulk(s->db)) == -1)
+	if ((s->bulk = read_bulk(s->db)) == -1 || read_dict(s) == -1)
 		return failure_of(s->db);
 	return apply_mode(s) == 0 ? OPENED : failure_of(s->db);
 }
@@ -379,6 +407,10 @@ open_once(struct store *s)
 static void
 close_db(struct store *s)
 {
+	unpacker_free(s->unpacker);
+	s->unpacker = NULL;
+	packed_dict_free(s->dict);
+	s->dict = NULL;
 	finalize_all(s);
 	sqlite3_close(s->db);
 	s->db = NULL;
@@ -432,6 +464,7 @@ store_close(struct store *s)
 	if (s->tokenizer != NULL)
 		words_tokenizer_close(s->tokenizer);
 	free(s->tokenizer);
+	forget_samples(s);
 	close_db(s);
 	free(s->path);
 	memset(s, 0, sizeof(*s));
@@ -612,8 +645,8 @@ old_text(struct store *s, long long id, char **title, char **body)
 	if ((rc = sqlite3_step(s->old_text)) == SQLITE_ROW &&
 	    (*title = strdup((const char *)sqlite3_column_text(s->old_text, 0))) != NULL &&
 	    (packed = sqlite3_column_blob(s->old_text, 1)) != NULL)
-		packed_unpack(packed, (size_t)sqlite3_column_bytes(s->old_text, 1), body, &len,
-		    &damaged);
+		unpacker_unpack(s->unpacker, packed, (size_t)sqlite3_column_bytes(s->old_text, 1),
+		    body, &len, &damaged);
 	sqlite3_reset(s->old_text);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_failed(s, rc);
@@ -753,6 +786,59 @@ put_words(struct store *s, const struct article_row *row)
 	return 0;
 }
 
+/* Learn the dictionary from the samples, and keep it. */
+static int
+learn_dict(struct store *s)
+{
+	sqlite3_stmt *st;
+	const void *bytes;
+	size_t size;
+
+	s->dict = packed_dict_learn(s->samples.data, s->sample_sizes, s->nsamples);
+	forget_samples(s);
+	if (s->dict == NULL)
+		return 0;
+	if ((st = prepare(s, "INSERT OR REPLACE INTO dictionaries(id, dict) VALUES(?1, ?2)")) ==
+	    NULL)
+		return -1;
+	bytes = packed_dict_bytes(s->dict, &size);
+	sqlite3_bind_int64(st, 1, packed_dict_id(s->dict));
+	sqlite3_bind_blob64(st, 2, bytes, size, SQLITE_STATIC);
+	if (run(s, st) == -1) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	s->dict_learned = 1;
+	return 0;
+}
+
+/* Keep the start of a body to learn the dictionary from; learn it once
+ * there is enough. */
+static int
+gather_sample(struct store *s, const char *body)
+{
+	size_t len = strnlen(body, PACKED_DICT_SAMPLE_MAX), *grown;
+
+	if (s->samples.len >= PACKED_DICT_SAMPLE_BYTES)
+		return 0;
+	if ((grown = reallocarray(s->sample_sizes, s->nsamples + 1, sizeof(*grown))) == NULL)
+		return store_failed(s, SQLITE_NOMEM);
+	s->sample_sizes = grown;
+	if (buf_append(&s->samples, body, len) == -1)
+		return store_failed(s, SQLITE_NOMEM);
+	s->sample_sizes[s->nsamples++] = len;
+	if (s->samples.len >= PACKED_DICT_SAMPLE_BYTES)
+		return learn_dict(s);
+	return 0;
+}
+
+void
+store_dict_taken(struct store *s)
+{
+	s->dict_learned = 0;
+}
+
 /* The packed body and the words of a row that came without them, made
  * here on the writer's thread. */
 static int
@@ -762,6 +848,7 @@ complete(struct store *s, struct article_row *row, struct buf *packed, struct bu
 
 	if (row->packed == NULL) {
 		if ((s->packer == NULL && (s->packer = packer_new()) == NULL) ||
+		    packer_use(s->packer, s->dict) == -1 ||
 		    packer_pack(s->packer, row->body, strlen(row->body), packed) == -1)
 			return store_failed(s, SQLITE_NOMEM);
 		row->packed = packed->data;
@@ -819,6 +906,8 @@ store_put(struct store *s, const struct article_row *row)
 
 	if (s->fault == STORE_OK && complete(s, &full, &packed, &words) == 0)
 		rc = put_row(s, &full);
+	if (rc == 0 && s->bulk && s->dict == NULL)
+		rc = gather_sample(s, row->body);
 	buf_free(&packed);
 	buf_free(&words);
 	return rc == 0 ? outside_transaction(s) : -1;
@@ -879,7 +968,7 @@ store_same_text(struct store *s, const struct article_row *row)
 	sqlite3_bind_text(st, 3, row->summary, -1, SQLITE_STATIC);
 	if (s->fault == STORE_OK && sqlite3_step(st) == SQLITE_ROW &&
 	    sqlite3_column_int(st, 0) == 1 && (packed = sqlite3_column_blob(st, 1)) != NULL &&
-	    packed_unpack(packed, (size_t)sqlite3_column_bytes(st, 1), &body, &len,
+	    unpacker_unpack(s->unpacker, packed, (size_t)sqlite3_column_bytes(st, 1), &body, &len,
 	    &damaged) == 0)
 		same = strcmp(body, row->body) == 0;
 	sqlite3_reset(st);

@@ -28,7 +28,10 @@
  *
  * Faults: the first statement that fails makes the store's fault sticky
  * (store_fault()) until store_recover(); the caller gives up the batch,
- * and logs once.  A database built from nothing is built in bulk mode
+ * and logs once.  The dictionary bodies are packed with (packed.h) is
+ * learned from the first bodies put while building in bulk; the caller
+ * hands it to its packers (store_dict_taken()).  A database built from
+ * nothing is built in bulk mode
  * (no fsync, larger transactions, FTS5 merging less often) until
  * store_bulk_done(); the mode is recorded in the file, so a build cut
  * short by a crash resumes in it.
@@ -40,6 +43,7 @@
 #include <sqlite3.h>
 
 #include "archive/idset.h"
+#include "archive/packed.h"
 #include "archive/pending.h"
 #include "archive/words.h"
 
@@ -108,6 +112,12 @@ struct store {
 	struct words_filter known; /* words stored */
 	struct packer *packer;     /* for rows put without their packed body */
 	struct words_tokenizer *tokenizer; /* ...or without their words */
+	struct unpacker *unpacker; /* bodies of rows taken out of FTS5 */
+	struct packed_dict *dict;  /* the dictionary bodies are packed with, or NULL */
+	int dict_learned;          /* ...learned since the last store_dict_taken() */
+	struct buf samples;        /* the start of the first bodies, to learn it from */
+	size_t *sample_sizes;
+	unsigned nsamples;
 };
 
 /* The class of an SQLite result code. */
@@ -133,6 +143,9 @@ void store_rollback(struct store *s);
 /* The first fault since the last store_recover(). */
 enum store_fault store_fault(const struct store *s);
 void store_recover(struct store *s);
+/* The dictionary was learned (s->dict_learned): the caller now packs
+ * with s->dict. */
+void store_dict_taken(struct store *s);
 /* Leave bulk mode: the first walk is in.  Merges the FTS5 index. */
 int store_bulk_done(struct store *s);
 

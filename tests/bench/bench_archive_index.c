@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,6 +24,18 @@ now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* CPU seconds this process used so far, every thread, user and system:
+ * on a shared machine, what the work cost whatever the neighbours did. */
+static double
+cpu_seconds(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	    (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 }
 
 static long
@@ -213,8 +226,8 @@ main(int argc, char **argv)
 	}
 	while (!archive_ready(a))
 		usleep(20000);
-	printf("indexed in %.1f s; RSS %ld KiB, peak %ld KiB\n", now() - start,
-	    status_kib("VmRSS:"), status_kib("VmHWM:"));
+	printf("indexed in %.1f s (CPU %.1f s); RSS %ld KiB, peak %ld KiB\n", now() - start,
+	    cpu_seconds(), status_kib("VmRSS:"), status_kib("VmHWM:"));
 	snprintf(tagpath, sizeof(tagpath), "/tags/%s/", argv[3]);
 	time_page(a, "page", "/", NULL);
 	time_page(a, "page", "/archive/", NULL);

@@ -101,6 +101,7 @@ static void
 test_packed_round_trip_and_damage(void **state)
 {
 	struct packer *p = packer_new();
+	struct unpacker *u = unpacker_new(NULL);
 	struct buf packed = BUF_INIT, text = BUF_INIT;
 	char *out = NULL;
 	size_t len;
@@ -112,17 +113,18 @@ test_packed_round_trip_and_damage(void **state)
 		buf_printf(&text, "Paragraph %d of the harbour report, café and all.\n", i);
 	assert_int_equal(packer_pack(p, text.data, text.len, &packed), 0);
 	assert_true(packed.len < text.len / 3);
-	assert_int_equal(packed_unpack(packed.data, packed.len, &out, &len, &damaged), 0);
+	assert_int_equal(unpacker_unpack(u, packed.data, packed.len, &out, &len, &damaged), 0);
 	assert_int_equal(len, text.len);
 	assert_string_equal(out, text.data);
 	free(out);
 	/* One byte changed anywhere is found, by the frame or its checksum. */
 	packed.data[packed.len / 2] ^= 0x55;
-	assert_int_equal(packed_unpack(packed.data, packed.len, &out, &len, &damaged), -1);
+	assert_int_equal(unpacker_unpack(u, packed.data, packed.len, &out, &len, &damaged), -1);
 	assert_true(damaged);
-	assert_int_equal(packed_unpack("not zstd", 8, &out, &len, &damaged), -1);
+	assert_int_equal(unpacker_unpack(u, "not zstd", 8, &out, &len, &damaged), -1);
 	assert_true(damaged);
 	packer_free(p);
+	unpacker_free(u);
 	buf_free(&packed);
 	buf_free(&text);
 }
