@@ -795,6 +795,7 @@ learn_dict(struct store *s)
 	size_t size;
 
 	s->dict = packed_dict_learn(s->samples.data, s->sample_sizes, s->nsamples);
+	s->dict_tried = 1;
 	forget_samples(s);
 	if (s->dict == NULL)
 		return 0;
@@ -906,7 +907,7 @@ store_put(struct store *s, const struct article_row *row)
 
 	if (s->fault == STORE_OK && complete(s, &full, &packed, &words) == 0)
 		rc = put_row(s, &full);
-	if (rc == 0 && s->bulk && s->dict == NULL)
+	if (rc == 0 && s->bulk && s->dict == NULL && !s->dict_tried)
 		rc = gather_sample(s, row->body);
 	buf_free(&packed);
 	buf_free(&words);

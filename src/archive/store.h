@@ -115,6 +115,7 @@ struct store {
 	struct unpacker *unpacker; /* bodies of rows taken out of FTS5 */
 	struct packed_dict *dict;  /* the dictionary bodies are packed with, or NULL */
 	int dict_learned;          /* ...learned since the last store_dict_taken() */
+	int dict_tried;            /* learning it was tried (it is tried once) */
 	struct buf samples;        /* the start of the first bodies, to learn it from */
 	size_t *sample_sizes;
 	unsigned nsamples;
