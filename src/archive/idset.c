@@ -32,10 +32,9 @@ id_order(const void *a, const void *b)
 int
 idset_has(struct idset *s, long long id)
 {
-	if (!s->sorted) {
+	if (!s->sorted && s->n > 1)
 		qsort(s->ids, s->n, sizeof(*s->ids), id_order);
-		s->sorted = 1;
-	}
+	s->sorted = 1;
 	return s->n > 0 && bsearch(&id, s->ids, s->n, sizeof(*s->ids), id_order) != NULL;
 }
 

@@ -377,6 +377,7 @@ prepare_existing(struct store *s)
 static enum opened
 open_once(struct store *s)
 {
+	enum opened opened;
 	int version;
 
 	if (archive_vfs_register() != SQLITE_OK ||
@@ -397,8 +398,8 @@ open_once(struct store *s)
 	} else if (version != STORE_SCHEMA_VERSION) {
 		return OUTDATED;
 	}
-	if (prepare_existing(s) != OPENED)
-		return prepare_existing(s);
+	if ((opened = prepare_existing(s)) != OPENED)
+		return opened;
 	if ((s->bulk = read_bulk(s->db)) == -1 || read_dict(s) == -1)
 		return failure_of(s->db);
 	return apply_mode(s) == 0 ? OPENED : failure_of(s->db);
@@ -1193,7 +1194,7 @@ store_chrome(sqlite3 *db)
 sqlite3 *
 store_open_reader(const char *db_path)
 {
-	sqlite3 *db;
+	sqlite3 *db = NULL;
 
 	if (archive_vfs_register() != SQLITE_OK ||
 	    sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
