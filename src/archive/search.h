@@ -7,7 +7,8 @@
  * Every search takes bounded time, whatever its words:
  * - matches are read newest first (ids grow with the date, store.h) and
  *   scored as they come; only the SEARCH_RANK_MAX newest are ranked (bm25
- *   costs about 2 µs a match), and the page says so;
+ *   costs 2-4 µs a match), as many as the pages can show, and the page
+ *   says so;
  * - counting goes on past them only up to SEARCH_COUNT_MAX ("More than
  *   10000 articles match"): an exact count of a common word tells the
  *   reader nothing more and costs a walk of its whole list;
@@ -27,7 +28,7 @@
 
 #define SEARCH_PAGE_SIZE 20
 #define SEARCH_MAX_PAGES 50
-#define SEARCH_RANK_MAX 3000
+#define SEARCH_RANK_MAX 1000
 #define SEARCH_COUNT_MAX 10000
 /* Reading and counting matches stop after this long. */
 #define SEARCH_BUDGET_MS 12
