@@ -707,19 +707,28 @@ check_at_start(struct indexer *ix)
 	handle_fault(ix);
 }
 
+/* The first walk is in: leave bulk mode, and say what was done. */
 static void
 walk_done(struct indexer *ix, long long start)
 {
-	long long n, merged = monotonic_ms();
+	long long n, merging = 0;
+	int bulk = ix->store.bulk;
 
-	if (!ix->ready && store_bulk_done(&ix->store) == -1)
-		return;
+	if (bulk) {
+		merging = monotonic_ms();
+		if (store_bulk_done(&ix->store) == -1)
+			return;
+		merging = monotonic_ms() - merging;
+	}
 	if ((n = store_count(&ix->store)) == -1)
 		return;
-	if (!ix->ready)
+	if (!ix->ready && bulk)
 		log_info("archive: %lld articles indexed in %.1f s (the last %.1f s merging)%s", n,
-		    (double)(monotonic_ms() - start) / 1000.0,
-		    (double)(monotonic_ms() - merged) / 1000.0, ix->rebuilding ? " (rebuilt)" : "");
+		    (double)(monotonic_ms() - start) / 1000.0, (double)merging / 1000.0,
+		    ix->rebuilding ? " (rebuilt)" : "");
+	else if (!ix->ready)
+		log_info("archive: %lld articles indexed in %.1f s%s", n,
+		    (double)(monotonic_ms() - start) / 1000.0, ix->rebuilding ? " (rebuilt)" : "");
 	ix->indexed = n;
 	ix->rebuilding = 0;
 	ix->ready = 1;

@@ -11,6 +11,12 @@
 #include "archive/strlist.h"
 #include "util/log.h"
 
+/* FTS5 merges segments once this many of a size are there: more while
+ * building in bulk (fewer merges; the build ends with one), its default
+ * after. */
+#define AUTOMERGE_BULK "16"
+#define AUTOMERGE "4"
+
 static const char schema[] =
 	"CREATE TABLE articles("
 	" id INTEGER PRIMARY KEY,"
@@ -48,6 +54,7 @@ static const char schema[] =
 	 * passes this size: the writer's batches fit (STORE_PENDING_BYTES of
 	 * text), so a batch makes one segment. */
 	"INSERT INTO search(search, rank) VALUES('hashsize', 33554432);"
+	"INSERT INTO search(search, rank) VALUES('automerge', " AUTOMERGE_BULK ");"
 	"CREATE TRIGGER articles_added AFTER INSERT ON articles BEGIN"
 	" INSERT INTO months SELECT substr(new.date, 1, 7), 1 WHERE new.date <> ''"
 	"  ON CONFLICT(month) DO UPDATE SET count = count + 1;"
@@ -68,11 +75,6 @@ static const char schema[] =
 	" DELETE FROM tag_counts WHERE tag = old.tag AND count <= 0;"
 	" END;";
 
-/* FTS5 merges segments once this many of a size are there: more while
- * building in bulk (fewer merges; the build ends with one), its default
- * after. */
-#define AUTOMERGE_BULK 16
-#define AUTOMERGE 4
 #define STORE_PAGE_SIZE "16384"
 /* Page cache of the writer, KiB. */
 #define CACHE_KIB 8192
@@ -313,7 +315,8 @@ read_bulk(sqlite3 *db)
 
 /* The settings of the mode: synchronous off while building in bulk
  * (a crash of the machine, not of the process, could damage the file,
- * which is then rebuilt; the build is lost either way). */
+ * which is then rebuilt; the build is lost either way).  Nothing is
+ * written: a full disk does not keep the index from opening. */
 static int
 apply_mode(struct store *s)
 {
@@ -321,10 +324,6 @@ apply_mode(struct store *s)
 
 	snprintf(sql, sizeof(sql), "PRAGMA synchronous = %s; PRAGMA cache_size = -%d;",
 	    s->bulk ? "OFF" : "NORMAL", s->bulk ? CACHE_KIB_BULK : CACHE_KIB);
-	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return -1;
-	snprintf(sql, sizeof(sql), "INSERT INTO search(search, rank) VALUES('automerge', %d)",
-	    s->bulk ? AUTOMERGE_BULK : AUTOMERGE);
 	return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
@@ -1012,6 +1011,8 @@ store_bulk_done(struct store *s)
 	/* One segment from the many of the build: every search then reads one
 	 * list per word. */
 	if (store_exec(s, "INSERT INTO search(search) VALUES('optimize')") == -1 ||
+	    store_exec(s, "INSERT INTO search(search, rank) VALUES('automerge', " AUTOMERGE
+	    ")") == -1 ||
 	    store_exec(s, "DELETE FROM state WHERE key = 'bulk'") == -1 ||
 	    store_exec(s, "PRAGMA incremental_vacuum") == -1 ||
 	    store_exec(s, "PRAGMA wal_checkpoint(TRUNCATE)") == -1)
