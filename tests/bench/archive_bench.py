@@ -115,6 +115,11 @@ def main():
             du = subprocess.run(["du", "-sh", os.path.join(work, "state")],
                                 capture_output=True, text=True)
             print("index", du.stdout.split()[0], flush=True)
+            tree = int(subprocess.run(["du", "-sb", root], capture_output=True,
+                                      text=True).stdout.split()[0])
+            db = os.path.getsize(os.path.join(work, "state", "archive.db"))
+            print("index file %.0f bytes an article, %.2f of the tree (bytes)" % (
+                db / n, db / tree), flush=True)
         finally:
             if not keep:
                 shutil.rmtree(work)

@@ -2,7 +2,9 @@
  * Archive benchmark driver: index a tree from scratch, then time searches,
  * generated pages and the delay until a new article is searchable.
  * Usage: bench_archive_index ROOT STATE_DIR TAG WORD...
- * (tests/bench/archive_bench.py generates the tree and runs this.)
+ * (tests/bench/archive_bench.py generates the tree and runs this), or
+ * bench_archive_index --snippets STATE_DIR WORD: what the snippets of a
+ * page of results cost on an index already built.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #include <unistd.h>
 
 #include "archive/archive.h"
+#include "archive/reader.h"
 
 #define ROUNDS 50
 /* Searches with more matches than this are reported as common. */
@@ -205,6 +208,62 @@ time_new_article(struct archive *a, const char *root)
 	unlink(path);
 }
 
+/* Milliseconds to run st (reset after) to its end. */
+static double
+timed_statement(sqlite3_stmt *st)
+{
+	double start = now();
+
+	while (sqlite3_step(st) == SQLITE_ROW)
+		;
+	sqlite3_reset(st);
+	return (now() - start) * 1000.0;
+}
+
+/* The rows of a page of results for word, with and without snippets:
+ * the difference is what snippets cost (unpacking the bodies, and FTS5
+ * finding the best few words). */
+static int
+time_snippets(const char *state_dir, const char *word)
+{
+	static const char rows[] = "SELECT a.path, a.title FROM search JOIN articles a"
+	    " ON a.id = search.rowid WHERE search MATCH ?1"
+	    " AND search.rowid IN (SELECT value FROM json_each(?2))";
+	static const char snippets[] = "SELECT a.path, a.title, snippet(search, 1, '', '', '...',"
+	    " 24) FROM search JOIN articles a ON a.id = search.rowid WHERE search MATCH ?1"
+	    " AND search.rowid IN (SELECT value FROM json_each(?2))";
+	double with[ROUNDS], without[ROUNDS];
+	char path[4096], ids[512] = "[";
+	sqlite3_stmt *newest, *plain, *full;
+	struct reader *r;
+	int i;
+
+	snprintf(path, sizeof(path), "%s/archive.db", state_dir);
+	if ((r = reader_open(path, 1)) == NULL || (newest = reader_statement(r,
+	    "SELECT rowid FROM search WHERE search MATCH ?1 ORDER BY rowid DESC LIMIT 20")) == NULL ||
+	    (plain = reader_statement(r, rows)) == NULL || (full = reader_statement(r, snippets)) ==
+	    NULL)
+		return 1;
+	sqlite3_bind_text(newest, 1, word, -1, SQLITE_STATIC);
+	while (sqlite3_step(newest) == SQLITE_ROW)
+		snprintf(ids + strlen(ids), sizeof(ids) - strlen(ids), "%s%lld", ids[1] ? "," : "",
+		    sqlite3_column_int64(newest, 0));
+	strcat(ids, "]");
+	reader_done(newest);
+	sqlite3_bind_text(plain, 1, word, -1, SQLITE_STATIC);
+	sqlite3_bind_text(plain, 2, ids, -1, SQLITE_STATIC);
+	sqlite3_bind_text(full, 1, word, -1, SQLITE_STATIC);
+	sqlite3_bind_text(full, 2, ids, -1, SQLITE_STATIC);
+	for (i = 0; i < ROUNDS; i++) {
+		without[i] = timed_statement(plain);
+		with[i] = timed_statement(full);
+	}
+	report("page", "20 results, no snippets", without, ROUNDS, 0);
+	report("page", "20 results with snippets", with, ROUNDS, 0);
+	reader_close(r);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -213,8 +272,11 @@ main(int argc, char **argv)
 	char tagpath[256], *error = NULL;
 	double start;
 
+	if (argc == 4 && strcmp(argv[1], "--snippets") == 0)
+		return time_snippets(argv[2], argv[3]);
 	if (argc < 5) {
-		fprintf(stderr, "usage: %s ROOT STATE_DIR TAG WORD...\n", argv[0]);
+		fprintf(stderr, "usage: %s ROOT STATE_DIR TAG WORD...\n"
+		    "       %s --snippets STATE_DIR WORD\n", argv[0], argv[0]);
 		return 2;
 	}
 	o.root_path = argv[1];
@@ -240,5 +302,5 @@ main(int argc, char **argv)
 	time_new_article(a, o.root_path);
 	printf("RSS %ld KiB, peak %ld KiB\n", status_kib("VmRSS:"), status_kib("VmHWM:"));
 	archive_close(a);
-	return 0;
+	return time_snippets(o.state_dir, argv[4]);
 }
