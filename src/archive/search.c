@@ -130,14 +130,10 @@ budgeted_step(struct search *s, sqlite3_stmt *st)
 
 /* The newest SEARCH_RANK_MAX matches and their scores. */
 static int
-read_newest(struct search *s)
+read_newest(struct search *s, sqlite3_stmt *st)
 {
-	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = reader_statement(s->r, s->terms == 1 ? newest_one_term_sql : newest_sql)) ==
-	    NULL)
-		return -1;
 	sqlite3_bind_text(st, 1, s->fts, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, SEARCH_RANK_MAX);
 	while ((rc = budgeted_step(s, st)) == SQLITE_ROW) {
@@ -151,13 +147,10 @@ read_newest(struct search *s)
 
 /* Count on past the ranked matches, up to one past SEARCH_COUNT_MAX. */
 static int
-count_older(struct search *s)
+count_older(struct search *s, sqlite3_stmt *st)
 {
-	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = reader_statement(s->r, older_sql)) == NULL)
-		return -1;
 	sqlite3_bind_text(st, 1, s->fts, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, SEARCH_COUNT_MAX + 1 - s->total);
 	sqlite3_bind_int64(st, 3, s->oldest);
@@ -186,12 +179,18 @@ static int
 rank_page(struct search *s, unsigned pageno)
 {
 	int first = (int)(pageno - 1) * SEARCH_PAGE_SIZE, rc;
+	sqlite3_stmt *newest, *older;
 
+	/* Prepared first (the first time on a reader, that reads the schema):
+	 * the budget is for reading matches. */
+	if ((newest = reader_statement(s->r, s->terms == 1 ? newest_one_term_sql :
+	    newest_sql)) == NULL || (older = reader_statement(s->r, older_sql)) == NULL)
+		return -1;
 	s->deadline = monotonic_us() + s->budget_us;
 	sqlite3_progress_handler(s->r->db, BUDGET_CHECK_STEPS, out_of_time, s);
-	rc = read_newest(s);
+	rc = read_newest(s, newest);
 	if (rc == 0 && !s->cut && s->nranked == SEARCH_RANK_MAX)
-		rc = count_older(s);
+		rc = count_older(s, older);
 	sqlite3_progress_handler(s->r->db, 0, NULL, NULL);
 	if (rc == -1)
 		return -1;
