@@ -11,14 +11,16 @@
 #include "config/config.h"
 #include "convert/cli.h"
 #include "server/server.h"
+#include "tls/tls.h"
 
 enum command { COMMAND_SERVE, COMMAND_CHECK_CONFIG, COMMAND_GEN_CERT, COMMAND_HELP,
-	COMMAND_VERSION };
+	COMMAND_VERSION, COMMAND_FINGERPRINT };
 
 /* Take the command flags out of argv, leaving the settings for
- * config_load(); *gen_cert_host is set for --gen-cert HOST. */
+ * config_load(); *argument is set for --gen-cert HOST and --fingerprint
+ * FILE. */
 static int
-take_command(int *argc, char **argv, enum command *command, const char **gen_cert_host)
+take_command(int *argc, char **argv, enum command *command, const char **argument)
 {
 	int i, out = 1;
 
@@ -30,13 +32,14 @@ take_command(int *argc, char **argv, enum command *command, const char **gen_cer
 			*command = COMMAND_HELP;
 		} else if (!strcmp(argv[i], "--version")) {
 			*command = COMMAND_VERSION;
-		} else if (!strcmp(argv[i], "--gen-cert")) {
+		} else if (!strcmp(argv[i], "--gen-cert") || !strcmp(argv[i], "--fingerprint")) {
 			if (i + 1 >= *argc) {
-				fprintf(stderr, "capsuled: --gen-cert needs a host name\n");
+				fprintf(stderr, "capsuled: %s needs %s\n", argv[i],
+				    argv[i][2] == 'g' ? "a host name" : "a certificate file");
 				return -1;
 			}
-			*command = COMMAND_GEN_CERT;
-			*gen_cert_host = argv[++i];
+			*command = argv[i][2] == 'g' ? COMMAND_GEN_CERT : COMMAND_FINGERPRINT;
+			*argument = argv[++i];
 		} else {
 			argv[out++] = argv[i];
 		}
@@ -46,19 +49,36 @@ take_command(int *argc, char **argv, enum command *command, const char **gen_cer
 	return 0;
 }
 
+/* The SHA-256 fingerprint of a PEM certificate, as [area] fingerprints
+ * takes it: what to copy from a client's identity into the configuration. */
+static int
+print_fingerprint(const char *path)
+{
+	char fingerprint[96];
+
+	if (tls_file_fingerprint(path, fingerprint) == -1) {
+		fprintf(stderr, "capsuled: %s: not a readable PEM certificate\n", path);
+		return 2;
+	}
+	printf("%s\n", fingerprint);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	enum command command;
-	const char *gen_cert_host = NULL;
+	const char *argument = NULL;
 	struct config *config;
 	char *error = NULL;
 	int rc;
 
 	if (argc > 1 && !strcmp(argv[1], "convert"))
 		return convert_cli_main(argc - 1, argv + 1);
-	if (take_command(&argc, argv, &command, &gen_cert_host) == -1)
+	if (take_command(&argc, argv, &command, &argument) == -1)
 		return 2;
+	if (command == COMMAND_FINGERPRINT)
+		return print_fingerprint(argument);
 	if (command == COMMAND_HELP) {
 		config_usage(stdout);
 		return 0;
@@ -79,7 +99,7 @@ main(int argc, char **argv)
 		config_free(config);
 		return 0;
 	case COMMAND_GEN_CERT:
-		rc = server_generate_certificate(config, gen_cert_host);
+		rc = server_generate_certificate(config, argument);
 		config_free(config);
 		return rc;
 	default:

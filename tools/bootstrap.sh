@@ -2,14 +2,25 @@
 # capsuled's front door on Debian bookworm (run as root, or with sudo):
 #   sh tools/bootstrap.sh serve [FLAGS...]  install what is missing, build, serve ./capsule
 #   sh tools/bootstrap.sh test              install what is missing, build, run every test
-# Installs only Debian packages that are not there yet.
+# Installs only Debian packages that are not there yet, and names every one
+# it needs: a minimal bookworm (debootstrap --variant=minbase) is enough to
+# start from, and tests/fresh/run.sh proves it.
+# Each command has its own build folders and passes every option each time,
+# so that serve and test, in any order and repeated, never undo each other:
+#   build-serve/  Release, no tests (serve)
+#   build/        Release, -Werror, tests     build-asan/  clang, ASan+UBSan, tests
+#   build-fuzz/   clang, libFuzzer targets
 set -eu
 cd "$(dirname "$0")/.."
 
 BUILD_PACKAGES="build-essential cmake pkg-config libssl-dev libevent-dev libgumbo-dev
 libmd4c-dev libsqlite3-dev libzstd-dev libmagic-dev libinih-dev libidn2-dev libyaml-dev libjansson-dev
-openssl ca-certificates"
-TEST_PACKAGES="clang libcmocka-dev python3 haproxy libxml2-utils curl lynx sacc gopher tmux amfora dpkg-dev file lintian mandoc logrotate systemd procps strace"
+libseccomp-dev openssl ca-certificates"
+# clang only recommends its sanitizer and libFuzzer runtimes
+# (libclang-rt-14-dev); llvm-14 holds the llvm-symbolizer that turns
+# sanitizer reports into file:line.  Both are named here.
+TEST_PACKAGES="clang libclang-rt-14-dev llvm-14 libcmocka-dev python3 haproxy libxml2-utils curl lynx
+sacc gopher tmux amfora dpkg-dev file lintian mandoc logrotate systemd procps strace"
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 install_missing() {
@@ -64,25 +75,38 @@ run_fuzzers() {
 	echo "fuzzers: $passed passed, 0 failed"
 }
 
+# A folder with no tests would let ctest pass while running nothing.
+run_tests() {
+	ctest --test-dir "$1" --output-on-failure --no-tests=error -j 2
+}
+
 case "${1:-}" in
 serve)
 	shift
 	install_missing $BUILD_PACKAGES
-	build build -DCMAKE_BUILD_TYPE=Release -DCAPSULED_TESTS=OFF
-	exec ./build/capsuled "$@"
+	build build-serve --target capsuled -DCMAKE_BUILD_TYPE=Release -DCAPSULED_WERROR=OFF \
+		-DCAPSULED_SANITIZE=OFF -DCAPSULED_FUZZ=OFF -DCAPSULED_TESTS=OFF
+	# As root in someone's checkout, serve as that someone: certs/ and var/
+	# are then theirs (to reuse unprivileged, to delete), not nobody's.
+	owner=$(stat -c %U .)
+	if [ "$(id -u)" -eq 0 ] && [ "$owner" != root ] && id -u "$owner" >/dev/null 2>&1; then
+		set -- --user "$owner" "$@"
+	fi
+	exec ./build-serve/capsuled "$@"
 	;;
 test)
 	install_missing $BUILD_PACKAGES $TEST_PACKAGES
 	echo "== Release build (-Werror), every test"
-	build build -DCMAKE_BUILD_TYPE=Release -DCAPSULED_WERROR=ON
-	ctest --test-dir build --output-on-failure -j 2
+	build build -DCMAKE_BUILD_TYPE=Release -DCAPSULED_WERROR=ON -DCAPSULED_SANITIZE=OFF \
+		-DCAPSULED_FUZZ=OFF -DCAPSULED_TESTS=ON
+	run_tests build
 	echo "== ASan+UBSan build (clang, -Werror), every test"
 	build build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang -DCAPSULED_WERROR=ON \
-		-DCAPSULED_SANITIZE=ON
-	ctest --test-dir build-asan --output-on-failure -j 2
+		-DCAPSULED_SANITIZE=ON -DCAPSULED_FUZZ=OFF -DCAPSULED_TESTS=ON
+	run_tests build-asan
 	echo "== libFuzzer targets, ${FUZZ_SECONDS:-15}s each"
 	build build-fuzz --target fuzzers -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang \
-		-DCAPSULED_FUZZ=ON
+		-DCAPSULED_WERROR=OFF -DCAPSULED_SANITIZE=OFF -DCAPSULED_FUZZ=ON -DCAPSULED_TESTS=ON
 	run_fuzzers
 	;;
 *)

@@ -4,19 +4,24 @@
  * inotify), and the pages generated from it: home, date and tag indexes,
  * the Atom feed and search.
  *
- * Generated paths (all gemtext except /atom.xml):
+ * Generated paths (all gemtext except the Atom feeds):
  *   /                    home, only when the tree has no index.gmi
  *   /archive/            years with counts
  *   /archive/YYYY/       months of a year with counts
- *   /archive/YYYY/MM/    articles of a month
- *   /tags/               every tag with its count
- *   /tags/<tag>/         articles with that tag; query "N" gives page N
+ *   /archive/YYYY/MM/    articles of a month, in pages (pages.h)
+ *   /archive/undated/    articles without a date, by title
+ *   /tags/               the most used tags, then the others A to Z
+ *   /tags/<tag>/         articles with that tag, in pages
+ *   /tags/<tag>/atom.xml Atom feed of that tag's latest articles
  *   /atom.xml            Atom feed of the latest articles
  *   /search              asks for words (ARCHIVE_INPUT)
  *   /search?words        first page of results
  *   /search/N?words      page N of results
  * Article lines are "=> /path YYYY-MM-DD Title", newest first, so every
- * index page can be subscribed to as a gemlog.
+ * index page can be subscribed to as a gemlog; undated articles are
+ * listed apart.  The folders (/archive/..., /tags/<tag>/) are asked for
+ * with their final '/', as directories are.  A tag's path segment is the
+ * tag with the few bytes a path cannot carry as "~XX" (archive_tag_path()).
  */
 #ifndef CAPSULED_ARCHIVE_ARCHIVE_H
 #define CAPSULED_ARCHIVE_ARCHIVE_H
@@ -32,6 +37,8 @@
 #define ARCHIVE_PATH_TAGS "/tags/"
 #define ARCHIVE_PATH_FEED "/atom.xml"
 #define ARCHIVE_PATH_SEARCH "/search"
+/* A tag's feed, in its folder. */
+#define ARCHIVE_FEED_NAME "atom.xml"
 
 /* The route table's entries. */
 enum archive_route {
@@ -45,11 +52,19 @@ enum archive_route {
 
 /* The route a path is on; a string check only. */
 enum archive_route archive_route_of(const char *path);
+/* 1 when path names a generated folder without its final '/' (answered
+ * with a redirect to the slash form, as a directory is); a string check. */
+int archive_slash_missing(const char *path);
+/* Append the path of a tag's page, "/tags/<segment>/": the tag with '~',
+ * '/', '\\', '?', control characters and a '.' in front written as ~XX, so
+ * that every tag has exactly one path a request can name. */
+int archive_tag_path(struct buf *out, const char *tag);
 
 struct archive_options {
 	const char *state_dir;     /* holds archive.db; created if missing; must be writable */
 	const char *root_path;     /* the content tree (never written to) */
-	const char *title;         /* capsule title for generated pages and the feed */
+	const char *title;         /* capsule title for generated pages and the feed;
+	                            * NULL or "": the host of base_url */
 	const char *base_url;      /* "gemini://host" or "gemini://host:port": absolute links in the feed */
 	const char *default_lang;
 	unsigned feed_entries;     /* latest N in the feed and on the home page */
@@ -58,6 +73,9 @@ struct archive_options {
 	 * every file whose name has an article format. */
 	enum article_format (*article_format)(const char *article_paths, const char *path);
 	const char *article_paths;
+	const char *description;   /* one line under the home page's title; NULL: none */
+	const char *about_path;    /* a gemtext file of the tree (from the root) shown
+	                            * on the home page when it is there; NULL or "": none */
 };
 
 struct archive;
@@ -66,6 +84,11 @@ struct archive;
  * with a malloc'd message in *error when the state directory cannot be
  * used. */
 struct archive *archive_open(const struct archive_options *o, char **error);
+/* New settings for the pages (a reload): title, base_url, default_lang
+ * and feed_entries of o; the rest is ignored.  Pages cached by the
+ * archive's generation go stale.  0, or -1 when memory ran out (a setting
+ * may then keep its old value).  Thread-safe. */
+int archive_set_page_options(struct archive *a, const struct archive_options *o);
 /* Stop the indexer thread and close every connection. */
 void archive_close(struct archive *a);
 /* 1 once the first full walk of the tree is in the index. */
@@ -111,12 +134,38 @@ enum archive_status archive_render(struct archive *a, const char *path, const ch
     enum archive_feed feed, struct archive_page *page);
 void archive_page_free(struct archive_page *p);
 
+/* An article beside another in the date order. */
+struct archive_neighbour {
+	char *path;   /* NULL when there is none */
+	char *date;
+	char *title;
+};
+
+/* What the index knows of one article, for its page. */
+struct archive_article {
+	char date[11];            /* "YYYY-MM-DD", "" when undated */
+	char **tags;              /* NULL-terminated, A to Z; NULL when none */
+	struct archive_neighbour older, newer; /* dated articles only */
+};
+
+/* The index's record of the article at path: 1 (info filled; free it
+ * with archive_article_free()), 0 when it is not indexed (yet), -1 on
+ * error (logged).  Thread-safe. */
+int archive_article(struct archive *a, const char *path, struct archive_article *info);
+void archive_article_free(struct archive_article *info);
+
+/* The capsule path of the article first published at the web address url
+ * (http or https; the index keeps the address each article states as its
+ * own), copied into path (size bytes): 1, or 0 when no article has it.
+ * Thread-safe; a query of the index, for a pool thread. */
+int archive_source_path(struct archive *a, const char *url, char *path, size_t size);
+
 /* The site chrome learned from the .txt articles (lines found at the top
  * of many of them), NULL-terminated, for convert_options.chrome_lines: a
  * snapshot the caller frees with archive_chrome_free(); NULL when none
- * are known yet.  *generation gets the chrome's generation (for
- * convert_options.chrome_generation), read first: lines newer than their
- * number only cost a conversion more, never a stale one.  Thread-safe. */
+ * are known yet.  *generation (unless NULL) gets the chrome's generation
+ * (archive_chrome_generation()), read first: lines newer than their number
+ * only cost a conversion more, never a stale one.  Thread-safe. */
 char **archive_chrome_lines(struct archive *a, unsigned long *generation);
 /* Bumped at every change the indexer sees in the tree, articles or any
  * other file written, created, moved or deleted (inotify; some 0.1 s

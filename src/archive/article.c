@@ -1,9 +1,11 @@
 #include "archive/article.h"
 
+#include <ctype.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -174,6 +176,24 @@ cut(char *s, size_t max)
 	s[at] = '\0';
 }
 
+#define ELLIPSIS "\xe2\x80\xa6"
+
+/* Cut a summary to at most max bytes; when anything was cut, it ends on
+ * the last whole word (no dangling comma or dash) and an ellipsis. */
+static void
+cut_summary(char *s, size_t max)
+{
+	size_t len = strlen(s);
+
+	if (len <= max)
+		return;
+	cut(s, max - (sizeof(ELLIPSIS) - 1));
+	len = strlen(s);
+	while (len > 0 && strchr(" ,;:-(", s[len - 1]) != NULL)
+		len--;
+	memcpy(s + len, ELLIPSIS, sizeof(ELLIPSIS));
+}
+
 static char *
 body_text(const struct document *doc)
 {
@@ -207,7 +227,7 @@ summary_text(const struct document *doc)
 	if (s == NULL)
 		s = strdup("");
 	if (s != NULL)
-		cut(s, ARTICLE_SUMMARY_BYTES);
+		cut_summary(s, ARTICLE_SUMMARY_BYTES);
 	return s;
 }
 
@@ -257,6 +277,35 @@ take_tags(struct article *a, const struct doc_meta *meta)
 	return 0;
 }
 
+char *
+article_source_key(const char *url)
+{
+	struct buf key = BUF_INIT;
+	const char *p, *host_end, *end;
+
+	if (url == NULL)
+		return NULL;
+	if (strncasecmp(url, "https://", 8) == 0)
+		p = url + 8;
+	else if (strncasecmp(url, "http://", 7) == 0)
+		p = url + 7;
+	else
+		return NULL;
+	end = p + strcspn(p, "#");
+	host_end = p + strcspn(p, "/?#");
+	if (host_end == p)
+		return NULL;
+	for (; p < host_end; p++)
+		buf_append_char(&key, (char)tolower((unsigned char)*p));
+	if (key.len > 4 && (strcmp(key.data + key.len - 4, ":443") == 0 ||
+	    strcmp(key.data + key.len - 3, ":80") == 0))
+		buf_truncate(&key, key.len - (key.data[key.len - 1] == '3' ? 4 : 3));
+	buf_append(&key, p, (size_t)(end - p));
+	while (key.len > 0 && key.data[key.len - 1] == '/')
+		buf_truncate(&key, key.len - 1);
+	return buf_release(&key, NULL);
+}
+
 static int
 take_document(struct article *a, const struct document *doc, const char *path)
 {
@@ -266,9 +315,11 @@ take_document(struct article *a, const struct document *doc, const char *path)
 	a->author = one_line(doc->meta.author);
 	a->summary = summary_text(doc);
 	a->body = body_text(doc);
+	a->source = article_source_key(doc->meta.source_url);
 	if (a->title == NULL || a->summary == NULL || a->body == NULL ||
 	    (doc->meta.author != NULL && a->author == NULL) || take_tags(a, &doc->meta) == -1)
 		return -1;
+	a->row.source = a->source;
 	article_dates(doc->meta.date, a->row.mtime, a->date, a->updated);
 	a->row.path = path;
 	a->row.date = a->date;
@@ -301,7 +352,11 @@ static int
 take_data(struct article *a, const char *data, size_t len, const char *path,
     char *const *chrome)
 {
-	struct convert_options options = { path, (const char *const *)chrome, 0 };
+	struct convert_options options = {
+		.base_url = path,
+		.chrome_lines = (const char *const *)chrome,
+		.saved_time = (time_t)(a->row.mtime / 1000000000LL),
+	};
 	enum article_format format = article_format_of(path);
 	struct document *doc;
 	int rc;
@@ -352,6 +407,7 @@ article_free(struct article *a)
 	free(a->author);
 	free(a->summary);
 	free(a->body);
+	free(a->source);
 	for (i = 0; i < ARTICLE_MAX_TAGS; i++)
 		free(a->tags[i]);
 	strlist_clear(&a->heads);

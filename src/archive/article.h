@@ -25,11 +25,19 @@ struct article {
 	char *author;
 	char *summary;
 	char *body;
+	char *source;           /* article_source_key() of its original address */
 	char *tags[ARTICLE_MAX_TAGS];
 	struct strlist heads;   /* .txt only: its first lines (chrome.h) */
 };
 
 struct stat;
+
+/* The key an original web address is indexed and looked up by: what
+ * follows "http://" or "https://", the host in lower case, without a
+ * fragment, a default port or a final '/' (malloc'd); NULL for anything
+ * but an http(s) URL with a host, or when memory runs out.  Links written
+ * "http://x/a/" and "https://X/a#top" reach the same article. */
+char *article_source_key(const char *url);
 
 /* A file's modification time in nanoseconds: rewrites within one second
  * still count as changes. */

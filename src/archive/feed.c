@@ -97,8 +97,17 @@ entry(struct buf *b, const struct page_context *ctx, sqlite3_stmt *st)
 	buf_append_str(b, "</entry>\n");
 }
 
+/* What a feed is of: every article, or one tag's. */
+struct feed_scope {
+	const char *tag;     /* NULL: every article */
+	const char *path;    /* its page: the home page, or the tag's */
+	const char *self;    /* the feed's own path */
+	const char *title;
+};
+
 static void
-feed_head(struct buf *b, const struct page_context *ctx, const char *updated)
+feed_head(struct buf *b, const struct page_context *ctx, const struct feed_scope *f,
+    const char *updated)
 {
 	buf_append_str(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 	    "<feed xmlns=\"http://www.w3.org/2005/Atom\"");
@@ -108,30 +117,54 @@ feed_head(struct buf *b, const struct page_context *ctx, const char *updated)
 		buf_append_char(b, '"');
 	}
 	buf_append_str(b, ">\n<id>");
-	absolute_url(b, ctx->base_url, "/");
+	absolute_url(b, ctx->base_url, f->path);
 	buf_append_str(b, "</id>\n");
-	element(b, "title", ctx->title);
+	element(b, "title", f->title);
 	element(b, "updated", updated);
 	buf_append_str(b, "<author>");
 	element(b, "name", ctx->title);
 	buf_append_str(b, "</author>\n");
-	link(b, "self", ctx->base_url, ARCHIVE_PATH_FEED);
-	link(b, "alternate", ctx->base_url, ARCHIVE_PATH_HOME);
+	link(b, "self", ctx->base_url, f->self);
+	link(b, "alternate", ctx->base_url, f->path);
 }
 
+/* The entries of a feed, newest first: ?1 the number, ?2 the tag. */
+#define ENTRIES(columns) \
+	"SELECT " columns " FROM articles WHERE date <> '' ORDER BY date DESC, id DESC LIMIT ?1"
+#define TAG_ENTRIES(columns) \
+	"SELECT " columns " FROM tags t JOIN articles a ON a.id = t.article" \
+	" WHERE t.tag = ?2 AND t.date <> '' ORDER BY t.date DESC, t.article DESC LIMIT ?1"
+#define ENTRY_COLUMNS "path, updated, title, author, summary"
+#define TAG_ENTRY_COLUMNS "a.path, a.updated, a.title, a.author, a.summary"
 /* The feed's updated time: the latest of its entries, compared as
  * instants (as text "01:30+05:00" would sort after "00:00Z"). */
+#define LATEST(entries) \
+	"SELECT updated FROM (" entries ") ORDER BY julianday(updated) DESC LIMIT 1"
+
+static sqlite3_stmt *
+scoped_statement(struct reader *r, const struct page_context *ctx, const struct feed_scope *f,
+    const char *sql, const char *tag_sql)
+{
+	sqlite3_stmt *st = reader_statement(r, f->tag != NULL ? tag_sql : sql);
+
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_int64(st, 1, ctx->feed_entries);
+	if (f->tag != NULL)
+		sqlite3_bind_text(st, 2, f->tag, -1, SQLITE_STATIC);
+	return st;
+}
+
 static int
-latest_update(struct reader *r, unsigned entries, struct buf *updated)
+latest_update(struct reader *r, const struct page_context *ctx, const struct feed_scope *f,
+    struct buf *updated)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = reader_statement(r, "SELECT updated FROM (SELECT updated FROM articles"
-	    " WHERE date <> '' ORDER BY date DESC, id DESC LIMIT ?1) ORDER BY julianday(updated) DESC LIMIT 1"))
-	    == NULL)
+	if ((st = scoped_statement(r, ctx, f, LATEST(ENTRIES("updated")),
+	    LATEST(TAG_ENTRIES("a.updated AS updated")))) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, entries);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		buf_append_str(updated, (const char *)sqlite3_column_text(st, 0));
 	else if (rc == SQLITE_DONE)
@@ -141,40 +174,94 @@ latest_update(struct reader *r, unsigned entries, struct buf *updated)
 }
 
 static int
-feed_entries(struct reader *r, const struct page_context *ctx, struct buf *b)
+feed_entries(struct reader *r, const struct page_context *ctx, const struct feed_scope *f,
+    struct buf *b)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = reader_statement(r, "SELECT path, updated, title, author, summary"
-	    " FROM articles WHERE date <> '' ORDER BY date DESC, id DESC LIMIT ?1")) == NULL)
+	if ((st = scoped_statement(r, ctx, f, ENTRIES(ENTRY_COLUMNS),
+	    TAG_ENTRIES(TAG_ENTRY_COLUMNS))) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, ctx->feed_entries);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		entry(b, ctx, st);
 	reader_done(st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-enum archive_status
-feed_render(struct reader *r, const struct page_context *ctx, struct archive_page *page)
+/* 1 when the tag is on some article, 0 when not, -1 on error. */
+static int
+tag_exists(struct reader *r, const char *tag)
 {
-	struct buf updated = BUF_INIT;
+	sqlite3_stmt *st;
 	int rc;
 
-	page->mime = "application/atom+xml";
-	rc = latest_update(r, ctx->feed_entries, &updated);
+	if ((st = reader_statement(r, "SELECT 1 FROM tag_counts WHERE tag = ?1")) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, tag, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	reader_done(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+write_feed(struct reader *r, const struct page_context *ctx, const struct feed_scope *f,
+    struct buf *body)
+{
+	struct buf updated = BUF_INIT;
+	int rc = latest_update(r, ctx, f, &updated);
+
 	if (rc == 0 && updated.failed)
 		rc = -1;
 	if (rc == 0) {
-		feed_head(&page->body, ctx, updated.data);
-		rc = feed_entries(r, ctx, &page->body);
+		feed_head(body, ctx, f, updated.data);
+		rc = feed_entries(r, ctx, f, body);
 	}
 	buf_free(&updated);
+	buf_append_str(body, "</feed>\n");
+	return rc;
+}
+
+/* The scope of a tag's feed: its paths and title, malloc'd in parts. */
+static int
+tag_scope(const struct page_context *ctx, const char *tag, struct feed_scope *f,
+    struct buf *parts)
+{
+	size_t self_at, title_at;
+
+	archive_tag_path(parts, tag);
+	buf_append_char(parts, '\0');
+	self_at = parts->len;
+	archive_tag_path(parts, tag);
+	buf_append_str(parts, ARCHIVE_FEED_NAME);
+	buf_append_char(parts, '\0');
+	title_at = parts->len;
+	buf_printf(parts, "%s: articles tagged %s", ctx->title, tag);
+	if (parts->failed)
+		return -1;
+	*f = (struct feed_scope){ tag, parts->data, parts->data + self_at, parts->data + title_at };
+	return 0;
+}
+
+enum archive_status
+feed_render(struct reader *r, const struct page_context *ctx, const char *tag,
+    struct archive_page *page)
+{
+	struct feed_scope f = { NULL, ARCHIVE_PATH_HOME, ARCHIVE_PATH_FEED, ctx->title };
+	struct buf parts = BUF_INIT;
+	int rc = 0;
+
+	page->mime = "application/atom+xml";
+	if (tag != NULL && (rc = tag_exists(r, tag)) == 0)
+		return ARCHIVE_NOT_FOUND;
+	if (tag != NULL && rc == 1)
+		rc = tag_scope(ctx, tag, &f, &parts);
+	if (rc == 0)
+		rc = write_feed(r, ctx, &f, &page->body);
+	buf_free(&parts);
 	if (rc == -1) {
 		log_error("archive: feed query failed: %s", sqlite3_errmsg(r->db));
 		return ARCHIVE_ERROR;
 	}
-	buf_append_str(&page->body, "</feed>\n");
 	return page->body.failed ? ARCHIVE_ERROR : ARCHIVE_OK;
 }

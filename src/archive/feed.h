@@ -1,14 +1,17 @@
 /*
- * The Atom feed (RFC 4287) of the latest articles: ids and links are the
- * articles' gemini:// URLs, which never change.
+ * The Atom feeds (RFC 4287) of the latest articles, and of the latest
+ * articles of each tag: ids and links are the articles' gemini:// URLs,
+ * which never change; a feed's updated is its newest entry's.
  */
 #ifndef CAPSULED_ARCHIVE_FEED_H
 #define CAPSULED_ARCHIVE_FEED_H
 
 #include "archive/pages.h"
 
+/* The feed of every article (tag NULL) or of one tag (ARCHIVE_NOT_FOUND
+ * when no article has it). */
 enum archive_status feed_render(struct reader *r, const struct page_context *ctx,
-    struct archive_page *page);
+    const char *tag, struct archive_page *page);
 
 /* Append text escaped for XML character data and attribute values:
  * markup characters as entities, characters XML forbids and invalid UTF-8

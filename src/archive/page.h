@@ -22,6 +22,11 @@ enum page_line_kind {
 	PAGE_FILE,     /* path, text: its name, size */
 	PAGE_SEARCH,   /* path: where words are typed to search; text: label */
 	PAGE_FEED,     /* path: the feed of the newest articles; text: label */
+	PAGE_BYLINE,   /* text: an article's date, author and reading time;
+	                * path: its month's page, or NULL */
+	PAGE_TAG,      /* text: a tag of the article; path: the tag's page */
+	PAGE_GEMTEXT,  /* text: gemtext written by hand (a file of the tree);
+	                * path: that file, which its relative links start from */
 };
 
 struct page_line {

@@ -137,7 +137,8 @@ count_match(const Fts5ExtensionApi *api, Fts5Context *fts, void *arg)
  * at most every article. */
 static int
 phrase_matches(const Fts5ExtensionApi *api, Fts5Context *fts, int phrase,
-    sqlite3_int64 lowest, sqlite3_int64 highest, sqlite3_int64 rows, double *matches)
+    sqlite3_int64 lowest, sqlite3_int64 highest, sqlite3_int64 rows, double *matches,
+    int *estimated)
 {
 	struct phrase_walk w = { 0, 0 };
 	int rc;
@@ -145,15 +146,18 @@ phrase_matches(const Fts5ExtensionApi *api, Fts5Context *fts, int phrase,
 	if ((rc = api->xQueryPhrase(fts, phrase, &w, count_match)) != SQLITE_OK)
 		return rc;
 	*matches = (double)w.matches;
-	if (w.matches >= RANK_COUNT_WALK_MAX && w.last > lowest && highest > w.last)
+	if (w.matches >= RANK_COUNT_WALK_MAX && w.last > lowest && highest > w.last) {
 		*matches = fmin((double)rows, *matches * (double)(highest - lowest) /
 		    (double)(w.last - lowest));
+		if (estimated != NULL)
+			*estimated = 1;
+	}
 	return SQLITE_OK;
 }
 
 static int
 compute_frequencies(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_int64 lowest,
-    sqlite3_int64 highest, struct frequencies **out)
+    sqlite3_int64 highest, int *estimated, struct frequencies **out)
 {
 	struct frequencies *f;
 	sqlite3_int64 rows = 0;
@@ -169,8 +173,8 @@ compute_frequencies(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_int64
 		return rc;
 	}
 	for (i = 0; i < n; i++) {
-		if ((rc = phrase_matches(api, fts, i, lowest, highest, rows, &matches)) !=
-		    SQLITE_OK) {
+		if ((rc = phrase_matches(api, fts, i, lowest, highest, rows, &matches,
+		    estimated)) != SQLITE_OK) {
 			free(f);
 			return rc;
 		}
@@ -184,13 +188,13 @@ compute_frequencies(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_int64
 /* Counted once per query (FTS5 auxiliary data). */
 static int
 frequencies(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_int64 lowest,
-    sqlite3_int64 highest, struct frequencies **f)
+    sqlite3_int64 highest, int *estimated, struct frequencies **f)
 {
 	int rc;
 
 	if ((*f = api->xGetAuxdata(fts, 0)) != NULL)
 		return SQLITE_OK;
-	if ((rc = compute_frequencies(api, fts, lowest, highest, f)) != SQLITE_OK)
+	if ((rc = compute_frequencies(api, fts, lowest, highest, estimated, f)) != SQLITE_OK)
 		return rc;
 	return api->xSetAuxdata(fts, *f, free);
 }
@@ -203,12 +207,13 @@ capped_score(const Fts5ExtensionApi *api, Fts5Context *fts, int nargs,
 	const double *idf, *hits;
 	int i, length = 0, rc;
 
-	if (nargs < 2)
+	if (nargs < 3)
 		return SQLITE_MISUSE;
 	if ((rc = frequencies(api, fts, sqlite3_value_int64(args[0]),
-	    sqlite3_value_int64(args[1]), &f)) != SQLITE_OK ||
+	    sqlite3_value_int64(args[1]), sqlite3_value_pointer(args[2], RANK_ESTIMATED_TYPE),
+	    &f)) != SQLITE_OK ||
 	    (rc = api->xColumnSize(fts, -1, &length)) != SQLITE_OK ||
-	    (rc = phrase_hits(api, fts, nargs - 2, args + 2, f->values + f->nphrases,
+	    (rc = phrase_hits(api, fts, nargs - 3, args + 3, f->values + f->nphrases,
 	    f->nphrases)) != SQLITE_OK)
 		return rc;
 	idf = f->values;

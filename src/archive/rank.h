@@ -16,7 +16,7 @@
  *
  * Searches of several phrases need that frequency, to weigh a rare word
  * above a common one, and are ranked by RANK_CAPPED(search, lowest_id,
- * highest_id, title_weight, body_weight): bm25 where each phrase's
+ * highest_id, estimated, title_weight, body_weight): bm25 where each phrase's
  * articles are counted, oldest first, only up to RANK_COUNT_WALK_MAX.
  * A phrase found that often is assumed spread evenly over the article
  * ids (which grow with the date, store.h): its count is estimated as
@@ -24,7 +24,9 @@
  * approximation only for words in RANK_COUNT_WALK_MAX articles or more,
  * where the factor is logarithmic (of 100000 articles, a count of 1000
  * off by a third moves it by under 10%); uneven publishing over the
- * years skews the estimate.  The results page says so (search.c).
+ * years skews the estimate.  estimated is NULL or an int * bound with
+ * sqlite3_bind_pointer() as RANK_ESTIMATED_TYPE: set to 1 when a count
+ * was estimated, so that the results page says so only then (search.c).
  */
 #ifndef CAPSULED_ARCHIVE_RANK_H
 #define CAPSULED_ARCHIVE_RANK_H
@@ -35,6 +37,8 @@
 #define RANK_CAPPED "bm25_capped"
 /* Articles counted per phrase before its count is estimated. */
 #define RANK_COUNT_WALK_MAX 1000
+/* The pointer type of RANK_CAPPED's estimated argument. */
+#define RANK_ESTIMATED_TYPE "capsuled_rank_estimated"
 
 /* Register RANK_ONE_PHRASE and RANK_CAPPED on db: 0, or -1 (logged). */
 int rank_register(sqlite3 *db);

@@ -19,7 +19,7 @@
 #include "archive/words.h"
 
 /* More distinct statements than every page together uses. */
-#define READER_STATEMENTS 32
+#define READER_STATEMENTS 64
 
 struct reader {
 	sqlite3 *db;

@@ -28,12 +28,12 @@ _Static_assert(SEARCH_COUNT_MAX > SEARCH_RANK_MAX, "search count cap below the r
  * are never looked at.  (FTS5's own ORDER BY rank is slower: it ranks
  * in a nested query, then seeks every row again.)  One term is ranked
  * without bm25's walk over all its matches, several with that walk cut
- * short (rank.h). */
+ * short (rank.h), which sets ?3 when it estimated a count. */
 #define NEWEST_BY(score) \
 	"SELECT rowid, " score " FROM search WHERE search MATCH ?1" \
 	" ORDER BY rowid DESC LIMIT ?2"
 static const char newest_sql[] = NEWEST_BY(RANK_CAPPED "(search,"
-    " (SELECT min(id) FROM articles), (SELECT max(id) FROM articles), "
+    " (SELECT min(id) FROM articles), (SELECT max(id) FROM articles), ?3, "
     STORE_RANK_WEIGHTS ")");
 static const char newest_one_term_sql[] =
 	NEWEST_BY(RANK_ONE_PHRASE "(search, " STORE_RANK_WEIGHTS ")");
@@ -42,6 +42,9 @@ static const char newest_one_term_sql[] =
 static const char older_sql[] =
 	"SELECT rowid FROM search WHERE search MATCH ?1 AND rowid < ?3"
 	" ORDER BY rowid DESC LIMIT ?2";
+
+/* Whether a search finds anything: its first match is enough. */
+static const char exists_sql[] = "SELECT 1 FROM search WHERE search MATCH ?1 LIMIT 1";
 
 /* The rows of a page, ?2 a JSON array of their ids in rank order;
  * snippets are made for these rows only.  Looking each id up seeks in
@@ -66,7 +69,8 @@ struct search {
 	struct reader *r;
 	long long budget_us;
 	const char *fts;     /* the FTS5 expression */
-	int terms;           /* the user's terms */
+	int terms;           /* the user's terms searched for (not -word) */
+	int estimated;       /* a word's count was estimated in ranking (rank.h) */
 	int prefix_capped;   /* a prefix stood for more words than were searched */
 	long long deadline;  /* monotonic µs */
 	int cut;             /* the budget ran out */
@@ -114,6 +118,16 @@ out_of_time(void *arg)
 	return monotonic_us() > s->deadline;
 }
 
+/* Whether the reader's statements are interrupted past s->deadline. */
+static void
+budget_watch(struct search *s, int on)
+{
+	if (on)
+		sqlite3_progress_handler(s->r->db, BUDGET_CHECK_STEPS, out_of_time, s);
+	else
+		sqlite3_progress_handler(s->r->db, 0, NULL, NULL);
+}
+
 /* A step of a statement run under the budget: SQLITE_DONE once the
  * budget is spent (s->cut set). */
 static int
@@ -136,6 +150,8 @@ read_newest(struct search *s, sqlite3_stmt *st)
 
 	sqlite3_bind_text(st, 1, s->fts, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, SEARCH_RANK_MAX);
+	if (s->terms != 1)
+		sqlite3_bind_pointer(st, 3, &s->estimated, RANK_ESTIMATED_TYPE, NULL);
 	while ((rc = budgeted_step(s, st)) == SQLITE_ROW) {
 		s->ranked[s->nranked].id = s->oldest = sqlite3_column_int64(st, 0);
 		s->ranked[s->nranked++].score = sqlite3_column_double(st, 1);
@@ -187,11 +203,11 @@ rank_page(struct search *s, unsigned pageno)
 	    newest_sql)) == NULL || (older = reader_statement(s->r, older_sql)) == NULL)
 		return -1;
 	s->deadline = monotonic_us() + s->budget_us;
-	sqlite3_progress_handler(s->r->db, BUDGET_CHECK_STEPS, out_of_time, s);
+	budget_watch(s, 1);
 	rc = read_newest(s, newest);
 	if (rc == 0 && !s->cut && s->nranked == SEARCH_RANK_MAX)
 		rc = count_older(s, older);
-	sqlite3_progress_handler(s->r->db, 0, NULL, NULL);
+	budget_watch(s, 0);
 	if (rc == -1)
 		return -1;
 	qsort(s->ranked, (size_t)s->nranked, sizeof(*s->ranked), by_score);
@@ -254,7 +270,8 @@ searched_back_to(struct buf *line, const struct search *s)
 }
 
 /* "N articles match "words"." (or at least N, or more than the count
- * cap), whether only the newest are ranked. */
+ * cap, or none among those searched in time), whether only the newest
+ * are ranked. */
 static void
 count_line(struct page *b, const struct search *s, const char *query)
 {
@@ -288,7 +305,7 @@ notes(struct page *b, const struct search *s)
 {
 	struct buf line = BUF_INIT;
 
-	if (s->terms > 1 && s->total > 0) {
+	if (s->estimated && s->total > 0) {
 		buf_printf(&line, "Words in more than %d articles are weighed by an estimate"
 		    " of how many hold them.", RANK_COUNT_WALK_MAX);
 		text_line(b, &line);
@@ -320,14 +337,125 @@ results_heading(struct page *b, const struct page_context *ctx, unsigned pageno,
 	pages_building(b, ctx);
 }
 
-/* The count line and the page of results; the number of rows (one more
- * than a page when a next page exists), or -1 on error. */
+/* Prefixes as the words they stand for (words.h), into out; *capped set
+ * when one stood for more words than are searched. */
+static int
+expand_prefixes(struct reader *r, const char *fts, struct buf *out, int *capped)
+{
+	struct words_tokenizer *t;
+	sqlite3_stmt *range;
+	int rc;
+
+	if (strchr(fts, '*') == NULL)
+		return buf_append_str(out, fts);
+	if ((t = reader_tokenizer(r)) == NULL ||
+	    (range = reader_statement(r, words_range_sql)) == NULL)
+		return -1;
+	if ((rc = words_expand(t, range, fts, out, capped)) == -1)
+		log_error("archive: cannot look up the words of %s: %s", fts,
+		    sqlite3_errmsg(r->db));
+	reader_done(range);
+	return rc;
+}
+
+/* Whether the reader's words find anything before s->deadline: 1, 0
+ * (nothing, or not known in time), or -1 on error. */
+static int
+finds_any(struct search *s, const char *words)
+{
+	struct buf fts = BUF_INIT, expanded = BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	struct query q;
+	int capped, rc = -1;
+
+	query_parse(words, &q);
+	if (query_fts(&q, &fts) <= 0) {
+		rc = fts.failed ? -1 : 0;
+		goto done;
+	}
+	if (expand_prefixes(s->r, fts.data, &expanded, &capped) == -1 ||
+	    (st = reader_statement(s->r, exists_sql)) == NULL)
+		goto done;
+	sqlite3_bind_text(st, 1, expanded.data, -1, SQLITE_STATIC);
+	budget_watch(s, 1);
+	rc = sqlite3_step(st);
+	budget_watch(s, 0);
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE || rc == SQLITE_INTERRUPT)
+		rc = rc == SQLITE_ROW;
+	else
+		rc = failed(s, "a suggestion");
+	reader_done(st);
+done:
+	buf_free(&fts);
+	buf_free(&expanded);
+	return rc;
+}
+
+/* The search a suggestion makes of term i of q, and its label; 0 when
+ * there is none for it. */
+static int
+suggestion(const struct query *q, int i, struct buf *words, struct buf *label)
+{
+	const struct query_term *t = &q->terms[i];
+
+	buf_truncate(words, 0);
+	buf_truncate(label, 0);
+	if (q->n > 1) {
+		query_without(q, i, words);
+		buf_printf(label, "Without \"%.*s\": %s", (int)t->len, t->start, words->data);
+	} else if (!t->prefix && !t->quoted) {
+		buf_printf(words, "%.*s*", (int)t->len, t->start);
+		buf_printf(label, "Words starting with \"%.*s\": %s", (int)t->len, t->start,
+		    words->data);
+	} else
+		return 0;
+	return 1;
+}
+
+/* Nothing matches: the searches with a word less (or the word as a
+ * prefix) that find something, all checked within one more budget. */
+static int
+suggestions(struct search *s, struct page *b, const struct query *q)
+{
+	struct buf words = BUF_INIT, label = BUF_INIT;
+	int i, shown = 0, found = 0;
+
+	page_text(b, "No articles match.");
+	s->deadline = monotonic_us() + s->budget_us;
+	for (i = 0; i < q->n && shown < SEARCH_SUGGESTIONS && found != -1; i++) {
+		if (!suggestion(q, i, &words, &label))
+			continue;
+		if (words.failed || label.failed) {
+			b->failed = 1;
+			break;
+		}
+		if ((found = finds_any(s, words.data)) != 1)
+			continue;
+		if (shown++ == 0)
+			page_text(b, "Try:");
+		page_link(b, ARCHIVE_PATH_SEARCH, words.data, label.data);
+	}
+	buf_free(&words);
+	buf_free(&label);
+	page_blank(b);
+	return found == -1 ? -1 : 0;
+}
+
+/* The count line (or suggestions) and the page of results; the number
+ * of rows (one more than a page when a next page exists), or -1 on
+ * error. */
 static long
-matches(struct search *s, unsigned pageno, const char *query, struct page *b)
+matches(struct search *s, unsigned pageno, const char *query, const struct query *q,
+    struct page *b)
 {
 	if (rank_page(s, pageno) == -1)
 		return -1;
-	count_line(b, s, query);
+	/* Nothing found in time is not nothing there: no suggestions then. */
+	if (s->total == 0 && !s->cut) {
+		if (suggestions(s, b, q) == -1)
+			return -1;
+	} else
+		count_line(b, s, query);
 	notes(b, s);
 	if (s->nids > 0 && page_lines(s, b) == -1)
 		return -1;
@@ -339,30 +467,10 @@ matches(struct search *s, unsigned pageno, const char *query, struct page *b)
 	return s->nids;
 }
 
-/* Prefixes as the words they stand for (words.h), into out. */
-static int
-expand_prefixes(struct search *s, const char *fts, struct buf *out)
-{
-	struct words_tokenizer *t;
-	sqlite3_stmt *range;
-	int rc;
-
-	if (strchr(fts, '*') == NULL)
-		return buf_append_str(out, fts);
-	if ((t = reader_tokenizer(s->r)) == NULL ||
-	    (range = reader_statement(s->r, words_range_sql)) == NULL)
-		return -1;
-	if ((rc = words_expand(t, range, fts, out, &s->prefix_capped)) == -1)
-		log_error("archive: cannot look up the words of %s: %s", fts,
-		    sqlite3_errmsg(s->r->db));
-	reader_done(range);
-	return rc;
-}
-
-/* Search for the FTS5 expression fts of terms user terms. */
+/* Search for the FTS5 expression fts of the parsed query q. */
 static long
-search(struct reader *r, const struct page_context *ctx, const char *fts, int terms,
-    unsigned pageno, const char *query, struct page *b)
+search(struct reader *r, const struct page_context *ctx, const char *fts,
+    const struct query *q, unsigned pageno, const char *query, struct page *b)
 {
 	struct search *s;
 	struct buf expanded = BUF_INIT;
@@ -371,12 +479,12 @@ search(struct reader *r, const struct page_context *ctx, const char *fts, int te
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return -1;
 	s->r = r;
-	s->terms = terms;
+	s->terms = q->positive;
 	s->budget_us = (ctx->search_budget_ms > 0 ? ctx->search_budget_ms : SEARCH_BUDGET_MS) *
 	    1000LL;
-	if (expand_prefixes(s, fts, &expanded) == 0) {
+	if (expand_prefixes(r, fts, &expanded, &s->prefix_capped) == 0) {
 		s->fts = expanded.data;
-		n = matches(s, pageno, query, b);
+		n = matches(s, pageno, query, q, b);
 	}
 	buf_free(&expanded);
 	free(s);
@@ -388,19 +496,22 @@ render_results(struct reader *r, const struct page_context *ctx, unsigned pageno
     const char *query, struct page *b)
 {
 	struct buf fts = BUF_INIT;
+	struct query q;
 	long n = 0;
 	int terms;
 
 	results_heading(b, ctx, pageno, query);
-	if ((terms = query_to_fts(query, &fts)) == -1)
+	query_parse(query, &q);
+	if ((terms = query_fts(&q, &fts)) == -1)
 		return ARCHIVE_ERROR;
 	if (terms > 0)
-		n = search(r, ctx, fts.data, terms, pageno, query, b);
+		n = search(r, ctx, fts.data, &q, pageno, query, b);
 	buf_free(&fts);
 	if (n == -1)
 		return ARCHIVE_ERROR;
 	if (terms == 0) {
-		page_text(b, "No words to search for: try letters or digits.");
+		page_text(b, q.n > 0 ? "No words to search for: -word only leaves articles out." :
+		    "No words to search for: try letters or digits.");
 		page_blank(b);
 	}
 	/* No link to a page past the last one served. */
@@ -408,6 +519,7 @@ render_results(struct reader *r, const struct page_context *ctx, unsigned pageno
 		search_link(b, pageno + 1, query, "Next page");
 	if (pageno > 1)
 		search_link(b, pageno - 1, query, "Previous page");
+	page_text(b, "Search for " QUERY_SYNTAX ".");
 	page_add(b, PAGE_SEARCH, "New search", ARCHIVE_PATH_SEARCH);
 	page_link(b, ARCHIVE_PATH_HOME, NULL, "Home");
 	return b->failed ? ARCHIVE_ERROR : ARCHIVE_OK;

@@ -17,14 +17,22 @@
  *   article by article): the page then gives the count found so far as
  *   "at least", and the date back to which articles were searched;
  * - a prefix is searched as the words it stands for (words.h).
- * A search of one term is ranked without bm25's walk over all its
- * matches, several with that walk cut short (rank.h).  Pages never
- * depend on the count: a next page is offered when a row follows.
+ * A search of one term (whatever -words leave out) is ranked without
+ * bm25's walk over all its matches, several with that walk cut short
+ * (rank.h).  Pages never depend on the count: a next page is offered
+ * when a row follows.
+ *
+ * The prompt and every results page say the syntax (query.h) in a few
+ * words; when nothing matches, the page offers the same search with a
+ * word less (or a lone word as a prefix), those found to match within a
+ * second SEARCH_BUDGET_MS.  A search cut with nothing found offers none:
+ * older articles may match.
  */
 #ifndef CAPSULED_ARCHIVE_SEARCH_H
 #define CAPSULED_ARCHIVE_SEARCH_H
 
 #include "archive/pages.h"
+#include "archive/query.h"
 
 #define SEARCH_PAGE_SIZE 20
 #define SEARCH_MAX_PAGES 50
@@ -32,7 +40,9 @@
 #define SEARCH_COUNT_MAX 10000
 /* Reading and counting matches stop after this long. */
 #define SEARCH_BUDGET_MS 12
-#define SEARCH_PROMPT "Search the archive"
+#define SEARCH_PROMPT "Search the archive: " QUERY_SYNTAX
+/* Searches suggested when nothing matches. */
+#define SEARCH_SUGGESTIONS 4
 
 /* pageno 0 means a page number that is not valid (ARCHIVE_NOT_FOUND);
  * query NULL or empty asks for words (ARCHIVE_INPUT). */

@@ -36,6 +36,7 @@ static const char schema[] =
 	"CREATE INDEX tags_by_article ON tags(article);"
 	"CREATE TABLE months(month TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID;"
 	"CREATE TABLE tag_counts(tag TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX tag_counts_by_use ON tag_counts(count DESC, tag);"
 	"CREATE TABLE heads(line TEXT NOT NULL, article INTEGER NOT NULL,"
 	" PRIMARY KEY(line, article)) WITHOUT ROWID;"
 	"CREATE INDEX heads_by_article ON heads(article);"
@@ -46,6 +47,10 @@ static const char schema[] =
 	"INSERT INTO state VALUES('bulk', 1);"
 	"CREATE VIEW article_text(id, title, body) AS SELECT a.id, a.title,"
 	" " PACKED_UNPACK_FN "(b.body) FROM articles a JOIN bodies b ON b.id = a.id;"
+	/* Where articles were first published (article_source_key()): a
+	 * link to one of those addresses is a link to the article here. */
+	"CREATE TABLE sources(url TEXT PRIMARY KEY, article INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX sources_by_article ON sources(article);"
 	"CREATE VIRTUAL TABLE search USING fts5(title, body,"
 	" content='article_text', content_rowid='id',"
 	" tokenize='" WORDS_TOKENIZER " " WORDS_TOKENIZER_ARG1 " " WORDS_TOKENIZER_ARG2 "');"
@@ -65,6 +70,7 @@ static const char schema[] =
 	" DELETE FROM tags WHERE article = old.id;"
 	" DELETE FROM heads WHERE article = old.id;"
 	" DELETE FROM bodies WHERE id = old.id;"
+	" DELETE FROM sources WHERE article = old.id;"
 	" END;"
 	"CREATE TRIGGER tags_added AFTER INSERT ON tags BEGIN"
 	" INSERT INTO tag_counts VALUES(new.tag, 1)"
@@ -256,6 +262,8 @@ prepare_all(struct store *s)
 		{ offsetof(struct store, insert_body), "INSERT INTO bodies(id, body) VALUES(?1, ?2)" },
 		{ offsetof(struct store, insert_tag),
 		  "INSERT OR IGNORE INTO tags(tag, date, article) VALUES(?1, ?2, ?3)" },
+		{ offsetof(struct store, insert_source),
+		  "INSERT OR REPLACE INTO sources(url, article) VALUES(?1, ?2)" },
 		{ offsetof(struct store, insert_head),
 		  "INSERT OR IGNORE INTO heads(line, article) VALUES(?1, ?2)" },
 		{ offsetof(struct store, insert_word), "INSERT OR IGNORE INTO words(word) VALUES(?1)" },
@@ -287,8 +295,8 @@ static void
 finalize_all(struct store *s)
 {
 	sqlite3_stmt **all[] = { &s->touch, &s->find, &s->insert, &s->insert_body,
-		&s->insert_tag, &s->insert_head, &s->insert_word, &s->old_text, &s->same_text,
-		&s->remove, &s->fts_insert, &s->fts_delete };
+		&s->insert_tag, &s->insert_head, &s->insert_source, &s->insert_word, &s->old_text,
+		&s->same_text, &s->remove, &s->fts_insert, &s->fts_delete };
 	size_t i;
 
 	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
@@ -765,6 +773,16 @@ put_heads(struct store *s, const struct article_row *row, long long id)
 	return 0;
 }
 
+static int
+put_source(struct store *s, const struct article_row *row, long long id)
+{
+	if (row->source == NULL)
+		return 0;
+	sqlite3_bind_text(s->insert_source, 1, row->source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s->insert_source, 2, id);
+	return run(s, s->insert_source);
+}
+
 /* The words not stored yet. */
 static int
 put_words(struct store *s, const struct article_row *row)
@@ -892,6 +910,7 @@ put_row(struct store *s, const struct article_row *row)
 		return -1;
 	id = sqlite3_last_insert_rowid(s->db);
 	if (put_tags(s, row, id) == -1 || put_heads(s, row, id) == -1 ||
+	    put_source(s, row, id) == -1 ||
 	    put_words(s, row) == -1 ||
 	    add_pending(s, id, row->title, row->body, row->packed, row->packed_len) == -1)
 		return -1;

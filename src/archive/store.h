@@ -8,7 +8,8 @@
  * view article_text as its external content, which unpacks a body when
  * FTS5 wants it (snippets of the rows shown).  Triggers keep tags, heads,
  * bodies and the per-month and per-tag counts in step, so index pages
- * never scan the whole table; the writer keeps "search" in step itself:
+ * never scan the whole table (tag_counts also by use, for the most used
+ * tags first); the writer keeps "search" in step itself:
  * FTS5 builds an index fastest from rows in rowid order, so its inserts
  * and deletes wait in memory and go in sorted, once per transaction (or
  * every STORE_PENDING_BYTES).  words holds every word any article ever
@@ -24,7 +25,8 @@
  * the index small.
  *
  * heads holds the first lines of every .txt article and chrome the lines
- * learned from them (chrome.h).
+ * learned from them (chrome.h); sources the original web address of the
+ * articles that state one.
  *
  * Faults: the first statement that fails makes the store's fault sticky
  * (store_fault()) until store_recover(); the caller gives up the batch,
@@ -48,7 +50,7 @@
 #include "archive/words.h"
 
 /* Bump when the schema changes: an older database is then rebuilt. */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 6
 /* bm25's column weights: a title match counts ten times a body match. */
 #define STORE_RANK_WEIGHTS "10.0, 1.0"
 /* Articles a day holds in date order. */
@@ -66,6 +68,7 @@ struct article_row {
 	const char *author;  /* may be NULL */
 	const char *summary;
 	const char *body;    /* plain text for search */
+	const char *source;  /* article_source_key() of its original address, or NULL */
 	const void *packed;  /* body as stored (packed.h); NULL: the store packs it */
 	size_t packed_len;
 	const char *words;   /* distinct words of title and body, each NUL-terminated;
@@ -92,6 +95,7 @@ struct store {
 	sqlite3_stmt *insert_body;
 	sqlite3_stmt *insert_tag;
 	sqlite3_stmt *insert_head;
+	sqlite3_stmt *insert_source;
 	sqlite3_stmt *insert_word;
 	sqlite3_stmt *find;
 	sqlite3_stmt *old_text;

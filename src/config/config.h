@@ -2,13 +2,16 @@
  * The loaded configuration: built-in defaults, then the INI file, then
  * command-line flags (every file setting is also a flag: `max_connections`
  * in the file is `--max-connections` on the command line).  Immutable once
- * loaded; a reload builds a new one.
+ * loaded; a reload builds a new one, and each setting says whether a
+ * reload may change it or only a restart (config_reload_changes()).
  */
 #ifndef CAPSULED_CONFIG_CONFIG_H
 #define CAPSULED_CONFIG_CONFIG_H
 
 #include <stddef.h>
 #include <stdio.h>
+
+#include "util/buf.h"
 
 struct host_config {
 	char *name;  /* lower-case; the first host is the default (no SNI, IP literal) */
@@ -20,10 +23,40 @@ struct host_config {
 
 enum log_format { LOG_FORMAT_TEXT, LOG_FORMAT_TSV };
 
+/* What the certificates (or the token) of an area grant. */
+enum area_access { AREA_READ = 1, AREA_PUBLISH = 2 };
+
+#define AREA_MAX_UPLOAD_DEFAULT ((size_t)1 << 20)
+#define AREA_ARTICLES_DEFAULT "/articles/"
+
+/*
+ * An [area "HOST/PATH"] section (no HOST: the first host): a folder or a
+ * file of one host's tree guarded by client certificates.  AREA_READ: only
+ * the certificates let in may read it (60/61/62 otherwise; never over
+ * Gopher, never in the archive's public pages); AREA_PUBLISH: they may
+ * upload into it with Titan.  A path covers itself and what lies below it;
+ * the longest one covering a request wins.
+ */
+struct area_config {
+	char *host;             /* as written, lower-case; NULL: the first host */
+	size_t host_index;      /* into config.hosts, set once the file is read */
+	char *path;             /* starts with '/'; a publish area's ends with '/' */
+	unsigned access;        /* AREA_READ | AREA_PUBLISH */
+	char **fingerprints;    /* SHA-256, "ab:cd:..." lower-case */
+	size_t nfingerprints;
+	char *ca;               /* PEM file: certificates it issued are let in; NULL */
+	char *token;            /* Titan uploads with ;token= this need no certificate; NULL */
+	size_t max_upload;      /* bytes of one Titan upload at most */
+	int delete;             /* Titan size=0 deletes */
+	char *articles;         /* uploads to a folder go to ARTICLES/YYYY/MM/slug.EXT */
+};
+
 struct config {
 	char *config_path;         /* NULL when none was read */
 	struct host_config *hosts;
 	size_t nhosts;
+	struct area_config *areas;
+	size_t nareas;
 	char **listen;             /* addresses to bind; "*" = all (IPv6 and IPv4) */
 	size_t nlisten;
 	int port;                  /* Gemini listen port */
@@ -55,7 +88,9 @@ struct config {
 	int directory_listing;
 	char *article_paths;       /* which files are articles (site layer); "/" = all */
 	int archive;               /* 0 disables the index, feeds and search */
-	char *title;
+	char *title;               /* "": the first host's name */
+	char *description;         /* one line on the generated home page; "" none */
+	char *about;               /* a gemtext file of the tree for the home page; "" none */
 	size_t cache_bytes;
 	unsigned feed_entries;
 	char *server_description;
@@ -74,6 +109,26 @@ int config_public_port(const struct config *c);
 int config_gopher_public_port(const struct config *c);
 const char *config_gopher_host(const struct config *c);
 const char *config_host_lang(const struct config *c, const struct host_config *h);
+
+/* Normalise a SHA-256 fingerprint (64 hex digits, with or without ':',
+ * any case) into out as "ab:cd:..."; -1 when it is not one. */
+int config_fingerprint_normalise(const char *in, char out[96]);
+
+/* What a reload changes.  fresh is the configuration just loaded, running
+ * the one it replaces.  The settings that differ and take effect now are
+ * named in applied, those that only a restart can change in restart
+ * (", "-separated, host settings as "root of NAME", the [area] sections
+ * as "areas": added, removed or given another access, they wait for a
+ * restart, since the index and the sandbox are made at start-up); fresh keeps
+ * running's values of the latter, so that a generation never announces a
+ * port it does not listen on nor serves a root the archive does not
+ * index.  0, or -1 when memory ran out. */
+int config_reload_changes(struct config *fresh, const struct config *running,
+    struct buf *applied, struct buf *restart);
+
+/* fresh takes running's value of the setting key (a reload that could not
+ * apply it).  0, or -1 for an unknown key or when memory ran out. */
+int config_keep(struct config *fresh, const struct config *running, const char *key);
 
 /* Print the flags and their defaults. */
 void config_usage(FILE *out);

@@ -46,13 +46,30 @@ utf8_sequence(const unsigned char *s, size_t len)
 	return need;
 }
 
+/* How many bytes from s on are ASCII, eight at a time where it can. */
+static size_t
+ascii_run(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+	uint64_t word;
+
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&word, s + i, 8);
+		if (word & 0x8080808080808080ull)
+			break;
+	}
+	while (i < len && s[i] < 0x80)
+		i++;
+	return i;
+}
+
 int
 charset_is_utf8(const char *data, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)data;
 	size_t i = 0, n;
 
-	while (i < len) {
+	while ((i += ascii_run(s + i, len - i)) < len) {
 		if ((n = utf8_sequence(s + i, len - i)) == 0)
 			return 0;
 		i += n;
@@ -206,12 +223,7 @@ iconv_to_utf8(iconv_t cd, const char *data, size_t len, struct buf *out)
 static int
 has_non_ascii(const char *data, size_t len)
 {
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if ((unsigned char)data[i] >= 0x80)
-			return 1;
-	return 0;
+	return ascii_run((const unsigned char *)data, len) < len;
 }
 
 char *
@@ -222,27 +234,28 @@ charset_html_to_utf8(const char *data, size_t len, size_t *outlen)
 	const char *encoding;
 	size_t bom_len;
 	iconv_t cd;
-	int declared;
+	int declared, utf8;
 
 	declared = charset_sniff_html(data, len, label, sizeof(label), &bom_len) == 0;
 	data += bom_len;
 	len -= bom_len;
+	utf8 = charset_is_utf8(data, len);
 	/* A saved page is often re-encoded as UTF-8 with its old <meta> kept;
 	 * non-ASCII text that is all valid UTF-8 is almost never anything else. */
-	if (declared && bom_len == 0 && has_non_ascii(data, len) && charset_is_utf8(data, len))
+	if (declared && bom_len == 0 && utf8 && has_non_ascii(data, len))
 		declared = 0;
 	if (declared)
 		encoding = iconv_name(label, bom_len > 0);
 	else
-		encoding = charset_is_utf8(data, len) ? "UTF-8" : "WINDOWS-1252";
-	if (strcmp(encoding, "UTF-8") == 0 && charset_is_utf8(data, len)) {
+		encoding = utf8 ? "UTF-8" : "WINDOWS-1252";
+	if (strcmp(encoding, "UTF-8") == 0 && utf8) {
 		if (buf_append(&out, data, len) == -1)
 			return NULL;
 		return buf_release(&out, outlen);
 	}
 	cd = iconv_open("UTF-8", encoding);
 	if (cd == (iconv_t)-1) {
-		encoding = charset_is_utf8(data, len) ? "UTF-8" : "WINDOWS-1252";
+		encoding = utf8 ? "UTF-8" : "WINDOWS-1252";
 		cd = iconv_open("UTF-8", encoding);
 		if (cd == (iconv_t)-1)
 			return NULL;

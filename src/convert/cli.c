@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "convert/cli.h"
 #include "convert/convert.h"
@@ -84,6 +85,8 @@ print_meta(const struct doc_meta *meta)
 	print_json_string(meta->description);
 	fputs(", \"source_url\": ", stdout);
 	print_json_string(meta->source_url);
+	fputs(", \"image\": ", stdout);
+	print_json_string(meta->image);
 	fputs(", \"tags\": [", stdout);
 	for (i = 0; i < meta->ntags; i++) {
 		if (i > 0)
@@ -102,6 +105,21 @@ format_named(const char *name)
 	return article_format_of(path);
 }
 
+/* A file read from disk: its path is where it is, and its time is when
+ * it was saved, after which no publication date is believed. */
+static void
+describe_file(const char *path, struct convert_options *options)
+{
+	struct stat st;
+
+	if (strcmp(path, "-") == 0)
+		return;
+	if (options->base_url == NULL)
+		options->base_url = path;
+	if (stat(path, &st) == 0)
+		options->saved_time = st.st_mtime;
+}
+
 int
 convert_cli_main(int argc, char **argv)
 {
@@ -112,7 +130,7 @@ convert_cli_main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct convert_options options = { NULL, NULL, 0 };
+	struct convert_options options = { 0 };
 	enum article_format format = ARTICLE_NONE;
 	struct document *doc;
 	struct buf input = BUF_INIT;
@@ -150,8 +168,7 @@ convert_cli_main(int argc, char **argv)
 		fprintf(stderr, "convert: %s: not an article; give --format\n", argv[optind]);
 		return 2;
 	}
-	if (options.base_url == NULL && strcmp(argv[optind], "-") != 0)
-		options.base_url = argv[optind];
+	describe_file(argv[optind], &options);
 	if (read_input(argv[optind], &input) == -1) {
 		fprintf(stderr, "convert: %s: %s\n", argv[optind],
 		    errno != 0 ? strerror(errno) : "read error");

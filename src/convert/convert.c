@@ -7,13 +7,15 @@
 #include "convert/gemtext.h"
 #include "convert/html.h"
 #include "convert/markdown.h"
-#include "convert/meta.h"
+#include "convert/date.h"
 #include "convert/text.h"
 #include "convert/textutil.h"
 #include "util/buf.h"
 
 /* Descriptions are cut near this many bytes (conversion.md §4). */
 #define DESCRIPTION_MAX 200
+/* A paragraph this long is prose, not a caption or a dateline. */
+#define PROSE_MIN 80
 
 enum article_format
 article_format_of(const char *path)
@@ -69,9 +71,9 @@ title_from_url(const char *url)
 static int
 fill_date(struct document *doc, const char *base_url)
 {
-	char date[META_DATE_MAX];
+	char date[DATE_MAX];
 
-	if (doc->meta.date != NULL || base_url == NULL || meta_date_from_path(base_url, date) == -1)
+	if (doc->meta.date != NULL || base_url == NULL || date_from_path(base_url, date) == -1)
 		return 0;
 	return document_set_meta(&doc->meta.date, date);
 }
@@ -91,35 +93,45 @@ fill_title(struct document *doc, const char *base_url)
 	return rc;
 }
 
+/* The first paragraph of prose, not a caption or a dateline; else the
+ * first paragraph at all. */
+static const char *
+first_paragraph(const struct document *doc)
+{
+	const char *first = NULL, *text;
+	size_t i;
+
+	for (i = 0; i < doc->nblocks; i++) {
+		text = doc->blocks[i].text;
+		if (doc->blocks[i].type != BLOCK_PARAGRAPH || text == NULL ||
+		    text[strspn(text, " \n")] == '\0')
+			continue;
+		if (strlen(text) >= PROSE_MIN)
+			return text;
+		if (first == NULL)
+			first = text;
+	}
+	return first;
+}
+
 static int
 fill_description(struct document *doc)
 {
+	const char *text = first_paragraph(doc);
 	char *description;
-	size_t i;
 	int rc;
 
-	if (doc->meta.description != NULL)
+	if (doc->meta.description != NULL || text == NULL)
 		return 0;
-	for (i = 0; i < doc->nblocks; i++) {
-		if (doc->blocks[i].type != BLOCK_PARAGRAPH || doc->blocks[i].text == NULL ||
-		    *doc->blocks[i].text == '\0')
-			continue;
-		description = text_squeeze(doc->blocks[i].text, strlen(doc->blocks[i].text));
-		if (description == NULL)
-			return -1;
-		if (*description == '\0') {
-			free(description);
-			continue;
-		}
-		rc = document_set_meta(&doc->meta.description, NULL);
-		if (rc == 0) {
-			doc->meta.description = text_cut_words(description, DESCRIPTION_MAX);
-			rc = doc->meta.description == NULL ? -1 : 0;
-		}
-		free(description);
-		return rc;
+	if ((description = text_squeeze(text, strlen(text))) == NULL)
+		return -1;
+	rc = document_set_meta(&doc->meta.description, NULL);
+	if (rc == 0) {
+		doc->meta.description = text_cut_words(description, DESCRIPTION_MAX);
+		rc = doc->meta.description == NULL ? -1 : 0;
 	}
-	return 0;
+	free(description);
+	return rc;
 }
 
 struct document *

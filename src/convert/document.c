@@ -1,7 +1,9 @@
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "convert/document.h"
+#include "convert/links.h"
 #include "convert/textutil.h"
 
 struct document *
@@ -40,6 +42,7 @@ document_free(struct document *doc)
 	free(doc->meta.lang);
 	free(doc->meta.description);
 	free(doc->meta.source_url);
+	free(doc->meta.image);
 	for (i = 0; i < doc->meta.ntags; i++)
 		free(doc->meta.tags[i]);
 	free(doc->meta.tags);
@@ -130,17 +133,17 @@ document_add_tag(struct document *doc, const char *tag)
 }
 
 int
-document_add_link_from(struct doc_block *block, const char *base_url, const char *href,
-    const char *label)
+document_add_link_from(struct doc_block *block, const struct link_resolver *links,
+    const char *href, const char *label)
 {
 	char *url, *clean;
 	size_t i;
-	int rc = 0;
+	int rc;
 
-	if (!url_is_linkable(href))
-		return 0;
-	if ((url = url_resolve(base_url, href)) == NULL)
+	if (link_resolve(links, href, &url) == -1)
 		return -1;
+	if (url == NULL)
+		return 0;
 	for (i = 0; i < block->nlinks; i++) {
 		if (strcmp(block->links[i].url, url) == 0) {
 			free(url);
@@ -148,10 +151,11 @@ document_add_link_from(struct doc_block *block, const char *base_url, const char
 		}
 	}
 	clean = text_squeeze(label != NULL ? label : "", label != NULL ? strlen(label) : 0);
-	if (clean == NULL)
-		rc = -1;
-	else
-		rc = document_add_link(block, url, *clean != '\0' ? clean : url);
+	if (clean != NULL && *clean == '\0') {
+		free(clean);
+		clean = link_label(url);
+	}
+	rc = clean == NULL ? -1 : document_add_link(block, url, clean);
 	free(clean);
 	free(url);
 	return rc;
@@ -166,4 +170,29 @@ document_remove_block(struct document *doc, size_t i)
 	memmove(&doc->blocks[i], &doc->blocks[i + 1],
 	    (doc->nblocks - i - 1) * sizeof(*doc->blocks));
 	doc->nblocks--;
+}
+
+/* Letters and digits only, so "The *title*" repeats "The title". */
+static int
+same_words(const char *a, const char *b)
+{
+	for (;;) {
+		while (*a != '\0' && !isalnum((unsigned char)*a) && (unsigned char)*a < 0x80)
+			a++;
+		while (*b != '\0' && !isalnum((unsigned char)*b) && (unsigned char)*b < 0x80)
+			b++;
+		if (*a == '\0' || *b == '\0')
+			return *a == *b;
+		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+			return 0;
+		a++;
+		b++;
+	}
+}
+
+int
+document_repeats_title(const struct doc_block *block, const char *title)
+{
+	return block->type == BLOCK_HEADING && title != NULL && block->text != NULL &&
+	    same_words(block->text, title);
 }

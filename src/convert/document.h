@@ -43,7 +43,8 @@ struct doc_meta {
 	char *lang;        /* BCP 47, e.g. "en"; NULL means the configured default */
 	char *description;
 	char *source_url;  /* where the article was first published */
-	char **tags;
+	char *image;       /* the article's lead image (absolute URL), NULL when none */
+	char **tags;       /* at most TAGS_MAX, cleaned (convert/tags.h) */
 	size_t ntags;
 };
 
@@ -67,13 +68,19 @@ int document_add_link(struct doc_block *block, const char *url, const char *labe
 int document_set_meta(char **field, const char *value);
 int document_add_tag(struct document *doc, const char *tag);
 
+struct link_resolver;
+
 /* Add a link the way every reader must (conversion.md §3): href resolved
- * against base_url (may be NULL), fragment-only, javascript: and data:
+ * by links (convert/links.h), fragment-only, javascript: and data:
  * targets dropped, a target already in the block dropped, label cleaned
- * (the URL when empty).  Returns 0 (also when the link was dropped) or -1. */
-int document_add_link_from(struct doc_block *block, const char *base_url,
+ * (the host and path when empty).  Returns 0 (also when the link was
+ * dropped) or -1. */
+int document_add_link_from(struct doc_block *block, const struct link_resolver *links,
     const char *href, const char *label);
 /* Remove block i (e.g. a heading that became the title). */
 void document_remove_block(struct document *doc, size_t i);
+/* 1 when block is a heading with the words of title (case and
+ * punctuation aside): a writer that shows the title leaves it out. */
+int document_repeats_title(const struct doc_block *block, const char *title);
 
 #endif

@@ -4,8 +4,10 @@
 #include <strings.h>
 #include <yaml.h>
 
+#include "convert/byline.h"
 #include "convert/frontmatter.h"
-#include "convert/meta.h"
+#include "convert/date.h"
+#include "convert/tags.h"
 #include "convert/textutil.h"
 #include "util/buf.h"
 
@@ -46,32 +48,45 @@ takes_many(enum fm_key key)
 static int
 set_date(struct document *doc, const char *value)
 {
-	char date[META_DATE_MAX], day[11];
+	char date[DATE_MAX], day[11];
 
-	if (meta_parse_date(value, date) == 0)
+	if (date_parse(value, date) == 0 || date_find(value, date, NULL) == 0)
 		return document_set_meta(&doc->meta.date, date);
 	/* "2021-03-14 10:00:00 +0100" and the like: the day is enough. */
 	if (strlen(value) >= 10) {
 		memcpy(day, value, 10);
 		day[10] = '\0';
-		if (meta_parse_date(day, date) == 0)
+		if (date_parse(day, date) == 0)
 			return document_set_meta(&doc->meta.date, date);
 	}
 	return 0;
 }
 
-/* Authors are joined with ", " as they come. */
+/* Authors as the HTML reader writes them: each name cleaned ("By Jane
+ * Doe, Staff Writer" is "Jane Doe"), "A, B and C". */
 static int
-add_author(struct document *doc, const char *name)
+add_author(struct document *doc, const char *raw)
 {
 	struct buf b = BUF_INIT;
+	char *name = byline_clean_name(raw), *last;
 	int rc;
 
-	if (doc->meta.author == NULL)
-		return document_set_meta(&doc->meta.author, name);
-	buf_printf(&b, "%s, %s", doc->meta.author, name);
+	if (name == NULL)
+		return 0;
+	if (doc->meta.author == NULL) {
+		rc = document_set_meta(&doc->meta.author, name);
+		free(name);
+		return rc;
+	}
+	/* "A and B" plus C is "A, B and C". */
+	if ((last = strstr(doc->meta.author, " and ")) != NULL)
+		buf_printf(&b, "%.*s, %s and %s", (int)(last - doc->meta.author), doc->meta.author,
+		    last + 5, name);
+	else
+		buf_printf(&b, "%s and %s", doc->meta.author, name);
 	rc = b.failed ? -1 : document_set_meta(&doc->meta.author, b.data);
 	buf_free(&b);
+	free(name);
 	return rc;
 }
 
@@ -106,7 +121,7 @@ apply_clean(struct document *doc, enum fm_key key, const char *value)
 	case FM_DESCRIPTION:
 		return document_set_meta(&doc->meta.description, value);
 	case FM_TAGS:
-		return document_add_tag(doc, value);
+		return tags_add_list(doc, value, '\n');
 	case FM_SOURCE:
 		return set_source(doc, value);
 	case FM_OTHER:

@@ -1,10 +1,10 @@
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "convert/gemtext.h"
-#include "convert/meta.h"
+#include "convert/links.h"
+#include "convert/date.h"
 #include "convert/textutil.h"
 #include "util/buf.h"
 
@@ -235,45 +235,21 @@ append_head(struct buf *out, const struct doc_meta *meta)
 		buf_append_char(out, '\n');
 }
 
-/* Letters and digits only, so "The *title*" repeats "The title". */
-static int
-same_words(const char *a, const char *b)
-{
-	for (;;) {
-		while (*a != '\0' && !isalnum((unsigned char)*a) && (unsigned char)*a < 0x80)
-			a++;
-		while (*b != '\0' && !isalnum((unsigned char)*b) && (unsigned char)*b < 0x80)
-			b++;
-		if (*a == '\0' || *b == '\0')
-			return *a == *b;
-		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
-			return 0;
-		a++;
-		b++;
-	}
-}
-
-static int
-repeats_title(const struct doc_block *block, const char *title)
-{
-	return block->type == BLOCK_HEADING && title != NULL && block->text != NULL &&
-	    same_words(block->text, title);
-}
-
-char *
-convert_write_gemtext(const struct document *doc, size_t *len)
+static char *
+write_gemtext(const struct document *doc, size_t *len, int with_head)
 {
 	struct buf out = BUF_INIT;
 	const struct doc_block *prev = NULL, *block;
 	size_t i, before, mark;
 	int has_title = doc->meta.title != NULL && *doc->meta.title != '\0';
 
-	append_head(&out, &doc->meta);
+	if (with_head)
+		append_head(&out, &doc->meta);
 	for (i = 0; i < doc->nblocks; i++) {
 		block = &doc->blocks[i];
 		/* Every heading that would come first and repeats the title
 		 * goes: dropping only one would leave the next one first. */
-		if (prev == NULL && repeats_title(block, doc->meta.title))
+		if (prev == NULL && document_repeats_title(block, doc->meta.title))
 			continue;
 		before = out.len;
 		if (out.len > 0 && !joins_previous(prev, block))
@@ -287,14 +263,15 @@ convert_write_gemtext(const struct document *doc, size_t *len)
 		}
 		prev = block;
 	}
-	if (out.len > 0)
-		buf_append_char(&out, '\n');
+	/* The page around the article (navigation, the way back to the
+	 * archive) is the site's to write, not the article's. */
 	if (doc->meta.source_url != NULL && url_is_linkable(doc->meta.source_url)) {
 		struct doc_link source = { doc->meta.source_url, "Original article" };
 
+		if (out.len > 0)
+			buf_append_char(&out, '\n');
 		append_link(&out, &source);
 	}
-	buf_append_str(&out, "=> / Back to the archive\n");
 	if (out.failed) {
 		buf_free(&out);
 		return NULL;
@@ -302,9 +279,21 @@ convert_write_gemtext(const struct document *doc, size_t *len)
 	return buf_release(&out, len);
 }
 
+char *
+convert_write_gemtext(const struct document *doc, size_t *len)
+{
+	return write_gemtext(doc, len, 1);
+}
+
+char *
+convert_write_gemtext_body(const struct document *doc, size_t *len)
+{
+	return write_gemtext(doc, len, 0);
+}
+
 struct gemtext_reader {
 	struct document *doc;
-	const char *base_url;
+	struct link_resolver links;
 	struct buf pre;       /* preformatted text being collected */
 	char *pre_alt;
 	int in_pre;
@@ -361,7 +350,7 @@ add_link_line(struct gemtext_reader *r, const char *s, size_t len)
 		created = 1;
 	}
 	rc = (url == NULL || label == NULL || block == NULL) ? -1 :
-	    document_add_link_from(block, r->base_url, url, label);
+	    document_add_link_from(block, &r->links, url, label);
 	if (rc == 0 && created && block->nlinks == 0) {
 		document_remove_block(r->doc, r->doc->nblocks - 1);
 		r->has_link_owner = 0;
@@ -371,12 +360,36 @@ add_link_line(struct gemtext_reader *r, const char *s, size_t len)
 	return rc;
 }
 
+/* The author of "By Jane Doe", as the writer wrote it: read back as it
+ * is, never cleaned, so that a round trip changes nothing.  NULL when
+ * line is not a short byline. */
+static char *
+written_byline(const char *line)
+{
+	size_t len, words = 0, i;
+
+	line += strspn(line, " \t");
+	if (strncasecmp(line, "by ", 3) != 0)
+		return NULL;
+	line += 3;
+	line += strspn(line, " \t");
+	len = strlen(line);
+	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+		len--;
+	if (len == 0 || len > 80 || line[len - 1] == '.')
+		return NULL;
+	for (i = 0; i < len; i++)
+		if (i == 0 || (line[i - 1] == ' ' && line[i] != ' '))
+			words++;
+	return words <= 8 ? strndup(line, len) : NULL;
+}
+
 /* "By Author · 2014-02-03" under the title, as convert_write_gemtext()
  * writes it (either order is read).  Returns 1 when the line was that, 0 when not, -1 on error. */
 static int
 read_date_line(struct gemtext_reader *r, const char *s, size_t len)
 {
-	char *line, *parts[2], *sep, *author = NULL, date[META_DATE_MAX];
+	char *line, *parts[2], *sep, *author = NULL, date[DATE_MAX];
 	size_t nparts = 1, i;
 	int have_date = 0, ok = 1;
 
@@ -393,10 +406,10 @@ read_date_line(struct gemtext_reader *r, const char *s, size_t len)
 	for (i = 0; i < nparts && ok; i++) {
 		if (strstr(parts[i], MIDDLE_DOT) != NULL)
 			ok = 0;
-		else if (!have_date && meta_parse_date(parts[i], date) == 0)
+		else if (!have_date && date_parse(parts[i], date) == 0)
 			have_date = 1;
 		else if (author == NULL)
-			ok = (author = meta_byline_author(parts[i])) != NULL;
+			ok = (author = written_byline(parts[i])) != NULL;
 		else
 			ok = 0;
 	}
@@ -508,7 +521,8 @@ gemtext_read(const char *data, size_t len, const struct convert_options *options
 	int rc = 0;
 
 	memset(&r, 0, sizeof(r));
-	r.base_url = options != NULL ? options->base_url : NULL;
+	link_resolver_init(&r.links, options, 1);
+	r.links.gemini_relative = 1;
 	if ((r.doc = document_new()) == NULL)
 		return NULL;
 	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)

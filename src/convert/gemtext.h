@@ -7,7 +7,8 @@
 #define CAPSULED_CONVERT_GEMTEXT_H
 
 #include <stddef.h>
-#include "convert/convert.h"
+#include "convert/document.h"
+#include "convert/options.h"
 
 /* Parse gemtext: the first "# " heading is the title (not kept as a block),
  * a "By Author · 2014-02-03" line (either order) right under it is read as metadata.

@@ -4,13 +4,14 @@
 #include <strings.h>
 
 #include "convert/charset.h"
+#include "convert/clutter.h"
 #include "convert/html.h"
 #include "convert/html_extract.h"
 #include "convert/html_meta.h"
 #include "convert/html_render.h"
 #include "convert/html_strip.h"
 #include "convert/html_tree.h"
-#include "convert/meta.h"
+#include "convert/links.h"
 #include "convert/textutil.h"
 
 /*
@@ -26,8 +27,6 @@
  * bounds gumbo near 100 MB.  No article is that long.
  */
 #define MAX_PARSED_BYTES (8u << 20)
-/* The description made from the first paragraph is cut near this. */
-#define DESCRIPTION_MAX 200
 
 struct tag_scan {
 	const char *p, *end;
@@ -182,71 +181,31 @@ utf8_prefix_len(const char *s, size_t len, size_t max)
 	return max;
 }
 
-/* Links resolve against <base href> (itself relative to the page), else
- * against the page (§3, Links). */
-static char *
-link_base(const struct html_tree *tree, const char *page_url)
-{
-	size_t base = html_find_tag(tree, 0, tree->len, GUMBO_TAG_BASE);
-	const char *href = base != HTML_NO_NODE ? html_attr(tree, base, "href") : NULL;
-
-	if (href == NULL || !url_is_linkable(href))
-		return page_url != NULL ? strdup(page_url) : NULL;
-	return url_resolve(page_url, href);
-}
-
 static int
-describe_from_body(struct document *doc)
-{
-	char *cut;
-	size_t k;
-	int rc;
-
-	if (doc->meta.description != NULL)
-		return 0;
-	for (k = 0; k < doc->nblocks; k++) {
-		if (doc->blocks[k].type != BLOCK_PARAGRAPH || doc->blocks[k].text[0] == '\0')
-			continue;
-		if ((cut = text_cut_words(doc->blocks[k].text, DESCRIPTION_MAX)) == NULL)
-			return -1;
-		rc = document_set_meta(&doc->meta.description, cut);
-		free(cut);
-		return rc;
-	}
-	return 0;
-}
-
-static int
-date_from_path(struct document *doc, const char *page_url)
-{
-	char date[META_DATE_MAX];
-
-	if (doc->meta.date != NULL || page_url == NULL || meta_date_from_path(page_url, date) == -1)
-		return 0;
-	return document_set_meta(&doc->meta.date, date);
-}
-
-static int
-read_tree(const struct html_tree *tree, const char *page_url, struct document *doc)
+read_tree(const struct html_tree *tree, const struct convert_options *opt,
+    struct document *doc)
 {
 	struct html_article article;
-	char *base = link_base(tree, page_url);
+	struct link_resolver links;
+	struct html_meta meta;
 	int rc;
 
-	if (base == NULL && page_url != NULL)
-		return -1;
-	rc = html_meta_read(tree, page_url, doc);
+	link_resolver_init(&links, opt, 0);
+	rc = html_meta_collect(&meta, tree, links.original != NULL ? links.original : links.capsule,
+	    opt != NULL ? opt->saved_time : 0);
+	if (rc == 0)
+		rc = html_meta_head(&meta, doc);
+	/* Links resolve against the page's web address, whichever told it. */
+	links.original = meta.original;
 	if (rc == 0 && (rc = html_extract(tree, doc->meta.title, &article)) == 0) {
-		rc = html_render(tree, &article, base, doc->meta.title, doc);
-		if (rc == 0)
-			rc = html_meta_fill_from_article(tree, article.byline, doc);
+		rc = html_render(tree, &article, &links, doc->meta.title, doc);
+		if (rc == 0) {
+			clutter_clean(doc);
+			rc = html_meta_article(&meta, &article, doc);
+		}
 		html_article_free(&article);
 	}
-	if (rc == 0)
-		rc = describe_from_body(doc);
-	if (rc == 0)
-		rc = date_from_path(doc, page_url);
-	free(base);
+	html_meta_free(&meta);
 	return rc;
 }
 
@@ -282,7 +241,7 @@ html_read(const char *data, size_t len, const struct convert_options *opt)
 	}
 	if (html_tree_build(&tree, output->document) == 0) {
 		doc = document_new();
-		if (doc != NULL && read_tree(&tree, opt != NULL ? opt->base_url : NULL, doc) == -1) {
+		if (doc != NULL && read_tree(&tree, opt, doc) == -1) {
 			document_free(doc);
 			doc = NULL;
 		}

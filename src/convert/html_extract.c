@@ -21,7 +21,6 @@ enum node_mark {
 	MARK_AS_PARAGRAPH = 4, /* a div without blocks, scored like a <p> */
 	MARK_TO_SCORE = 8,
 	MARK_CANDIDATE = 16, /* holds a content score */
-	MARK_BYLINE_TIME = 32, /* a <time> left out of the byline's text */
 };
 
 #define TOP_CANDIDATES 5
@@ -31,9 +30,14 @@ enum node_mark {
 #define CLASS_WEIGHT 25
 /* A caption is a sentence or two; more text is an article of its own. */
 #define CAPTION_MAX_CHARS 400
+/* An <article> this long is the page's article, not a teaser. */
+#define MAIN_ARTICLE_CHARS 1000
+/* A paragraph of prose this long keeps a wrapper a weak negative class
+ * word would have removed. */
+#define PROSE_MIN_CHARS 100
 
 struct patterns {
-	regex_t unlikely, maybe, positive, negative, byline, share;
+	regex_t unlikely, maybe, positive, negative, byline, share, strong_negative, popup;
 	int compiled;
 };
 
@@ -56,6 +60,7 @@ struct extractor {
 	double *linklen;
 	double *commas;
 	unsigned char *has_block;
+	unsigned char *holds_main; /* is or holds the page's main content element */
 	struct inline_run *runs;
 	size_t nruns, runcap;
 	size_t *roots;
@@ -87,10 +92,22 @@ compile_patterns(struct patterns *re)
 	    "shoutbox|sidebar|skyscraper|sponsor|shopping|tags|widget", f) != 0)
 		return -1;
 	re->compiled++;
-	if (regcomp(&re->byline, "byline|author|dateline|writtenby|p-author", f) != 0)
+	if (regcomp(&re->byline, "byline|author|dateline|writtenby|p-author|autor|auteur|firma",
+	    f) != 0)
 		return -1;
 	re->compiled++;
 	if (regcomp(&re->share, "(^|[^a-z0-9])(share|sharedaddy)([^a-z0-9]|$)", f) != 0)
+		return -1;
+	re->compiled++;
+	/* The negative words but those a wrapper of the article's own
+	 * paragraphs may carry ("el__leafmedia--sourced-paragraph"). */
+	if (regcomp(&re->strong_negative, "-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|"
+	    "comment|com-|contact|footer|gdpr|masthead|outbrain|promo|related|scroll|share|"
+	    "shoutbox|sidebar|skyscraper|sponsor|shopping|tags|widget", f) != 0)
+		return -1;
+	re->compiled++;
+	/* Pop-up cards inside running text: hover cards, tooltips. */
+	if (regcomp(&re->popup, "rollover|hover|tooltip|popover|popup|flyout|infobox-card", f) != 0)
 		return -1;
 	re->compiled++;
 	return 0;
@@ -100,7 +117,7 @@ static void
 free_patterns(struct patterns *re)
 {
 	regex_t *all[] = { &re->unlikely, &re->maybe, &re->positive, &re->negative,
-	    &re->byline, &re->share };
+	    &re->byline, &re->share, &re->strong_negative, &re->popup };
 	int i;
 
 	for (i = 0; i < re->compiled; i++)
@@ -359,21 +376,36 @@ subtree_text(const struct extractor *ex, size_t i)
 	return buf_release(&b, NULL);
 }
 
-/* The byline's text without its <time>: a date, not part of the name
- * ("By Jane Doe<time>2010-01-01</time>" would read "Jane Doe2010-01-01"). */
+/* The byline's text, one text node a line, without its <time>: the
+ * elements of a byline (name, date, "Follow" button) are told apart by
+ * the byline cleaner, where their text would otherwise run together
+ * ("Jane Doe" and "November 15, 2019" read "Jane DoeNovember 15, 2019"). */
 static char *
 byline_text(struct extractor *ex, size_t i)
 {
-	size_t j, end = ex->tree->nodes[i].end;
-	char *text;
+	const struct html_tree *tree = ex->tree;
+	size_t j = i, end = tree->nodes[i].end;
+	struct buf b = BUF_INIT;
+	const char *text;
 
-	for (j = i; j < end; j++)
-		if (ex->tree->nodes[j].tag == GUMBO_TAG_TIME)
-			ex->mark[j] |= MARK_BYLINE_TIME;
-	text = subtree_text(ex, i);
-	for (j = i; j < end; j++)
-		ex->mark[j] &= (unsigned char)~MARK_BYLINE_TIME;
-	return text;
+	while (j < end) {
+		if ((ex->mark[j] & MARK_REMOVED) || tree->nodes[j].tag == GUMBO_TAG_TIME ||
+		    (j != i && html_tag_is_hidden_text(tree->nodes[j].tag))) {
+			j = tree->nodes[j].end;
+			continue;
+		}
+		if ((text = html_text_of(tree, j)) != NULL) {
+			text_append_running(&b, text, strlen(text));
+			buf_append_char(&b, '\n');
+		}
+		j++;
+	}
+	if (buf_append(&b, "", 0) == -1) {
+		buf_free(&b);
+		return NULL;
+	}
+	text_trim_lines(&b);
+	return buf_release(&b, NULL);
 }
 
 /* A short element marked as the author line; remember its text. */
@@ -441,6 +473,40 @@ is_without_content(const struct extractor *ex, size_t i)
 }
 
 static int
+is_blank_text(const struct html_tree *tree, size_t i)
+{
+	const char *text = html_text_of(tree, i);
+
+	return text != NULL && strspn(text, " \t\n\r\f") == strlen(text);
+}
+
+/* A card that pops up over running text when its trigger is hovered
+ * (The Hill's "Kristi NoemKristi Lynn NoemSouth Dakota governor … MORE"):
+ * inside a paragraph, classed like a pop-up, right after the link that
+ * opens it or inside a pop-up wrapper.  The trigger's text stays. */
+static int
+is_popup_card(const struct extractor *ex, size_t i, const char *match)
+{
+	const struct html_tree *tree = ex->tree;
+	size_t parent = tree->nodes[i].parent, prev = HTML_NO_NODE, j;
+	char parent_match[512];
+
+	if (tree->nodes[i].tag != GUMBO_TAG_SPAN && tree->nodes[i].tag != GUMBO_TAG_DIV &&
+	    tree->nodes[i].tag != GUMBO_TAG_ASIDE)
+		return 0;
+	if (!matches(&ex->re->popup, match) || parent == HTML_NO_NODE ||
+	    !(has_ancestor_tag(tree, i, GUMBO_TAG_P) || has_ancestor_tag(tree, i, GUMBO_TAG_LI)))
+		return 0;
+	match_string(tree, parent, parent_match, sizeof(parent_match));
+	if (matches(&ex->re->popup, parent_match))
+		return 1;
+	for (j = parent + 1; j < i; j = tree->nodes[j].end)
+		if (!is_blank_text(tree, j))
+			prev = j;
+	return prev != HTML_NO_NODE && tree->nodes[prev].tag == GUMBO_TAG_A;
+}
+
+static int
 drop_while_walking(struct extractor *ex, size_t i)
 {
 	GumboTag tag = ex->tree->nodes[i].tag;
@@ -458,7 +524,10 @@ drop_while_walking(struct extractor *ex, size_t i)
 	match_string(ex->tree, i, match, sizeof(match));
 	if (take_byline(ex, i, match) || heading_repeats_title(ex, i))
 		return 1;
-	if (ex->flags & STRIP_UNLIKELY) {
+	if (is_popup_card(ex, i, match))
+		return 1;
+	/* A "site_header" that holds the <main> or the articleBody is no header. */
+	if ((ex->flags & STRIP_UNLIKELY) && !ex->holds_main[i]) {
 		if (matches(&ex->re->unlikely, match) && !matches(&ex->re->maybe, match) &&
 		    !has_ancestor_tag(ex->tree, i, GUMBO_TAG_TABLE) &&
 		    !has_ancestor_tag(ex->tree, i, GUMBO_TAG_CODE) &&
@@ -471,14 +540,6 @@ drop_while_walking(struct extractor *ex, size_t i)
 	    is_heading(tag)) && is_without_content(ex, i))
 		return 1;
 	return 0;
-}
-
-static int
-is_blank_text(const struct html_tree *tree, size_t i)
-{
-	const char *text = html_text_of(tree, i);
-
-	return text != NULL && strspn(text, " \t\n\r\f") == strlen(text);
 }
 
 static int
@@ -982,6 +1043,20 @@ is_image_list(const struct extractor *ex, size_t i, const struct subtree_counts 
 	return c->img == c->li;
 }
 
+/* A wrapper whose only negative class word is a weak one ("media",
+ * "meta") around a paragraph of prose with few links: the article's own
+ * text (CNN wraps its first paragraph so), kept. */
+static int
+is_weak_negative_prose(const struct extractor *ex, size_t i, const struct subtree_counts *c)
+{
+	char match[512];
+
+	match_string(ex->tree, i, match, sizeof(match));
+	return !matches(&ex->re->strong_negative, match) && c->p >= 1 &&
+	    ex->textlen[i] >= PROSE_MIN_CHARS && link_density(ex, i) < 0.2 && c->embeds == 0 &&
+	    c->img <= 1;
+}
+
 static int
 fails_conditional_clean(const struct extractor *ex, size_t i)
 {
@@ -999,8 +1074,10 @@ fails_conditional_clean(const struct extractor *ex, size_t i)
 	if (!list && chars > 0 && c.list_chars / chars > 0.9)
 		list = 1;
 	weight = class_weight(ex, i);
-	if (weight < 0)
+	if (weight < 0 && !is_weak_negative_prose(ex, i, &c))
 		return 1;
+	if (weight < 0)
+		weight = 0;
 	if (ex->commas[i] >= 10)
 		return 0;
 	li = (ssize_t)c.li - 100;
@@ -1115,6 +1192,32 @@ body_as_article(struct extractor *ex)
 	return 0;
 }
 
+/* Mark the page's main content element (<main>, role=main, the
+ * articleBody, a long <article>) and its ancestors. */
+static void
+mark_main(struct extractor *ex)
+{
+	const struct html_tree *tree = ex->tree;
+	const char *role, *prop;
+	size_t i;
+	int is_main;
+
+	memset(ex->holds_main, 0, tree->len);
+	for (i = tree->len; i-- > 1;) {
+		if (tree->nodes[i].is_text)
+			continue;
+		role = html_attr(tree, i, "role");
+		prop = html_attr(tree, i, "itemprop");
+		is_main = tree->nodes[i].tag == GUMBO_TAG_MAIN ||
+		    (role != NULL && strcasecmp(role, "main") == 0) ||
+		    (prop != NULL && strcasestr(prop, "articleBody") != NULL) ||
+		    (tree->nodes[i].tag == GUMBO_TAG_ARTICLE && ex->textlen[i] >= MAIN_ARTICLE_CHARS);
+		if (is_main || ex->holds_main[i])
+			ex->holds_main[tree->nodes[i].parent] = 1;
+		ex->holds_main[i] |= is_main;
+	}
+}
+
 /* One pass of §2 with the given filters; leaves roots and marks in ex. */
 static int
 extract_pass(struct extractor *ex, int flags)
@@ -1128,6 +1231,7 @@ extract_pass(struct extractor *ex, int flags)
 	memset(ex->mark, 0, ex->tree->len);
 	memset(ex->score, 0, ex->tree->len * sizeof(*ex->score));
 	compute_stats(ex);
+	mark_main(ex);
 	if (walk(ex) == -1)
 		return -1;
 	compute_stats(ex);
@@ -1210,17 +1314,20 @@ html_extract(const struct html_tree *tree, const char *title, struct html_articl
 	ex.body = find_body(tree);
 	ex.mark = calloc(n, 1);
 	ex.has_block = calloc(n, 1);
+	ex.holds_main = calloc(n, 1);
 	ex.score = calloc(n, sizeof(double));
 	ex.textlen = calloc(n, sizeof(double));
 	ex.linklen = calloc(n, sizeof(double));
 	ex.commas = calloc(n, sizeof(double));
 	article->removed = calloc(n, 1);
-	if (compile_patterns(&re) == 0 && ex.mark && ex.has_block && ex.score && ex.textlen &&
+	if (compile_patterns(&re) == 0 && ex.mark && ex.has_block && ex.holds_main && ex.score &&
+	    ex.textlen &&
 	    ex.linklen && ex.commas && article->removed && tree->len > 0)
 		rc = run_passes(&ex, article);
 	free_patterns(&re);
 	free(ex.mark);
 	free(ex.has_block);
+	free(ex.holds_main);
 	free(ex.score);
 	free(ex.textlen);
 	free(ex.linklen);

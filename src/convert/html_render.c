@@ -5,6 +5,7 @@
 
 #include "convert/html_entity.h"
 #include "convert/html_render.h"
+#include "convert/links.h"
 #include "convert/textutil.h"
 
 /* A tiny image (tracking pixel) is at most this many pixels wide or high. */
@@ -36,7 +37,7 @@ struct open_element {
 struct renderer {
 	const struct html_tree *tree;
 	const unsigned char *removed;
-	const char *base;
+	const struct link_resolver *resolver;
 	const char *title;
 	struct document *doc;
 	struct buf text;
@@ -80,10 +81,12 @@ add_pending_link(struct renderer *r, const char *ref, const char *label)
 	char *url;
 	size_t i;
 
-	if (ref == NULL || !url_is_linkable(ref))
+	if (ref == NULL)
 		return 0;
-	if ((url = url_resolve(r->base, ref)) == NULL)
+	if (link_resolve(r->resolver, ref, &url) == -1)
 		return -1;
+	if (url == NULL)
+		return 0;
 	for (i = 0; i < r->nlinks; i++) {
 		if (strcmp(r->links[i].url, url) == 0) {
 			free(url);
@@ -100,7 +103,13 @@ add_pending_link(struct renderer *r, const char *ref, const char *label)
 		r->linkcap = r->linkcap ? r->linkcap * 2 : 8;
 	}
 	r->links[r->nlinks].url = url;
-	if ((r->links[r->nlinks].label = text_squeeze(label, strlen(label))) == NULL) {
+	r->links[r->nlinks].label = text_squeeze(label, strlen(label));
+	/* Every link line has a label: the host and path when it has no text. */
+	if (r->links[r->nlinks].label != NULL && *r->links[r->nlinks].label == '\0') {
+		free(r->links[r->nlinks].label);
+		r->links[r->nlinks].label = link_label(url);
+	}
+	if (r->links[r->nlinks].label == NULL) {
 		free(url);
 		return -1;
 	}
@@ -317,12 +326,23 @@ image_source(const struct html_tree *tree, size_t i, char *first, size_t size)
 	return is_usable_src(first) ? first : NULL;
 }
 
-/* The caption of the figure around node i, if any. */
+/* Whether element i is a photo credit ("Credit: EPA", "© Getty Images"). */
+static int
+is_credit(const struct html_tree *tree, size_t i)
+{
+	static const char *const words[] = { "credit", "copyright", "photographer",
+	    "attribution", "getty", "source", "courtesy", NULL };
+
+	return html_class_has(tree, i, words);
+}
+
+/* The caption of the figure around node i without its credit, if any. */
 static char *
 figure_caption(const struct renderer *r, size_t i)
 {
 	struct buf b = BUF_INIT;
-	size_t a, cap;
+	size_t a, cap, j;
+	const char *text;
 
 	for (a = r->tree->nodes[i].parent; a != HTML_NO_NODE; a = r->tree->nodes[a].parent)
 		if (r->tree->nodes[a].tag == GUMBO_TAG_FIGURE)
@@ -330,8 +350,16 @@ figure_caption(const struct renderer *r, size_t i)
 	if (a == HTML_NO_NODE)
 		return NULL;
 	cap = html_find_tag(r->tree, a, r->tree->nodes[a].end, GUMBO_TAG_FIGCAPTION);
-	if (cap == HTML_NO_NODE || html_append_text(r->tree, cap, r->removed, &b) == -1 ||
-	    buf_append(&b, "", 0) == -1) {
+	for (j = cap; cap != HTML_NO_NODE && j < r->tree->nodes[cap].end; j++) {
+		if (r->removed[j] || is_credit(r->tree, j) ||
+		    html_tag_is_hidden_text(r->tree->nodes[j].tag)) {
+			j = r->tree->nodes[j].end - 1;
+			continue;
+		}
+		if ((text = html_text_of(r->tree, j)) != NULL)
+			text_append_running(&b, text, strlen(text));
+	}
+	if (buf_append(&b, "", 0) == -1) {
 		buf_free(&b);
 		return NULL;
 	}
@@ -339,24 +367,22 @@ figure_caption(const struct renderer *r, size_t i)
 	return buf_release(&b, NULL);
 }
 
-/* "my-photo_2.jpg" -> "my photo 2.jpg", for images without alt text. */
-static char *
-file_label(const char *src)
+/* Whether an alt text is no label: a file name ("1535178347 1.jpg",
+ * "IMG_2041"), or the page's title given to every image. */
+static int
+is_useless_alt(const struct renderer *r, const char *alt)
 {
-	const char *name = src, *p;
-	size_t n;
-	char *label;
+	static const char *const exts[] = { ".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg",
+	    ".avif", ".bmp", NULL };
+	size_t n = strlen(alt), k;
 
-	for (p = src; *p != '\0' && *p != '?' && *p != '#'; p++)
-		if (*p == '/')
-			name = p + 1;
-	n = (size_t)(p - name);
-	if ((label = strndup(name, n)) == NULL)
-		return NULL;
-	for (p = label; *p != '\0'; p++)
-		if (*p == '-' || *p == '_')
-			label[p - label] = ' ';
-	return label;
+	for (k = 0; exts[k] != NULL; k++)
+		if (n >= strlen(exts[k]) && strcasecmp(alt + n - strlen(exts[k]), exts[k]) == 0)
+			return 1;
+	if (strchr(alt, ' ') == NULL && (strchr(alt, '_') != NULL || strpbrk(alt, "0123456789")))
+		return 1;
+	return r->title != NULL && html_text_similarity(r->title, alt) > 0.9 &&
+	    html_text_similarity(alt, r->title) > 0.9;
 }
 
 /* The source of an image worth a link line, or NULL for a tracking
@@ -377,27 +403,42 @@ html_image_is_shown(const struct html_tree *tree, size_t img)
 	return shown_source(tree, img, first, sizeof(first)) != NULL;
 }
 
+/* An image's label: its alt text, else its figure's caption, else its
+ * title, else "Image"; never a file name. */
+static char *
+image_label(const struct renderer *r, size_t i)
+{
+	const char *attrs[2] = { html_attr(r->tree, i, "alt"), html_attr(r->tree, i, "title") };
+	char *label, *clean;
+	size_t k;
+
+	for (k = 0; k < 2; k++) {
+		if (k == 1 && (label = figure_caption(r, i)) != NULL) {
+			if (*label != '\0')
+				return label;
+			free(label);
+		}
+		if (attrs[k] == NULL || (label = html_decode_entities(attrs[k])) == NULL)
+			continue;
+		clean = text_squeeze(label, strlen(label));
+		free(label);
+		if (clean != NULL && *clean != '\0' && !is_useless_alt(r, clean))
+			return clean;
+		free(clean);
+	}
+	return strdup("Image");
+}
+
 static int
 render_image(struct renderer *r, size_t i)
 {
-	const char *alt = html_attr(r->tree, i, "alt");
-	char first[2048], *label = NULL;
+	char first[2048], *label;
 	const char *src;
 	int rc;
 
 	if ((src = shown_source(r->tree, i, first, sizeof(first))) == NULL)
 		return 0;
-	if (alt != NULL && alt[strspn(alt, " \t\n")] != '\0')
-		label = html_decode_entities(alt);
-	else if ((label = figure_caption(r, i)) != NULL && *label == '\0') {
-		free(label);
-		label = NULL;
-	}
-	if (label == NULL && (alt = html_attr(r->tree, i, "title")) != NULL && *alt != '\0')
-		label = html_decode_entities(alt);
-	if (label == NULL)
-		label = file_label(src);
-	if (label == NULL)
+	if ((label = image_label(r, i)) == NULL)
 		return -1;
 	rc = add_pending_link(r, src, label);
 	free(r->image_label);
@@ -771,14 +812,29 @@ append_text(struct renderer *r, size_t i, char *prefix)
 	return rc;
 }
 
+static int
+has_figure_ancestor(const struct html_tree *tree, size_t i)
+{
+	for (i = tree->nodes[i].parent; i != HTML_NO_NODE; i = tree->nodes[i].parent)
+		if (tree->nodes[i].tag == GUMBO_TAG_FIGURE ||
+		    tree->nodes[i].tag == GUMBO_TAG_FIGCAPTION)
+			return 1;
+	return 0;
+}
+
 /* Open an element; returns 1 when its subtree is done with. */
 static int
 enter(struct renderer *r, size_t i, char *prefix, size_t prefixsize)
 {
 	GumboTag tag = r->tree->nodes[i].tag;
 
-	if (r->removed[i] || is_skipped(tag))
+	if (r->removed[i] || is_skipped(tag)) {
+		/* A block cut out still ends the text before it: "…on
+		 * Wednesday." and "The stabbing…" around an empty <div>. */
+		if (is_block(tag) && r->item_depth == 0 && r->heading_level == 0 && flush(r) == -1)
+			return -1;
 		return 1;
+	}
 	switch (tag) {
 	case GUMBO_TAG_BR:
 		if (r->text.len > 0 && r->text.data[r->text.len - 1] != '\n')
@@ -830,6 +886,12 @@ enter(struct renderer *r, size_t i, char *prefix, size_t prefixsize)
 	if (tag == GUMBO_TAG_A) {
 		free(r->image_label);
 		r->image_label = NULL;
+	}
+	/* "…sought treatment" and "Credit: EPA" are two things. */
+	if (r->text.len > 0 && is_credit(r->tree, i) && has_figure_ancestor(r->tree, i)) {
+		while (r->text.len > 0 && r->text.data[r->text.len - 1] == ' ')
+			r->text.len--;
+		buf_append_str(&r->text, " \xe2\x80\x94 ");
 	}
 	return push(r, i, 0);
 }
@@ -924,7 +986,7 @@ render_subtree(struct renderer *r, size_t root)
 
 int
 html_render(const struct html_tree *tree, const struct html_article *article,
-    const char *base, const char *title, struct document *doc)
+    const struct link_resolver *links, const char *title, struct document *doc)
 {
 	struct renderer r;
 	size_t k;
@@ -933,7 +995,7 @@ html_render(const struct html_tree *tree, const struct html_article *article,
 	memset(&r, 0, sizeof(r));
 	r.tree = tree;
 	r.removed = article->removed;
-	r.base = base;
+	r.resolver = links;
 	r.title = title;
 	r.doc = doc;
 	for (k = 0; k < article->nroots && rc == 0; k++)

@@ -10,11 +10,13 @@
 #include "convert/html_extract.h"
 #include "convert/html_tree.h"
 
-/* Append the article's blocks to doc.  base resolves relative links (may
- * be NULL); a leading heading similar to title (may be NULL) is left out.
- * Returns 0 or -1 when memory runs out. */
+struct link_resolver;
+
+/* Append the article's blocks to doc.  links resolves the targets of
+ * links and images; a leading heading similar to title (may be NULL) is
+ * left out.  Returns 0 or -1 when memory runs out. */
 int html_render(const struct html_tree *tree, const struct html_article *article,
-    const char *base, const char *title, struct document *doc);
+    const struct link_resolver *links, const char *title, struct document *doc);
 
 /* Whether the image element img gets a link line: it has a usable source
  * and is no tracking pixel.  The extractor asks before keeping a figure. */

@@ -38,6 +38,22 @@ grow(void **array, size_t *cap, size_t want, size_t size)
 	return 0;
 }
 
+/* gumbo writes attribute names in lower case. */
+static void
+find_class_and_id(const GumboVector *attrs, struct html_node *n)
+{
+	const GumboAttribute *attr;
+	unsigned int k;
+
+	for (k = 0; k < attrs->length; k++) {
+		attr = attrs->data[k];
+		if (n->cls == NULL && strcmp(attr->name, "class") == 0)
+			n->cls = attr->value;
+		else if (n->id == NULL && strcmp(attr->name, "id") == 0)
+			n->id = attr->value;
+	}
+}
+
 static int
 add_node(struct html_tree *tree, size_t *cap, const GumboNode *node, size_t parent)
 {
@@ -53,6 +69,9 @@ add_node(struct html_tree *tree, size_t *cap, const GumboNode *node, size_t pare
 	    node->type != GUMBO_NODE_DOCUMENT;
 	n->tag = n->is_text || node->type == GUMBO_NODE_DOCUMENT ?
 	    GUMBO_TAG_UNKNOWN : node->v.element.tag;
+	n->cls = n->id = NULL;
+	if (!n->is_text && node->type != GUMBO_NODE_DOCUMENT)
+		find_class_and_id(&node->v.element.attributes, n);
 	return 0;
 }
 
@@ -110,6 +129,10 @@ html_attr(const struct html_tree *tree, size_t i, const char *name)
 
 	if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_TEMPLATE)
 		return NULL;
+	if (strcmp(name, "class") == 0)
+		return tree->nodes[i].cls;
+	if (strcmp(name, "id") == 0)
+		return tree->nodes[i].id;
 	attr = gumbo_get_attribute(&node->v.element.attributes, name);
 	return attr != NULL ? attr->value : NULL;
 }
@@ -165,6 +188,19 @@ html_append_text(const struct html_tree *tree, size_t i, const unsigned char *sk
 			return -1;
 		j++;
 	}
+	return 0;
+}
+
+int
+html_class_has(const struct html_tree *tree, size_t i, const char *const *words)
+{
+	const char *attrs[2] = { html_attr(tree, i, "class"), html_attr(tree, i, "id") };
+	size_t a, k;
+
+	for (a = 0; a < 2; a++)
+		for (k = 0; attrs[a] != NULL && words[k] != NULL; k++)
+			if (strcasestr(attrs[a], words[k]) != NULL)
+				return 1;
 	return 0;
 }
 

@@ -22,6 +22,8 @@ struct html_node {
 	int is_text;
 	size_t parent;  /* HTML_NO_NODE for the document */
 	size_t end;     /* one past the last node of the subtree */
+	const char *cls; /* the class and id attributes, looked up once: */
+	const char *id;  /* the extractor asks for them at every turn */
 };
 
 struct html_tree {
@@ -41,6 +43,9 @@ const char *html_text_of(const struct html_tree *tree, size_t i);
  * byte is set (skip may be NULL) and script-like elements. */
 int html_append_text(const struct html_tree *tree, size_t i, const unsigned char *skip,
     struct buf *out);
+/* Whether the class or id of element i holds one of words (any case,
+ * anywhere: "author_byline" holds "byline"). */
+int html_class_has(const struct html_tree *tree, size_t i, const char *const *words);
 /* The first element with this tag in document order, or HTML_NO_NODE. */
 size_t html_find_tag(const struct html_tree *tree, size_t from, size_t to, GumboTag tag);
 struct html_table_shape {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "convert/frontmatter.h"
+#include "convert/links.h"
 #include "convert/markdown.h"
 #include "convert/textutil.h"
 #include "util/buf.h"
@@ -33,7 +34,7 @@ struct md_table {
 
 struct md_reader {
 	struct document *doc;
-	const char *base_url;
+	struct link_resolver links;
 	struct buf text;          /* text of the block being read */
 	struct doc_block pending; /* its links (only links/nlinks used) */
 	int open;                 /* a text block is being read */
@@ -635,37 +636,14 @@ leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 	return r->failed ? -1 : 0;
 }
 
-/* "a-photo_of.jpg" as "a photo of": a label for an image without alt text. */
-static char *
-label_from_file_name(const char *src)
-{
-	const char *name, *end = src + strcspn(src, "?#");
-	char *label, *p;
-
-	for (name = end; name > src && name[-1] != '/'; name--)
-		;
-	if ((label = strndup(name, (size_t)(end - name))) == NULL)
-		return NULL;
-	if ((p = strrchr(label, '.')) != NULL && p != label)
-		*p = '\0';
-	for (p = label; *p != '\0'; p++)
-		if (*p == '-' || *p == '_')
-			*p = ' ';
-	return label;
-}
-
 static void
 end_image(struct md_reader *r)
 {
-	char *label = NULL;
-
 	text_trim_lines(&r->image_alt);
-	if (r->image_alt.len == 0 && r->image_src != NULL)
-		label = label_from_file_name(r->image_src);
-	if (r->image_src != NULL && document_add_link_from(&r->pending, r->base_url,
-	    r->image_src, label != NULL ? label : r->image_alt.data) == -1)
+	/* An image without alt text is an "Image", never its file name. */
+	if (r->image_src != NULL && document_add_link_from(&r->pending, &r->links,
+	    r->image_src, r->image_alt.len > 0 ? r->image_alt.data : "Image") == -1)
 		r->failed = 1;
-	free(label);
 	free(r->image_src);
 	r->image_src = NULL;
 	buf_truncate(&r->image_alt, 0);
@@ -680,7 +658,7 @@ end_link(struct md_reader *r)
 		return;
 	label = strndup(r->text.data != NULL ? r->text.data + r->label_start : "",
 	    r->text.len - r->label_start);
-	if (label == NULL || document_add_link_from(&r->pending, r->base_url, r->href, label) == -1)
+	if (label == NULL || document_add_link_from(&r->pending, &r->links, r->href, label) == -1)
 		r->failed = 1;
 	free(label);
 	free(r->href);
@@ -778,7 +756,7 @@ markdown_read(const char *data, size_t len, const struct convert_options *option
 	char *padded;
 
 	memset(&r, 0, sizeof(r));
-	r.base_url = options != NULL ? options->base_url : NULL;
+	link_resolver_init(&r.links, options, 1);
 	if ((r.doc = document_new()) == NULL)
 		return NULL;
 	if ((body = front_matter_read(r.doc, data, len)) == (size_t)-1) {

@@ -6,7 +6,8 @@
 #define CAPSULED_CONVERT_MARKDOWN_H
 
 #include <stddef.h>
-#include "convert/convert.h"
+#include "convert/document.h"
+#include "convert/options.h"
 
 /* Metadata from the front matter, else the first "#" heading is the title
  * (and leaves the body).  Links resolve against options->base_url; a

@@ -2,7 +2,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "convert/meta.h"
+#include "convert/byline.h"
+#include "convert/date.h"
+#include "convert/links.h"
 #include "convert/text.h"
 #include "convert/textutil.h"
 #include "util/buf.h"
@@ -10,6 +12,8 @@
 /* The dateline is looked for among the first lines only (conversion.md). */
 #define DATELINE_WINDOW 10
 #define HEADLINE_MAX 200
+/* A labelled dateline ("Published: ...") is at most this long. */
+#define DATELINE_MAX 80
 /* Lines of a hard-wrapped paragraph are at least this long (but the last). */
 #define WRAPPED_LINE_MIN 40
 #define WRAPPED_LINE_MAX 100
@@ -72,18 +76,38 @@ count_words(const char *s)
 	return words;
 }
 
+/* The date of a dateline: wholly a date, or a date after a label. */
+static int
+line_date(const char *s, char *date)
+{
+	static const char *const labels[] = { "published", "posted", "date", "dated", "updated",
+	    "veröffentlicht", "publié", "publicado", "pubblicato", "опубликовано", "datum",
+	    "fecha", "data", NULL };
+	struct buf first = BUF_INIT;
+	size_t n = strcspn(s, " :");
+	int labelled;
+
+	if (date_parse(s, date) == 0)
+		return 0;
+	/* "Published: November 19, 2019 at 10:43" */
+	text_append_lower(&first, s, n);
+	labelled = buf_append(&first, "", 0) == 0 && text_in_list(first.data, labels);
+	buf_free(&first);
+	return labelled && strlen(s) <= DATELINE_MAX && date_find(s, date, NULL) == 0 ? 0 : -1;
+}
+
 static int
 is_date_line(const char *s)
 {
-	char date[META_DATE_MAX];
+	char date[DATE_MAX];
 
-	return meta_parse_date(s, date) == 0;
+	return line_date(s, date) == 0;
 }
 
 static int
 is_byline(const char *s)
 {
-	char *author = meta_byline_author(s);
+	char *author = byline_from_line(s);
 	int yes = author != NULL;
 
 	free(author);
@@ -131,7 +155,7 @@ is_url_end(char c)
 
 /* Link lines for the bare URLs of a paragraph. */
 static int
-add_bare_urls(struct doc_block *block, const char *text, const char *base_url)
+add_bare_urls(struct doc_block *block, const char *text, const struct link_resolver *links)
 {
 	static const char *const schemes[] = { "https://", "http://", "gemini://", "gopher://" };
 	const char *p, *end;
@@ -152,7 +176,7 @@ add_bare_urls(struct doc_block *block, const char *text, const char *base_url)
 			end--;
 		if ((url = strndup(p, (size_t)(end - p))) == NULL)
 			return -1;
-		rc = document_add_link_from(block, base_url, url, NULL);
+		rc = document_add_link_from(block, links, url, NULL);
 		free(url);
 		p = end - 1;
 	}
@@ -177,7 +201,7 @@ is_wrapped(const struct text_lines *lines, size_t first, size_t last)
 /* Lines first..last (non-empty, consecutive) as one paragraph or list. */
 static int
 add_run(struct document *doc, const struct text_lines *lines, size_t first, size_t last,
-    const char *base_url)
+    const struct link_resolver *links)
 {
 	struct buf text = BUF_INIT;
 	struct doc_block *block;
@@ -190,7 +214,7 @@ add_run(struct document *doc, const struct text_lines *lines, size_t first, size
 			item = list_item_text(lines->line[i]);
 			block = document_add_block(doc, BLOCK_LIST_ITEM, 0,
 			    item != NULL ? item : lines->line[i]);
-			rc = block == NULL ? -1 : add_bare_urls(block, block->text, base_url);
+			rc = block == NULL ? -1 : add_bare_urls(block, block->text, links);
 		}
 		return rc;
 	}
@@ -202,14 +226,14 @@ add_run(struct document *doc, const struct text_lines *lines, size_t first, size
 	if (text.failed || (block = document_add_block(doc, BLOCK_PARAGRAPH, 0, text.data)) == NULL)
 		rc = -1;
 	else
-		rc = add_bare_urls(block, block->text, base_url);
+		rc = add_bare_urls(block, block->text, links);
 	buf_free(&text);
 	return rc;
 }
 
 static int
 add_body(struct document *doc, const struct text_lines *lines, size_t start,
-    const char *base_url)
+    const struct link_resolver *links)
 {
 	size_t i = start, first;
 	int rc = 0;
@@ -222,7 +246,7 @@ add_body(struct document *doc, const struct text_lines *lines, size_t start,
 		first = i;
 		while (i + 1 < lines->count && *lines->line[i + 1] != '\0')
 			i++;
-		rc = add_run(doc, lines, first, i, base_url);
+		rc = add_run(doc, lines, first, i, links);
 		i++;
 	}
 	return rc;
@@ -256,7 +280,7 @@ take_byline(struct document *doc, const struct text_lines *lines, size_t i, int 
 	char *author;
 
 	i = next_nonempty(lines, i);
-	if (i >= lines->count || (author = meta_byline_author(lines->line[i])) == NULL)
+	if (i >= lines->count || (author = byline_from_line(lines->line[i])) == NULL)
 		return i;
 	*rc = document_set_meta(&doc->meta.author, author);
 	free(author);
@@ -267,10 +291,10 @@ take_byline(struct document *doc, const struct text_lines *lines, size_t i, int 
 static size_t
 read_head_dated(struct document *doc, const struct text_lines *lines, size_t dateline, int *rc)
 {
-	char date[META_DATE_MAX];
+	char date[DATE_MAX];
 	size_t i, title = lines->count;
 
-	if (meta_parse_date(lines->line[dateline], date) == 0)
+	if (line_date(lines->line[dateline], date) == 0)
 		*rc = document_set_meta(&doc->meta.date, date);
 	for (i = dateline; i-- > 0;) {
 		if (*lines->line[i] == '\0')
@@ -316,10 +340,11 @@ text_read(const char *data, size_t len, const struct convert_options *options)
 {
 	struct text_lines lines;
 	struct document *doc;
-	const char *base_url = options != NULL ? options->base_url : NULL;
+	struct link_resolver links;
 	size_t dateline, start, i;
 	int rc = 0;
 
+	link_resolver_init(&links, options, 1);
 	if ((doc = document_new()) == NULL)
 		return NULL;
 	if (lines_split(&lines, data, len) == -1) {
@@ -329,15 +354,15 @@ text_read(const char *data, size_t len, const struct convert_options *options)
 		/* Lines between the title and the dateline (a subtitle) stay. */
 		for (i = start; i < dateline && rc == 0; i++)
 			if (!is_byline(lines.line[i]) && *lines.line[i] != '\0')
-				rc = add_run(doc, &lines, i, i, base_url);
+				rc = add_run(doc, &lines, i, i, &links);
 		start = take_byline(doc, &lines, dateline + 1, &rc);
 		if (rc == 0)
-			rc = add_body(doc, &lines, start, base_url);
+			rc = add_body(doc, &lines, start, &links);
 	} else {
 		start = read_head_undated(doc, &lines,
 		    options != NULL ? options->chrome_lines : NULL, &rc);
 		if (rc == 0)
-			rc = add_body(doc, &lines, start, base_url);
+			rc = add_body(doc, &lines, start, &links);
 	}
 	lines_free(&lines);
 	if (rc != 0) {

@@ -6,7 +6,8 @@
 #define CAPSULED_CONVERT_TEXT_H
 
 #include <stddef.h>
-#include "convert/convert.h"
+#include "convert/document.h"
+#include "convert/options.h"
 
 /* Find the dateline, the headline above it and a byline; drop the chrome
  * (everything above the headline, or without a dateline the lines listed in

@@ -195,6 +195,86 @@ text_squeeze(const char *s, size_t len)
 	return buf_release(&b, NULL);
 }
 
+/* Latin Extended-A pairs a capital with the small letter after it; which
+ * of the two comes first changes twice in the block. */
+static int
+is_latin_a_capital(uint32_t cp)
+{
+	if ((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14a && cp <= 0x177))
+		return cp % 2 == 0 && cp != 0x130;
+	return ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17e)) && cp % 2 == 1;
+}
+
+int
+text_append_lower(struct buf *b, const char *s, size_t len)
+{
+	size_t i = 0;
+	uint32_t cp;
+
+	while (i < len) {
+		i += utf8_decode(s + i, len - i, &cp);
+		if ((cp >= 'A' && cp <= 'Z') || (cp >= 0xc0 && cp <= 0xde && cp != 0xd7) ||
+		    (cp >= 0x410 && cp <= 0x42f))
+			cp += 0x20;
+		else if (cp >= 0x400 && cp <= 0x40f)
+			cp += 0x50;
+		else if (is_latin_a_capital(cp))
+			cp += 1;
+		utf8_append(b, cp);
+	}
+	return b->failed ? -1 : 0;
+}
+
+int
+text_in_list(const char *word, const char *const *list)
+{
+	size_t k;
+
+	for (k = 0; list[k] != NULL; k++)
+		if (strcmp(word, list[k]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Base letters of U+00C0..U+017F, '-' for signs. */
+static const char latin_base[] =
+    "aaaaaaaceeeeiiiidnooooo-ouuuuytsaaaaaaaceeeeiiiidnooooo-ouuuuyty"
+    "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiiijjkkkllllllllll"
+    "nnnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
+
+static int
+is_key_cp(uint32_t cp)
+{
+	/* Spaces, punctuation and symbols of the common blocks are no part of a key. */
+	return cp >= 0x80 && !(cp <= 0xbf) && !(cp >= 0x2000 && cp <= 0x2bff) &&
+	    !(cp >= 0x3000 && cp <= 0x303f) && !(cp >= 0xfe30 && cp <= 0xfe4f) &&
+	    !(cp >= 0xff00 && cp <= 0xff0f) && cp != 0xfffd;
+}
+
+char *
+text_key(const char *s)
+{
+	struct buf b = BUF_INIT;
+	size_t len = strlen(s), i = 0, n;
+	uint32_t cp;
+
+	while (i < len) {
+		n = utf8_decode(s + i, len - i, &cp);
+		if (cp < 0x80 && isalnum((int)cp))
+			buf_append_char(&b, (char)tolower((int)cp));
+		else if (cp >= 0xc0 && cp <= 0x17f && latin_base[cp - 0xc0] != '-')
+			buf_append_char(&b, latin_base[cp - 0xc0]);
+		else if (cp > 0x17f && is_key_cp(cp))
+			text_append_lower(&b, s + i, n);
+		i += n;
+	}
+	if (buf_append(&b, "", 0) == -1) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_release(&b, NULL);
+}
+
 static int
 is_wide_cp(uint32_t cp)
 {

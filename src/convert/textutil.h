@@ -28,6 +28,16 @@ int text_append_verbatim(struct buf *b, const char *s, size_t len);
 void text_trim_lines(struct buf *b);
 /* A malloc'd cleaned, trimmed single-line copy of s (newlines become spaces). */
 char *text_squeeze(const char *s, size_t len);
+/* Append s[0..len) in lower case: ASCII, Latin-1, Latin Extended-A and
+ * Cyrillic capitals (the scripts whose words the readers match: month
+ * names, byline labels); other characters as they are. */
+int text_append_lower(struct buf *b, const char *s, size_t len);
+/* Whether word is one of the NULL-terminated list. */
+int text_in_list(const char *word, const char *const *list);
+/* A malloc'd key for comparing names: letters and digits only, in lower
+ * case, Latin letters without their accents ("Aktuálně.cz" and
+ * "aktualne.cz" both give "aktualnecz").  NULL when memory runs out. */
+char *text_key(const char *s);
 /* Columns s takes in a terminal (East Asian wide characters count 2). */
 size_t text_display_width(const char *s);
 /* Cut s after at most about max bytes, at a word boundary, adding "…".

@@ -10,6 +10,7 @@
 
 #include "gemini/page.h"
 #include "gemini/request.h"
+#include "gemini/titan.h"
 #include "site/site.h"
 #include "util/buf.h"
 #include "util/text.h"
@@ -21,6 +22,7 @@ struct gemini_job {
 	struct gemini_request req;
 	struct site_target target;
 	const char *lang;
+	struct titan_upload *upload; /* a titan:// upload: produced by titan_produce() */
 };
 
 static void
@@ -60,7 +62,7 @@ find_host(const struct gemini_context *ctx, const struct gemini_request *req)
 {
 	size_t i;
 
-	if (strcmp(req->scheme, "gemini") != 0)
+	if (strcmp(req->scheme, "gemini") != 0 && !req->titan)
 		return NULL;
 	/* No port means 1965, which is ours only when we are public on it. */
 	if ((req->port == -1 ? 1965 : req->port) != config_public_port(ctx->config))
@@ -142,6 +144,7 @@ redirect_to_directory(struct response *resp, const char *path)
 static void
 site_of(const struct gemini_context *ctx, const struct gemini_host *host, struct site *s)
 {
+	s->areas = host->areas;
 	s->root_fd = host->root_fd;
 	s->archive = host->archive;
 	s->cache = ctx->cache;
@@ -206,11 +209,16 @@ static void
 serve_listing(const struct gemini_job *job, struct response *resp)
 {
 	struct page page = PAGE_INIT;
+	char *query = job->req.query != NULL ? gemini_query_decode(job->req.query) : NULL;
+	int rc = site_listing(&job->site, job->req.path, query, NULL, 0, &page);
 
-	if (site_listing(&job->site, job->req.path, NULL, 0, &page) != 0)
+	if (rc == SITE_NO_SUCH_PAGE)
+		respond(resp, 51, "not found");
+	else if (rc != 0)
 		respond(resp, 40, "cannot list this directory");
 	else
 		serve_page(resp, &page, job->req.path, job->lang);
+	free(query);
 	page_free(&page);
 }
 
@@ -230,17 +238,39 @@ serve_file(const struct site *s, struct site_target *t, const char *lang, int qu
 	return 1;
 }
 
+/* The article page: its head, the cached body (shared, never copied),
+ * its foot.  The reference to article moves to the response. */
 static void
-serve_article(struct response *resp, const struct cached_article *article, const char *lang)
+serve_article(const struct gemini_job *job, struct response *resp,
+    const struct cached_article *article)
 {
+	struct page head = PAGE_INIT, foot = PAGE_INIT;
+
 	if (article == NULL) {
 		respond(resp, 40, "the article could not be converted");
 		return;
 	}
-	respond_gemtext_meta(resp, "text/gemini; charset=utf-8",
-	    article->doc->meta.lang != NULL ? article->doc->meta.lang : lang);
-	response_set_shared(resp, article->gemtext, article->gemtext_len, article_cache_release_cb,
-	    (void *)article);
+	if (site_article_frame(&job->site, job->req.path, article, &head, &foot) != 0) {
+		article_cache_release(article);
+		respond(resp, 40, "out of memory");
+	} else {
+		respond_gemtext_meta(resp, "text/gemini; charset=utf-8",
+		    article->doc->meta.lang != NULL ? article->doc->meta.lang : job->lang);
+		gemini_write_page(&resp->head, &head, NULL);
+		response_set_shared(resp, article->gemtext, article->gemtext_len,
+		    article_cache_release_cb, (void *)article);
+		gemini_write_page(&resp->foot, &foot, NULL);
+	}
+	page_free(&head);
+	page_free(&foot);
+}
+
+static void
+serve_robots(struct response *resp)
+{
+	respond(resp, 20, "text/plain; charset=utf-8");
+	if (site_robots_text(&resp->head) != 0)
+		respond(resp, 40, "out of memory");
 }
 
 /* What the loop answers itself: 1, or 0 when the pool must. */
@@ -271,10 +301,19 @@ answer_target(struct gemini_job *job, struct response *resp)
 	case SITE_FILE:
 	case SITE_RAW:
 		return serve_file(&job->site, t, job->lang, 1, resp);
-	case SITE_ARTICLE:
-		if (t->article == NULL)
+	case SITE_PAGE:
+		if (!t->slash_missing)
 			return 0;
-		serve_article(resp, t->article, job->lang);
+		redirect_to_directory(resp, job->req.path);
+		return 1;
+	case SITE_ROBOTS:
+		serve_robots(resp);
+		return 1;
+	case SITE_ARTICLE:
+		/* Its page asks the index for the articles around it. */
+		if (t->article == NULL || job->site.archive != NULL)
+			return 0;
+		serve_article(job, resp, t->article);
 		t->article = NULL;
 		return 1;
 	default:
@@ -291,11 +330,87 @@ gemini_job_free(void *arg)
 		return;
 	site_target_free(&job->target);
 	gemini_request_free(&job->req);
+	titan_upload_free(job->upload);
 	free(job);
 }
 
+/* 60, 61 or 62 for a client that may not read the path; the log line
+ * names the certificate shown in a guarded area. */
+static int
+refuse_reader(const struct gemini_host *host, const char *path,
+    const struct request_info *info, struct response *resp)
+{
+	struct site_client client = { info->fingerprint, info->certificate, NULL };
+	const struct site_area *area = site_area_of(host->areas, path);
+	enum site_verdict verdict = site_area_check(area, AREA_READ, &client);
+
+	if (verdict == SITE_NEED_CERTIFICATE)
+		respond(resp, 60, "Please choose an identity (client certificate) to read this");
+	else if (verdict == SITE_CERTIFICATE_INVALID)
+		respond(resp, 62, "This certificate is expired or not yet valid");
+	else if (verdict == SITE_NOT_AUTHORISED)
+		respond(resp, 61, "This certificate is not allowed here");
+	if (site_area_guarded(area)) {
+		free(resp->log_note);
+		resp->log_note = format_string("certificate %s", info->fingerprint != NULL &&
+		    info->fingerprint[0] ? info->fingerprint : "none");
+	}
+	return verdict != SITE_LET_IN;
+}
+
+/* ";edit": the source of the page as it is, where the client may publish;
+ * the note and the line (token hidden) titan_answer() left are kept. */
+static int
+answer_edit(struct gemini_job *job, struct response *resp)
+{
+	char *note = resp->log_note, *line = resp->log_request;
+	int answered = 1;
+
+	resp->log_note = resp->log_request = NULL;
+	free(job->req.query);
+	if ((job->req.query = strdup(SITE_RAW_QUERY)) == NULL) {
+		respond(resp, 40, "out of memory");
+	} else {
+		site_resolve(&job->site, job->req.path, job->req.query, &job->target);
+		if (job->target.kind == SITE_FILE || job->target.kind == SITE_RAW)
+			answered = answer_target(job, resp);
+		else
+			respond(resp, 51, "Nothing to edit at this path");
+	}
+	free(resp->log_note);
+	free(resp->log_request);
+	resp->log_note = note;
+	resp->log_request = line;
+	return answered;
+}
+
+/* A titan:// request: an upload (a job that waits for its body), the
+ * source for ";edit", or a refusal. */
+static int
+answer_titan(const struct gemini_context *ctx, const struct gemini_host *host,
+    const struct request_info *info, struct gemini_job *job, struct response *resp, void **out)
+{
+	struct titan_host target = { host->root_fd, host->areas, config_public_port(ctx->config) };
+
+	switch (titan_answer(&target, &job->req, info, resp, &job->upload)) {
+	case TITAN_UPLOAD:
+		*out = job;
+		return 0;
+	case TITAN_EDIT:
+		if (!answer_edit(job, resp)) {
+			*out = job;
+			return 0;
+		}
+		break;
+	default:
+		break;
+	}
+	gemini_job_free(job);
+	return 1;
+}
+
 int
-gemini_answer(const struct gemini_context *ctx, const char *line, size_t len,
+gemini_answer(const struct gemini_context *ctx, const struct request_info *info,
     struct response *resp, void **out)
 {
 	const struct gemini_host *host;
@@ -307,19 +422,29 @@ gemini_answer(const struct gemini_context *ctx, const char *line, size_t len,
 		respond(resp, 40, "out of memory");
 		return 1;
 	}
-	if (gemini_request_parse(line, len, &job->req, &reason) != 0) {
+	/* Nothing resolved yet: gemini_job_free() closes no file. */
+	job->target.fd = job->target.index_fd = -1;
+	if (gemini_request_parse(info->line, info->len, &job->req, &reason) != 0) {
 		free(job);
 		respond(resp, 59, reason != NULL ? reason : "bad request");
+		/* A Titan token stays out of the log even in a bad request. */
+		resp->log_request = titan_hidden_line(info->line, info->len);
 		return 1;
 	}
 	if ((host = find_host(ctx, &job->req)) == NULL) {
-		gemini_request_free(&job->req);
-		free(job);
+		gemini_job_free(job);
 		respond(resp, 53, "this server does not serve that URL");
+		resp->log_request = titan_hidden_line(info->line, info->len);
 		return 1;
 	}
 	site_of(ctx, host, &job->site);
 	job->lang = config_host_lang(ctx->config, host->config);
+	if (job->req.titan)
+		return answer_titan(ctx, host, info, job, resp, out);
+	if (refuse_reader(host, job->req.path, info, resp)) {
+		gemini_job_free(job);
+		return 1;
+	}
 	site_resolve(&job->site, job->req.path, job->req.query, &job->target);
 	if (answer_target(job, resp)) {
 		gemini_job_free(job);
@@ -329,12 +454,33 @@ gemini_answer(const struct gemini_context *ctx, const char *line, size_t len,
 	return 0;
 }
 
+size_t
+gemini_body_length(const void *arg)
+{
+	const struct gemini_job *job = arg;
+
+	return job->upload != NULL ? titan_body_length(job->upload) : 0;
+}
+
+int
+gemini_body(void *arg, const char *data, size_t len)
+{
+	struct gemini_job *job = arg;
+
+	return titan_body(job->upload, data, len);
+}
+
 void
 gemini_produce(void *arg, struct response *resp)
 {
 	struct gemini_job *job = arg;
 	struct site_target *t = &job->target;
 
+	if (job->upload != NULL) {
+		titan_produce(job->upload, resp);
+		gemini_job_free(job);
+		return;
+	}
 	switch (t->kind) {
 	case SITE_PAGE:
 		render_archive(job, resp);
@@ -343,7 +489,7 @@ gemini_produce(void *arg, struct response *resp)
 		serve_listing(job, resp);
 		break;
 	case SITE_ARTICLE:
-		serve_article(resp, site_article(&job->site, t), job->lang);
+		serve_article(job, resp, site_article(&job->site, t));
 		break;
 	default:
 		serve_file(&job->site, t, job->lang, 0, resp);
@@ -356,9 +502,10 @@ int
 gemini_handle_quick(const struct gemini_context *ctx, const char *line, size_t len,
     struct response *resp)
 {
+	struct request_info req = { line, len, "", "", NULL };
 	void *job;
 
-	if (gemini_answer(ctx, line, len, resp, &job))
+	if (gemini_answer(ctx, &req, resp, &job))
 		return 1;
 	gemini_job_free(job);
 	return 0;
@@ -368,8 +515,9 @@ void
 gemini_handle(const struct gemini_context *ctx, const char *line, size_t len,
     struct response *resp)
 {
+	struct request_info req = { line, len, "", "", NULL };
 	void *job;
 
-	if (!gemini_answer(ctx, line, len, resp, &job))
+	if (!gemini_answer(ctx, &req, resp, &job))
 		gemini_produce(job, resp);
 }

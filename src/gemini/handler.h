@@ -8,6 +8,12 @@
  * else becomes a job that carries the parsed request and the resolved
  * target with its open file, and gemini_produce() finishes it on a pool
  * thread (conversion, index queries, listings, libmagic).
+ *
+ * A path in an area guarded by client certificates (site/area.h) is
+ * answered 60, 61 or 62 before anything else unless the client's
+ * certificate is let in; the log line's note names the fingerprint.
+ * titan:// requests are uploads (gemini/titan.h): their job reads the
+ * body the request announced before it is produced.
  */
 #ifndef CAPSULED_GEMINI_HANDLER_H
 #define CAPSULED_GEMINI_HANDLER_H
@@ -20,11 +26,13 @@
 struct archive;
 struct article_cache;
 struct content_types;
+struct site_areas;
 
 struct gemini_host {
 	const struct host_config *config;
 	int root_fd;               /* the opened content tree */
 	struct archive *archive;   /* NULL when this host has no index */
+	const struct site_areas *areas; /* its guarded and publish areas; NULL: none */
 };
 
 struct gemini_context {
@@ -40,9 +48,13 @@ struct gemini_context {
 extern const struct protocol gemini_protocol;
 
 /* On the event loop: 1 when resp holds the answer; 0 when *job was set
- * for gemini_produce(). */
-int gemini_answer(const struct gemini_context *ctx, const char *line, size_t len,
+ * for gemini_produce() (after its body, gemini_body_length() bytes). */
+int gemini_answer(const struct gemini_context *ctx, const struct request_info *req,
     struct response *resp, void **job);
+/* The body a job waits for (an upload's), and a piece of it (0, or -1:
+ * stop reading). */
+size_t gemini_body_length(const void *job);
+int gemini_body(void *job, const char *data, size_t len);
 /* On a pool thread: the answer of a job; frees it. */
 void gemini_produce(void *job, struct response *resp);
 /* Free a job that will never be produced. */

@@ -31,9 +31,10 @@ link_target(struct buf *b, const char *path, const char *query, const char *base
 		return;
 	}
 	percent_encode(b, path, strlen(path), PERCENT_KEEP_PATH, PERCENT_ASCII);
+	/* "key=value" queries of list pages and prefix searches stay readable. */
 	if (query != NULL) {
 		buf_append_char(b, '?');
-		percent_encode(b, query, strlen(query), "", PERCENT_ASCII);
+		percent_encode(b, query, strlen(query), "=*", PERCENT_ASCII);
 	}
 }
 
@@ -63,6 +64,28 @@ article_line(struct buf *b, const struct page_line *l, const char *base)
 	}
 }
 
+/* Gemtext as written, ending with a line end; an open preformatted
+ * block is closed so that the page goes on as gemtext. */
+static void
+gemtext_block(struct buf *b, const char *text)
+{
+	const char *line = text;
+	int preformatted = 0;
+
+	while (*line != '\0') {
+		if (strncmp(line, "```", 3) == 0)
+			preformatted = !preformatted;
+		line += strcspn(line, "\n");
+		if (*line == '\n')
+			line++;
+	}
+	buf_append_str(b, text);
+	if (*text != '\0' && text[strlen(text) - 1] != '\n')
+		buf_append_char(b, '\n');
+	if (preformatted)
+		buf_append_str(b, "```\n");
+}
+
 static void
 write_line(struct buf *b, const struct page_line *l, const char *base)
 {
@@ -89,6 +112,21 @@ write_line(struct buf *b, const struct page_line *l, const char *base)
 		format_size(size, sizeof(size), l->size);
 		buf_printf(b, " (%s)", size);
 		break;
+	case PAGE_BYLINE:
+		if (l->path != NULL)
+			link_line(b, l, base, l->text);
+		else
+			line_text(b, l->text);
+		break;
+	case PAGE_TAG:
+		buf_append_str(b, "=> ");
+		link_target(b, l->path, NULL, base);
+		buf_append_str(b, " Tag: ");
+		line_text(b, l->text);
+		break;
+	case PAGE_GEMTEXT:
+		gemtext_block(b, l->text);
+		return;
 	default:
 		link_line(b, l, base, l->text);
 		break;

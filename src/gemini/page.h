@@ -5,6 +5,8 @@
  * are relative IRI links, as a reader would write them.  Text from
  * articles can never start a link, a heading or a block of its own: a
  * control character becomes a space and each value stays on its line.
+ * An article's byline is a link to its month, each tag a "Tag:" link;
+ * gemtext from the tree (the home page's about text) goes as written.
  */
 #ifndef CAPSULED_GEMINI_PAGE_H
 #define CAPSULED_GEMINI_PAGE_H

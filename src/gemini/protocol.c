@@ -2,7 +2,8 @@
  * Gemini as the connection layer sees it (struct protocol).  answer()
  * parses and resolves the request once, on the loop (gemini_answer());
  * what it cannot answer there is a job carrying the resolved target,
- * which produce() finishes on the pool (gemini_produce()).
+ * which produce() finishes on the pool (gemini_produce()); a Titan
+ * upload's job reads its body first (body_length(), body()).
  */
 #include "gemini/handler.h"
 #include "gemini/request.h"
@@ -10,7 +11,7 @@
 static int
 answer(const void *ctx, const struct request_info *req, struct response *resp, void **job)
 {
-	return gemini_answer(ctx, req->line, req->len, resp, job);
+	return gemini_answer(ctx, req, resp, job);
 }
 
 static int
@@ -46,6 +47,8 @@ const struct protocol gemini_protocol = {
 	.answer = answer,
 	.produce = gemini_produce,
 	.job_free = gemini_job_free,
+	.body_length = gemini_body_length,
+	.body = gemini_body,
 	.bad_request = bad_request,
 	.timed_out = timed_out,
 	.slow_down = slow_down,

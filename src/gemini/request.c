@@ -350,6 +350,98 @@ parse_query(const char *s, size_t len, struct gemini_request *req)
 	return NULL;
 }
 
+/* A MIME type as Titan sends it: type/subtype in RFC 6838 characters. */
+static const char *
+store_mime(const char *value, size_t len, struct titan_params *p)
+{
+	const char *slash = memchr(value, '/', len);
+	size_t i;
+
+	if (len == 0 || len >= sizeof(p->mime) || slash == NULL || slash == value ||
+	    slash == value + len - 1 || memchr(slash + 1, '/', len - (size_t)(slash - value) - 1))
+		return "bad Titan mime";
+	for (i = 0; i < len; i++)
+		if (!is_alpha((unsigned char)value[i]) && !is_digit((unsigned char)value[i]) &&
+		    !in_set((unsigned char)value[i], "!#$&^_.+-/"))
+			return "bad Titan mime";
+	copy_lower(p->mime, value, len);
+	return NULL;
+}
+
+static const char *
+store_size(const char *value, size_t len, struct titan_params *p)
+{
+	size_t i;
+
+	/* 15 digits: far beyond any upload limit, far from overflowing. */
+	if (len == 0 || len > 15)
+		return "bad Titan size";
+	p->size = 0;
+	for (i = 0; i < len; i++) {
+		if (!is_digit((unsigned char)value[i]))
+			return "bad Titan size";
+		p->size = p->size * 10 + (value[i] - '0');
+	}
+	return NULL;
+}
+
+/* One parameter: name, and its value percent-decoded once (or NULL). */
+static const char *
+store_param(const char *name, size_t name_len, const char *value, size_t len,
+    struct titan_params *p)
+{
+#define NAMED(word) (name_len == sizeof(word) - 1 && memcmp(name, word, name_len) == 0)
+	if (NAMED("edit")) {
+		if (p->edit)
+			return "repeated Titan parameter";
+		p->edit = 1;
+		return NULL;
+	}
+	if (!NAMED("size") && !NAMED("mime") && !NAMED("token"))
+		return NULL;
+	if (value == NULL)
+		return "Titan parameter without a value";
+	if (NAMED("size"))
+		return p->size != -1 ? "repeated Titan parameter" : store_size(value, len, p);
+	if (NAMED("mime"))
+		return p->mime[0] ? "repeated Titan parameter" : store_mime(value, len, p);
+	if (p->token != NULL)
+		return "repeated Titan parameter";
+	if (len == 0 || len >= TITAN_TOKEN_MAX)
+		return "bad Titan token";
+	return (p->token = strndup(value, len)) == NULL ? "out of memory" : NULL;
+#undef NAMED
+}
+
+/* The parameters after the path of a titan:// URL: name[=value] pairs
+ * separated by ';' (empty ones ignored). */
+static const char *
+parse_titan_params(const char *s, size_t len, struct titan_params *p)
+{
+	const char *end = s + len, *param = s, *param_end, *eq, *reason;
+	char value[GEMINI_URL_MAX + 1];
+	size_t n = 0;
+
+	while (param < end) {
+		if ((param_end = memchr(param, ';', (size_t)(end - param))) == NULL)
+			param_end = end;
+		eq = memchr(param, '=', (size_t)(param_end - param));
+		if (eq != NULL) {
+			if (!component_valid(eq + 1, (size_t)(param_end - eq - 1), is_path_char))
+				return "bad character or escape in a Titan parameter";
+			n = percent_decode(eq + 1, (size_t)(param_end - eq - 1), value);
+			if (check_text(value, n) != NULL)
+				return "Titan parameter is not clean UTF-8 text";
+		}
+		if (param_end > param && (reason = store_param(param,
+		    (size_t)((eq != NULL ? eq : param_end) - param), eq != NULL ? value : NULL, n,
+		    p)) != NULL)
+			return reason;
+		param = param_end + 1;
+	}
+	return NULL;
+}
+
 /* Foreign URLs only need to be well-formed: the caller answers 53. */
 static const char *
 check_foreign_path(const char *s, size_t len, struct gemini_request *req)
@@ -364,7 +456,7 @@ check_foreign_path(const char *s, size_t len, struct gemini_request *req)
 static const char *
 parse_line(const char *line, size_t len, struct gemini_request *req)
 {
-	const char *end = line + len, *hier, *hier_end, *path;
+	const char *end = line + len, *hier, *hier_end, *path, *params;
 	const char *reason;
 	size_t used;
 	int gemini;
@@ -373,12 +465,21 @@ parse_line(const char *line, size_t len, struct gemini_request *req)
 		return reason;
 	if ((reason = parse_scheme(line, len, req, &used)) != NULL)
 		return reason;
-	gemini = strcmp(req->scheme, "gemini") == 0;
+	req->titan = strcmp(req->scheme, "titan") == 0;
+	gemini = req->titan || strcmp(req->scheme, "gemini") == 0;
 	hier = line + used;
 	if ((hier_end = memchr(hier, '?', (size_t)(end - hier))) == NULL)
 		hier_end = end;
+	else if (req->titan)
+		return "query in a Titan URL";
 	else if ((reason = parse_query(hier_end + 1, (size_t)(end - hier_end - 1), req)) != NULL)
 		return reason;
+	if (req->titan && (params = memchr(hier, ';', (size_t)(hier_end - hier))) != NULL) {
+		if ((reason = parse_titan_params(params + 1, (size_t)(hier_end - params - 1),
+		    &req->params)) != NULL)
+			return reason;
+		hier_end = params;
+	}
 	path = hier;
 	if (hier_end - hier >= 2 && memcmp(hier, "//", 2) == 0) {
 		if ((path = memchr(hier + 2, '/', (size_t)(hier_end - hier - 2))) == NULL)
@@ -399,6 +500,7 @@ gemini_request_parse(const char *line, size_t len, struct gemini_request *req,
 {
 	memset(req, 0, sizeof(*req));
 	req->port = -1;
+	req->params.size = -1;
 	if ((*reason = parse_line(line, len, req)) == NULL)
 		return 0;
 	gemini_request_free(req);
@@ -410,8 +512,10 @@ gemini_request_free(struct gemini_request *req)
 {
 	free(req->path);
 	free(req->query);
+	free(req->params.token);
 	req->path = NULL;
 	req->query = NULL;
+	req->params.token = NULL;
 }
 
 enum frame

@@ -4,6 +4,13 @@
  * rules: no userinfo, no fragment, no dot segments, decode exactly once).
  * Everything that is not a usable request gives 59; whether a well-formed
  * URL names something served here (53) is the caller's decision.
+ *
+ * Titan (an upload on the Gemini port) shares the parser: a titan:// URL is
+ * read as a gemini:// one whose path ends at its first ';', after which
+ * come its parameters, ';'-separated, in any order, each percent-decoded
+ * once: size=N (decimal bytes of the body that follows the line), mime=TYPE,
+ * token=TEXT, and edit (Lagrange: no body, "send me the source").  Unknown
+ * parameters are ignored; a repeated one, a bad value, or a query is 59.
  */
 #ifndef CAPSULED_GEMINI_REQUEST_H
 #define CAPSULED_GEMINI_REQUEST_H
@@ -22,6 +29,16 @@
  */
 enum frame gemini_request_frame(const char *data, size_t len, size_t *line_len);
 
+#define TITAN_MIME_MAX 128
+#define TITAN_TOKEN_MAX 256
+
+struct titan_params {
+	long long size;            /* -1 when absent */
+	char mime[TITAN_MIME_MAX]; /* lower-case; "" when absent */
+	char *token;               /* NULL when absent */
+	int edit;                  /* ";edit" was given */
+};
+
 struct gemini_request {
 	char scheme[32];     /* lower-cased */
 	char host[256];      /* lower-cased A-label (punycode) form; IPv6 literal
@@ -31,6 +48,8 @@ struct gemini_request {
 	                      * '/'; "" -> "/"; always "/" for foreign schemes,
 	                      * which are checked for syntax only */
 	char *query;         /* raw (still percent-encoded) without '?', NULL when absent */
+	int titan;           /* scheme "titan": an upload, its parameters below */
+	struct titan_params params;
 };
 
 /*

@@ -42,8 +42,7 @@ struct gopher_job {
 static void
 fail(struct response *resp, const char *message)
 {
-	buf_truncate(&resp->head, 0);
-	resp->head.failed = 0;
+	response_reset(resp);
 	menu_error(&resp->head, message);
 	resp->status = 3;
 }
@@ -76,6 +75,7 @@ finish(struct response *resp, int rc)
 static void
 site_of(const struct gopher_context *ctx, struct site *s)
 {
+	s->areas = ctx->areas;
 	s->root_fd = ctx->root_fd;
 	s->archive = ctx->archive;
 	s->cache = ctx->cache;
@@ -208,7 +208,7 @@ listing_entries(void *arg, char *const *hidden, size_t nhidden)
 	if (nhidden > 0)
 		memcpy(names, hidden, nhidden * sizeof(*names));
 	names[nhidden] = (char *)GOPHERMAP_NAME;
-	rc = site_listing(&job->site, job->target.path, names, nhidden + 1, &page);
+	rc = site_listing(&job->site, job->target.path, job->query, names, nhidden + 1, &page);
 	free(names);
 	if (rc != 0) {
 		rc = page.failed ? -1 : 0;
@@ -266,7 +266,8 @@ read_dir_file(int dirfd, const char *name, struct buf *out)
 }
 
 /* A directory menu: a gophermap when it has one, else its index.gmi and
- * the listing, else the listing with its title. */
+ * the listing, else the listing with its title; the listing's page the
+ * query asks for.  0, -1, or SITE_NO_SUCH_PAGE. */
 static int
 directory_menu(const struct gopher_job *job, const struct menu *m)
 {
@@ -291,12 +292,15 @@ directory_menu(const struct gopher_job *job, const struct menu *m)
 			rc = head_then_listing(job, m, SITE_INDEX_NAME);
 		buf_free(&base);
 	} else if (rc == 0) {
-		rc = site_listing(&job->site, dir, (char *[]){ (char *)GOPHERMAP_NAME }, 1, &page);
+		rc = site_listing(&job->site, dir, job->query, (char *[]){ (char *)GOPHERMAP_NAME },
+		    1, &page);
 		if (rc == 0)
 			rc = gopher_write_page(m, &page, gopher_item_type, (void *)job->ctx);
 		page_free(&page);
 	}
 	buf_free(&text);
+	if (rc == SITE_NO_SUCH_PAGE)
+		return rc;
 	return rc != 0 ? -1 : menu_end(m);
 }
 
@@ -323,6 +327,7 @@ serve_directory(const struct gopher_job *job, const struct menu *m, struct buf *
     struct response *resp)
 {
 	struct render_stamp stamp;
+	int rc;
 
 	render_stamp_init(&stamp, m->width, 0);
 	/* Without the archive's generation a change of a listed title would
@@ -333,7 +338,11 @@ serve_directory(const struct gopher_job *job, const struct menu *m, struct buf *
 		directory_stamp(job, &stamp);
 	if (serve_cached(job, key, KIND_DIRECTORY, &stamp, resp))
 		return;
-	finish(resp, directory_menu(job, m));
+	rc = directory_menu(job, m);
+	if (rc == SITE_NO_SUCH_PAGE)
+		fail(resp, "Not found");
+	else
+		finish(resp, rc);
 	keep_answer(job, key, &stamp, resp);
 }
 
@@ -347,16 +356,13 @@ search_prompt(const struct menu *m, const char *path, const char *prompt)
 	return menu_end(m);
 }
 
-/* A generated page as a menu; at the root, the home page is the head of
- * the directory menu. */
+/* A generated page as a menu: the same entries as on Gemini (the home
+ * page too: no file listing under it, as Gemini shows none). */
 static int
 page_menu(const struct gopher_job *job, const struct menu *m, const struct page *page)
 {
-	int rc = gopher_write_page(m, page, gopher_item_type, (void *)job->ctx);
-
-	if (rc == 0 && job->target.route == ARCHIVE_ROUTE_HOME)
-		rc = head_then_listing(job, m, NULL);
-	return rc != 0 ? -1 : menu_end(m);
+	return gopher_write_page(m, page, gopher_item_type, (void *)job->ctx) != 0 ? -1 :
+	    menu_end(m);
 }
 
 static void
@@ -393,8 +399,44 @@ serve_archive(struct gopher_job *job, const struct menu *m, struct buf *key,
 	archive_page_free(&page);
 }
 
+/* The text in resp->head as its shared body, when the render cache did
+ * not take it: the page's head goes before it. */
+static void
+head_to_shared(struct response *resp)
+{
+	size_t len;
+	char *text;
+
+	if (resp->shared != NULL || resp->head.len == 0)
+		return;
+	text = buf_release(&resp->head, &len);
+	response_set_shared(resp, text, len, free, text);
+}
+
+/* The article's body as type-0 text, from the render cache or made now
+ * (and kept) into resp's shared body. */
+static int
+article_body(const struct gopher_job *job, const struct cached_article *a,
+    const struct text_view *view, struct buf *key, struct response *resp)
+{
+	const struct site_target *t = &job->target;
+	struct render_stamp stamp;
+
+	render_stamp_init(&stamp, view->width, site_article_generation(&job->site));
+	render_stamp_file(&stamp, 0, &t->st);
+	if (serve_cached(job, key, KIND_FILE, &stamp, resp))
+		return 0;
+	if (gopher_document_text(&resp->head, a->doc, view) != 0 || resp->head.failed)
+		return -1;
+	keep_answer(job, key, &stamp, resp);
+	head_to_shared(resp);
+	return 0;
+}
+
 /* An article as type-0 text: the converted document, as Gemini readers
- * get it, reflowed with numbered link references. */
+ * get it, reflowed with numbered link references, between the head and
+ * the foot of its page (made for each request: the articles around it
+ * change). */
 static void
 serve_article(const struct gopher_job *job, const struct menu *m, struct buf *key,
     struct response *resp)
@@ -402,23 +444,26 @@ serve_article(const struct gopher_job *job, const struct menu *m, struct buf *ke
 	const struct site_target *t = &job->target;
 	struct text_view view = { m->width, m->host, m->port, job->path,
 	    t->format == ARTICLE_HTML, gopher_item_type, (void *)job->ctx };
+	struct page head = PAGE_INIT, foot = PAGE_INIT;
 	const struct cached_article *a;
-	struct render_stamp stamp;
+	int rc;
 
-	render_stamp_init(&stamp, m->width, t->format == ARTICLE_TEXT && job->site.archive != NULL ?
-	    archive_chrome_generation(job->site.archive) : 0);
-	render_stamp_file(&stamp, 0, &t->st);
-	if (serve_cached(job, key, KIND_FILE, &stamp, resp))
-		return;
 	if ((a = site_article(&job->site, t)) == NULL || a->doc == NULL) {
 		if (a != NULL)
 			article_cache_release(a);
 		fail(resp, "Server error");
 		return;
 	}
-	finish(resp, gopher_document_text(&resp->head, a->doc, &view) || reflow_end(&resp->head));
+	rc = site_article_frame(&job->site, job->path, a, &head, &foot);
+	if (rc == 0)
+		rc = article_body(job, a, &view, key, resp);
+	if (rc == 0)
+		rc = gopher_page_text(&resp->head, &head, &view) ||
+		    gopher_page_text(&resp->foot, &foot, &view) || reflow_end(&resp->foot);
+	finish(resp, rc);
 	article_cache_release(a);
-	keep_answer(job, key, &stamp, resp);
+	page_free(&head);
+	page_free(&foot);
 }
 
 /* A file of the tree that is no article: a .gmi page as a menu, text
@@ -460,20 +505,30 @@ serve_file(struct gopher_job *job, const struct menu *m, struct buf *key, struct
 	buf_free(&data);
 }
 
-/* caps.txt and robots.txt, when the tree has none. */
+/* caps.txt, when the tree has none. */
 static int
 generated_file(const struct gopher_context *ctx, const char *path, struct response *resp)
 {
 	struct caps_info caps = { ctx->tls_port, ctx->server_description, ctx->server_admin,
 	    ctx->server_geolocation };
 
-	if (strcmp(path, "/caps.txt") == 0)
-		finish(resp, gopher_caps_text(&resp->head, &caps));
-	else if (strcmp(path, "/robots.txt") == 0)
-		finish(resp, gopher_robots_text(&resp->head));
-	else
+	if (strcmp(path, "/caps.txt") != 0)
 		return 0;
+	finish(resp, gopher_caps_text(&resp->head, &caps));
 	return 1;
+}
+
+/* The site's robots.txt, when the tree has none: the same rules as on
+ * Gemini, as a type-0 text. */
+static void
+serve_robots(struct response *resp)
+{
+	struct buf text = BUF_INIT;
+
+	finish(resp, site_robots_text(&text) ||
+	    reflow_text(&resp->head, text.data, text.len, GOPHER_DEFAULT_WIDTH) ||
+	    reflow_end(&resp->head));
+	buf_free(&text);
 }
 
 /*
@@ -510,6 +565,8 @@ new_job(const struct gopher_context *ctx, const struct gopher_request *req)
 
 	if ((job = calloc(1, sizeof(*job))) == NULL)
 		return NULL;
+	/* Nothing resolved yet: gopher_job_free() closes no file. */
+	job->target.fd = job->target.index_fd = -1;
 	job->ctx = ctx;
 	site_of(ctx, &job->site);
 	if (asprintf(&job->path, "%s%.*s", len > 0 && req->selector[0] == '/' ? "" : "/",
@@ -566,6 +623,9 @@ answer_target(struct gopher_job *job, struct response *resp)
 		if (!generated_file(job->ctx, job->path, resp))
 			fail(resp, "Not found");
 		return 1;
+	case SITE_ROBOTS:
+		serve_robots(resp);
+		return 1;
 	case SITE_ERROR:
 		fail(resp, "Server error");
 		return 1;
@@ -615,10 +675,15 @@ gopher_answer(const struct gopher_context *ctx, const char *line, size_t len,
 		fail(resp, "Server error");
 		return 1;
 	}
+	if (site_area_guarded(site_area_of(ctx->areas, job->path))) {
+		gopher_job_free(job);
+		fail(resp, "Not served over Gopher: it needs a Gemini client certificate");
+		return 1;
+	}
 	site_resolve(&job->site, job->path, job->query, &job->target);
 	/* A directory asked without its '/' is served as with it. */
-	if (job->target.kind == SITE_DIRECTORY && job->target.slash_missing &&
-	    add_slash(job) != 0) {
+	if ((job->target.kind == SITE_DIRECTORY || job->target.kind == SITE_PAGE) &&
+	    job->target.slash_missing && add_slash(job) != 0) {
 		gopher_job_free(job);
 		fail(resp, "Server error");
 		return 1;

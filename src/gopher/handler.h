@@ -9,6 +9,8 @@
  * left (menus, reflowed texts, converted articles, archive pages).  A
  * selector is the Gemini path of the same item, raw bytes, never
  * percent-decoded; "path?query" carries a query as Gemini does.
+ * Gopher has no client certificates: a path in a guarded area
+ * (site/area.h) is an error item, and listings leave such areas out.
  */
 #ifndef CAPSULED_GOPHER_HANDLER_H
 #define CAPSULED_GOPHER_HANDLER_H
@@ -23,6 +25,7 @@ struct archive;
 struct article_cache;
 struct content_types;
 struct gopher_render_cache;
+struct site_areas;
 
 struct gopher_context {
 	int root_fd;
@@ -35,6 +38,7 @@ struct gopher_context {
 	struct content_types *types;
 	struct article_cache *cache;   /* converted articles (required) */
 	struct archive *archive;       /* NULL: no home, search or date indexes */
+	const struct site_areas *areas; /* the host's areas; NULL: none */
 	int tls_port;                  /* caps.txt ServerTLSPort; 0 = none */
 	const char *server_description, *server_admin, *server_geolocation; /* may be NULL */
 	size_t render_cache_bytes;     /* size for gopher_render_cache_new() */

@@ -111,6 +111,19 @@ file_item(const struct menu *m, const struct page_line *l, local_type_fn type, v
 }
 
 static int
+tag_item(const struct menu *m, const struct page_line *l)
+{
+	struct buf display = BUF_INIT;
+	int rc;
+
+	buf_printf(&display, "Tag: %s", l->text);
+	rc = display.failed ? -1 : gopher_long_item(m, '1', display.data, l->path,
+	    strlen(l->path));
+	buf_free(&display);
+	return rc;
+}
+
+static int
 write_line(const struct menu *m, const struct page_line *l, local_type_fn type, void *arg)
 {
 	const char *text = l->text != NULL ? l->text : "";
@@ -138,6 +151,14 @@ write_line(const struct menu *m, const struct page_line *l, local_type_fn type, 
 	case PAGE_FEED:
 		return menu_item(m, '1', FEED_LABEL, strlen(FEED_LABEL), l->path,
 		    strlen(l->path), NULL, 0);
+	case PAGE_BYLINE:
+		return l->path != NULL ? gopher_long_item(m, '1', text, l->path, strlen(l->path)) :
+		    wrapped_info(m, text, strlen(text), "", "");
+	case PAGE_TAG:
+		return tag_item(m, l);
+	case PAGE_GEMTEXT:
+		return gemtext_to_menu(&(struct gemtext_menu){ m, l->path, type, arg }, text,
+		    strlen(text));
 	}
 	return 0;
 }

@@ -4,7 +4,9 @@
  * the whole title (a title wider than the menu continues on info lines
  * under its item, never cut), search snippets as "> " info lines,
  * folders, files with their size, the parent folder, the search prompt as
- * a type-7 item and the feed as a menu of the newest articles.
+ * a type-7 item, the feed as a menu of the newest articles, tags as
+ * menus, and gemtext from the tree (the home page's about text) as
+ * gemtext becomes a menu.
  */
 #ifndef CAPSULED_GOPHER_PAGE_H
 #define CAPSULED_GOPHER_PAGE_H

@@ -4,7 +4,6 @@
 #include <string.h>
 #include <sys/utsname.h>
 
-#include "archive/archive.h"
 #include "gopher/links.h"
 #include "gopher/reflow.h"
 
@@ -100,14 +99,5 @@ gopher_caps_text(struct buf *out, const struct caps_info *info)
 	caps_line(out, "ServerDescription", info->server_description);
 	caps_line(out, "ServerGeolocationString", info->server_geolocation);
 	caps_line(out, "ServerAdmin", info->server_admin);
-	return reflow_end(out);
-}
-
-int
-gopher_robots_text(struct buf *out)
-{
-	reflow_append_line(out, "User-agent: *", 13);
-	reflow_append_line(out, "Disallow: " ARCHIVE_PATH_SEARCH,
-	    strlen("Disallow: " ARCHIVE_PATH_SEARCH));
 	return reflow_end(out);
 }

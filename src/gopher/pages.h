@@ -1,6 +1,7 @@
 /*
  * Small generated Gopher answers: the HTML page behind a "URL:" selector
- * (Goerzen convention), caps.txt (Floodgap convention) and robots.txt.
+ * (Goerzen convention) and caps.txt (Floodgap convention).  robots.txt
+ * is the site layer's, the same as on Gemini.
  */
 #ifndef CAPSULED_GOPHER_PAGES_H
 #define CAPSULED_GOPHER_PAGES_H
@@ -26,9 +27,5 @@ struct caps_info {
 
 /* caps.txt as type-0 lines with the final ".". */
 int gopher_caps_text(struct buf *out, const struct caps_info *info);
-
-/* robots.txt as type-0 lines with the final ".": everything may be read,
- * search results are not worth crawling. */
-int gopher_robots_text(struct buf *out);
 
 #endif

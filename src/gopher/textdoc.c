@@ -83,18 +83,19 @@ with_references(struct buf *out, const struct doc_block *b, size_t *counter)
 	return out->failed ? -1 : 0;
 }
 
+/* A heading, underlined with '=' (level 1) or '-' (level 2). */
 static int
-heading_text(struct buf *out, const struct doc_block *b, size_t width)
+heading_text(struct buf *out, const char *text, int level, size_t width)
 {
 	size_t columns, i;
 
-	if (wrapped_text(out, b->text, width, "", "") != 0)
+	if (wrapped_text(out, text, width, "", "") != 0)
 		return -1;
-	if (b->level >= 3)
+	if (level >= 3)
 		return 0;
-	columns = display_width(b->text, strlen(b->text));
+	columns = display_width(text, strlen(text));
 	for (i = 0; i < (columns < width ? columns : width); i++)
-		buf_append_char(out, b->level == 1 ? '=' : '-');
+		buf_append_char(out, level == 1 ? '=' : '-');
 	return buf_append(out, "\r\n", 2);
 }
 
@@ -146,7 +147,7 @@ block_text(struct buf *out, const struct doc_block *b, size_t width, size_t *cou
 
 	switch (b->type) {
 	case BLOCK_HEADING:
-		return heading_text(out, b, width);
+		return heading_text(out, b->text, b->level, width);
 	case BLOCK_PREFORMATTED:
 		return preformatted_text(out, b->text);
 	case BLOCK_LINK:
@@ -225,27 +226,6 @@ links_block(struct buf *out, const struct document *doc, const struct text_view 
 }
 
 static int
-head_text(struct buf *out, const struct document *doc, size_t width)
-{
-	const struct doc_meta *m = &doc->meta;
-	struct buf line = BUF_INIT;
-	int rc = 0;
-
-	if (m->title != NULL)
-		rc = wrapped_text(out, m->title, width, "", "");
-	if (m->author != NULL)
-		buf_printf(&line, "By %s", m->author);
-	if (m->date != NULL)
-		buf_printf(&line, "%s%.10s", line.len > 0 ? " \xc2\xb7 " : "", m->date);
-	if (rc == 0 && line.len > 0)
-		rc = line.failed ? -1 : wrapped_text(out, line.data, width, "", "");
-	if (rc == 0 && (m->title != NULL || line.len > 0))
-		rc = reflow_append_line(out, "", 0);
-	buf_free(&line);
-	return rc;
-}
-
-static int
 joins_previous(const struct doc_block *prev, const struct doc_block *b)
 {
 	return prev->type == b->type &&
@@ -285,12 +265,16 @@ origins(struct buf *out, const struct document *doc, const struct text_view *v)
 int
 gopher_document_text(struct buf *out, const struct document *doc, const struct text_view *v)
 {
-	size_t i, counter = 0;
+	size_t i, first, counter = 0;
 	int rc;
 
-	rc = head_text(out, doc, v->width);
-	for (i = 0; i < doc->nblocks && rc == 0; i++) {
-		if (i > 0 && !joins_previous(&doc->blocks[i - 1], &doc->blocks[i]))
+	/* The page's head shows the title: headings repeating it go. */
+	for (first = 0; first < doc->nblocks &&
+	    document_repeats_title(&doc->blocks[first], doc->meta.title); first++)
+		;
+	rc = 0;
+	for (i = first; i < doc->nblocks && rc == 0; i++) {
+		if (i > first && !joins_previous(&doc->blocks[i - 1], &doc->blocks[i]))
 			rc = reflow_append_line(out, "", 0);
 		if (rc == 0)
 			rc = block_text(out, &doc->blocks[i], v->width, &counter);
@@ -299,5 +283,70 @@ gopher_document_text(struct buf *out, const struct document *doc, const struct t
 		rc = links_block(out, doc, v);
 	if (rc == 0)
 		rc = origins(out, doc, v);
+	return rc != 0 || out->failed ? -1 : 0;
+}
+
+/* A page of ours: its label, then its gopher:// URL indented under it. */
+static int
+link_text(struct buf *out, const struct page_line *l, const struct text_view *v)
+{
+	struct buf url = BUF_INIT;
+	char type = v->type != NULL ? v->type(v->type_arg, l->path) : '1';
+	int rc;
+
+	gopher_url_append(&url, v->host, v->port, type, l->path, strlen(l->path));
+	rc = wrapped_text(out, l->text != NULL ? l->text : "", v->width, "", "");
+	if (rc == 0)
+		rc = url.failed ? -1 : wrapped_text(out, url.data, v->width, "  ", "  ");
+	buf_free(&url);
+	return rc;
+}
+
+/* "Tags: a, b, c" from the run of tag lines at p->lines[*i]. */
+static int
+tags_text(struct buf *out, const struct page *p, size_t *i, size_t width)
+{
+	struct buf line = BUF_INIT;
+	int rc;
+
+	buf_append_str(&line, "Tags: ");
+	for (; *i < p->n && p->lines[*i].kind == PAGE_TAG; ++*i)
+		buf_printf(&line, "%s%s", line.len > 6 ? ", " : "", p->lines[*i].text);
+	--*i;
+	rc = line.failed ? -1 : wrapped_text(out, line.data, width, "", "      ");
+	buf_free(&line);
+	return rc;
+}
+
+static int
+page_line_text(struct buf *out, const struct page *p, size_t *i, const struct text_view *v)
+{
+	const struct page_line *l = &p->lines[*i];
+	const char *text = l->text != NULL ? l->text : "";
+
+	switch (l->kind) {
+	case PAGE_HEADING:
+		return heading_text(out, text, l->level, v->width);
+	case PAGE_BLANK:
+		return reflow_append_line(out, "", 0);
+	case PAGE_TAG:
+		return tags_text(out, p, i, v->width);
+	case PAGE_TEXT:
+	case PAGE_BYLINE:
+	case PAGE_GEMTEXT:
+		return wrapped_text(out, text, v->width, "", "");
+	default:
+		return l->path != NULL ? link_text(out, l, v) : 0;
+	}
+}
+
+int
+gopher_page_text(struct buf *out, const struct page *p, const struct text_view *v)
+{
+	size_t i;
+	int rc = p->failed ? -1 : 0;
+
+	for (i = 0; i < p->n && rc == 0; i++)
+		rc = page_line_text(out, p, &i, v);
 	return rc != 0 || out->failed ? -1 : 0;
 }

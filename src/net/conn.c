@@ -32,6 +32,7 @@ enum conn_phase {
 	PHASE_HANDSHAKE, /* TLS handshake */
 	PHASE_REQUEST,   /* reading the request line */
 	PHASE_THROTTLED, /* over its address's rate, the answer waits */
+	PHASE_BODY,      /* reading the body the request announced (an upload) */
 	PHASE_HANDLING,  /* the protocol produces the answer on the pool */
 	PHASE_WRITING,   /* sending the response */
 	PHASE_SHUTDOWN,  /* sending close_notify */
@@ -59,16 +60,25 @@ struct conn {
 	struct address_key client; /* for the per-address limits */
 	int counted;           /* in the per-address connection count */
 	struct response response;
-	size_t head_sent, shared_sent;
+	size_t head_sent, shared_sent, foot_sent;
 	off_t file_sent;
-	char *chunk;           /* file streaming buffer, only while streaming */
+	size_t body_len, body_left; /* PHASE_BODY: bytes announced, bytes still to come */
+	int timed_out;              /* closed by its deadline */
+	char *chunk;           /* file streaming or body buffer, only while in use */
 	size_t chunk_len, chunk_sent;
 	size_t bytes_sent;
+	long long write_credit;    /* bytes the client may still fall behind by */
+	long long write_credit_ms; /* when write_credit was last brought up to date */
+	const char *cut;           /* why a response was cut short, for its log line */
 	struct timespec started;
 	char peer[INET6_ADDRSTRLEN];
 	char sni[256];
 	char fingerprint[96];
 };
+
+/* Lines a flood of clients could repeat are rate-limited. */
+static struct log_limit handshake_failures = LOG_LIMIT_INIT;
+static struct log_limit bad_proxy_headers = LOG_LIMIT_INIT;
 
 static void conn_on_io(evutil_socket_t fd, short what, void *arg);
 static void conn_step(struct conn *c);
@@ -89,26 +99,39 @@ peer_to_string(const struct sockaddr_storage *ss, char *out, size_t len)
 		snprintf(out, len, "-");
 }
 
+/* One line per request: the protocol's note about it (if any) goes last,
+ * in TSV as an eighth column, with what became of a body cut short. */
 static void
 log_access(struct conn *c)
 {
 	const struct config *cfg = c->gen->config;
-	char url[1200];
+	const struct response *r = &c->response;
+	char url[1200], note[1400];
 	struct timespec now;
 	long ms;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	ms = (now.tv_sec - c->started.tv_sec) * 1000 + (now.tv_nsec - c->started.tv_nsec) / 1000000;
-	log_escape(url, sizeof(url), c->request, c->line_len);
+	if (r->log_request != NULL)
+		log_escape(url, sizeof(url), r->log_request, strlen(r->log_request));
+	else
+		log_escape(url, sizeof(url), c->request, c->line_len);
+	snprintf(note, sizeof(note), "%s", r->log_note != NULL ? r->log_note : "");
+	if (c->phase == PHASE_BODY)
+		snprintf(note + strlen(note), sizeof(note) - strlen(note),
+		    "%sbody cut short: %zu of %zu bytes, %s", note[0] ? ": " : "",
+		    c->body_len - c->body_left, c->body_len, c->timed_out ? "timed out" : "closed");
+	if (c->cut != NULL)
+		snprintf(note + strlen(note), sizeof(note) - strlen(note), "%s%s", note[0] ? " " : "",
+		    c->cut);
 	if (cfg->log_format == LOG_FORMAT_TSV)
-		log_info("%s\t%s\t%s\t%s\t%d\t%zu\t%ld", c->service->protocol->name,
+		log_info("%s\t%s\t%s\t%s\t%d\t%zu\t%ld%s%s", c->service->protocol->name,
 		    cfg->log_addresses ? c->peer : "-", c->sni[0] ? c->sni : "-", url,
-		    c->response.status, c->bytes_sent, ms);
+		    r->status, c->bytes_sent, ms, note[0] ? "\t" : "", note);
 	else
 		log_info("%s %s %s \"%s\" %d %zu %ldms%s%s", c->service->protocol->name,
 		    cfg->log_addresses ? c->peer : "-", c->sni[0] ? c->sni : "-", url,
-		    c->response.status, c->bytes_sent, ms, c->response.log_note ? " " : "",
-		    c->response.log_note ? c->response.log_note : "");
+		    r->status, c->bytes_sent, ms, note[0] ? " " : "", note);
 }
 
 static void
@@ -163,6 +186,52 @@ conn_deadline(struct conn *c, time_t seconds)
 	evtimer_add(c->timer, &tv);
 }
 
+/*
+ * The progress rule for responses: the client must take at least
+ * write_min_rate bytes a second, averaged over write_timeout seconds.  A
+ * credit of at most write_min_rate × write_timeout bytes drains at
+ * write_min_rate a second and what the client takes refills it; at zero
+ * the connection is closed.  A reader that stops is closed within
+ * write_timeout seconds however large the file; a slow but steady one
+ * gets it whole.
+ */
+static long long
+write_rate(const struct config *cfg)
+{
+	return cfg->write_min_rate > 0 ? (long long)cfg->write_min_rate : 1;
+}
+
+static void
+write_credit_add(struct conn *c, size_t bytes)
+{
+	const struct config *cfg = c->gen->config;
+	long long now = monotonic_ms(), cap = write_rate(cfg) * (long long)cfg->write_timeout;
+
+	c->write_credit -= write_rate(cfg) * (now - c->write_credit_ms) / 1000;
+	c->write_credit += (long long)bytes;
+	if (c->write_credit > cap)
+		c->write_credit = cap;
+	c->write_credit_ms = now;
+}
+
+/* The timer fires when the credit would be spent if nothing moved: 1
+ * when it is spent, else the timer is set again for what is left. */
+static int
+write_credit_spent(struct conn *c)
+{
+	long long ms;
+	struct timeval tv;
+
+	write_credit_add(c, 0);
+	if (c->write_credit <= 0)
+		return 1;
+	ms = c->write_credit * 1000 / write_rate(c->gen->config) + 1;
+	tv.tv_sec = (time_t)(ms / 1000);
+	tv.tv_usec = (suseconds_t)(ms % 1000) * 1000;
+	evtimer_add(c->timer, &tv);
+	return 0;
+}
+
 static void conn_answered_whole(struct conn *c);
 static int conn_answer(struct conn *c);
 static void conn_throttle(struct conn *c);
@@ -197,12 +266,22 @@ conn_on_timeout(evutil_socket_t fd, short what, void *arg)
 		conn_throttle(c);
 		return;
 	}
-	if (c->phase <= PHASE_REQUEST || c->phase == PHASE_WRITING)
+	if (c->phase == PHASE_WRITING) {
+		if (!write_credit_spent(c))
+			return;
+		log_info("%s %s: response stalled (under %u bytes/s over %us), closed after %zu of "
+		    "%zu bytes", c->service->protocol->name, c->gen->config->log_addresses ?
+		    c->peer : "-", c->gen->config->write_min_rate, c->gen->config->write_timeout,
+		    c->bytes_sent, response_size(&c->response));
+		c->cut = "cut: stalled";
+	}
+	/* A body's deadline is told by its request's own log line. */
+	c->timed_out = 1;
+	if (c->phase <= PHASE_REQUEST)
 		log_info("%s %s: %s timed out, closed", c->service->protocol->name,
 		    c->gen->config->log_addresses ? c->peer : "-",
 		    c->phase == PHASE_PROXY ? "PROXY header" :
-		    c->phase == PHASE_HANDSHAKE ? "handshake" :
-		    c->phase == PHASE_REQUEST ? "request" : "response");
+		    c->phase == PHASE_HANDSHAKE ? "handshake" : "request");
 	/* Some protocols' clients expect an answer rather than a silent close. */
 	if (c->phase == PHASE_REQUEST &&
 	    c->service->protocol->timed_out(c->service->ctx, &c->response)) {
@@ -294,8 +373,9 @@ conn_start_writing(struct conn *c)
 
 	response_coalesce(&c->response, FILE_CHUNK);
 	c->phase = PHASE_WRITING;
-	conn_deadline(c, (time_t)cfg->write_timeout +
-	    (time_t)(response_size(&c->response) / (cfg->write_min_rate ? cfg->write_min_rate : 1)));
+	c->write_credit = write_rate(cfg) * (long long)cfg->write_timeout;
+	c->write_credit_ms = monotonic_ms();
+	conn_deadline(c, (time_t)cfg->write_timeout);
 }
 
 static void
@@ -349,26 +429,107 @@ conn_throttle(struct conn *c)
 		conn_step(c);
 }
 
-/* The protocol answers the request line on the loop when it can (a
- * static file costs two context switches more on the pool, which is most
- * of its cost), else it makes a job produced on the pool.  1: answered,
- * writing next; 0: handed to the pool, or closed. */
-static int
-conn_answer(struct conn *c)
+/* Hand the job to the pool, where produce() answers it. */
+static void
+conn_submit(struct conn *c)
 {
-	struct request_info req = { c->request, c->line_len, c->sni, c->fingerprint };
-
-	if (c->service->protocol->answer(c->service->ctx, &req, &c->response, &c->job)) {
-		conn_start_writing(c);
-		return 1;
-	}
 	c->phase = PHASE_HANDLING;
 	event_del(c->io);
+	evtimer_del(c->timer);
+	free(c->chunk);
+	c->chunk = NULL;
 	c->task.fn = conn_produce;
 	c->task.arg = c;
 	if (handler_pool_submit(c->loop->pool, &c->task) == -1)
 		conn_close(c);
+}
+
+/* A piece of the body to the job.  1: go on reading; 0: the body is
+ * whole, or the job wants no more: handed to the pool. */
+static int
+conn_take_body(struct conn *c, const char *data, size_t len)
+{
+	if (len > c->body_left)
+		len = c->body_left;
+	c->body_left -= len;
+	if (len > 0 && c->service->protocol->body(c->job, data, len) == -1) {
+		conn_submit(c);
+		return 0;
+	}
+	if (c->body_left == 0) {
+		conn_submit(c);
+		return 0;
+	}
+	return 1;
+}
+
+/* The job wants the body its request announced: under a deadline that
+ * grows with its length, first what came with the line (after its CRLF
+ * or LF), then the rest in PHASE_BODY.  1: reading next; 0: handed to
+ * the pool. */
+static int
+conn_begin_body(struct conn *c)
+{
+	const struct config *cfg = c->gen->config;
+	size_t start = c->line_len + (c->request[c->line_len] == '\r' ? 2 : 1);
+
+	c->body_left = c->body_len;
+	c->phase = PHASE_BODY;
+	conn_deadline(c, (time_t)cfg->request_timeout +
+	    (time_t)(c->body_len / (cfg->write_min_rate ? cfg->write_min_rate : 1)));
+	if (start < c->request_len && !conn_take_body(c, c->request + start, c->request_len - start))
+		return 0;
+	return 1;
+}
+
+/* The protocol answers the request line on the loop when it can (a
+ * static file costs two context switches more on the pool, which is most
+ * of its cost), else it makes a job produced on the pool, after reading
+ * the body the request announced, if any.  1: answered, writing next, or
+ * reading the body; 0: handed to the pool, or closed. */
+static int
+conn_answer(struct conn *c)
+{
+	const struct protocol *p = c->service->protocol;
+	struct request_info req = { c->request, c->line_len, c->sni, c->fingerprint,
+		c->ssl != NULL ? tls_peer_certificate(c->ssl) : NULL };
+
+	if (p->answer(c->service->ctx, &req, &c->response, &c->job)) {
+		conn_start_writing(c);
+		return 1;
+	}
+	if (p->body_length != NULL && (c->body_len = p->body_length(c->job)) > 0)
+		return conn_begin_body(c);
+	conn_submit(c);
 	return 0;
+}
+
+/* The rest of the body, at most one chunk at a time.  0: waiting, handed
+ * to the pool, or closed (the client went away: the job is dropped). */
+static int
+conn_read_body(struct conn *c)
+{
+	short want = EV_READ;
+	ssize_t n;
+
+	if (c->chunk == NULL && (c->chunk = malloc(FILE_CHUNK)) == NULL) {
+		conn_close(c);
+		return 0;
+	}
+	for (;;) {
+		n = conn_read(c, c->chunk, c->body_left < FILE_CHUNK ? c->body_left : FILE_CHUNK,
+		    &want);
+		if (n == -2) {
+			conn_wait(c, want);
+			return 0;
+		}
+		if (n <= 0) {
+			conn_close(c);
+			return 0;
+		}
+		if (!conn_take_body(c, c->chunk, (size_t)n))
+			return 0;
+	}
 }
 
 /* What was read so far is the request of the answer now in c->response
@@ -512,6 +673,8 @@ conn_read_proxy_header(struct conn *c)
 			return 0;
 		}
 		if (n <= 0) {
+			log_limited(&bad_proxy_headers, "%s %s: connection closed in its PROXY header",
+			    c->service->protocol->name, c->gen->config->log_addresses ? c->peer : "-");
 			conn_close(c);
 			return 0;
 		}
@@ -519,7 +682,9 @@ conn_read_proxy_header(struct conn *c)
 		    &consumed, &peer);
 		if (res == PROXY_BAD || (res == PROXY_NEED_MORE &&
 		    c->request_len + (size_t)n == sizeof(c->request))) {
-			log_info("%s: bad PROXY protocol header, closed", c->peer);
+			log_limited(&bad_proxy_headers, "%s %s: bad PROXY protocol header (%s), closed",
+			    c->service->protocol->name, c->gen->config->log_addresses ? c->peer : "-",
+			    res == PROXY_BAD ? "malformed" : "too long");
 			conn_close(c);
 			return 0;
 		}
@@ -559,6 +724,21 @@ conn_read_proxy(struct conn *c)
 	return 1;
 }
 
+/* One rate-limited line: what OpenSSL said, or how the client left. */
+static void
+conn_handshake_failed(struct conn *c, int ret)
+{
+	unsigned long e = ERR_peek_last_error();
+	const char *reason = e != 0 ? ERR_reason_error_string(e) : NULL;
+	int err = SSL_get_error(c->ssl, ret);
+
+	if (reason == NULL)
+		reason = err == SSL_ERROR_SYSCALL || err == SSL_ERROR_ZERO_RETURN ?
+		    "the client closed the connection" : "no reason given";
+	log_limited(&handshake_failures, "%s %s: TLS handshake failed: %s",
+	    c->service->protocol->name, c->gen->config->log_addresses ? c->peer : "-", reason);
+}
+
 static int
 conn_handshake(struct conn *c)
 {
@@ -568,10 +748,14 @@ conn_handshake(struct conn *c)
 
 	ERR_clear_error();
 	if ((ret = SSL_do_handshake(c->ssl)) != 1) {
-		if (conn_tls_result(c, ret, &want) == -2) {
+		if (SSL_get_error(c->ssl, ret) == SSL_ERROR_WANT_READ ||
+		    SSL_get_error(c->ssl, ret) == SSL_ERROR_WANT_WRITE) {
+			conn_tls_result(c, ret, &want);
 			conn_wait(c, want);
 			return 0;
 		}
+		conn_handshake_failed(c, ret);
+		ERR_clear_error();
 		conn_close(c);
 		return 0;
 	}
@@ -601,6 +785,7 @@ conn_send(struct conn *c, const char *data, size_t len, size_t *sent)
 		}
 		*sent += (size_t)n;
 		c->bytes_sent += (size_t)n;
+		write_credit_add(c, (size_t)n);
 	}
 	return 1;
 }
@@ -649,6 +834,8 @@ conn_write_response(struct conn *c)
 	if (!conn_send(c, r->shared, r->shared_len, &c->shared_sent))
 		return 0;
 	if (r->fd != -1 && !conn_send_file(c))
+		return 0;
+	if (!conn_send(c, r->foot.data, r->foot.len, &c->foot_sent))
 		return 0;
 	/* Logged once the whole response is out; a connection that dies
 	 * before is logged by conn_close() with the bytes it got. */
@@ -726,6 +913,9 @@ conn_step(struct conn *c)
 			break;
 		case PHASE_REQUEST:
 			advanced = conn_read_request(c);
+			break;
+		case PHASE_BODY:
+			advanced = conn_read_body(c);
 			break;
 		case PHASE_THROTTLED:
 		case PHASE_HANDLING:
@@ -815,7 +1005,7 @@ void
 net_loop_close_all(struct net_loop *loop)
 {
 	while (loop->conns != NULL) {
-		loop->conns->have_request = 0;
+		loop->conns->cut = "cut: shutdown deadline";
 		conn_close(loop->conns);
 	}
 }

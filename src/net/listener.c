@@ -53,6 +53,7 @@ append(struct listener **list, size_t *n, int fd, const struct protocol *protoco
 		return -1;
 	*list = l;
 	l[*n].fd = fd;
+	l[*n].adopted = 0;
 	l[*n].protocol = protocol;
 	snprintf(l[*n].name, sizeof(l[*n].name), "%s", name);
 	(*n)++;
@@ -126,12 +127,107 @@ listener_bind(const char *address, int port, const struct protocol *protocol,
 	return 0;
 }
 
+/* "[::1]:1965" or "127.0.0.1:1965": the address a socket is bound to. */
+static void
+socket_name(int fd, char *name, size_t size)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char host[INET6_ADDRSTRLEN];
+	const struct sockaddr_in6 *six = (const struct sockaddr_in6 *)&ss;
+	const struct sockaddr_in *four = (const struct sockaddr_in *)&ss;
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
+		snprintf(name, size, "fd %d", fd);
+	else if (ss.ss_family == AF_INET6 && inet_ntop(AF_INET6, &six->sin6_addr, host, sizeof(host)))
+		snprintf(name, size, "[%s]:%u", host, ntohs(six->sin6_port));
+	else if (ss.ss_family == AF_INET && inet_ntop(AF_INET, &four->sin_addr, host, sizeof(host)))
+		snprintf(name, size, "%s:%u", host, ntohs(four->sin_port));
+	else
+		snprintf(name, size, "fd %d (family %d)", fd, ss.ss_family);
+}
+
+/* An int socket option, or -1. */
+static int
+socket_option(int fd, int option)
+{
+	socklen_t len = sizeof(int);
+	int value;
+
+	return getsockopt(fd, SOL_SOCKET, option, &value, &len) == -1 ? -1 : value;
+}
+
+/* Why fd is not a listening TCP socket, or NULL when it is one. */
+static const char *
+not_a_listener(int fd)
+{
+	int domain = socket_option(fd, SO_DOMAIN);
+
+	if (domain == -1)
+		return strerror(errno);
+	if (domain != AF_INET && domain != AF_INET6)
+		return "not an IPv4 or IPv6 socket";
+	if (socket_option(fd, SO_TYPE) != SOCK_STREAM)
+		return "not a stream socket";
+	if (socket_option(fd, SO_ACCEPTCONN) != 1)
+		return "not listening";
+	return NULL;
+}
+
+int
+listener_adopt(int fd, const struct protocol *protocol, struct listener **list, size_t *n,
+    char **error)
+{
+	struct buf b = BUF_INIT;
+	const char *why;
+	char name[80];
+	int flags, defer_seconds = 1;
+
+	*error = NULL;
+	if ((why = not_a_listener(fd)) != NULL) {
+		buf_printf(&b, "socket %d from the service manager: %s", fd, why);
+		*error = buf_release(&b, NULL);
+		return -1;
+	}
+	/* Accept loops take sockets until EAGAIN: never a blocking one. */
+	if ((flags = fcntl(fd, F_GETFL)) == -1 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1 ||
+	    fcntl(fd, F_SETFD, FD_CLOEXEC) == -1) {
+		buf_printf(&b, "socket %d from the service manager: %s", fd, strerror(errno));
+		*error = buf_release(&b, NULL);
+		return -1;
+	}
+	setsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &defer_seconds, sizeof(defer_seconds));
+	socket_name(fd, name, sizeof(name));
+	if (append(list, n, fd, protocol, name) == -1) {
+		*error = strdup("out of memory");
+		return -1;
+	}
+	(*list)[*n - 1].adopted = 1;
+	return 0;
+}
+
+void
+listeners_refuse(struct listener *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (list[i].fd == -1)
+			continue;
+		if (!list[i].adopted)
+			shutdown(list[i].fd, SHUT_RD);
+		close(list[i].fd);
+		list[i].fd = -1;
+	}
+}
+
 void
 listeners_close(struct listener *list, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		close(list[i].fd);
+		if (list[i].fd != -1)
+			close(list[i].fd);
 	free(list);
 }

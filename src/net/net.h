@@ -31,6 +31,7 @@
  * dropped) and shared by every event loop. */
 struct listener {
 	int fd;
+	int adopted;                     /* systemd's: it keeps listening after us */
 	const struct protocol *protocol; /* what its connections speak */
 	char name[80];                   /* "[::]:1965" for log lines */
 };
@@ -39,7 +40,18 @@ struct listener {
  * sockets to *list.  0, or -1 with *error (malloc'd). */
 int listener_bind(const char *address, int port, const struct protocol *protocol,
     struct listener **list, size_t *n, char **error);
+/* Take a listening socket made by someone else (systemd's socket
+ * activation): checked to be a listening TCP stream socket, made
+ * non-blocking and close-on-exec, and appended to *list under its
+ * address.  0, or -1 with *error (malloc'd). */
+int listener_adopt(int fd, const struct protocol *protocol, struct listener **list, size_t *n,
+    char **error);
 void listeners_close(struct listener *list, size_t n);
+/* Stopping: sockets bound here stop listening at once, in every process
+ * that shares them (new connections are refused, not left to queue);
+ * systemd's keep listening for the next start.  This process's copies
+ * are closed either way. */
+void listeners_refuse(struct listener *list, size_t n);
 
 /* The handler pool: threads that run protocols' produce() (disk,
  * conversion, index queries) so that event loops only do non-blocking
@@ -120,8 +132,9 @@ struct net_loop {
  * to the generation it was accepted under. */
 void conn_start(struct net_loop *loop, int fd, const struct listener *l,
     struct net_generation *gen, const struct sockaddr_storage *peer);
-/* Close every connection of the loop at once, without log lines (the
- * shutdown deadline passed; the handler pool has already been freed). */
+/* Close every connection of the loop at once (the shutdown deadline
+ * passed; the handler pool has already been freed); a request whose
+ * response was not sent whole is logged as cut. */
 void net_loop_close_all(struct net_loop *loop);
 
 #endif

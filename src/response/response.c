@@ -17,8 +17,10 @@ response_init(struct response *r)
 	r->shared_owner = NULL;
 	r->fd = -1;
 	r->file_size = 0;
+	r->foot = empty;
 	r->status = 0;
 	r->log_note = NULL;
+	r->log_request = NULL;
 	r->tail = NULL;
 	r->tail_arg = NULL;
 }
@@ -27,18 +29,21 @@ void
 response_reset(struct response *r)
 {
 	buf_free(&r->head);
+	buf_free(&r->foot);
 	if (r->shared_release != NULL)
 		r->shared_release(r->shared_owner);
 	if (r->fd != -1)
 		close(r->fd);
 	free(r->log_note);
+	free(r->log_request);
 	response_init(r);
 }
 
 size_t
 response_size(const struct response *r)
 {
-	return r->head.len + r->shared_len + (r->fd != -1 ? (size_t)r->file_size : 0);
+	return r->head.len + r->shared_len + (r->fd != -1 ? (size_t)r->file_size : 0) +
+	    r->foot.len;
 }
 
 int
@@ -75,7 +80,7 @@ response_coalesce(struct response *r, size_t limit)
 	size_t total = response_size(r);
 	ssize_t n;
 
-	if (total > limit || (r->shared_len == 0 && r->fd == -1))
+	if (total > limit || (r->shared_len == 0 && r->fd == -1 && r->foot.len == 0))
 		return;
 	if (r->shared_len > 0) {
 		if (buf_append(&r->head, r->shared, r->shared_len) == -1)
@@ -98,4 +103,6 @@ response_coalesce(struct response *r, size_t limit)
 		r->fd = -1;
 		r->file_size = 0;
 	}
+	if (r->foot.len > 0 && buf_append(&r->head, r->foot.data, r->foot.len) == 0)
+		buf_truncate(&r->foot, 0);
 }

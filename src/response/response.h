@@ -6,7 +6,9 @@
  * answer, released with response_reset(); sent whole or the connection
  * is closed, never a partial body followed by anything), and the table of
  * functions each protocol exports (struct protocol) so that net/ never
- * names a protocol.
+ * names a protocol.  A request may carry a body of a length its line
+ * announces (an upload): the protocol's job receives it piece by piece
+ * on the event loop before produce() answers.
  */
 #ifndef CAPSULED_RESPONSE_RESPONSE_H
 #define CAPSULED_RESPONSE_RESPONSE_H
@@ -24,8 +26,11 @@ struct response {
 	void *shared_owner;
 	int fd;                 /* file streamed after the rest, -1 if none */
 	off_t file_size;        /* bytes to send from fd */
+	struct buf foot;        /* sent after everything else */
 	int status;             /* Gemini status for the log line; Gopher: 0 ok, 3 error */
 	char *log_note;         /* optional detail for the log line (malloc'd) */
+	char *log_request;      /* optional: the request line as logged, when the
+	                         * line itself holds a secret (malloc'd) */
 	void (*tail)(void *);   /* optional: called after the whole response was sent */
 	void *tail_arg;
 };
@@ -62,6 +67,10 @@ struct request_info {
 	size_t len;
 	const char *sni;         /* TLS server name, "" when none */
 	const char *fingerprint; /* client certificate SHA-256, "" when none */
+	/* The client certificate itself (an OpenSSL X509, borrowed for the
+	 * call, its handshake signature verified): for a protocol that checks
+	 * its dates or issuer.  NULL when none. */
+	const void *certificate;
 };
 
 /*
@@ -83,8 +92,20 @@ struct protocol {
 	/* On a pool thread: the answer of a job (conversion, index query,
 	 * listing...); frees the job. */
 	void (*produce)(void *job, struct response *resp);
-	/* Free a job that will never be produced (the pool stopped). */
+	/* Free a job that will never be produced (the pool stopped, or the
+	 * client went away before its body was whole). */
 	void (*job_free)(void *job);
+	/* Optional (NULL: requests never have a body; what follows the line
+	 * is ignored).  After answer() made a job: the bytes of body that
+	 * follow the request line (0: none). */
+	size_t (*body_length)(const void *job);
+	/* The body, in order, on the event loop, piece by piece as it comes
+	 * (first what arrived with the line); never blocking long.  0: go on;
+	 * -1: stop reading (produce() then answers).  Once the body is whole,
+	 * or after -1, produce() runs.  A client that closes early or misses
+	 * the deadline (request_timeout plus a second per write_min_rate
+	 * bytes) is closed without an answer. */
+	int (*body)(void *job, const char *data, size_t len);
 	/* The answer to bytes that cannot be framed: answered (1).  reason
 	 * is what the connection saw, or NULL when frame() said FRAME_BAD
 	 * (the protocol then says what its framing wants). */

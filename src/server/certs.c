@@ -1,9 +1,12 @@
 #include "server/certs.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-#include "server/privileges.h"
+#include "server/daemon.h"
+#include "server/directories.h"
 #include "tls/tls.h"
 #include "util/log.h"
 
@@ -59,4 +62,41 @@ generate_certificate(const struct config *c, const char *host)
 	if (tls_file_fingerprint(cert, fingerprint) == 0)
 		printf("%s\n%s\nSHA-256 %s\n", cert, key, fingerprint);
 	return 0;
+}
+
+/* 1 when path lies beneath directory dir (both resolved). */
+static int
+beneath(const char *path, const char *dir)
+{
+	char real_dir[PATH_MAX];
+	size_t len;
+
+	if (dir == NULL || realpath(dir, real_dir) == NULL)
+		return 0;
+	len = strlen(real_dir);
+	return strncmp(path, real_dir, len) == 0 && (path[len] == '/' || len == 1);
+}
+
+void
+warn_keys_in_reach(const struct config *c)
+{
+	char key[PATH_MAX], config_dir[PATH_MAX];
+	const char *where;
+	size_t i, j;
+
+	config_dir[0] = '\0';
+	if (c->config_path != NULL)
+		directory_of(c->config_path, config_dir);
+	for (i = 0; i < c->nhosts; i++) {
+		if (realpath(c->hosts[i].key, key) == NULL)
+			continue;
+		where = c->archive && beneath(key, c->state_dir) ? "state_dir" :
+		    config_dir[0] && beneath(key, config_dir) ? "the configuration's directory" : NULL;
+		for (j = 0; where == NULL && j < c->nhosts; j++)
+			if (beneath(key, c->hosts[j].root))
+				where = "a content root";
+		if (where != NULL)
+			log_warn("key %s lies beneath %s, which the server process may read: keep keys "
+			    "elsewhere (cert_dir) for the key process alone to hold them", key, where);
+	}
 }

@@ -26,31 +26,47 @@ archive_base_url(const struct config *c)
 	return buf_release(&b, NULL);
 }
 
+/* What the archive's pages show: its title, links, language, feed. */
+static void
+page_options(const struct config *c, char *base_url, struct archive_options *ao)
+{
+	memset(ao, 0, sizeof(*ao));
+	ao->state_dir = c->state_dir;
+	ao->root_path = c->hosts[0].root;
+	ao->title = c->title;
+	ao->base_url = base_url;
+	ao->default_lang = config_host_lang(c, &c->hosts[0]);
+	ao->feed_entries = c->feed_entries;
+	ao->description = c->description;
+	ao->about_path = c->about;
+}
+
+/* Session tickets stay valid across reloads; their keys rotate twice a
+ * day, each still opening tickets for the period after its own. */
+#define TICKET_KEY_PERIOD_SECONDS (12 * 3600)
+
 int
 services_start(struct services *s, const struct config *c)
 {
 	struct archive_options ao;
-	char *error = NULL, *base_url;
+	char *error = NULL, *base_url, *index_rule;
 
 	if ((s->types = content_types_new(NULL)) == NULL ||
-	    (s->cache = article_cache_new(c->cache_bytes)) == NULL) {
+	    (s->cache = article_cache_new(c->cache_bytes)) == NULL ||
+	    (s->tickets = tls_tickets_new(TICKET_KEY_PERIOD_SECONDS)) == NULL) {
 		log_error("out of memory");
 		return -1;
 	}
 	if (!c->archive)
 		return 0;
 	base_url = archive_base_url(c);
-	memset(&ao, 0, sizeof(ao));
-	ao.state_dir = c->state_dir;
-	ao.root_path = c->hosts[0].root;
-	ao.title = c->title;
-	ao.base_url = base_url;
-	ao.default_lang = config_host_lang(c, &c->hosts[0]);
-	ao.feed_entries = c->feed_entries;
-	/* The index holds what the site layer calls an article. */
-	ao.article_format = site_article_format;
-	ao.article_paths = c->article_paths;
-	s->archive = archive_open(&ao, &error);
+	page_options(c, base_url, &ao);
+	/* The index holds what the site layer calls an article, never one
+	 * from a guarded area. */
+	ao.article_format = site_index_format;
+	ao.article_paths = index_rule = site_index_rule(c);
+	s->archive = index_rule != NULL ? archive_open(&ao, &error) : NULL;
+	free(index_rule);
 	free(base_url);
 	if (s->archive == NULL) {
 		log_error("%s", error ? error : "archive: cannot open");
@@ -58,6 +74,23 @@ services_start(struct services *s, const struct config *c)
 		return -1;
 	}
 	return 0;
+}
+
+int
+services_reconfigure(struct services *s, const struct config *c)
+{
+	struct archive_options ao;
+	char *base_url;
+	int rc;
+
+	if (s->archive == NULL)
+		return 0;
+	if ((base_url = archive_base_url(c)) == NULL)
+		return -1;
+	page_options(c, base_url, &ao);
+	rc = archive_set_page_options(s->archive, &ao);
+	free(base_url);
+	return rc;
 }
 
 void
@@ -69,6 +102,8 @@ services_stop(struct services *s)
 		article_cache_free(s->cache);
 	if (s->types != NULL)
 		content_types_free(s->types);
+	tls_tickets_free(s->tickets);
+	tls_signer_free(s->signer);
 }
 
 static char *
@@ -78,6 +113,23 @@ root_error(const char *root)
 
 	buf_printf(&b, "content root %s: %s", root, strerror(errno));
 	return buf_release(&b, NULL);
+}
+
+/* Each host's areas, ready to check certificates. */
+static int
+load_areas(struct generation *g, char **error)
+{
+	const struct config *c = g->config;
+	size_t i;
+
+	if ((g->areas = calloc(c->nhosts, sizeof(*g->areas))) == NULL) {
+		*error = strdup("out of memory");
+		return -1;
+	}
+	for (i = 0; i < c->nhosts; i++)
+		if ((g->areas[i] = site_areas_new(c, i, error)) == NULL)
+			return -1;
+	return 0;
 }
 
 static int
@@ -94,6 +146,7 @@ open_roots(struct generation *g, char **error)
 		g->hosts[i].root_fd = -1;
 	for (i = 0; i < c->nhosts; i++) {
 		g->hosts[i].config = &c->hosts[i];
+		g->hosts[i].areas = g->areas[i];
 		g->hosts[i].root_fd = open(c->hosts[i].root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (g->hosts[i].root_fd == -1) {
 			*error = root_error(c->hosts[i].root);
@@ -130,6 +183,7 @@ wire_gopher(struct generation *g, const struct services *services)
 	g->gopher.types = services->types;
 	g->gopher.cache = services->cache;
 	g->gopher.archive = services->archive;
+	g->gopher.areas = g->areas[0];
 	g->gopher.tls_port = c->gopher_tls ? g->gopher.port : 0;
 	g->gopher.server_description = c->server_description;
 	g->gopher.server_admin = c->server_admin;
@@ -154,6 +208,10 @@ generation_free(struct generation *g)
 			if (g->hosts[i].root_fd != -1)
 				close(g->hosts[i].root_fd);
 	free(g->hosts);
+	if (g->areas != NULL)
+		for (i = 0; i < g->config->nhosts; i++)
+			site_areas_free(g->areas[i]);
+	free(g->areas);
 	tls_contexts_free(g->tls);
 	gopher_render_cache_free(g->gopher.render_cache);
 	config_free(g->config);
@@ -164,6 +222,36 @@ static void
 release(struct net_generation *net)
 {
 	generation_free((struct generation *)((char *)net - offsetof(struct generation, net)));
+}
+
+/* The TLS contexts: certificates and keys from the key process when
+ * there is one (each generation its own keyset), else from the files. */
+static int
+open_tls(struct generation *g, const struct services *services, char **error)
+{
+	static unsigned next_keyset;
+	struct tls_keyset *keys = NULL;
+
+	g->keyset = ++next_keyset;
+	if (services->signer != NULL &&
+	    (keys = tls_signer_load(services->signer, g->config, g->keyset, error)) == NULL)
+		return -1;
+	g->tls = tls_contexts_new(g->config, services->tickets, keys, error);
+	tls_keyset_free(keys);
+	return g->tls == NULL ? -1 : 0;
+}
+
+int
+generation_reload_keys(struct generation *g, const struct services *services, char **error)
+{
+	struct tls_keyset *keys;
+
+	if (services->signer == NULL)
+		return 0;
+	if ((keys = tls_signer_load(services->signer, g->config, g->keyset, error)) == NULL)
+		return -1;
+	tls_keyset_free(keys);
+	return 0;
 }
 
 struct generation *
@@ -178,7 +266,8 @@ generation_new(struct config *config, const struct services *services, char **er
 		return NULL;
 	}
 	g->config = config;
-	if (open_roots(g, error) == -1 || (g->tls = tls_contexts_new(config, error)) == NULL)
+	if (load_areas(g, error) == -1 || open_roots(g, error) == -1 ||
+	    open_tls(g, services, error) == -1)
 		goto fail;
 	wire_gemini(g, services);
 	if (wire_gopher(g, services) == -1) {

@@ -25,10 +25,15 @@ struct services {
 	struct content_types *types;
 	struct article_cache *cache;
 	struct archive *archive; /* indexes the first host's root; NULL when disabled */
+	struct tls_tickets *tickets; /* session ticket keys, for every generation */
+	struct tls_signer *signer;   /* the key process; NULL: keys read from files */
 };
 
 /* 0, or -1 (said in the log); services_stop() releases what was started. */
 int services_start(struct services *s, const struct config *c);
+/* What a reload may change in them: the archive pages' title, links,
+ * language and feed length.  0, or -1 when memory ran out. */
+int services_reconfigure(struct services *s, const struct config *c);
 void services_stop(struct services *s);
 
 struct generation {
@@ -36,8 +41,10 @@ struct generation {
 	struct config *config;
 	struct tls_contexts *tls;
 	struct gemini_host *hosts;
+	struct site_areas **areas; /* per host, CA files loaded */
 	struct gemini_context gemini;
 	struct gopher_context gopher;
+	unsigned keyset; /* its keys' name in the key process */
 };
 
 /* Takes ownership of config (freed with the generation, or on failure).
@@ -45,6 +52,9 @@ struct generation {
 struct generation *generation_new(struct config *config, const struct services *services,
     char **error);
 void generation_unref(struct generation *g);
+/* A new key process: load g's keys into it again, under the same keyset,
+ * so that g's contexts sign with it.  0, or -1 with *error (malloc'd). */
+int generation_reload_keys(struct generation *g, const struct services *services, char **error);
 
 /* The current generation, swapped by reloads while workers read it. */
 struct generation_slot {

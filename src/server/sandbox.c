@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "server/directories.h"
 #include "util/log.h"
 
 /* The rights of Landlock ABI 1, all handled (denied unless a rule allows). */
@@ -57,20 +58,6 @@ add_rule(int ruleset, const char *path, uint64_t rights, enum need need)
 	return 0;
 }
 
-/* The directory holding path ("." for a bare name) into out. */
-static void
-directory_of(const char *path, char out[PATH_MAX])
-{
-	const char *slash = strrchr(path, '/');
-
-	if (slash == NULL)
-		snprintf(out, PATH_MAX, ".");
-	else if (slash == path)
-		snprintf(out, PATH_MAX, "/");
-	else
-		snprintf(out, PATH_MAX, "%.*s", (int)(slash - path), path);
-}
-
 /* Read access to the directory of a file, and of the file it links to:
  * certbot's live/NAME/fullchain.pem points into archive/NAME/, where a
  * renewal writes the next one. */
@@ -88,33 +75,81 @@ add_file_directories(int ruleset, const char *path, uint64_t rights)
 	return add_rule(ruleset, dir, rights, REQUIRED);
 }
 
+/* Publish areas may be written (and nothing else in the roots); the CA
+ * files of areas read. */
 static int
-add_rules(int ruleset, const struct config *c)
+add_area_rules(int ruleset, const struct config *c)
+{
+	const struct area_config *a;
+	char path[PATH_MAX];
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < c->nareas; i++) {
+		a = &c->areas[i];
+		if (a->ca != NULL)
+			rc = add_file_directories(ruleset, a->ca, FS_READ);
+		if (rc != 0 || !(a->access & AREA_PUBLISH))
+			continue;
+		snprintf(path, sizeof(path), "%s%s", c->hosts[a->host_index].root, a->path);
+		rc = add_rule(ruleset, path, FS_WRITE, REQUIRED);
+	}
+	return rc;
+}
+
+/* What every process may reach: the configuration (read again on
+ * reload), the log's directory, /usr (libraries, and data loaded on
+ * first use), /dev/urandom; and its own /proc entries, added by each
+ * process as it enforces the rules (/proc/self is another directory in
+ * every process). */
+static int
+add_common_rules(int ruleset, const struct config *c)
+{
+	int rc = 0;
+
+	if (c->config_path != NULL)
+		rc = add_file_directories(ruleset, c->config_path, FS_READ);
+	if (rc == 0 && strcmp(c->log, "stderr") != 0 && strcmp(c->log, "syslog") != 0)
+		rc = add_file_directories(ruleset, c->log, FS_APPEND);
+	if (rc == 0)
+		rc = add_rule(ruleset, "/usr", FS_READ | LANDLOCK_ACCESS_FS_EXECUTE, REQUIRED);
+	if (rc == 0)
+		rc = add_rule(ruleset, "/dev/urandom", FS_READ, OPTIONAL);
+	return rc;
+}
+
+/* The server process: the roots, the state directory, publish areas,
+ * MIME types; not the certificates and keys, which the key process reads
+ * for it. */
+static int
+add_server_rules(int ruleset, const struct config *c)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < c->nhosts; i++)
+		rc = add_rule(ruleset, c->hosts[i].root, FS_READ, REQUIRED);
+	if (rc == 0 && c->archive)
+		rc = add_rule(ruleset, c->state_dir, FS_WRITE, REQUIRED);
+	if (rc == 0)
+		rc = add_area_rules(ruleset, c);
+	if (rc == 0)
+		rc = add_rule(ruleset, "/etc/mime.types", FS_READ, OPTIONAL);
+	return rc == 0 ? add_common_rules(ruleset, c) : rc;
+}
+
+/* The key process: the certificates' and keys' directories only. */
+static int
+add_key_rules(int ruleset, const struct config *c)
 {
 	size_t i;
 	int rc = 0;
 
 	for (i = 0; rc == 0 && i < c->nhosts; i++) {
-		rc |= add_rule(ruleset, c->hosts[i].root, FS_READ, REQUIRED);
 		rc |= add_file_directories(ruleset, c->hosts[i].cert, FS_READ);
 		rc |= add_file_directories(ruleset, c->hosts[i].key, FS_READ);
 	}
-	if (rc == 0 && c->config_path != NULL)
-		rc = add_file_directories(ruleset, c->config_path, FS_READ);
-	if (rc == 0 && strcmp(c->log, "stderr") != 0 && strcmp(c->log, "syslog") != 0)
-		rc = add_file_directories(ruleset, c->log, FS_APPEND);
-	if (rc == 0 && c->archive)
-		rc = add_rule(ruleset, c->state_dir, FS_WRITE, REQUIRED);
-	if (rc == 0)
-		rc = add_rule(ruleset, "/usr", FS_READ | LANDLOCK_ACCESS_FS_EXECUTE, REQUIRED);
-	if (rc == 0)
-		rc = add_rule(ruleset, "/etc/mime.types", FS_READ, OPTIONAL);
-	if (rc == 0)
-		rc = add_rule(ruleset, "/dev/urandom", FS_READ, OPTIONAL);
-	/* Its own /proc entries: glibc and the sanitizers read maps and tasks. */
-	if (rc == 0)
-		rc = add_rule(ruleset, "/proc/self", FS_READ, OPTIONAL);
-	return rc;
+	return rc == 0 ? add_common_rules(ruleset, c) : rc;
 }
 
 int
@@ -125,8 +160,8 @@ sandbox_abi(void)
 	return abi > 0 ? (int)abi : 0;
 }
 
-int
-sandbox_prepare(const struct config *c)
+static int
+prepare(const struct config *c, int (*add)(int, const struct config *))
 {
 	struct landlock_ruleset_attr attr;
 	int ruleset;
@@ -144,7 +179,7 @@ sandbox_prepare(const struct config *c)
 		log_error("sandbox: %s", strerror(errno));
 		return -2;
 	}
-	if (add_rules(ruleset, c) != 0) {
+	if (add(ruleset, c) != 0) {
 		close(ruleset);
 		return -2;
 	}
@@ -152,17 +187,32 @@ sandbox_prepare(const struct config *c)
 }
 
 int
-sandbox_enforce(int ruleset)
+sandbox_prepare(const struct config *c)
+{
+	return prepare(c, add_server_rules);
+}
+
+int
+sandbox_prepare_keys(const struct config *c)
+{
+	return prepare(c, add_key_rules);
+}
+
+int
+sandbox_enforce(int ruleset, const char *said)
 {
 	int rc = 0;
 
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 ||
+	/* glibc and the sanitizers read maps and tasks.  The rule stays in
+	 * the ruleset the main process keeps: a dead process's entries lead
+	 * nowhere, and a new process with its pid has entries of its own. */
+	if (add_rule(ruleset, "/proc/self", FS_READ, OPTIONAL) == -1 ||
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 ||
 	    syscall(__NR_landlock_restrict_self, ruleset, 0) == -1) {
 		log_error("sandbox: cannot restrict the process: %s", strerror(errno));
 		rc = -1;
-	} else {
-		log_info("sandbox: Landlock on: only the roots, certificates, configuration, "
-		    "state and log directories and /usr are reachable");
+	} else if (said != NULL) {
+		log_info("%s", said);
 	}
 	close(ruleset);
 	return rc;

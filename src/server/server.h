@@ -1,11 +1,13 @@
 /*
  * The daemon, and the only place that wires the protocols, the archive,
- * content and the connection layer together: start-up (log, user,
- * listeners, certificates, state directory, sandbox, privileges), the
- * services that outlive configurations (types, article cache, archive),
- * configuration generations, worker threads each running one event loop,
- * the handler pool, and signals (SIGTERM/SIGINT finish responses in
- * flight and exit; SIGHUP reloads configuration and certificates).
+ * content and the connection layer together: start-up (user, log,
+ * listeners bound or taken from systemd, directories, certificates,
+ * sandbox, privileges), the services that outlive configurations (types,
+ * article cache, archive, session ticket keys), configuration
+ * generations, worker threads each running one event loop, the handler
+ * pool, systemd's notifications, and signals (SIGTERM/SIGINT finish
+ * responses in flight and exit; SIGHUP reopens the log and reloads the
+ * configuration and certificates; SIGUSR1 reopens the log).
  */
 #ifndef CAPSULED_SERVER_SERVER_H
 #define CAPSULED_SERVER_SERVER_H

@@ -21,7 +21,7 @@ struct cache_entry {
 	off_t size;
 	struct timespec mtim;
 	enum article_format format;
-	unsigned long chrome_generation;
+	unsigned long context_generation;
 	char *gemtext;
 	struct document *doc;
 	size_t bytes;
@@ -135,11 +135,11 @@ article_cache_free(struct article_cache *c)
 
 static int
 same_version(const struct cache_entry *e, const struct stat *st, enum article_format format,
-    unsigned long chrome_generation)
+    unsigned long context_generation)
 {
 	return e->size == st->st_size && e->mtim.tv_sec == st->st_mtim.tv_sec &&
 	    e->mtim.tv_nsec == st->st_mtim.tv_nsec && e->format == format &&
-	    e->chrome_generation == chrome_generation;
+	    e->context_generation == context_generation;
 }
 
 static char *
@@ -168,7 +168,37 @@ read_file(int fd, size_t size, size_t *len)
 	return data;
 }
 
-/* Convert outside the lock: the slow part, done by one thread per file. */
+/* Words of running text: runs of bytes between ASCII spaces. */
+static size_t
+count_words(const char *text)
+{
+	size_t n = 0;
+	int in_word = 0;
+
+	for (; text != NULL && *text != '\0'; text++) {
+		if ((unsigned char)*text <= ' ')
+			in_word = 0;
+		else if (!in_word) {
+			in_word = 1;
+			n++;
+		}
+	}
+	return n;
+}
+
+static size_t
+document_words(const struct document *doc)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < doc->nblocks; i++)
+		n += count_words(doc->blocks[i].text);
+	return n;
+}
+
+/* Convert outside the lock: the slow part, done by one thread per file.
+ * The gemtext of an article is its body alone (the site writes the page
+ * around it); a gemtext file's is the file as written. */
 static void
 convert_entry(struct cache_entry *e, int fd, const struct convert_options *options)
 {
@@ -177,17 +207,32 @@ convert_entry(struct cache_entry *e, int fd, const struct convert_options *optio
 
 	if ((data = read_file(fd, (size_t)e->size, &len)) == NULL)
 		return;
-	e->gemtext = convert_article(e->format, data, len, options, &e->doc, &e->article.gemtext_len);
-	free(data);
+	if ((e->doc = convert_read(e->format, data, len, options)) == NULL) {
+		free(data);
+		return;
+	}
+	if (e->format == ARTICLE_GEMTEXT) {
+		e->gemtext = data;  /* NUL-terminated by read_file() */
+		e->article.gemtext_len = len;
+	} else {
+		free(data);
+		e->gemtext = convert_write_gemtext_body(e->doc, &e->article.gemtext_len);
+	}
+	if (e->gemtext == NULL) {
+		document_free(e->doc);
+		e->doc = NULL;
+		return;
+	}
 	e->article.gemtext = e->gemtext;
 	e->article.doc = e->doc;
+	e->article.words = document_words(e->doc);
 	/* The document is about as large as its gemtext. */
 	e->bytes = sizeof(*e) + 2 * e->article.gemtext_len;
 }
 
 static struct cache_entry *
 find_or_add(struct article_cache *c, const struct stat *st, enum article_format format,
-    unsigned long chrome_generation, int *created)
+    unsigned long context_generation, int *created)
 {
 	struct cache_entry *e, *next;
 	size_t b = bucket_of(st->st_dev, st->st_ino);
@@ -197,7 +242,7 @@ find_or_add(struct article_cache *c, const struct stat *st, enum article_format 
 		next = e->next;
 		if (e->dev != st->st_dev || e->ino != st->st_ino)
 			continue;
-		if (same_version(e, st, format, chrome_generation) && e->state != ENTRY_FAILED)
+		if (same_version(e, st, format, context_generation) && e->state != ENTRY_FAILED)
 			return e;
 		if (e->format == format)
 			detach(c, e);
@@ -210,7 +255,7 @@ find_or_add(struct article_cache *c, const struct stat *st, enum article_format 
 	e->size = st->st_size;
 	e->mtim = st->st_mtim;
 	e->format = format;
-	e->chrome_generation = chrome_generation;
+	e->context_generation = context_generation;
 	e->state = ENTRY_CONVERTING;
 	e->next = c->buckets[b];
 	c->buckets[b] = e;
@@ -239,7 +284,7 @@ article_cache_get(struct article_cache *c, int fd, const struct stat *st,
 	    (unsigned long long)st->st_size > ARTICLE_CACHE_MAX_FILE)
 		return NULL;
 	pthread_mutex_lock(&c->lock);
-	if ((e = find_or_add(c, st, format, options != NULL ? options->chrome_generation : 0,
+	if ((e = find_or_add(c, st, format, options != NULL ? options->context_generation : 0,
 	    &created)) == NULL) {
 		pthread_mutex_unlock(&c->lock);
 		return NULL;
@@ -280,14 +325,14 @@ article_cache_get(struct article_cache *c, int fd, const struct stat *st,
 
 const struct cached_article *
 article_cache_peek(struct article_cache *c, const struct stat *st, enum article_format format,
-    unsigned long chrome_generation)
+    unsigned long context_generation)
 {
 	struct cache_entry *e;
 
 	pthread_mutex_lock(&c->lock);
 	for (e = c->buckets[bucket_of(st->st_dev, st->st_ino)]; e != NULL; e = e->next) {
 		if (e->dev == st->st_dev && e->ino == st->st_ino &&
-		    same_version(e, st, format, chrome_generation) &&
+		    same_version(e, st, format, context_generation) &&
 		    e->state == ENTRY_READY && !e->detached) {
 			e->refs++;
 			c->stats.hits++;

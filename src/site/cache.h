@@ -18,9 +18,10 @@
 struct article_cache;
 
 struct cached_article {
-	const char *gemtext;
+	const char *gemtext;       /* the body: no title, no date line (the page has them) */
 	size_t gemtext_len;
 	const struct document *doc;
+	size_t words;              /* of running text, for the reading time */
 };
 
 struct article_cache_stats {
@@ -38,7 +39,7 @@ void article_cache_free(struct article_cache *c);
 
 /* The converted article for an open regular file fd with its fstat *st.
  * Keyed by (st_dev, st_ino, st_size, st_mtim), format and the options'
- * chrome_generation: an edited file, or a text under newly learned chrome,
+ * context_generation: an edited file, or a text under newly learned chrome,
  * is converted again.  Safe from many threads; while one thread converts a
  * file, others asking for the same key wait for it (never two conversions
  * of one file at once).  Reads the file with pread (up to
@@ -50,7 +51,7 @@ const struct cached_article *article_cache_get(struct article_cache *c, int fd,
 /* The article if it is already converted (a reference, as above), else
  * NULL at once: never converts, never waits for a conversion. */
 const struct cached_article *article_cache_peek(struct article_cache *c, const struct stat *st,
-    enum article_format format, unsigned long chrome_generation);
+    enum article_format format, unsigned long context_generation);
 /* Another reference to an article already held. */
 const struct cached_article *article_cache_hold(const struct cached_article *a);
 void article_cache_release(const struct cached_article *a);

@@ -1,4 +1,6 @@
 #include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -140,31 +142,84 @@ title_and_parent(struct page *page, const char *dir)
 	buf_free(&title);
 }
 
-int
-site_listing(const struct site *s, const char *dir, char *const *hidden, size_t nhidden,
-    struct page *page)
+/* The page of a listing a query asks for: 1 without "page=N", 0 for a
+ * number that is no page. */
+static size_t
+listing_page(const char *query)
 {
-	struct content_entry *entries;
-	struct buf path = BUF_INIT;
-	size_t n, i;
+	const char *digits;
+	char *end;
+	unsigned long n;
 
-	if (content_dir_entries(s->root_fd, dir, &entries, &n) != 0)
-		return -1;
-	title_and_parent(page, dir);
-	for (i = 0; i < n && !page->failed; i++) {
+	if (query == NULL || strncmp(query, SITE_PAGE_QUERY, strlen(SITE_PAGE_QUERY)) != 0)
+		return 1;
+	digits = query + strlen(SITE_PAGE_QUERY);
+	if (*digits < '1' || *digits > '9')
+		return 0;
+	n = strtoul(digits, &end, 10);
+	return *end == '\0' && n <= SIZE_MAX / SITE_LISTING_SIZE ? (size_t)n : 0;
+}
+
+static void
+page_link_to(struct page *page, const char *dir, size_t n, const char *label)
+{
+	char query[48];
+
+	snprintf(query, sizeof(query), SITE_PAGE_QUERY "%zu", n);
+	page_link(page, dir, n > 1 ? query : NULL, label);
+}
+
+/* The visible entries of page pageno, then links to the pages around it. */
+static size_t
+listed_entries(const struct site *s, const char *dir, const struct content_entry *entries,
+    size_t n, size_t pageno, char *const *hidden, size_t nhidden, struct page *page)
+{
+	size_t first = (pageno - 1) * SITE_LISTING_SIZE, seen = 0, shown = 0, i;
+	struct buf path = BUF_INIT;
+	int more = 0;
+
+	for (i = 0; i < n && !page->failed && !more; i++) {
 		if (hidden_name(entries[i].name, hidden, nhidden))
 			continue;
 		buf_truncate(&path, 0);
-		buf_append_str(&path, dir);
-		buf_append_str(&path, entries[i].name);
-		if (entries[i].is_dir)
-			buf_append_char(&path, '/');
+		buf_printf(&path, "%s%s%s", dir, entries[i].name, entries[i].is_dir ? "/" : "");
 		if (path.failed)
 			page->failed = 1;
-		else
+		else if (site_area_hidden(s->areas, dir, path.data) || seen++ < first)
+			continue;
+		/* A visible entry beyond the page: there is a next one. */
+		else if (shown == SITE_LISTING_SIZE)
+			more = 1;
+		else {
 			entry_line(s, page, &entries[i], path.data);
+			shown++;
+		}
 	}
 	buf_free(&path);
+	if (shown > 0 && (more || pageno > 1))
+		page_blank(page);
+	if (shown > 0 && more)
+		page_link_to(page, dir, pageno + 1, "More entries");
+	if (shown > 0 && pageno > 1)
+		page_link_to(page, dir, pageno - 1, "Previous entries");
+	return shown;
+}
+
+int
+site_listing(const struct site *s, const char *dir, const char *query, char *const *hidden,
+    size_t nhidden, struct page *page)
+{
+	struct content_entry *entries;
+	size_t n, pageno = listing_page(query), shown;
+
+	if (pageno == 0)
+		return SITE_NO_SUCH_PAGE;
+	if (content_dir_entries(s->root_fd, dir, &entries, &n) != 0)
+		return -1;
+	title_and_parent(page, dir);
+	shown = listed_entries(s, dir, entries, n, pageno, hidden, nhidden, page);
 	content_entries_free(entries, n);
-	return page->failed ? -1 : 0;
+	if (page->failed)
+		return -1;
+	return shown == 0 && pageno > 1 ? SITE_NO_SUCH_PAGE : 0;
 }

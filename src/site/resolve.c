@@ -31,15 +31,6 @@ site_target_free(struct site_target *t)
 	t->article = NULL;
 }
 
-/* The chrome generation a converted article is cached under: the
- * archive's for a .txt, whose learned chrome it loses; 0 otherwise. */
-static unsigned long
-chrome_generation(const struct site *s, enum article_format format)
-{
-	return format == ARTICLE_TEXT && s->archive != NULL ?
-	    archive_chrome_generation(s->archive) : 0;
-}
-
 /* A directory: its index.gmi when it has one, else a listing when
  * listings are on, else nothing to show. */
 static void
@@ -77,7 +68,7 @@ resolve_file(const struct site *s, struct site_target *t)
 	}
 	t->kind = SITE_ARTICLE;
 	t->article = article_cache_peek(s->cache, &t->st, t->format,
-	    chrome_generation(s, t->format));
+	    site_article_generation(s));
 }
 
 void
@@ -87,6 +78,7 @@ site_resolve(const struct site *s, const char *path, const char *query, struct s
 	if (s->archive != NULL && archive_generates(s->archive, path)) {
 		t->kind = SITE_PAGE;
 		t->route = archive_route_of(path);
+		t->slash_missing = archive_slash_missing(path);
 		return;
 	}
 	if (content_path_check(path) != 0) {
@@ -97,6 +89,8 @@ site_resolve(const struct site *s, const char *path, const char *query, struct s
 	case CONTENT_OK:
 		break;
 	case CONTENT_NOT_FOUND:
+		t->kind = strcmp(path, SITE_ROBOTS_PATH) == 0 ? SITE_ROBOTS : SITE_NOT_FOUND;
+		return;
 	case CONTENT_FORBIDDEN:
 		t->kind = SITE_NOT_FOUND;
 		return;

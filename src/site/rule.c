@@ -2,6 +2,7 @@
 #include <strings.h>
 
 #include "site/site.h"
+#include "util/buf.h"
 
 /* Plain files that machines and clients fetch by name, wherever they are
  * in the tree (robots.txt, a Lagrange favicon.txt...): never articles. */
@@ -58,4 +59,53 @@ site_article_format(const char *article_paths, const char *path)
 	if (is_well_known(path) || !in_article_paths(article_paths, path))
 		return ARTICLE_NONE;
 	return article_format_of(path);
+}
+
+/* Entries of the index's rule that leave a path out: "!" and an area path. */
+#define EXCLUDED '!'
+
+char *
+site_index_rule(const struct config *c)
+{
+	const char *paths = c->article_paths;
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	/* The whole tree is "/" here: a rule of exclusions alone would
+	 * include nothing. */
+	buf_append_str(&b, paths != NULL && paths[strspn(paths, PATH_SEPARATORS)] != '\0' ?
+	    paths : "/");
+	for (i = 0; i < c->nareas; i++)
+		if (c->areas[i].host_index == 0 && (c->areas[i].access & AREA_READ))
+			buf_printf(&b, " %c%s", EXCLUDED, c->areas[i].path);
+	/* The home page shows the about file: it is no article of its own. */
+	if (c->about != NULL && *c->about == '/')
+		buf_printf(&b, " %c%s", EXCLUDED, c->about);
+	return buf_release(&b, NULL);
+}
+
+static int
+excluded(const char *rule, const char *path)
+{
+	const char *p = rule;
+	char entry[1024];
+	size_t len;
+
+	while (*(p += strspn(p, PATH_SEPARATORS)) != '\0') {
+		len = strcspn(p, PATH_SEPARATORS);
+		if (*p == EXCLUDED && len < sizeof(entry)) {
+			memcpy(entry, p + 1, len - 1);
+			entry[len - 1] = '\0';
+			if (site_area_covers(entry, path))
+				return 1;
+		}
+		p += len;
+	}
+	return 0;
+}
+
+enum article_format
+site_index_format(const char *rule, const char *path)
+{
+	return excluded(rule, path) ? ARTICLE_NONE : site_article_format(rule, path);
 }

@@ -11,11 +11,14 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "tls/signer.h"
+#include "tls/tickets.h"
 #include "util/buf.h"
 
 struct tls_contexts {
 	SSL_CTX **ctx;
 	char **names;
+	struct key_ref *refs; /* each host's key in the key process */
 	size_t n;
 };
 
@@ -71,8 +74,55 @@ select_host_by_sni(SSL *ssl, int *alert, void *arg)
 	return SSL_TLSEXT_ERR_OK;
 }
 
+static int
+use_files(SSL_CTX *ctx, const struct host_config *h, char **error)
+{
+	if (SSL_CTX_use_certificate_chain_file(ctx, h->cert) != 1) {
+		*error = tls_error("certificate %s", h->cert);
+		return -1;
+	}
+	if (SSL_CTX_use_PrivateKey_file(ctx, h->key, SSL_FILETYPE_PEM) != 1) {
+		*error = tls_error("private key %s", h->key);
+		return -1;
+	}
+	return 0;
+}
+
+/* The chain the key process read (the leaf first), and a key that signs
+ * through it. */
+static int
+use_remote_pair(SSL_CTX *ctx, const struct host_config *h, const char *chain,
+    const struct key_ref *ref, char **error)
+{
+	BIO *bio = BIO_new_mem_buf(chain, -1);
+	X509 *cert = bio != NULL ? PEM_read_bio_X509_AUX(bio, NULL, NULL, NULL) : NULL, *extra;
+	EVP_PKEY *key = NULL;
+	int rc = -1;
+
+	if (cert == NULL || SSL_CTX_use_certificate(ctx, cert) != 1) {
+		*error = tls_error("certificate %s", h->cert);
+	} else if ((key = tls_remote_key(cert, ref, error)) != NULL &&
+	    SSL_CTX_use_PrivateKey(ctx, key) == 1) {
+		rc = 0;
+		while (rc == 0 && (extra = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL)
+			if (SSL_CTX_add0_chain_cert(ctx, extra) != 1) {
+				X509_free(extra);
+				*error = tls_error("certificate chain %s", h->cert);
+				rc = -1;
+			}
+		ERR_clear_error(); /* the end of the chain */
+	} else if (*error == NULL) {
+		*error = tls_error("private key %s", h->key);
+	}
+	EVP_PKEY_free(key);
+	X509_free(cert);
+	BIO_free(bio);
+	return rc;
+}
+
 static SSL_CTX *
-context_for_host(const struct host_config *h, char **error)
+context_for_host(const struct host_config *h, struct tls_tickets *tickets, const char *chain,
+    const struct key_ref *ref, char **error)
 {
 	static const unsigned char session_context[] = "capsuled";
 	SSL_CTX *ctx;
@@ -103,16 +153,13 @@ context_for_host(const struct host_config *h, char **error)
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 	SSL_CTX_set_session_id_context(ctx, session_context, sizeof(session_context) - 1);
 	SSL_CTX_set_num_tickets(ctx, 1);
+	if (tickets != NULL)
+		tls_tickets_use(tickets, ctx);
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE,
 	    accept_any_client_certificate);
-	if (SSL_CTX_use_certificate_chain_file(ctx, h->cert) != 1) {
-		*error = tls_error("certificate %s", h->cert);
+	if (chain != NULL ? use_remote_pair(ctx, h, chain, ref, error) == -1 :
+	    use_files(ctx, h, error) == -1)
 		goto fail;
-	}
-	if (SSL_CTX_use_PrivateKey_file(ctx, h->key, SSL_FILETYPE_PEM) != 1) {
-		*error = tls_error("private key %s", h->key);
-		goto fail;
-	}
 	if (SSL_CTX_check_private_key(ctx) != 1) {
 		*error = tls_error("%s does not match %s", h->key, h->cert);
 		goto fail;
@@ -124,15 +171,18 @@ fail:
 }
 
 struct tls_contexts *
-tls_contexts_new(const struct config *c, char **error)
+tls_contexts_new(const struct config *c, struct tls_tickets *tickets,
+    const struct tls_keyset *keys, char **error)
 {
+	const char *chain = NULL;
 	struct tls_contexts *t;
 	size_t i;
 
 	*error = NULL;
 	if ((t = calloc(1, sizeof(*t))) == NULL ||
 	    (t->ctx = calloc(c->nhosts, sizeof(*t->ctx))) == NULL ||
-	    (t->names = calloc(c->nhosts, sizeof(*t->names))) == NULL) {
+	    (t->names = calloc(c->nhosts, sizeof(*t->names))) == NULL ||
+	    (t->refs = calloc(c->nhosts, sizeof(*t->refs))) == NULL) {
 		tls_contexts_free(t);
 		*error = strdup("out of memory");
 		return NULL;
@@ -143,7 +193,12 @@ tls_contexts_new(const struct config *c, char **error)
 			*error = strdup("out of memory");
 			goto fail;
 		}
-		if ((t->ctx[i] = context_for_host(&c->hosts[i], error)) == NULL)
+		if (keys != NULL && (chain = tls_keyset_chain(keys, i, &t->refs[i])) == NULL) {
+			*error = tls_error("host %s: no certificate from the key process", c->hosts[i].name);
+			goto fail;
+		}
+		if ((t->ctx[i] = context_for_host(&c->hosts[i], tickets, chain, &t->refs[i],
+		    error)) == NULL)
 			goto fail;
 	}
 	SSL_CTX_set_tlsext_servername_callback(t->ctx[0], select_host_by_sni);
@@ -167,6 +222,7 @@ tls_contexts_free(struct tls_contexts *t)
 	}
 	free(t->ctx);
 	free(t->names);
+	free(t->refs);
 	free(t);
 }
 
@@ -203,6 +259,12 @@ tls_peer_fingerprint(SSL *ssl, char out[96])
 	return rc;
 }
 
+X509 *
+tls_peer_certificate(SSL *ssl)
+{
+	return SSL_is_init_finished(ssl) ? SSL_get0_peer_certificate(ssl) : NULL;
+}
+
 int
 tls_file_fingerprint(const char *cert_path, char out[96])
 {
@@ -219,4 +281,16 @@ tls_file_fingerprint(const char *cert_path, char out[96])
 	rc = certificate_fingerprint(cert, out);
 	X509_free(cert);
 	return rc;
+}
+
+int
+tls_host_fingerprint(const struct tls_contexts *t, const char *host, char out[96])
+{
+	X509 *cert;
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (!strcmp(t->names[i], host) && (cert = SSL_CTX_get0_certificate(t->ctx[i])) != NULL)
+			return certificate_fingerprint(cert, out);
+	return -1;
 }

@@ -131,3 +131,15 @@ format_string(const char *fmt, ...)
 	va_end(ap);
 	return buf_release(&b, NULL);
 }
+
+int
+string_replace(char **field, const char *value)
+{
+	char *copy = NULL;
+
+	if (value != NULL && (copy = strdup(value)) == NULL)
+		return -1;
+	free(*field);
+	*field = copy;
+	return 0;
+}

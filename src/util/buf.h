@@ -32,5 +32,8 @@ void buf_free(struct buf *b);
 
 /* A malloc'd formatted string (NULL when memory runs out): for messages. */
 char *format_string(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Replace the malloc'd string *field with a copy of value (NULL for none).
+ * 0, or -1 when memory runs out (*field is then left as it was). */
+int string_replace(char **field, const char *value);
 
 #endif

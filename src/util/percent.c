@@ -37,8 +37,8 @@ percent_encode(struct buf *out, const char *s, size_t len, const char *keep,
 	return out->failed ? -1 : 0;
 }
 
-static int
-hex_value(char c)
+int
+hex_digit_value(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -56,8 +56,8 @@ percent_decode(const char *s, size_t len, char *out)
 	int hi, lo;
 
 	for (i = 0; i < len; i++) {
-		if (s[i] == '%' && i + 2 < len && (hi = hex_value(s[i + 1])) >= 0 &&
-		    (lo = hex_value(s[i + 2])) >= 0) {
+		if (s[i] == '%' && i + 2 < len && (hi = hex_digit_value(s[i + 1])) >= 0 &&
+		    (lo = hex_digit_value(s[i + 2])) >= 0) {
 			out[n++] = (char)(hi << 4 | lo);
 			i += 2;
 		} else
@@ -82,8 +82,8 @@ percent_well_formed(const char *s, size_t len)
 	size_t i;
 
 	for (i = 0; i < len; i++)
-		if (s[i] == '%' && (i + 2 >= len || hex_value(s[i + 1]) < 0 ||
-		    hex_value(s[i + 2]) < 0))
+		if (s[i] == '%' && (i + 2 >= len || hex_digit_value(s[i + 1]) < 0 ||
+		    hex_digit_value(s[i + 2]) < 0))
 			return 0;
 	return 1;
 }

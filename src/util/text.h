@@ -54,6 +54,8 @@ int percent_encode(struct buf *out, const char *s, size_t len, const char *keep,
 size_t percent_decode(const char *s, size_t len, char *out);
 /* The same, appended to a buffer. */
 int percent_decode_buf(struct buf *out, const char *s, size_t len);
+/* The value of a hex digit (either case), or -1. */
+int hex_digit_value(char c);
 /* Whether every '%' of s[0..len) starts a two-hex-digit escape. */
 int percent_well_formed(const char *s, size_t len);
 

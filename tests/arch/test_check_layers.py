@@ -79,6 +79,11 @@ class PlantedTrees(unittest.TestCase):
             "net/conn.c": '#include "net/net.h"\n/* as Gopher clients expect */\n',
         })
 
+    def test_net_naming_the_upload_protocol(self):
+        self.assertOneProblem("net/conn.c:2: net/ names a protocol", {
+            "net/conn.c": '#include "net/net.h"\n/* a Titan upload */\n',
+        })
+
     def test_a_private_header_of_a_one_header_module(self):
         self.assertOneProblem("server/server.c: includes net/limits.h; net/ is used only "
                               "through net/net.h", {

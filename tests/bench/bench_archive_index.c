@@ -65,6 +65,28 @@ by_value(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+static size_t
+length(const char *s)
+{
+	return s != NULL ? strlen(s) : 0;
+}
+
+/* About the bytes of the page as gemtext: every string of a line, plus
+ * "=> ", the spaces between and the line end. */
+static size_t
+page_bytes(const struct archive_page *page)
+{
+	size_t i, bytes = page->body.len;
+
+	for (i = 0; i < page->page.n; i++) {
+		const struct page_line *l = &page->page.lines[i];
+
+		bytes += length(l->text) + length(l->path) + length(l->query) + length(l->date) +
+		    length(l->snippet) + 6;
+	}
+	return bytes;
+}
+
 /* Render once; returns milliseconds, or -1 on a failed render. */
 static double
 timed_render(struct archive *a, const char *path, const char *query, size_t *bytes)
@@ -75,9 +97,7 @@ timed_render(struct archive *a, const char *path, const char *query, size_t *byt
 
 	status = archive_render(a, path, query, ARCHIVE_FEED_ATOM, &page);
 	ms = (now() - start) * 1000.0;
-	*bytes = page.body.len;
-	for (size_t i = 0; i < page.page.n; i++)
-		*bytes += page.page.lines[i].text != NULL ? strlen(page.page.lines[i].text) + 1 : 1;
+	*bytes = page_bytes(&page);
 	archive_page_free(&page);
 	return status == ARCHIVE_OK ? ms : -1;
 }
@@ -86,7 +106,7 @@ static void
 report(const char *what, const char *path, double *ms, size_t n, size_t bytes)
 {
 	qsort(ms, n, sizeof(*ms), by_value);
-	printf("%-8s %-28s p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms  (%zu bytes)\n", what, path,
+	printf("%-8s %-40s p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms  (%zu bytes)\n", what, path,
 	    ms[n / 2], ms[n * 99 / 100], ms[n - 1], bytes);
 }
 
@@ -94,6 +114,7 @@ static void
 time_page(struct archive *a, const char *what, const char *path, const char *query)
 {
 	double ms[ROUNDS];
+	char label[256];
 	size_t bytes = 0;
 	int i;
 
@@ -102,37 +123,66 @@ time_page(struct archive *a, const char *what, const char *path, const char *que
 			printf("%-8s %s?%s failed\n", what, path, query ? query : "");
 			return;
 		}
-	report(what, query != NULL ? query : path, ms, ROUNDS, bytes);
-}
-
-/* The text of the page's line i, "" when it has none. */
-static const char *
-line_text(const struct archive_page *page, size_t i)
-{
-	return page->page.lines[i].text != NULL ? page->page.lines[i].text : "";
+	/* Searches by their words, pages by their path (and query). */
+	snprintf(label, sizeof(label), "%s%s%s", strcmp(what, "search") == 0 ? "" : path,
+	    query != NULL && strcmp(what, "search") != 0 ? "?" : "", query != NULL ? query : "");
+	report(what, label, ms, ROUNDS, bytes);
 }
 
 /* The number of matches the results page for word announces: the
- * first number of its first text line (a bound when the count is
+ * first number of its first line of text (a bound when the count is
  * capped). */
 static long
 matches(struct archive *a, const char *word)
 {
 	struct archive_page page = { PAGE_INIT, BUF_INIT, NULL, NULL };
-	const char *text;
+	const char *line = NULL;
 	long n = 0;
 	size_t i;
 
 	archive_render(a, "/search", word, ARCHIVE_FEED_ATOM, &page);
-	for (i = 0; i < page.page.n; i++) {
-		if (page.page.lines[i].kind != PAGE_TEXT)
-			continue;
-		text = line_text(&page, i);
-		n = atol(text + strcspn(text, "0123456789"));
-		break;
-	}
+	for (i = 0; i < page.page.n && line == NULL; i++)
+		if (page.page.lines[i].kind == PAGE_TEXT)
+			line = page.page.lines[i].text;
+	if (line != NULL)
+		n = atol(line + strcspn(line, "0123456789"));
 	archive_page_free(&page);
 	return n;
+}
+
+/* The index's part of an article's page: its tags and the articles
+ * before and after it (archive_article()). */
+static void
+time_article(struct archive *a, const char *month)
+{
+	struct archive_page page = { PAGE_INIT, BUF_INIT, NULL, NULL };
+	struct archive_article info;
+	double ms[ROUNDS], start;
+	char *path = NULL;
+	size_t i;
+	int r;
+
+	archive_render(a, month, NULL, ARCHIVE_FEED_ATOM, &page);
+	for (i = 0; i < page.page.n && path == NULL; i++)
+		if (page.page.lines[i].kind == PAGE_ARTICLE)
+			path = strdup(page.page.lines[i].path);
+	archive_page_free(&page);
+	if (path == NULL) {
+		printf("%-8s %s: no article\n", "article", month);
+		return;
+	}
+	for (r = 0; r < ROUNDS; r++) {
+		start = now();
+		if (archive_article(a, path, &info) != 1) {
+			printf("%-8s %s failed\n", "article", path);
+			free(path);
+			return;
+		}
+		ms[r] = (now() - start) * 1000.0;
+		archive_article_free(&info);
+	}
+	report("article", "(neighbours and tags)", ms, ROUNDS, 0);
+	free(path);
 }
 
 struct samples {
@@ -178,12 +228,12 @@ static int
 found(struct archive *a, const char *word)
 {
 	struct archive_page page = { PAGE_INIT, BUF_INIT, NULL, NULL };
-	int hit = 0;
 	size_t i;
+	int hit;
 
 	archive_render(a, "/search", word, ARCHIVE_FEED_ATOM, &page);
-	for (i = 0; i < page.page.n && !hit; i++)
-		hit = page.page.lines[i].path != NULL &&
+	for (i = 0, hit = 0; i < page.page.n && !hit; i++)
+		hit = page.page.lines[i].kind == PAGE_ARTICLE &&
 		    strstr(page.page.lines[i].path, "bench-new-article") != NULL;
 	archive_page_free(&page);
 	return hit;
@@ -267,9 +317,10 @@ time_snippets(const char *state_dir, const char *word)
 int
 main(int argc, char **argv)
 {
-	struct archive_options o = { NULL, NULL, "Bench", "gemini://localhost", "en", 20, NULL, NULL };
+	struct archive_options o = { NULL, NULL, "Bench", "gemini://localhost", "en", 20, NULL, NULL,
+	    NULL, NULL };
 	struct archive *a;
-	char tagpath[256], *error = NULL;
+	char tagpath[256], tagfeed[256], *error = NULL;
 	double start;
 
 	if (argc == 4 && strcmp(argv[1], "--snippets") == 0)
@@ -291,13 +342,19 @@ main(int argc, char **argv)
 	printf("indexed in %.1f s (CPU %.1f s); RSS %ld KiB, peak %ld KiB\n", now() - start,
 	    cpu_seconds(), status_kib("VmRSS:"), status_kib("VmHWM:"));
 	snprintf(tagpath, sizeof(tagpath), "/tags/%s/", argv[3]);
+	snprintf(tagfeed, sizeof(tagfeed), "/tags/%s/atom.xml", argv[3]);
 	time_page(a, "page", "/", NULL);
 	time_page(a, "page", "/archive/", NULL);
 	time_page(a, "page", "/archive/2017/", NULL);
 	time_page(a, "page", "/archive/2017/06/", NULL);
+	/* A page deep in the month and in the tag: by date position. */
+	time_page(a, "page", "/archive/2017/06/", "before=2017-06-02.0");
 	time_page(a, "page", "/tags/", NULL);
 	time_page(a, "page", tagpath, NULL);
+	time_page(a, "page", tagpath, "before=2011-01-01.0");
+	time_page(a, "page", tagfeed, NULL);
 	time_page(a, "page", "/atom.xml", NULL);
+	time_article(a, "/archive/2017/06/");
 	time_searches(a, argv + 4, argc - 4);
 	time_new_article(a, o.root_path);
 	printf("RSS %ld KiB, peak %ld KiB\n", status_kib("VmRSS:"), status_kib("VmHWM:"));

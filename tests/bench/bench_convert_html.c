@@ -1,7 +1,8 @@
 /*
- * Speed of the HTML reader: converts every source.html under a directory
- * (argv[1], default the readability corpus) on one core and prints the
- * total size, the throughput and the slowest page.
+ * Speed of the HTML reader: converts every source.html under the directory
+ * given as its argument (a corpus laid out as the readability test pages,
+ * DIR/NAME/source.html) on one core and prints the total size, the
+ * throughput and the slowest page.  The corpus is not in this repository.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -48,7 +49,7 @@ slurp(const char *path, size_t *len)
 static void
 convert_page(const char *path, struct totals *totals)
 {
-	struct convert_options opt = { "http://fakehost/test/page.html", NULL, 0 };
+	struct convert_options opt = { .base_url = "http://fakehost/test/page.html" };
 	struct document *doc;
 	double start, spent;
 	size_t len = 0;
@@ -95,9 +96,13 @@ walk(const char *dir, struct totals *totals)
 int
 main(int argc, char **argv)
 {
-	const char *dir = argc > 1 ? argv[1] : "/work/shared/corpus/readability";
+	const char *dir = argv[1];
 	struct totals totals;
 
+	if (argc != 2) {
+		fprintf(stderr, "usage: bench_convert_html DIR   (converts every DIR/**/source.html)\n");
+		return 2;
+	}
 	memset(&totals, 0, sizeof(totals));
 	walk(dir, &totals);
 	if (totals.pages == 0) {

@@ -10,7 +10,9 @@
 # usage: tests/bench/bench_gemini.sh [BUILD_DIR]
 # environment: DURATION (s per cell, 4), ROUNDS (3), CONNS ("1 16 64"),
 #              IDLE (1000), HOLD (s, 3), SERVER_CPU (1), CLIENT_CPU (0),
-#              SERVERS ("molly-brown openssl-floor capsuled")
+#              SERVERS ("molly-brown openssl-floor capsuled"; with BASELINE
+#              set, "capsuled-base" too), BASELINE (another capsuled binary,
+#              e.g. main's, to compare a change with in the same run)
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -26,7 +28,12 @@ idle=${IDLE:-1000}
 hold=${HOLD:-3}
 server_cpu=${SERVER_CPU:-1}
 client_cpu=${CLIENT_CPU:-0}
-servers=${SERVERS:-molly-brown openssl-floor capsuled}
+baseline=${BASELINE:-}
+if [ -n "$baseline" ]; then
+	servers=${SERVERS:-molly-brown openssl-floor capsuled-base capsuled}
+else
+	servers=${SERVERS:-molly-brown openssl-floor capsuled}
+fi
 
 for tool in "$loadgen" "$floor" "$capsuled"; do
 	[ -x "$tool" ] || { echo "build first: cmake --build $build --target loadgen bench_tls_floor capsuled" >&2; exit 1; }
@@ -41,6 +48,7 @@ port_of() {
 	case $1 in
 	molly-brown)	echo 19651 ;;
 	capsuled)	echo 19652 ;;
+	capsuled-base)	echo 19653 ;;
 	openssl-floor)	echo 19654 ;;
 	*)		echo "unknown server $1" >&2; return 1 ;;
 	esac
@@ -67,13 +75,15 @@ start() {
 		taskset -c "$server_cpu" molly-brown -c "$tmp/molly.conf" \
 		    >"$tmp/molly.out" 2>&1 &
 		;;
-	capsuled)
-		mkdir -p "$tmp/cap-certs" "$tmp/cap-state"
-		taskset -c "$server_cpu" "$capsuled" --root "$tmp/root" \
+	capsuled|capsuled-base)
+		binary=$capsuled
+		[ "$1" = capsuled-base ] && binary=$baseline
+		mkdir -p "$tmp/$1-certs" "$tmp/$1-state"
+		taskset -c "$server_cpu" "$binary" --root "$tmp/root" \
 		    --listen 127.0.0.1 --port "$port" --gopher-port 0 \
-		    --host localhost --cert-dir "$tmp/cap-certs" \
-		    --state-dir "$tmp/cap-state" --workers 1 --user "" \
-		    --log "$tmp/capsuled.log" >"$tmp/capsuled.out" 2>&1 &
+		    --host localhost --cert-dir "$tmp/$1-certs" \
+		    --state-dir "$tmp/$1-state" --workers 1 --user "" \
+		    --log "$tmp/$1.log" >"$tmp/$1.out" 2>&1 &
 		;;
 	openssl-floor)
 		mkdir -p "$tmp/floor-certs"

@@ -94,7 +94,7 @@ main(int argc, char **argv)
 	argv[1] = argv[0];
 	if ((config = config_load(argc - 1, argv + 1, &error)) == NULL ||
 	    tls_ensure_certificate(&config->hosts[0], &generated, &error) != 0 ||
-	    (tls = tls_contexts_new(config, &error)) == NULL) {
+	    (tls = tls_contexts_new(config, NULL, NULL, &error)) == NULL) {
 		fprintf(stderr, "bench_tls_floor: %s\n", error != NULL ? error : "?");
 		return 1;
 	}

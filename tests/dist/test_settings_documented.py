@@ -161,7 +161,7 @@ class SettingsDocumented(unittest.TestCase):
 
     def test_sample_loads_with_the_production_values(self):
         printed = run("--check-config", "-c", SAMPLE)
-        for line in ("gopher_port = 70", "user = capsuled", "state_dir = /var/lib/capsuled",
+        for line in ("gopher_port = 70", "user = capsuled", "state_dir = /var/lib/capsuled/index",
                      "cert_dir = /var/lib/capsuled/certs", '[host "example.org"]',
                      "root = /srv/gemini", "cert = /var/lib/capsuled/certs/example.org.crt"):
             self.assertIn(line + "\n", printed)

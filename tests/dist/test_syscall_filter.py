@@ -2,7 +2,8 @@
 makes: the server runs under strace, starts, serves Gemini and Gopher
 (a converted article, search, the feed, menus, TLS Gopher), reloads and
 stops, and every call it made must be in the set that dist/capsuled.service.in
-allows (groups expanded by systemd-analyze syscall-filter). Under the unit a
+allows (groups expanded by systemd-analyze syscall-filter); a Titan upload
+into a new month folder and its deletion too. Under the unit a
 call outside that set fails with EPERM (SystemCallErrorNumber=).
 
 Needs strace and systemd-analyze; an optimised build (sanitizers make calls
@@ -75,7 +76,6 @@ class TracedServer(harness.Server):
         if self.proc is not None and self.proc.poll() is None:
             os.kill(self.traced_pid(), sig)
             self.proc.wait(timeout)
-            self.proc.stdout.close()
         return self.proc.returncode if self.proc else None
 
     def traced_pid(self):
@@ -106,7 +106,8 @@ class SyscallFilter(unittest.TestCase):
         self.assertNotIn("setuid", allowed)   # ~@privileged took it out
         with tempfile.TemporaryDirectory() as tmp:
             trace = os.path.join(tmp, "trace")
-            with TracedServer(trace) as server:
+            area = '[area "/articles/"]\naccess = publish\ntoken = t\ndelete = yes\n'
+            with TracedServer(trace, config_text=area) as server:
                 for path in ("/", "/atom.xml", "/search?ceasefire", "/archive/",
                              "/articles/2014/02/russia-america-ceasefires.txt"):
                     self.assertTrue(server.gemini(path).status == 20, path)
@@ -118,12 +119,27 @@ class SyscallFilter(unittest.TestCase):
                     with context.wrap_socket(raw, server_hostname="localhost") as tls:
                         tls.sendall(b"/\r\n")
                         self.assertIn(b"Search", tls.recv(4096))
+                self.upload(server)
                 server.send_signal(signal.SIGHUP)
                 self.assertTrue(server.gemini("/").status == 20)
             made = calls_after_exec(trace)
         self.assertIn("accept4", made)
         self.assertIn("landlock_restrict_self", made)
+        self.assertIn("renameat2", made)
         self.assertEqual(made - allowed, set(), "calls the unit's SystemCallFilter= refuses")
+
+    def upload(self, server):
+        body = b"# Traced upload\n"
+        line = "titan://localhost:%d/articles/;token=t;size=%d\r\n" % (server.port, len(body))
+        with server.connect_tls() as tls:
+            tls.sendall(line.encode() + body)
+            created = harness.read_gemini(tls)
+        self.assertEqual(created.status, 30, created)
+        path = created.meta.split(str(server.port), 1)[1]
+        line = "titan://localhost:%d%s;token=t;size=0\r\n" % (server.port, path)
+        with server.connect_tls() as tls:
+            tls.sendall(line.encode())
+            self.assertEqual(harness.read_gemini(tls).status, 30)
 
 
 if __name__ == "__main__":

@@ -3,18 +3,19 @@
 Everything here uses the Python standard library only, over real sockets:
 a Gemini client on TLS (ssl module) and a Gopher client on plain TCP.
 """
+import fcntl
 import os
 import shutil
 import signal
 import socket
 import ssl
 import subprocess
+import sys
 import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_DIR = os.environ.get("CAPSULED_SOURCE_DIR", os.path.normpath(os.path.join(HERE, "..", "..")))
-SHARED_DIR = os.environ.get("CAPSULED_SHARED_DIR", os.path.join(SOURCE_DIR, "..", "shared"))
 BINARY = os.environ.get("CAPSULED_BIN", os.path.join(SOURCE_DIR, "build", "capsuled"))
 SAMPLE_CAPSULE = os.path.join(SOURCE_DIR, "capsule")
 
@@ -57,6 +58,22 @@ def client_context(min_version=None, max_version=None, cert=None):
     return ctx
 
 
+# Runs BINARY with listening sockets at descriptors 3, 4, ... and
+# LISTEN_PID set to its own pid, as systemd's socket activation does:
+# argv is the descriptors (comma-separated), then the command.
+ACTIVATE = """
+import fcntl, os, sys
+fds = [int(fd) for fd in sys.argv[1].split(",")]
+high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 100) for fd in fds]
+for i, fd in enumerate(high):
+    os.dup2(fd, 3 + i)
+for fd in set(fds + high) - set(range(3, 3 + len(fds))):
+    os.close(fd)
+os.environ["LISTEN_PID"] = str(os.getpid())
+os.execv(sys.argv[2], sys.argv[2:])
+"""
+
+
 def make_tree(base):
     """A copy of the bundled capsule, world-readable so a dropped user can serve it."""
     root = os.path.join(base, "root")
@@ -68,14 +85,27 @@ class Server:
     """capsuled on free loopback ports with its own certificates, state and log."""
 
     def __init__(self, root=None, args=(), gopher=True, archive=True, workers=2,
-                 request_timeout=10, host="localhost", extra_hosts=(), config_text=None):
+                 request_timeout=10, host="localhost", extra_hosts=(), config_text=None,
+                 log_path=None, env=None, sockets=None):
+        """log_path: the log (default: capsuled.log in the scratch folder;
+        "stderr" for none); env: more environment; sockets: listening
+        sockets passed as systemd does, [(name, socket)], name "gemini",
+        "gopher" or None (no LISTEN_FDNAMES)."""
         self.tmp = tempfile.mkdtemp(prefix="capsuled-test-")
         os.chmod(self.tmp, 0o755)
         self.root = root if root is not None else make_tree(self.tmp)
         self.host = host
         self.port = free_port()
         self.gopher_port = free_port() if gopher else 0
-        self.log_path = os.path.join(self.tmp, "capsuled.log")
+        self.sockets = sockets or []
+        for name, sock in self.sockets:
+            if name == "gopher":
+                self.gopher_port = sock.getsockname()[1]
+            else:
+                self.port = sock.getsockname()[1]
+        self.env = env or {}
+        self.log_path = log_path or os.path.join(self.tmp, "capsuled.log")
+        self.output_path = os.path.join(self.tmp, "output.txt")
         self.cert_dir = os.path.join(self.tmp, "certs")
         self.state_dir = os.path.join(self.tmp, "var")
         self.config_path = None
@@ -119,17 +149,32 @@ class Server:
 
     def start(self, timeout=15):
         env = dict(os.environ)
-        # Sanitizer reports go to files beside the log, which log() reads.
-        env.setdefault("ASAN_OPTIONS", "detect_leaks=1:log_path=" + self.log_path + ".asan")
-        env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1:log_path=" + self.log_path + ".ubsan")
-        self.proc = subprocess.Popen(self.cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+        # Sanitizer reports go to files beside the output, which log() reads.
+        sanitizer_log = os.path.join(self.tmp, "output.txt")
+        env.setdefault("ASAN_OPTIONS", "detect_leaks=1:log_path=" + sanitizer_log + ".asan")
+        env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1:log_path=" + sanitizer_log + ".ubsan")
+        env.update(self.env)
+        # Sockets to pass, above the standard descriptors whatever they are.
+        passed = [fcntl.fcntl(sock.fileno(), fcntl.F_DUPFD_CLOEXEC, 10) for _, sock in self.sockets]
+        cmd = self.cmd
+        if passed:
+            cmd = [sys.executable, "-c", ACTIVATE, ",".join(map(str, passed))] + cmd
+        with open(self.output_path, "ab") as output:
+            if env.get("JOURNAL_STREAM") == "output":
+                st = os.fstat(output.fileno())
+                env["JOURNAL_STREAM"] = "%d:%d" % (st.st_dev, st.st_ino)
+            try:
+                self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=output,
+                                             stderr=subprocess.STDOUT, env=env, pass_fds=passed)
+            finally:
+                for fd in passed:
+                    os.close(fd)
         deadline = time.monotonic() + timeout
         # Ready when this process says it serves: a port that accepts could
         # belong to another program that took it first.
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError("capsuled exited with %d: %s\n%s" % (
-                    self.proc.returncode, self.proc.stdout.read().decode(), self.log()))
+                raise RuntimeError("capsuled exited with %d:\n%s" % (self.proc.returncode, self.log()))
             if " serving with " in self.log():
                 return
             time.sleep(0.05)
@@ -148,17 +193,19 @@ class Server:
             self.proc.kill()
             self.proc.wait()
             raise
-        finally:
-            self.proc.stdout.close()
         return self.proc.returncode
 
     def log(self):
-        text = ""
-        for name in sorted(os.listdir(self.tmp)) if os.path.isdir(self.tmp) else []:
-            if name.startswith("capsuled.log"):
-                with open(os.path.join(self.tmp, name), encoding="utf-8", errors="replace") as f:
-                    text += f.read()
-        return text
+        """The log file and the ones rotated from it, then what the server
+        wrote on stdout and stderr (and any sanitizer report)."""
+        return self.log_files() + self.output()
+
+    def log_files(self):
+        folder, base = os.path.split(self.log_path)
+        return read_files(folder, base)
+
+    def output(self):
+        return read_files(self.tmp, "output.txt")
 
     def url(self, path="/"):
         return "gemini://%s:%d%s" % (self.host, self.port, path)
@@ -192,6 +239,17 @@ class Server:
                 if not data:
                     return b"".join(chunks)
                 chunks.append(data)
+
+
+def read_files(folder, prefix):
+    """The text of every file in folder whose name starts with prefix."""
+    text = ""
+    for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+        path = os.path.join(folder, name)
+        if name.startswith(prefix) and os.path.isfile(path):
+            with open(path, encoding="utf-8", errors="replace") as f:
+                text += f.read()
+    return text
 
 
 def read_gemini(tls, read_delay=0):

@@ -16,6 +16,7 @@ import xml.etree.ElementTree as ET
 from urllib.parse import quote
 
 from harness import BINARY, SAMPLE_CAPSULE, Server, free_port
+from test_gopher import article_parts, text_lines
 
 DEADLINE = 10
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -72,10 +73,12 @@ def make_readable(base):
 
 
 def build_tree(base):
-    """The sample capsule without its index.gmi, plus the extra articles."""
+    """The sample capsule (no index.gmi: the home page is generated) plus the
+    extra articles; base/index.gmi is a hand-written home to put in place."""
     root = os.path.join(base, "root")
     shutil.copytree(SAMPLE_CAPSULE, root)
-    os.rename(os.path.join(root, "index.gmi"), os.path.join(base, "index.gmi"))
+    write(os.path.join(base, "index.gmi"), "# The capsuled sample archive\n\n"
+          "=> /archive/ Browse the archive by date\n=> /search Search the archive\n")
     for path, date, title, tags, body in EXTRA:
         write(os.path.join(root, path), markdown(title, date, body, tags))
     write(os.path.join(root, UNDATED_PATH[1:]),
@@ -184,7 +187,9 @@ class ArchivePagesTest(unittest.TestCase):
             ("/articles/2014/02/early-february-notes.md", "2014-02-01"),
         ])
         self.assertEqual(rows[1][2], SEED_TITLE)
-        self.assertEqual(self.get("/archive/2014/02").status, 20)
+        # A folder asked without its slash: 31 to the slash form.
+        r = self.get("/archive/2014/02")
+        self.assertEqual((r.status, r.meta), (31, "/archive/2014/02/"))
 
     def test_every_sample_month_lists_its_article(self):
         for path, date in ((SEED_PATH, "2014-02-03"),
@@ -290,9 +295,84 @@ class ArchivePagesTest(unittest.TestCase):
         found = self.search(UNDATED_WORD).text
         self.assertIn("=> %s %s\n" % (UNDATED_PATH, UNDATED_TITLE), found)
 
+    # Articles in their page (issue 12) ----------------------------------------
+    def test_article_page_leads_to_its_neighbours_month_and_tags(self):
+        lines = self.get(SEED_PATH).text.split("\n")
+        self.assertEqual(lines[0], "# " + SEED_TITLE)
+        self.assertRegex(lines[1], r"^=> /archive/2014/02/ 3 February 2014 · \d+ min read$")
+        early = "/articles/2014/02/early-february-notes.md"
+        talks = "/articles/2014/02/talks-resume-in-geneva.md"
+        self.assertEqual([line for line in lines if line][-4:], [
+            "=> %s Previous: Early February notes" % early,
+            "=> %s Next: Talks resume in Geneva" % talks,
+            "=> /archive/2014/02/ All articles of February 2014",
+            "=> /archive/ The archive"])
+        # Next, then back: the neighbours in date order both ways.
+        lines = self.get(talks).text.split("\n")
+        self.assertIn("=> %s Previous: %s" % (SEED_PATH, SEED_TITLE), lines)
+        self.assertIn("=> %s Next: Spring floods in the valley" % "/articles/2014/05/spring-floods.md",
+                      lines)
+        self.assertIn("=> /tags/gemini/ Tag: gemini", lines[:4])
+        md = self.get(MD_PATH).text.split("\n")
+        self.assertEqual(md[1], "=> /archive/2021/03/ 14 March 2021 · By Sam Rivera · 1 min read")
+        self.assertEqual(md[2:5], ["=> /tags/archive/ Tag: archive", "=> /tags/formats/ Tag: formats",
+                                   "=> /tags/gemini/ Tag: gemini"])
+        self.assertIn((MD_PATH, "2021-03-14"),
+                      [(p, d) for p, d, _ in article_lines(self.get("/tags/formats/").text)])
+        # The undated article: no neighbours, the undated page.
+        undated = [line for line in self.get(UNDATED_PATH).text.split("\n") if line][-2:]
+        self.assertEqual(undated, ["=> /archive/undated/ Undated articles", "=> /archive/ The archive"])
+
+    def test_gopher_text_carries_the_same_head_and_foot(self):
+        head, _, foot = article_parts(text_lines(self.gopher(SEED_PATH)))
+        self.assertEqual(head[:2], [SEED_TITLE, "=" * len(SEED_TITLE)])
+        self.assertRegex(head[2], r"^3 February 2014 · \d+ min read$")
+        url = "  gopher://localhost:%d/" % self.server.gopher_port
+        self.assertEqual(foot, [
+            "Previous: Early February notes",
+            url + "0/articles/2014/02/early-february-notes.md",
+            "Next: Talks resume in Geneva", url + "0/articles/2014/02/talks-resume-in-geneva.md",
+            "All articles of February 2014", url + "1/archive/2014/02/",
+            "The archive", url + "1/archive/"])
+        head, _, _ = article_parts(text_lines(self.gopher(MD_PATH)))
+        self.assertEqual(head[2:], ["14 March 2021 · By Sam Rivera · 1 min read",
+                                    "Tags: archive, formats, gemini"])
+
+    # The directory rule and robots.txt -----------------------------------------
+    def test_generated_folders_answer_31_without_their_slash(self):
+        for path in ("/archive", "/tags", "/archive/2014", "/archive/undated", "/tags/gemini"):
+            r = self.get(path)
+            self.assertEqual((r.status, r.meta), (31, path + "/"), path)
+            self.assertEqual(self.get(path + "/").status, 20, path)
+        self.assertEqual(self.get("/tags/gemini/atom.xml").status, 20)
+        # Gopher has no redirect: the folder is served as with its slash.
+        self.assertEqual(self.gopher("/tags"), self.gopher("/tags/"))
+        self.assertEqual(self.gopher("/archive/2014"), self.gopher("/archive/2014/"))
+
+    def test_robots_txt_generated_on_both_sides_and_replaced_by_a_file(self):
+        r = self.get("/robots.txt")
+        self.assertEqual((r.status, r.meta), (20, "text/plain; charset=utf-8"))
+        rules = [line for line in r.text.split("\n") if line and not line.startswith("#")]
+        self.assertEqual(rules, ["User-agent: *", "Disallow: /search"])
+        gopher = [line for line in text_lines(self.gopher("/robots.txt"))
+                  if line and not line.startswith("#")]
+        self.assertEqual(gopher, rules)
+        path = os.path.join(self.root, "robots.txt")
+        write(path, "User-agent: *\nDisallow: /\n")
+        os.chmod(path, 0o644)
+        try:
+            r = self.get("/robots.txt")
+            self.assertEqual((r.status, r.text), (20, "User-agent: *\nDisallow: /\n"))
+            self.assertTrue(r.meta.startswith("text/plain"), r.meta)
+            self.assertEqual(text_lines(self.gopher("/robots.txt")),
+                             ["User-agent: *", "Disallow: /"])
+        finally:
+            os.unlink(path)
+
     # Feed ----------------------------------------------------------------------
-    def test_atom_feed_is_well_formed_rfc4287(self):
-        r = self.get("/atom.xml")
+    def assertAtom(self, r, feed_path, page_path):
+        """A well-formed RFC 4287 feed (xmllint, every required element) at
+        feed_path, the alternate of page_path; its entries' ids."""
         self.assertEqual(r.status, 20)
         self.assertEqual(r.meta, "application/atom+xml")
         if shutil.which("xmllint"):
@@ -303,21 +383,21 @@ class ArchivePagesTest(unittest.TestCase):
         base = "gemini://localhost:%d/" % self.server.port
         for name in ("id", "title", "updated"):
             self.assertEqual(len(feed.findall(ATOM + name)), 1, name)
-        self.assertTrue(feed.findtext(ATOM + "id").startswith(base))
+        self.assertEqual(feed.findtext(ATOM + "id"), base + page_path[1:])
         self.assertTrue(feed.findtext(ATOM + "title").strip())
         feed_updated = rfc3339(feed.findtext(ATOM + "updated"))
-        self_links = [l for l in feed.findall(ATOM + "link") if l.get("rel") == "self"]
-        self.assertEqual([l.get("href") for l in self_links], [base + "atom.xml"])
+        links = {l.get("rel"): l.get("href") for l in feed.findall(ATOM + "link")}
+        self.assertEqual(links.get("self"), base + feed_path[1:])
+        self.assertEqual(links.get("alternate"), base + page_path[1:])
         entries = feed.findall(ATOM + "entry")
-        self.assertGreaterEqual(len(entries), 6)
         feed_author = feed.find(ATOM + "author")
-        ids = set()
+        ids, summaries = [], {}
         for entry in entries:
             for name in ("id", "title", "updated"):
                 self.assertEqual(len(entry.findall(ATOM + name)), 1, name)
             entry_id = entry.findtext(ATOM + "id")
             self.assertTrue(entry_id.startswith(base + "articles/"), entry_id)
-            ids.add(entry_id)
+            ids.append(entry_id)
             self.assertTrue(entry.findtext(ATOM + "title").strip())
             # RFC 4287 4.2.15: the feed's updated is its latest change.
             self.assertLessEqual(rfc3339(entry.findtext(ATOM + "updated")), feed_updated,
@@ -332,8 +412,40 @@ class ArchivePagesTest(unittest.TestCase):
             self.assertTrue(alternates or entry.find(ATOM + "content") is not None, entry_id)
             for href in alternates:
                 self.assertTrue(href.startswith(base), href)
-        self.assertEqual(len(ids), len(entries))
-        self.assertIn(base + SEED_PATH[1:], ids)
+            summary = entry.findtext(ATOM + "summary") or ""
+            # Issue 12: a summary cut short ends on a word and an ellipsis.
+            self.assertLessEqual(len(summary.encode()), 200, summary)
+            if summary.endswith("…"):
+                self.assertRegex(summary, r"\w…$")
+            summaries[entry_id] = summary
+        self.assertEqual(len(set(ids)), len(entries))
+        if entries:
+            newest = max(rfc3339(e.findtext(ATOM + "updated")) for e in entries)
+            self.assertEqual(feed_updated, newest)
+        return ids, summaries
+
+    def test_atom_feed_is_well_formed_rfc4287(self):
+        ids, summaries = self.assertAtom(self.get("/atom.xml"), "/atom.xml", "/")
+        self.assertGreaterEqual(len(ids), 6)
+        seed = "gemini://localhost:%d%s" % (self.server.port, SEED_PATH)
+        self.assertIn(seed, ids)
+        # The seed's first paragraph is longer than a summary.
+        self.assertTrue(summaries[seed].startswith("US Secretary of State John Kerry said"))
+        self.assertRegex(summaries[seed], r"\w…$")
+
+    def test_tag_feed_is_well_formed_rfc4287(self):
+        ids, _ = self.assertAtom(self.get("/tags/gemini/atom.xml"), "/tags/gemini/atom.xml",
+                                 "/tags/gemini/")
+        base = "gemini://localhost:%d" % self.server.port
+        self.assertEqual(ids, [base + MD_PATH, base + "/articles/2014/02/talks-resume-in-geneva.md"])
+        self.assertIn("=> /tags/gemini/atom.xml ", self.get("/tags/gemini/").text)
+        self.assertEqual(self.get("/tags/no-such-tag/atom.xml").status, 51)
+        # Over Gopher, a menu of the tag's newest articles.
+        items = article_items(self.gopher("/tags/gemini/atom.xml"))
+        self.assertEqual([s for _, s in items],
+                         [MD_PATH, "/articles/2014/02/talks-resume-in-geneva.md"])
+        self.assertIn(("1", "Newest articles", "/tags/gemini/atom.xml"),
+                      menu_items(self.gopher("/tags/gemini/")))
 
     def test_feed_over_gopher_is_a_menu_of_the_newest_articles(self):
         # Issue 11: no Atom text full of gemini:// links over Gopher.
@@ -351,7 +463,9 @@ class ArchivePagesTest(unittest.TestCase):
     def test_search_without_words_asks_for_input(self):
         r = self.get("/search")
         self.assertEqual(r.status, 10)
-        self.assertTrue(r.meta.strip())
+        # The prompt says the syntax in a few words.
+        self.assertEqual(r.meta, 'Search the archive: words, "a phrase", prefix*, this OR that, '
+                         '-without')
         items = menu_items(self.gopher("/search"))
         self.assertIn(("7", "/search"), [(k, s) for k, _, s in items])
 
@@ -383,6 +497,24 @@ class ArchivePagesTest(unittest.TestCase):
         r = self.search("ceasef*")
         self.assertEqual([p for p, _, _ in article_lines(r.text)], [SEED_PATH, MD_PATH])
         self.assertEqual(article_lines(self.search("ceasef").text), [])
+
+    def test_search_or_and_leaving_out(self):
+        r = self.search("Brahimi OR %s" % UNDATED_WORD)
+        self.assertEqual({p for p, _ in re.findall(r"^=> (/\S+) (.*)$", r.text, re.M)
+                          if p.startswith(("/articles/", "/about/"))}, {SEED_PATH, UNDATED_PATH})
+        self.assertIn("2 articles match", r.text)
+        # ceasef* finds the seed and the Markdown post that links to it.
+        r = self.search("ceasef* -report")
+        self.assertEqual([p for p, _, _ in article_lines(r.text)], [SEED_PATH])
+        self.assertIn('\nSearch for words, "a phrase", prefix*, this OR that, -without.\n', r.text)
+        # Nothing matches: the same search with a word less.
+        r = self.search("brahimi zzqxv")
+        self.assertIn("No articles match.", r.text)
+        self.assertIn('=> /search?brahimi Without "zzqxv": brahimi', r.text.split("\n"))
+        self.assertEqual([p for p, _, _ in article_lines(self.search("brahimi").text)], [SEED_PATH])
+        # Over Gopher, the same search.
+        items = article_items(self.gopher("/search\tceasef* -report"))
+        self.assertEqual([s for _, s in items], [SEED_PATH])
 
     def test_search_results_are_paged(self):
         first = self.search(PAGED_WORD)

@@ -468,7 +468,10 @@ class SandboxTest(unittest.TestCase):
                              check=True, capture_output=True, text=True).stdout
         self.assertRegex(out, r"^capsuled \d+\.\d+\.\d+\n")
         self.assertRegex(out, r"\nsandbox: (Landlock ABI \d+ \(on unless sandbox = no\)|"
-                              r"none \(this kernel has no Landlock\))\n$")
+                              r"none \(this kernel has no Landlock\))\n")
+        self.assertRegex(out, r"\nsystem-call filter: (seccomp \(on unless sandbox = no\)|"
+                              r"none \(this kernel has no seccomp filter\))\n")
+        self.assertRegex(out, r"\nprivate keys: in a key process of their own\n$")
 
     def test_a_reload_cannot_reach_a_root_outside_the_sandbox(self):
         r, log = self.reload_with_a_new_host("yes")

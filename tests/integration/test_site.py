@@ -108,7 +108,9 @@ class SiteTest(unittest.TestCase):
         lines = text_lines(self.server.gopher(ARTICLE + "\r\n"))
         text = "\n".join(lines)
         self.assert_article_text(text)
-        self.assertEqual(lines[:2], [TITLE, "By Mara Quill \u00b7 2024-05-17"])
+        # The page's head (issue 12): title, then date, author, reading time.
+        self.assertEqual(lines[:2], [TITLE, "=" * len(TITLE)])
+        self.assertRegex(lines[2], r"^17 May 2024 \u00b7 By Mara Quill \u00b7 \d+ min read$")
         for line in lines:
             if " " in line:   # a longer word (a URL) stands alone
                 self.assertLessEqual(columns(line), 67, line)
@@ -119,8 +121,11 @@ class SiteTest(unittest.TestCase):
         self.assertIn("[2] https://port.example.org/deal.pdf", lines)
         self.assertIn("Original article: https://news.example.org/story/harbour-ferry-strike-ends",
                       " ".join(lines))
-        self.assertEqual(lines[-2:], ["Saved page:",
-                                      "gopher://localhost:%d/h%s?raw" % (self.port, ARTICLE)])
+        saved = lines.index("Saved page:")
+        self.assertEqual(lines[saved + 1], "gopher://localhost:%d/h%s?raw" % (self.port, ARTICLE))
+        # Then the page's foot: the way on, as on Gemini.
+        self.assertEqual(lines[saved + 2], "")
+        self.assertEqual(lines[-2:], ["The archive", "  gopher://localhost:%d/1/archive/" % self.port])
 
     def test_saved_page_is_the_raw_original(self):
         with open(os.path.join(PAGES, "harbour-ferry-strike-ends.html"), "rb") as f:

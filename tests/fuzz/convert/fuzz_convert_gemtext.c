@@ -6,12 +6,11 @@
 #include "convert/convert.h"
 #include "convert/gemtext.h"
 
-/* Reading what the writer wrote and writing it again changes nothing but
- * one more footer: the writer's output is stable. */
+/* Reading what the writer wrote and writing it again changes nothing: the
+ * writer's output is stable. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char footer[] = "\n=> / Back to the archive\n";
 	struct document *doc, *again;
 	char *out, *out2;
 	size_t len, len2;
@@ -24,7 +23,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if ((out2 = convert_write_gemtext(again, &len2)) == NULL)
 		abort();
-	if (len2 < len || memcmp(out, out2, len) != 0 || strcmp(out2 + len, footer) != 0)
+	if (len2 != len || memcmp(out, out2, len) != 0)
 		abort();
 	free(out);
 	free(out2);

@@ -9,7 +9,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct convert_options opt = { "http://example.com/2014/02/03/a.html", NULL, 0 };
+	struct convert_options opt = { .base_url = "http://example.com/2014/02/03/a.html" };
 	struct document *doc;
 
 	doc = html_read((const char *)data, size, size % 2 ? &opt : NULL);

@@ -10,7 +10,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const chrome[] = { "clear", NULL };
-	struct convert_options opt = { "/articles/2014/02/x.txt", chrome, 0 };
+	struct convert_options opt = { .base_url = "/articles/2014/02/x.txt", .chrome_lines = chrome };
 	struct document *doc = text_read((const char *)data, size, &opt);
 	char *out;
 	size_t len;

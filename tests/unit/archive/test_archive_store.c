@@ -322,7 +322,8 @@ static void
 test_search_cut_at_its_budget(void **state)
 {
 	struct fixture *f = *state;
-	struct page_context ctx = { "T", "gemini://x", "en", 3, -1, 0, 0, 0, 1 };
+	struct page_context ctx = { .title = "T", .base_url = "gemini://x", .default_lang = "en",
+	    .feed_entries = 3, .building = -1, .search_budget_ms = 1 };
 	struct archive_page page = { PAGE_INIT, BUF_INIT, NULL, NULL };
 	struct reader *r;
 	char path[32], date[11], body[200];

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "archive/query.h"
 #include "archive/words.h"
 
 struct fixture {
@@ -63,21 +64,45 @@ teardown(void **state)
 	return 0;
 }
 
-/* The expansion of fts, checked to be an expression FTS5 accepts. */
-static const char *
-expand(struct fixture *f, const char *fts, int *capped)
+/* The rows of s the expansion in f->out matches; the test fails when
+ * FTS5 refuses it. */
+static int
+expansion_matches(struct fixture *f)
 {
 	sqlite3_stmt *st;
+	int n;
 
-	buf_truncate(&f->out, 0);
-	assert_int_equal(words_expand(&f->t, f->range, fts, &f->out, capped), 0);
 	assert_int_equal(sqlite3_prepare_v2(f->db, "SELECT count(*) FROM s WHERE s MATCH ?1", -1,
 	    &st, NULL), SQLITE_OK);
 	sqlite3_bind_text(st, 1, f->out.data, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW)
 		fail_msg("FTS5 refuses %s: %s", f->out.data, sqlite3_errmsg(f->db));
+	n = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
+	return n;
+}
+
+/* The expansion of fts, checked to be an expression FTS5 accepts. */
+static const char *
+expand(struct fixture *f, const char *fts, int *capped)
+{
+	buf_truncate(&f->out, 0);
+	assert_int_equal(words_expand(&f->t, f->range, fts, &f->out, capped), 0);
+	expansion_matches(f);
 	return f->out.data;
+}
+
+/* The rows a reader's search (query.h) matches once expanded. */
+static int
+search(struct fixture *f, const char *words)
+{
+	struct buf fts = BUF_INIT;
+	int capped;
+
+	assert_true(query_to_fts(words, &fts) > 0);
+	expand(f, fts.data, &capped);
+	buf_free(&fts);
+	return expansion_matches(f);
 }
 
 static void
@@ -134,6 +159,22 @@ test_groups_are_joined_with_and(void **state)
 	    "\"day\" NOT (\"humanitarian\" OR \"humanitarians\")");
 	assert_string_equal(expand(f, "\"humi\"* \"zeb\"*", &capped),
 	    "(\"humid\") AND (\"zebra\")");
+}
+
+/* OR, -word and phrases as query.h writes them, with prefixes among
+ * them: the expansion is what the reader meant. */
+static void
+test_reader_syntax_with_prefixes(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(search(f, "humanit*"), 1);
+	assert_int_equal(search(f, "humanit* OR zebra"), 2);
+	assert_int_equal(search(f, "zebra OR humanit* -foreign"), 1);
+	assert_int_equal(search(f, "zebra OR humanit* -minis*"), 0);
+	assert_int_equal(search(f, "hum* day"), 1);
+	assert_int_equal(search(f, "\"foreign minis\"* OR zeb* -humid"), 1);
+	assert_int_equal(search(f, "day -zeb* OR hum*"), 0);
 }
 
 static void
@@ -193,6 +234,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_distinct_words_are_folded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prefix_becomes_its_words, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_groups_are_joined_with_and, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader_syntax_with_prefixes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_phrase_prefix, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prefix_of_too_many_words_is_capped, setup,
 		    teardown),

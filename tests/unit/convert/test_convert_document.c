@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include "convert/document.h"
+#include "convert/links.h"
 
 static void
 test_blocks_and_links(void **state)
@@ -31,42 +32,56 @@ test_blocks_and_links(void **state)
 	document_free(doc);
 }
 
+/* A resolver as a reader makes it for an article at base. */
+static struct link_resolver
+resolver(const char *base, int capsule_relative)
+{
+	struct convert_options opt = { .base_url = base };
+	struct link_resolver lr;
+
+	link_resolver_init(&lr, &opt, capsule_relative);
+	return lr;
+}
+
 static void
 test_add_link_from_rules(void **state)
 {
 	struct document *doc = document_new();
 	struct doc_block *b = document_add_block(doc, BLOCK_PARAGRAPH, 0, "text");
+	struct link_resolver web = resolver("http://fakehost/test/page.html", 0);
+	struct link_resolver none = resolver(NULL, 0);
 
 	(void)state;
-	assert_int_equal(document_add_link_from(b, "http://fakehost/test/page.html", "a b.html", " Two\n words "), 0);
-	assert_int_equal(document_add_link_from(b, "http://fakehost/test/page.html", "#frag", "x"), 0);
-	assert_int_equal(document_add_link_from(b, "http://fakehost/test/page.html", "javascript:void(0)", "x"), 0);
-	assert_int_equal(document_add_link_from(b, "http://fakehost/test/page.html", "data:,x", "x"), 0);
-	assert_int_equal(document_add_link_from(b, "http://fakehost/test/page.html", "/test/a b.html", "again"), 0);
-	assert_int_equal(document_add_link_from(b, NULL, "https://e.example/", ""), 0);
+	assert_int_equal(document_add_link_from(b, &web, "a b.html", " Two\n words "), 0);
+	assert_int_equal(document_add_link_from(b, &web, "#frag", "x"), 0);
+	assert_int_equal(document_add_link_from(b, &web, "javascript:void(0)", "x"), 0);
+	assert_int_equal(document_add_link_from(b, &web, "data:,x", "x"), 0);
+	assert_int_equal(document_add_link_from(b, &web, "/test/a b.html", "again"), 0);
+	assert_int_equal(document_add_link_from(b, &none, "https://www.e.example/a/", ""), 0);
 	assert_int_equal(b->nlinks, 2);
 	assert_string_equal(b->links[0].url, "http://fakehost/test/a%20b.html");
 	assert_string_equal(b->links[0].label, "Two words");
-	assert_string_equal(b->links[1].url, "https://e.example/");
-	assert_string_equal(b->links[1].label, "https://e.example/");
+	assert_string_equal(b->links[1].url, "https://www.e.example/a/");
+	/* Every link line has a label: the host and path when there is no text. */
+	assert_string_equal(b->links[1].label, "e.example/a");
 	document_free(doc);
 }
 
-/* Control characters are dropped from a target before it is judged, so
- * none can hide a scheme or a fragment (a gemtext fuzz finding). */
 static void
 test_add_link_from_controls(void **state)
 {
 	struct document *doc = document_new();
 	struct doc_block *b = document_add_block(doc, BLOCK_PARAGRAPH, 0, "text");
+	struct link_resolver none = resolver(NULL, 1);
+	struct link_resolver capsule = resolver("/a/b.gmi", 1);
 
 	(void)state;
-	assert_int_equal(document_add_link_from(b, NULL, "\x05\r#M\x1a", "x"), 0);
-	assert_int_equal(document_add_link_from(b, "/a/b.gmi", "\x01\x7f#top", "x"), 0);
-	assert_int_equal(document_add_link_from(b, NULL, "java\x0bscript:alert(1)", "x"), 0);
-	assert_int_equal(document_add_link_from(b, NULL, "\xc2\x85" "data:,x", "x"), 0);
+	assert_int_equal(document_add_link_from(b, &none, "\x05\r#M\x1a", "x"), 0);
+	assert_int_equal(document_add_link_from(b, &capsule, "\x01\x7f#top", "x"), 0);
+	assert_int_equal(document_add_link_from(b, &none, "java\x0bscript:alert(1)", "x"), 0);
+	assert_int_equal(document_add_link_from(b, &none, "\xc2\x85" "data:,x", "x"), 0);
 	assert_int_equal(b->nlinks, 0);
-	assert_int_equal(document_add_link_from(b, "/a/b.gmi", " \x02" "c\x03.gmi ", "x"), 0);
+	assert_int_equal(document_add_link_from(b, &capsule, " \x02" "c\x03.gmi ", "x"), 0);
 	assert_int_equal(b->nlinks, 1);
 	assert_string_equal(b->links[0].url, "/a/c.gmi");
 	document_free(doc);

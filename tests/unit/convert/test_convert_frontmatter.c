@@ -69,8 +69,28 @@ test_yaml_sequences(void **state)
 	assert_int_equal(doc->meta.ntags, 7);
 	for (i = 0; i < 7; i++)
 		assert_string_equal(doc->meta.tags[i], tags[i]);
-	assert_string_equal(doc->meta.author, "Ada, Alan");
+	assert_string_equal(doc->meta.author, "Ada and Alan");
 	assert_string_equal(doc->meta.title, "First");
+	document_free(doc);
+}
+
+/* Front matter follows the HTML rules (issue 10): names only, three
+ * authors as "A, B and C", tags without CMS codes and at most ten. */
+static void
+test_yaml_cleaned_like_html(void **state)
+{
+	static const char text[] = "---\nauthors:\n- By Jane Doe, Staff Writer\n- John Roe @jroe\n"
+	    "- Ann Lee\ntags: [type_news, \"adnode:culture/x\", Climate, climate, a1, a2, a3, a4, "
+	    "a5, a6, a7, a8, a9, a10]\ndate: Published on November 19, 2019\n---\n";
+	size_t consumed;
+	struct document *doc = read_fm(text, &consumed);
+
+	(void)state;
+	assert_string_equal(doc->meta.author, "Jane Doe, John Roe and Ann Lee");
+	assert_string_equal(doc->meta.date, "2019-11-19");
+	assert_int_equal(doc->meta.ntags, 10);
+	assert_string_equal(doc->meta.tags[0], "Climate");
+	assert_string_equal(doc->meta.tags[1], "a1");
 	document_free(doc);
 }
 
@@ -245,6 +265,7 @@ main(void)
 		cmocka_unit_test(test_yaml_block_scalars),
 		cmocka_unit_test(test_yaml_quoted_escapes),
 		cmocka_unit_test(test_yaml_sequences),
+		cmocka_unit_test(test_yaml_cleaned_like_html),
 		cmocka_unit_test(test_yaml_nested_and_odd_nodes),
 		cmocka_unit_test(test_yaml_broken_is_absent),
 		cmocka_unit_test(test_yaml_deep_nesting),

@@ -9,7 +9,6 @@
 #include "convert/gemtext.h"
 
 #define ZWSP "\xe2\x80\x8b"
-#define FOOTER "\n=> / Back to the archive\n"
 
 static void
 assert_written(const struct document *doc, const char *expected)
@@ -36,7 +35,7 @@ test_head_and_footer(void **state)
 	document_add_block(doc, BLOCK_HEADING, 1, "A title");
 	document_add_block(doc, BLOCK_PARAGRAPH, 0, "Body.");
 	assert_written(doc, "# A title\nBy Jane Doe · 2014-02-03\n\nBody.\n\n"
-	    "=> https://news.example/a Original article\n=> / Back to the archive\n");
+	    "=> https://news.example/a Original article\n");
 	document_free(doc);
 }
 
@@ -46,9 +45,9 @@ test_empty_document(void **state)
 	struct document *doc = document_new();
 
 	(void)state;
-	assert_written(doc, "=> / Back to the archive\n");
+	assert_written(doc, "");
 	document_set_meta(&doc->meta.author, "Only Author");
-	assert_written(doc, "By Only Author\n\n=> / Back to the archive\n");
+	assert_written(doc, "By Only Author\n");
 	document_free(doc);
 }
 
@@ -66,7 +65,7 @@ test_escaping(void **state)
 	document_add_block(doc, BLOCK_LIST_ITEM, 0, "# item");
 	assert_written(doc, ZWSP "=> not a link\n" ZWSP "* not an item\n" ZWSP "#not a heading\n"
 	    ZWSP ">not a quote\n" ZWSP "```not a toggle\n*fine\n=fine\n\n"
-	    "```sh\n" ZWSP "```inside\n\tkept\n```\n\n* # item\n" FOOTER);
+	    "```sh\n" ZWSP "```inside\n\tkept\n```\n\n* # item\n");
 	document_free(doc);
 }
 
@@ -86,7 +85,7 @@ test_links_follow_block(void **state)
 	b = document_add_block(doc, BLOCK_LINK, 0, NULL);
 	document_add_link(b, "/img.png", "");
 	assert_written(doc, "See the report and the map.\n=> https://a.example/report report\n"
-	    "=> https://a.example/my%20map the map\n\n=> / Home\n=> /about About\n\n=> /img.png\n" FOOTER);
+	    "=> https://a.example/my%20map the map\n\n=> / Home\n=> /about About\n\n=> /img.png\n");
 	/* Blocks of links stay apart: a reader could not tell them from one block. */
 	document_free(doc);
 }
@@ -107,14 +106,14 @@ test_block_kinds(void **state)
 	document_add_block(doc, BLOCK_PARAGRAPH, 0, "");
 	document_add_block(doc, BLOCK_PARAGRAPH, 0, "end\t of it");
 	assert_written(doc, "# T\n\n## Part one\n\n### Detail\n\n* one\n* two\n\n> said\n> this\n"
-	    "> and that\n\nend  of it\n" FOOTER);
+	    "> and that\n\nend  of it\n");
 	document_free(doc);
 }
 
 static struct document *
 read_gmi(const char *text, const char *base)
 {
-	struct convert_options opt = { base, NULL, 0 };
+	struct convert_options opt = { .base_url = base };
 
 	return gemtext_read(text, strlen(text), &opt);
 }
@@ -172,7 +171,7 @@ static void
 test_round_trip(void **state)
 {
 	static const char text[] = "# Round trip\nBy Lee · 2020-01-02\n\nPara\n=> https://x.example/ X\n\n"
-	    "* a\n* b\n\n> q\n\n```c\ncode\n```\n" FOOTER;
+	    "* a\n* b\n\n> q\n\n```c\ncode\n```\n";
 	struct document *doc;
 	char *out;
 	size_t len;
@@ -180,15 +179,13 @@ test_round_trip(void **state)
 	(void)state;
 	doc = read_gmi(text, NULL);
 	out = convert_write_gemtext(doc, &len);
-	/* The footer is read back as a link block, and written once more. */
-	assert_int_equal(strncmp(out, text, strlen(text)), 0);
-	assert_string_equal(out + strlen(text), FOOTER);
+	assert_string_equal(out, text);
 	document_free(doc);
 	free(out);
 }
 
-/* Read, write, read, write: the second output is the first plus one more
- * footer (the property fuzz_convert_gemtext checks).  Returns the first
+/* Read, write, read, write: the second output is the first (the property
+ * fuzz_convert_gemtext checks).  Returns the first
  * output for the caller to inspect. */
 static char *
 round_trip_stable(const char *data, size_t size)
@@ -205,9 +202,8 @@ round_trip_stable(const char *data, size_t size)
 	assert_non_null(again);
 	out2 = convert_write_gemtext(again, &len2);
 	assert_non_null(out2);
-	assert_true(len2 >= len);
-	assert_memory_equal(out, out2, len);
-	assert_string_equal(out2 + len, FOOTER);
+	assert_int_equal(len2, len);
+	assert_string_equal(out, out2);
 	document_free(doc);
 	document_free(again);
 	free(out2);
@@ -226,10 +222,10 @@ test_round_trip_control_in_link(void **state)
 
 	(void)state;
 	out = round_trip_stable(crash, sizeof(crash) - 1);
-	assert_string_equal(out, "=> / Back to the archive\n");
+	assert_string_equal(out, "");
 	free(out);
 	out = round_trip_stable(hidden, sizeof(hidden) - 1);
-	assert_string_equal(out, "=> /ok ok\n" FOOTER);
+	assert_string_equal(out, "=> /ok ok\n");
 	free(out);
 }
 
@@ -245,10 +241,10 @@ test_round_trip_invisible_in_link(void **state)
 
 	(void)state;
 	out = round_trip_stable(bom, sizeof(bom) - 1);
-	assert_string_equal(out, "=> %EF%BB%BFa %EF%BB%BFa\n" FOOTER);
+	assert_string_equal(out, "=> %EF%BB%BFa %EF%BB%BFa\n");
 	free(out);
 	out = round_trip_stable(spaces, sizeof(spaces) - 1);
-	assert_string_equal(out, "=> a%C2%A0b%E2%80%8Bc%C2%AD a%C2%A0b%E2%80%8Bc%C2%AD\n" FOOTER);
+	assert_string_equal(out, "=> a%C2%A0b%E2%80%8Bc%C2%AD a%C2%A0b%E2%80%8Bc%C2%AD\n");
 	free(out);
 }
 
@@ -263,7 +259,26 @@ test_round_trip_stray_bytes_in_link(void **state)
 
 	(void)state;
 	out = round_trip_stable(joined, sizeof(joined) - 1);
-	assert_string_equal(out, "=> %C2%8F# %C2%8F#\n" FOOTER);
+	assert_string_equal(out, "=> %C2%8F# %C2%8F#\n");
+	free(out);
+}
+
+/* Fuzz finding: "=>/\x0f/\x8f#" is "//%8F#" once its control character
+ * goes, a protocol-relative link that a second reading made https://.  A
+ * gemtext article's "//host" is left to the Gemini client. */
+static void
+test_round_trip_protocol_relative(void **state)
+{
+	static const char hidden[] = "=>/\x0f/\x8f#";
+	static const char plain[] = "=> //host.example/x There\n";
+	char *out;
+
+	(void)state;
+	out = round_trip_stable(hidden, sizeof(hidden) - 1);
+	assert_string_equal(out, "=> //%8F# //%8F#\n");
+	free(out);
+	out = round_trip_stable(plain, sizeof(plain) - 1);
+	assert_string_equal(out, plain);
 	free(out);
 }
 
@@ -279,10 +294,10 @@ test_round_trip_title_rules(void **state)
 
 	(void)state;
 	out = round_trip_stable(empty_title, sizeof(empty_title) - 1);
-	assert_string_equal(out, "# a\n\na\n" FOOTER);
+	assert_string_equal(out, "# a\n\na\n");
 	free(out);
 	out = round_trip_stable(far_date, sizeof(far_date) - 1);
-	assert_string_equal(out, "# T\n\n2014-02-03\n" FOOTER);
+	assert_string_equal(out, "# T\n\n2014-02-03\n");
 	free(out);
 }
 
@@ -297,7 +312,7 @@ test_round_trip_repeated_title(void **state)
 
 	(void)state;
 	out = round_trip_stable(repeated, sizeof(repeated) - 1);
-	assert_string_equal(out, "# a\n\n=> /x /x\n\n## A!\n\nText\n\n## a\n" FOOTER);
+	assert_string_equal(out, "# a\n\n=> /x /x\n\n## A!\n\nText\n\n## a\n");
 	free(out);
 }
 
@@ -347,6 +362,7 @@ main(void)
 		cmocka_unit_test(test_round_trip_control_in_link),
 		cmocka_unit_test(test_round_trip_invisible_in_link),
 		cmocka_unit_test(test_round_trip_stray_bytes_in_link),
+		cmocka_unit_test(test_round_trip_protocol_relative),
 		cmocka_unit_test(test_round_trip_title_rules),
 		cmocka_unit_test(test_round_trip_repeated_title),
 		cmocka_unit_test(test_round_trip),

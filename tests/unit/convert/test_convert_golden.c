@@ -8,6 +8,7 @@
 
 #include "convert/convert.h"
 #include "util/buf.h"
+#include "source_file.h"
 
 /* Each input in tests/golden/ converts to the .gmi next to it, as served
  * at its archive path. */
@@ -27,25 +28,17 @@ static const struct golden {
 static void
 read_golden(const char *name, struct buf *b)
 {
-	char path[4096], chunk[4096];
-	size_t n;
-	FILE *fp;
+	char path[256];
 
-	snprintf(path, sizeof(path), "%s/tests/golden/%s", TEST_SOURCE_DIR, name);
-	fp = fopen(path, "rb");
-	assert_non_null(fp);
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		buf_append(b, chunk, n);
-	fclose(fp);
-	buf_append(b, "", 0);
-	assert_false(b->failed);
+	snprintf(path, sizeof(path), "tests/golden/%s", name);
+	source_file_read(path, b);
 }
 
 static void
 test_goldens(void **state)
 {
 	struct buf input = BUF_INIT, expected = BUF_INIT;
-	struct convert_options opt = { NULL, NULL, 0 };
+	struct convert_options opt = { 0 };
 	struct document *doc;
 	char *out;
 	size_t i, len;
@@ -71,7 +64,7 @@ static void
 test_seed_rules(void **state)
 {
 	struct buf input = BUF_INIT;
-	struct convert_options opt = { "/articles/2014/02/russia-america-ceasefires.txt", NULL, 0 };
+	struct convert_options opt = { .base_url = "/articles/2014/02/russia-america-ceasefires.txt" };
 	struct document *doc;
 	char *out;
 	size_t len;

@@ -20,7 +20,7 @@
 static struct document *
 read_page(const char *html)
 {
-	struct convert_options opt = { "http://example.com/news/2014/02/03/story.html", NULL, 0 };
+	struct convert_options opt = { .base_url = "http://example.com/news/2014/02/03/story.html" };
 	struct document *doc = html_read(html, strlen(html), &opt);
 
 	assert_non_null(doc);
@@ -244,7 +244,7 @@ test_metadata_jsonld(void **state)
 	    "<meta name=\"description\" content=\"What happened.\">"
 	    "</head><body><article><p>" FILLER "</p></article></body></html>");
 	assert_string_equal(doc->meta.title, "Ceasefire talks é resume");
-	assert_string_equal(doc->meta.author, "Jane Doe, John Roe");
+	assert_string_equal(doc->meta.author, "Jane Doe and John Roe");
 	assert_non_null(doc->meta.date);
 	assert_memory_equal(doc->meta.date, "2014-02-03", 10);
 	assert_string_equal(doc->meta.lang, "en-GB");
@@ -252,6 +252,23 @@ test_metadata_jsonld(void **state)
 	assert_string_equal(doc->meta.source_url, "http://example.com/news/story");
 	assert_int_equal(doc->meta.ntags, 2);
 	assert_string_equal(doc->meta.tags[1], "diplomacy");
+	document_free(doc);
+}
+
+/* Fuzz finding: a name repeated among three authors was compared after
+ * it had been freed.  Each person is named once, in order. */
+static void
+test_repeated_authors(void **state)
+{
+	struct document *doc;
+
+	(void)state;
+	doc = read_page("<html><head><script type=\"application/ld+json\">{\"@type\":\"Article\","
+	    "\"author\":[{\"@type\":\"Person\",\"name\":\"Jane Doe\"},{\"@type\":\"Person\","
+	    "\"name\":\"Jane Doe\"},{\"@type\":\"Person\",\"name\":\"John Roe\"},"
+	    "{\"@type\":\"Person\",\"name\":\"Jane Doe\"}]}</script></head>"
+	    "<body><article><p>" FILLER "</p></article></body></html>");
+	assert_string_equal(doc->meta.author, "Jane Doe and John Roe");
 	document_free(doc);
 }
 
@@ -273,10 +290,18 @@ test_metadata_metas(void **state)
 	assert_string_equal(doc->meta.lang, "fr-FR");
 	assert_string_equal(doc->meta.author, "Ann Author");
 	assert_string_equal(doc->meta.date, "2015-06-07");
-	assert_int_equal(doc->meta.ntags, 3);
+	/* The article's own tags; the site-wide keywords are not its tags. */
+	assert_int_equal(doc->meta.ntags, 1);
 	assert_string_equal(doc->meta.tags[0], "politics");
+	/* No description meta: convert_read() makes one of the first paragraph. */
+	assert_null(doc->meta.description);
+	document_free(doc);
+	doc = read_page("<html><head><title>Fallback</title>"
+	    "<meta name=\"keywords\" content=\"economy, politics ,trade\">"
+	    "</head><body><article><p>" FILLER "</p></article></body></html>");
+	/* ... unless the page has no other list of tags. */
+	assert_int_equal(doc->meta.ntags, 3);
 	assert_string_equal(doc->meta.tags[2], "trade");
-	assert_non_null(doc->meta.description);
 	document_free(doc);
 }
 
@@ -343,7 +368,7 @@ test_robust_inputs(void **state)
 	    FILLER "<a href=\"/x\">unfinished <b>bold";
 	const char nul[] = "<p>before\0after " FILLER "</p>";
 	char binary[4096];
-	struct convert_options opt = { NULL, NULL, 0 };
+	struct convert_options opt = { 0 };
 	struct document *doc;
 	size_t i;
 
@@ -374,7 +399,7 @@ test_deep_nesting(void **state)
 {
 	const size_t depth = 100000;
 	const char tail[] = "<p>" FILLER "Deep text.</p>";
-	struct convert_options opt = { NULL, NULL, 0 };
+	struct convert_options opt = { 0 };
 	struct document *doc;
 	char *html, *p;
 	size_t i;
@@ -546,6 +571,7 @@ main(void)
 		cmocka_unit_test(test_code_headings_images),
 		cmocka_unit_test(test_entities_and_spaces),
 		cmocka_unit_test(test_metadata_jsonld),
+		cmocka_unit_test(test_repeated_authors),
 		cmocka_unit_test(test_metadata_metas),
 		cmocka_unit_test(test_title_cut_and_path_date),
 		cmocka_unit_test(test_charset_windows_1252),

@@ -10,7 +10,7 @@
 static struct document *
 read_text(const char *text, size_t len, const char *const *chrome)
 {
-	struct convert_options opt = { "/articles/2014/02/x.txt", chrome, 0 };
+	struct convert_options opt = { .base_url = "/articles/2014/02/x.txt", .chrome_lines = chrome };
 	struct document *doc = text_read(text, len, &opt);
 
 	assert_non_null(doc);
@@ -33,6 +33,25 @@ test_dateline_and_chrome(void **state)
 	assert_int_equal(doc->blocks[0].type, BLOCK_PARAGRAPH);
 	assert_string_equal(doc->blocks[0].text, "First paragraph, with \xe2\x80\x9cquotes\xe2\x80\x9d.");
 	assert_string_equal(doc->blocks[1].text, "Second paragraph.");
+	document_free(doc);
+}
+
+/* A text header follows the HTML rules (issue 10): a "Published:" line is
+ * the dateline, the "By" line gives the name only. */
+static void
+test_labelled_header(void **state)
+{
+	static const char text[] = "Harbour council backs new ferry route\n"
+	    "By Mara Quinn, Transport Correspondent @maraq\n"
+	    "Published: November 19, 2019 at 10:43 am\n\nThe council voted on Tuesday.\n";
+	struct document *doc = read_text(text, sizeof(text) - 1, NULL);
+
+	(void)state;
+	assert_string_equal(doc->meta.title, "Harbour council backs new ferry route");
+	assert_string_equal(doc->meta.date, "2019-11-19T10:43:00");
+	assert_string_equal(doc->meta.author, "Mara Quinn");
+	assert_int_equal(doc->nblocks, 1);
+	assert_string_equal(doc->blocks[0].text, "The council voted on Tuesday.");
 	document_free(doc);
 }
 
@@ -102,6 +121,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dateline_and_chrome),
+		cmocka_unit_test(test_labelled_header),
 		cmocka_unit_test(test_without_dateline),
 		cmocka_unit_test(test_urls_lists_and_wrapping),
 		cmocka_unit_test(test_bad_input),

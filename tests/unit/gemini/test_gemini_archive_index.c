@@ -15,6 +15,7 @@
 #include "archive/archive.h"
 #include "gemini/page.h"
 #include "archive/article.h"
+#include "archive/search.h"
 
 struct fixture {
 	char dir[64];
@@ -64,6 +65,7 @@ open_archive(const struct fixture *f)
 {
 	struct archive_options o = {
 		f->state, f->root, "Test Capsule", "gemini://example.org", "en", 10, NULL, NULL,
+		NULL, NULL,
 	};
 	struct archive *a;
 	char *error = NULL;
@@ -194,7 +196,7 @@ test_home_only_without_index_gmi(void **state)
 	assert_int_equal(render(f, "/atom.xml", NULL), ARCHIVE_OK);
 	assert_string_equal(f->page.mime, "application/atom+xml");
 	assert_int_equal(render(f, "/search", NULL), ARCHIVE_INPUT);
-	assert_string_equal(f->page.prompt, "Search the archive");
+	assert_string_equal(f->page.prompt, SEARCH_PROMPT);
 	assert_int_equal(render(f, "/2014/02/cafe.md", NULL), ARCHIVE_NOT_MINE);
 }
 
@@ -273,7 +275,8 @@ static void
 test_unusable_state_dir(void **state)
 {
 	struct fixture *f = *state;
-	struct archive_options o = { f->state, f->root, "T", "gemini://x", "en", 10, NULL, NULL };
+	struct archive_options o = { f->state, f->root, "T", "gemini://x", "en", 10, NULL, NULL,
+	    NULL, NULL };
 	char *error = NULL;
 
 	/* root ignores mode bits: use a directory nobody can create files in. */
@@ -408,6 +411,36 @@ test_article_dates(void **state)
 	assert_string_equal(updated, "1970-01-01T00:00:00Z");
 }
 
+/* A feed summary cut from a long first paragraph ends on a whole word
+ * and an ellipsis; a short one is whole, without. */
+static void
+test_summary_ends_on_a_word(void **state)
+{
+	struct fixture *f = *state;
+	struct buf text = BUF_INIT;
+	const char *summary, *end;
+	int i;
+
+	buf_append_str(&text, "---\ntitle: Long\ndate: 2015-01-01\n---\n\n");
+	for (i = 0; i < 60; i++)
+		buf_append_str(&text, "The question of whether, ");
+	write_file(f, "2015/01/long.md", text.data);
+	buf_free(&text);
+	f->archive = open_archive(f);
+	assert_int_equal(render(f, "/atom.xml", NULL), ARCHIVE_OK);
+	assert_non_null(summary = strstr(f->page.body.data, "<summary>The question"));
+	end = strstr(summary, "</summary>");
+	assert_non_null(end);
+	assert_true(end - summary - 9 <= ARTICLE_SUMMARY_BYTES);
+	/* A whole word, then the ellipsis: no dangling comma or space. */
+	assert_int_equal(strncmp(end - 3, "\xe2\x80\xa6", 3), 0);
+	assert_true((end[-4] >= 'a' && end[-4] <= 'z') || end[-4] == 'T');
+	assert_true(strncmp(end - 6, " of", 3) == 0 || strncmp(end - 11, "whether", 7) == 0 ||
+	    strncmp(end - 7, " The", 4) == 0 || strncmp(end - 12, "question", 8) == 0);
+	assert_non_null(strstr(f->page.body.data,
+	    "<summary>The café served croissants to the delegation.</summary>"));
+}
+
 int
 main(void)
 {
@@ -421,6 +454,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_learned_chrome, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_chrome_without_repetition, setup, teardown),
 		cmocka_unit_test(test_article_dates),
+		cmocka_unit_test_setup_teardown(test_summary_ends_on_a_word, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -43,6 +43,19 @@ put(struct store *s, const char *path, const char *date, const char *title,
 }
 
 static void
+put_undated(struct store *s, const char *path, const char *title, const char *tag)
+{
+	const char *tags[1] = { tag };
+	struct article_row row = {
+		.path = path, .mtime = 1, .size = 1, .date = "", .updated = "2026-11-27T10:00:00Z",
+		.title = title, .summary = "", .body = "undated text", .tags = tags,
+		.ntags = tag != NULL ? 1 : 0,
+	};
+
+	assert_int_equal(store_put(s, &row), 0);
+}
+
+static void
 put_rows(struct store *s)
 {
 	char path[64], date[16];
@@ -85,8 +98,9 @@ setup(void **state)
 	assert_non_null(f->reader = reader_open(f->db_path, 0));
 	/* Counts and pages here must not hang on the machine's load: a
 	 * search has all the time it needs. */
-	f->ctx = (struct page_context){ "My Capsule", "gemini://example.org", "en", 3, -1, 0, 1, 0,
-	    60000 };
+	f->ctx = (struct page_context){ .title = "My Capsule", .base_url = "gemini://example.org",
+	    .default_lang = "en", .feed_entries = 3, .building = -1, .home = 1,
+	    .search_budget_ms = 60000 };
 	*state = f;
 	return 0;
 }
@@ -236,6 +250,11 @@ test_home(void **state)
 	f->ctx.building = 7;
 	body = render(f, "/", NULL, ARCHIVE_OK);
 	assert_non_null(strstr(body, "The index is being built (7 articles so far)\n"));
+	/* A damaged index moved aside is rebuilt: the page says which. */
+	f->ctx.rebuilding = 1;
+	body = render(f, "/", NULL, ARCHIVE_OK);
+	assert_non_null(strstr(body, "The index is being rebuilt (7 articles so far)\n"));
+	f->ctx.rebuilding = 0;
 	f->ctx.home = 0;
 	render(f, "/", NULL, ARCHIVE_NOT_MINE);
 }
@@ -295,7 +314,9 @@ test_undated_articles_listed_apart(void **state)
 	const char *tags[1] = { "syria" };
 	const char *body;
 
-	render(f, "/archive/undated/", NULL, ARCHIVE_NOT_FOUND);
+	/* None yet: the page says so, and nothing links to it. */
+	body = render(f, "/archive/undated/", NULL, ARCHIVE_OK);
+	assert_non_null(strstr(body, "No article is undated"));
 	assert_null(strstr(render(f, "/archive/", NULL, ARCHIVE_OK), "undated"));
 	notes.path = "/notes/misc.txt";
 	notes.title = "a few notes";
@@ -349,7 +370,8 @@ test_search_words(void **state)
 	const char *body;
 
 	render(f, "/search", NULL, ARCHIVE_INPUT);
-	assert_string_equal(f->page.prompt, "Search the archive");
+	assert_string_equal(f->page.prompt,
+	    "Search the archive: words, \"a phrase\", prefix*, this OR that, -without");
 	render(f, "/search", "", ARCHIVE_INPUT);
 	body = render(f, "/search", "croissants", ARCHIVE_OK);
 	assert_non_null(strstr(body, "=> /2014/02/cafe.md 2014-02-10 A café in Paris\n> "));
@@ -671,7 +693,7 @@ test_capped_rank_is_bm25(void **state)
 
 	assert_int_equal(sqlite3_prepare_v2(f->reader->db, "SELECT bm25(search, "
 	    STORE_RANK_WEIGHTS "), " RANK_CAPPED "(search, (SELECT min(id) FROM articles),"
-	    " (SELECT max(id) FROM articles), " STORE_RANK_WEIGHTS ") FROM search"
+	    " (SELECT max(id) FROM articles), NULL, " STORE_RANK_WEIGHTS ") FROM search"
 	    " WHERE search MATCH ?1", -1, &st, NULL), SQLITE_OK);
 	for (i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
 		sqlite3_bind_text(st, 1, queries[i], -1, SQLITE_STATIC);
@@ -708,7 +730,7 @@ test_capped_rank_estimates_common_words(void **state)
 	}
 	assert_int_equal(store_commit(&f->store), 0);
 	assert_int_equal(sqlite3_prepare_v2(f->reader->db, "SELECT " RANK_CAPPED
-	    "(search, (SELECT min(id) FROM articles), (SELECT max(id) FROM articles), "
+	    "(search, (SELECT min(id) FROM articles), (SELECT max(id) FROM articles), NULL, "
 	    STORE_RANK_WEIGHTS ") / bm25(search, " STORE_RANK_WEIGHTS ") FROM search"
 	    " WHERE search MATCH 'evenword'", -1, &st, NULL), SQLITE_OK);
 	for (rows = 0; sqlite3_step(st) == SQLITE_ROW; rows++) {
@@ -719,18 +741,35 @@ test_capped_rank_estimates_common_words(void **state)
 	sqlite3_finalize(st);
 }
 
-/* Only a search of several words says their counts may be estimated. */
+/* The page says a word's count was estimated only when one was: a
+ * search of several words, one of them in more articles than are
+ * counted. */
 static void
 test_search_estimate_line(void **state)
 {
 	struct fixture *f = *state;
 	const char *body;
+	char path[64], date[16];
+	int i;
 
 	body = render(f, "/search", "bulkword filler", ARCHIVE_OK);
+	assert_null(strstr(body, "estimate"));
+	assert_int_equal(count(body, "=> /bulk/"), SEARCH_PAGE_SIZE);
+	assert_int_equal(store_begin(&f->store), 0);
+	for (i = 0; i < RANK_COUNT_WALK_MAX + 100; i++) {
+		snprintf(path, sizeof(path), "/common/%d.txt", i);
+		snprintf(date, sizeof(date), "%d-%02d-%02d", 2001 + i / 336, i / 28 % 12 + 1,
+		    i % 28 + 1);
+		put(&f->store, path, date, "Common", i % 50 == 0 ? "commonword rareword" :
+		    "commonword", NULL, NULL);
+	}
+	assert_int_equal(store_commit(&f->store), 0);
+	body = render(f, "/search", "commonword rareword", ARCHIVE_OK);
 	assert_non_null(strstr(body, "\nWords in more than 1000 articles are weighed by an"
 	    " estimate of how many hold them.\n"));
-	assert_int_equal(count(body, "=> /bulk/"), SEARCH_PAGE_SIZE);
-	body = render(f, "/search", "bulkword", ARCHIVE_OK);
+	body = render(f, "/search", "commonword", ARCHIVE_OK);
+	assert_null(strstr(body, "estimate"));
+	body = render(f, "/search", "rareword aleppo", ARCHIVE_OK);
 	assert_null(strstr(body, "estimate"));
 }
 
@@ -742,14 +781,362 @@ test_every_page_on_one_reader(void **state)
 		{ "/", NULL }, { "/archive/", NULL }, { "/archive/2013/", NULL },
 		{ "/archive/2013/11/", NULL }, { "/tags/", NULL }, { "/tags/syria/", NULL },
 		{ "/atom.xml", NULL }, { "/search", "aleppo" }, { "/search", "bulkword" },
-		{ "/search/2", "bulkword" },
+		{ "/search/2", "bulkword" }, { "/search", "aleppo OR bulkword -kerry" },
+		{ "/archive/undated/", NULL }, { "/tags/syria/atom.xml", NULL },
+		{ "/tags/bulk/", "before=2010-01-20.0" }, { "/archive/2010/01/", "before=2010-01-20.0" },
+		{ "/tags/", "after=a" }, { "/tags/syria/", "undated=1" },
 	};
 	struct fixture *f = *state;
+	struct archive_article info;
 	size_t i;
 
+	put_undated(&f->store, "/notes/a.md", "alpha note", "syria");
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
 		render(f, paths[i][0], paths[i][1], ARCHIVE_OK);
+	f->ctx.feed_as_page = 1;
+	render(f, "/tags/syria/atom.xml", NULL, ARCHIVE_OK);
+	assert_int_equal(nav_article(f->reader, "/2014/02/ceasefire.txt", &info), 1);
+	archive_article_free(&info);
 	assert_true(f->reader->nstatements < READER_STATEMENTS);
+}
+
+/* The query of the link labelled label on a page ("" for a link
+ * without one), copied into out; 0 when there is no such link. */
+static int
+link_query(const char *body, const char *label, char *out, size_t size)
+{
+	char needle[128];
+	const char *end, *start, *mark;
+
+	snprintf(needle, sizeof(needle), " %s\n", label);
+	if ((end = strstr(body, needle)) == NULL)
+		return 0;
+	for (start = end; start > body && start[-1] != '\n'; start--)
+		;
+	mark = memchr(start, '?', (size_t)(end - start));
+	snprintf(out, size, "%.*s", mark != NULL ? (int)(end - mark - 1) : 0,
+	    mark != NULL ? mark + 1 : "");
+	return 1;
+}
+
+static void
+put_month(struct store *s, int n)
+{
+	char path[64], date[16];
+	int i;
+
+	assert_int_equal(store_begin(s), 0);
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/may/%03d.md", i);
+		snprintf(date, sizeof(date), "2016-05-%02d", i % 31 + 1);
+		put(s, path, date, "May article", "maybody", i % 2 ? "oddtag" : NULL, NULL);
+	}
+	assert_int_equal(store_commit(s), 0);
+}
+
+/* Every article once, newest first, PAGES_LIST_SIZE a page, whichever
+ * way the pages are walked. */
+static void
+test_month_pages(void **state)
+{
+	struct fixture *f = *state;
+	char query[64], newer[64], last_date[16] = "9999";
+	const char *body, *line;
+	int pages = 0, total = 0, n;
+
+	put_month(&f->store, 250);
+	body = render(f, "/archive/2016/05/", NULL, ARCHIVE_OK);
+	assert_int_equal(count(body, "\n=> /may/"), PAGES_LIST_SIZE);
+	assert_false(link_query(body, "Newer articles", newer, sizeof(newer)));
+	for (;;) {
+		n = count(body, "\n=> /may/");
+		assert_true(n > 0 && n <= PAGES_LIST_SIZE);
+		/* A gemlog page: dated lines, newest first across pages. */
+		for (line = strstr(body, "\n=> /may/"); line != NULL; line = strstr(line + 1, "\n=> /may/")) {
+			assert_true(strncmp(line + 17, last_date, 10) <= 0);
+			memcpy(last_date, line + 17, 10);
+		}
+		total += n;
+		pages++;
+		if (!link_query(body, "Older articles", query, sizeof(query)))
+			break;
+		assert_int_equal(strncmp(query, "before=2016-05-", 15), 0);
+		body = render(f, "/archive/2016/05/", query, ARCHIVE_OK);
+		/* Back again: the page before, exactly. */
+		assert_true(link_query(body, "Newer articles", newer, sizeof(newer)));
+	}
+	assert_int_equal(total, 250);
+	assert_int_equal(pages, 3);
+	assert_int_equal(count(body, "\n=> /may/"), 50);
+	body = render(f, "/archive/2016/05/", newer, ARCHIVE_OK);
+	assert_int_equal(count(body, "\n=> /may/"), PAGES_LIST_SIZE);
+	assert_true(link_query(body, "Newer articles", newer, sizeof(newer)));
+	assert_string_equal(newer, "");
+	render(f, "/archive/2016/05/", "before=2016-05-01", ARCHIVE_NOT_FOUND);
+	render(f, "/archive/2016/05/", "before=x.1", ARCHIVE_NOT_FOUND);
+	render(f, "/archive/2016/05/", "2", ARCHIVE_NOT_FOUND);
+	/* Before the oldest: nothing there. */
+	render(f, "/archive/2016/05/", "before=2016-05-01.0", ARCHIVE_NOT_FOUND);
+}
+
+/* A tag's page: its feed, its dated articles in pages, its undated ones
+ * apart. */
+static void
+test_tag_pages(void **state)
+{
+	struct fixture *f = *state;
+	char query[64];
+	const char *body;
+
+	put_month(&f->store, 250);
+	put_undated(&f->store, "/notes/b.md", "Beta note", "oddtag");
+	put_undated(&f->store, "/notes/a.md", "alpha note", "oddtag");
+	body = render(f, "/tags/oddtag/", NULL, ARCHIVE_OK);
+	assert_non_null(strstr(body, "=> /tags/oddtag/atom.xml "));
+	assert_int_equal(count(body, "\n=> /may/"), PAGES_LIST_SIZE);
+	assert_before(body, "\n=> /may/", "\n## Undated articles\n");
+	assert_before(body, "\n=> /notes/a.md alpha note\n", "\n=> /notes/b.md Beta note\n");
+	assert_true(link_query(body, "Older articles", query, sizeof(query)));
+	body = render(f, "/tags/oddtag/", query, ARCHIVE_OK);
+	assert_int_equal(count(body, "\n=> /may/"), 125 - PAGES_LIST_SIZE);
+	assert_null(strstr(body, "Undated"));
+	assert_null(strstr(body, "Older articles"));
+	assert_true(link_query(body, "Newer articles", query, sizeof(query)));
+	assert_string_equal(query, "");
+	body = render(f, "/tags/oddtag/", "undated=1", ARCHIVE_OK);
+	assert_int_equal(count(body, "\n=> /notes/"), 2);
+	assert_int_equal(count(body, "\n=> /may/"), 0);
+	render(f, "/tags/oddtag/", "undated=0", ARCHIVE_NOT_FOUND);
+	render(f, "/tags/oddtag/", "undated=2", ARCHIVE_NOT_FOUND);
+	/* A tag on undated articles only still has its page. */
+	put_undated(&f->store, "/notes/c.md", "Gamma", "lonely");
+	body = render(f, "/tags/lonely/", NULL, ARCHIVE_OK);
+	assert_non_null(strstr(body, "\n=> /notes/c.md Gamma\n"));
+}
+
+static void
+test_tag_list_by_use_then_a_to_z(void **state)
+{
+	struct fixture *f = *state;
+	char path[64], tag[16], query[64];
+	const char *body;
+	int i;
+
+	body = render(f, "/tags/", NULL, ARCHIVE_OK);
+	assert_before(body, "## Most used\n", "=> /tags/bulk/ bulk (45 articles)\n");
+	assert_before(body, "=> /tags/bulk/ ", "=> /tags/syria/ syria (2 articles)\n");
+	assert_before(body, "=> /tags/syria/ ", "## The other tags, A to Z\n");
+	assert_before(body, "## The other tags, A to Z\n", "=> /tags/diplomacy/ diplomacy (1 article)\n");
+	assert_before(body, "=> /tags/diplomacy/ ", "=> /tags/paris/ paris (1 article)\n");
+	assert_int_equal(count(body, "=> /tags/syria/ "), 1);
+	assert_int_equal(store_begin(&f->store), 0);
+	for (i = 0; i < 350; i++) {
+		snprintf(path, sizeof(path), "/t/%03d.md", i);
+		snprintf(tag, sizeof(tag), "t%03d", i);
+		put(&f->store, path, "2015-01-01", "T", "t", tag, NULL);
+	}
+	assert_int_equal(store_commit(&f->store), 0);
+	body = render(f, "/tags/", NULL, ARCHIVE_OK);
+	assert_int_equal(count(body, "=> /tags/t"), PAGES_TAG_LIST_SIZE - 2);
+	assert_true(link_query(body, "More tags", query, sizeof(query)));
+	assert_string_equal(query, "after=t297");
+	body = render(f, "/tags/", query, ARCHIVE_OK);
+	assert_null(strstr(body, "Most used"));
+	assert_int_equal(count(body, "=> /tags/t"), 350 - (PAGES_TAG_LIST_SIZE - 2));
+	assert_non_null(strstr(body, "=> /tags/t298/ "));
+	assert_null(strstr(body, "More tags"));
+	assert_true(link_query(body, "Earlier tags", query, sizeof(query)));
+	assert_string_equal(query, "");
+	render(f, "/tags/", "after=", ARCHIVE_NOT_FOUND);
+	render(f, "/tags/", "2", ARCHIVE_NOT_FOUND);
+}
+
+static void
+test_tag_feed(void **state)
+{
+	struct fixture *f = *state;
+	const char *body;
+
+	body = render(f, "/tags/syria/atom.xml", NULL, ARCHIVE_OK);
+	assert_string_equal(f->page.mime, "application/atom+xml");
+	assert_non_null(strstr(body, "<id>gemini://example.org/tags/syria/</id>"));
+	assert_non_null(strstr(body, "<title>My Capsule: articles tagged syria</title>"));
+	assert_non_null(strstr(body,
+	    "<link rel=\"self\" href=\"gemini://example.org/tags/syria/atom.xml\"/>"));
+	assert_non_null(strstr(body, "<link rel=\"alternate\" href=\"gemini://example.org/tags/syria/\"/>"));
+	assert_non_null(strstr(body, "<updated>2014-02-03T00:00:00Z</updated>\n<author>"));
+	assert_int_equal(count(body, "<entry>"), 2);
+	assert_before(body, "<id>gemini://example.org/2014/02/ceasefire.txt</id>",
+	    "<id>gemini://example.org/2013/11/old%20news.gmi</id>");
+	render(f, "/tags/nope/atom.xml", NULL, ARCHIVE_NOT_FOUND);
+	render(f, "/tags/syria/other.xml", NULL, ARCHIVE_NOT_FOUND);
+	/* For Gopher: a page of the tag's newest articles. */
+	f->ctx.feed_as_page = 1;
+	body = render(f, "/tags/syria/atom.xml", NULL, ARCHIVE_OK);
+	assert_string_equal(f->page.mime, "text/gemini");
+	assert_before(body, "=> /2014/02/ceasefire.txt 2014-02-03 ",
+	    "=> /2013/11/old%20news.gmi 2013-11-05 Old news\n");
+}
+
+/* Every tag has one path a request can name: what a path cannot carry
+ * is escaped, and only that spelling finds the tag. */
+static void
+test_tag_paths(void **state)
+{
+	static const char *const tags[][2] = {
+		{ "news/politics", "/tags/news~2Fpolitics/" }, { "..", "/tags/~2E./" },
+		{ "what?", "/tags/what~3F/" }, { "a~b", "/tags/a~7Eb/" },
+		{ "back\\slash", "/tags/back~5Cslash/" }, { ".net", "/tags/~2Enet/" },
+		{ "caf\xc3\xa9 society", "/tags/caf\xc3\xa9 society/" },
+	};
+	struct fixture *f = *state;
+	struct buf path = BUF_INIT;
+	const char *body;
+	size_t i;
+
+	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "/escaped/%zu.md", i);
+		put(&f->store, name, "2012-01-01", "Escaped", "x", tags[i][0], NULL);
+		buf_truncate(&path, 0);
+		assert_int_equal(archive_tag_path(&path, tags[i][0]), 0);
+		assert_string_equal(path.data, tags[i][1]);
+		body = render(f, tags[i][1], NULL, ARCHIVE_OK);
+		assert_non_null(strstr(body, tags[i][0]));
+		assert_non_null(strstr(body, name));
+	}
+	body = render(f, "/tags/", NULL, ARCHIVE_OK);
+	assert_non_null(strstr(body, "=> /tags/news~2Fpolitics/ news/politics (1 article)\n"));
+	assert_non_null(strstr(body, "=> /tags/caf%C3%A9%20society/ "));
+	assert_null(strstr(body, "/tags//"));
+	render(f, "/tags/news~2fpolitics/", NULL, ARCHIVE_NOT_FOUND);
+	render(f, "/tags/~6Eews~2Fpolitics/", NULL, ARCHIVE_NOT_FOUND);
+	render(f, "/tags/news~2/", NULL, ARCHIVE_NOT_FOUND);
+	render(f, "/tags/~/", NULL, ARCHIVE_NOT_FOUND);
+	render(f, "/tags/~00/", NULL, ARCHIVE_NOT_FOUND);
+	render(f, "/tags/.net/", NULL, ARCHIVE_NOT_FOUND);
+	buf_free(&path);
+}
+
+static void
+test_folders_without_their_slash(void **state)
+{
+	(void)state;
+	assert_true(archive_slash_missing("/archive"));
+	assert_true(archive_slash_missing("/archive/2014"));
+	assert_true(archive_slash_missing("/archive/2014/02"));
+	assert_true(archive_slash_missing("/archive/undated"));
+	assert_true(archive_slash_missing("/tags"));
+	assert_true(archive_slash_missing("/tags/syria"));
+	assert_false(archive_slash_missing("/archive/"));
+	assert_false(archive_slash_missing("/tags/syria/"));
+	assert_false(archive_slash_missing("/tags/syria/atom.xml"));
+	assert_false(archive_slash_missing("/atom.xml"));
+	assert_false(archive_slash_missing("/search"));
+	assert_false(archive_slash_missing("/search/2"));
+	assert_false(archive_slash_missing("/"));
+	assert_false(archive_slash_missing("/archives"));
+}
+
+static void
+test_home_says_what_the_archive_is(void **state)
+{
+	struct fixture *f = *state;
+	const char *body;
+
+	f->ctx.description = "Saved news, as gemtext.";
+	f->ctx.about = "## Who we are\n=> /about/ More\n";
+	f->ctx.about_path = "/about.gmi";
+	body = render(f, "/", NULL, ARCHIVE_OK);
+	assert_before(body, "# My Capsule\n\nSaved news, as gemtext.\n"
+	    "50 articles in the archive.\n\n## Who we are\n=> /about/ More\n\n", "## Latest articles\n");
+	assert_non_null(strstr(body, "=> /tags/ "));
+	put_undated(&f->store, "/notes/a.md", "alpha note", NULL);
+	body = render(f, "/", NULL, ARCHIVE_OK);
+	assert_non_null(strstr(body, "\n51 articles in the archive.\n"));
+}
+
+static void
+test_article_neighbours(void **state)
+{
+	struct fixture *f = *state;
+	struct archive_article info;
+
+	assert_int_equal(nav_article(f->reader, "/2014/02/ceasefire.txt", &info), 1);
+	assert_string_equal(info.date, "2014-02-03");
+	assert_string_equal(info.tags[0], "diplomacy");
+	assert_string_equal(info.tags[1], "syria");
+	assert_null(info.tags[2]);
+	assert_string_equal(info.older.path, "/2013/11/old news.gmi");
+	assert_string_equal(info.older.title, "Old news");
+	assert_string_equal(info.newer.path, "/2014/02/cafe.md");
+	assert_string_equal(info.newer.date, "2014-02-10");
+	archive_article_free(&info);
+	assert_all_reset(f);
+	assert_int_equal(nav_article(f->reader, "/2014/02/cafe.md", &info), 1);
+	assert_null(info.newer.path);
+	archive_article_free(&info);
+	/* The same day: the order of the date pages (the later id is newer). */
+	assert_int_equal(nav_article(f->reader, "/bulk/28.txt", &info), 1);
+	assert_string_equal(info.older.path, "/bulk/00.txt");
+	archive_article_free(&info);
+	assert_int_equal(nav_article(f->reader, "/bulk/00.txt", &info), 1);
+	assert_string_equal(info.newer.path, "/bulk/28.txt");
+	assert_null(info.tags[1]);
+	archive_article_free(&info);
+	put_undated(&f->store, "/notes/a.md", "alpha note", NULL);
+	assert_int_equal(nav_article(f->reader, "/notes/a.md", &info), 1);
+	assert_string_equal(info.date, "");
+	assert_null(info.older.path);
+	assert_null(info.newer.path);
+	assert_null(info.tags);
+	archive_article_free(&info);
+	assert_int_equal(nav_article(f->reader, "/not/indexed.md", &info), 0);
+	assert_all_reset(f);
+}
+
+static void
+test_search_operators(void **state)
+{
+	struct fixture *f = *state;
+	const char *body;
+
+	body = render(f, "/search", "croissants OR aleppo", ARCHIVE_OK);
+	assert_int_equal(count(body, "\n=> /20"), 4);
+	body = render(f, "/search", "aleppo -siege", ARCHIVE_OK);
+	assert_int_equal(count(body, "\n=> /20"), 2);
+	assert_null(strstr(body, "aleppo.gmi"));
+	body = render(f, "/search", "aleppo kerry OR croissants", ARCHIVE_OK);
+	assert_int_equal(count(body, "\n=> /20"), 1);
+	assert_non_null(strstr(body, "\nSearch for words, \"a phrase\", prefix*, this OR that,"
+	    " -without.\n"));
+	body = render(f, "/search", "-aleppo", ARCHIVE_OK);
+	assert_non_null(strstr(body, "No words to search for: -word only leaves articles out."));
+}
+
+/* Nothing matches: the searches with a word less, or a lone word as a
+ * prefix, that would find something. */
+static void
+test_no_match_suggests(void **state)
+{
+	struct fixture *f = *state;
+	const char *body;
+
+	body = render(f, "/search", "aleppo zzqxjv", ARCHIVE_OK);
+	assert_before(body, "No articles match.\nTry:\n",
+	    "=> /search?aleppo Without \"zzqxjv\": aleppo\n");
+	assert_null(strstr(body, "Without \"aleppo\""));
+	body = render(f, "/search", "croiss", ARCHIVE_OK);
+	assert_non_null(strstr(body, "=> /search?croiss* Words starting with \"croiss\": croiss*\n"));
+	body = render(f, "/search", "zzqx", ARCHIVE_OK);
+	assert_non_null(strstr(body, "No articles match."));
+	assert_null(strstr(body, "Try:"));
+	body = render(f, "/search", "croiss*", ARCHIVE_OK);
+	assert_null(strstr(body, "No articles match."));
+	body = render(f, "/search", "\"aleppo kerry\" zzqxjv -aleppo", ARCHIVE_OK);
+	assert_null(strstr(body, "Try:"));
+	assert_all_reset(f);
 }
 
 int
@@ -780,6 +1167,16 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_search_estimate_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_every_page_on_one_reader, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_month_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tag_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tag_list_by_use_then_a_to_z, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tag_feed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tag_paths, setup, teardown),
+		cmocka_unit_test(test_folders_without_their_slash),
+		cmocka_unit_test_setup_teardown(test_home_says_what_the_archive_is, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_article_neighbours, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_operators, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_match_suggests, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -181,7 +181,7 @@ test_converted_article_answered_on_the_loop_until_it_changes(void **state)
 static int
 request(struct fixture *fx, const char *line, void **job)
 {
-	struct request_info req = { line, strlen(line), "localhost", "" };
+	struct request_info req = { line, strlen(line), "localhost", "", NULL };
 
 	*job = NULL;
 	response_reset(&fx->resp);

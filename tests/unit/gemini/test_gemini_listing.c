@@ -94,7 +94,7 @@ static int
 listing(const struct fixture *f, const char *dir, struct buf *out)
 {
 	struct page page = PAGE_INIT;
-	int rc = site_listing(&f->site, dir, NULL, 0, &page);
+	int rc = site_listing(&f->site, dir, NULL, NULL, 0, &page);
 
 	if (rc == 0)
 		assert_int_equal(gemini_write_page(out, &page, dir), 0);

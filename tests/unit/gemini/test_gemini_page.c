@@ -63,12 +63,48 @@ test_listing_links_are_relative(void **state)
 	page_free(&p);
 }
 
+/* An article's page around its body, and the home page's about text. */
+static void
+test_article_frame_and_gemtext(void **state)
+{
+	struct page p = PAGE_INIT;
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	page_heading(&p, 1, "A title");
+	page_add(&p, PAGE_BYLINE, "3 February 2014 \xc2\xb7 By Jo \xc2\xb7 2 min read",
+	    "/archive/2014/02/");
+	page_add(&p, PAGE_BYLINE, "2 min read", NULL);
+	page_add(&p, PAGE_TAG, "news/politics", "/tags/news~2Fpolitics/");
+	page_add(&p, PAGE_TAG, "caf\xc3\xa9 society", "/tags/caf\xc3\xa9 society/");
+	page_link(&p, "/archive/2014/02/", "before=2014-02-03.3011214949", "Older articles");
+	page_add(&p, PAGE_GEMTEXT, "# About\n=> /x.gmi X\n```\nopen block", "/about.gmi");
+	page_add(&p, PAGE_GEMTEXT, "Ends with its line\n", "/about.gmi");
+	page_text(&p, "After");
+	assert_int_equal(gemini_write_page(&out, &p, NULL), 0);
+	assert_string_equal(out.data,
+	    "# A title\n"
+	    "=> /archive/2014/02/ 3 February 2014 \xc2\xb7 By Jo \xc2\xb7 2 min read\n"
+	    "2 min read\n"
+	    "=> /tags/news~2Fpolitics/ Tag: news/politics\n"
+	    "=> /tags/caf%C3%A9%20society/ Tag: caf\xc3\xa9 society\n"
+	    /* "key=value" queries stay readable. */
+	    "=> /archive/2014/02/?before=2014-02-03.3011214949 Older articles\n"
+	    /* The tree's gemtext as written; a block left open is closed. */
+	    "# About\n=> /x.gmi X\n```\nopen block\n```\n"
+	    "Ends with its line\n"
+	    "After\n");
+	buf_free(&out);
+	page_free(&p);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_kind),
 		cmocka_unit_test(test_listing_links_are_relative),
+		cmocka_unit_test(test_article_frame_and_gemtext),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -297,6 +297,8 @@ test_document_text(void **state)
 	assert_non_null(doc);
 	document_set_meta(&doc->meta.title, "A title");
 	document_set_meta(&doc->meta.date, "2014-02-03T10:12:00");
+	/* The page's head has the title: a heading repeating it goes. */
+	document_add_block(doc, BLOCK_HEADING, 1, "A *title*");
 	b = document_add_block(doc, BLOCK_PARAGRAPH, 0, "See the report and more.");
 	document_add_link(b, "other.md", "the report");
 	b = document_add_block(doc, BLOCK_LINK, 0, NULL);
@@ -304,7 +306,6 @@ test_document_text(void **state)
 	b = document_add_block(doc, BLOCK_PARAGRAPH, 0, ".dot first");
 	assert_int_equal(gopher_document_text(&out, doc, &v), 0);
 	assert_string_equal(out.data,
-	    "A title\r\n2014-02-03\r\n\r\n"
 	    "See the report [1] and more.\r\n\r\n"
 	    "[2] Elsewhere\r\n\r\n"
 	    "..dot first\r\n\r\n"
@@ -313,6 +314,46 @@ test_document_text(void **state)
 	    "[2] https://e.org/\r\n");
 	buf_free(&out);
 	document_free(doc);
+}
+
+static char
+type_by_path(void *arg, const char *selector)
+{
+	(void)arg;
+	return strstr(selector, ".md") != NULL ? '0' : '1';
+}
+
+/* An article's page around its text: the head and the foot as text,
+ * links as their label and their gopher URL under it. */
+static void
+test_page_text(void **state)
+{
+	struct text_view v = { 40, HOST, 7070, "/articles/a.md", 0, type_by_path, NULL };
+	struct page head = PAGE_INIT, foot = PAGE_INIT;
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	page_heading(&head, 1, "A title");
+	page_add(&head, PAGE_BYLINE, "3 February 2014 \xc2\xb7 By Jo \xc2\xb7 2 min read",
+	    "/archive/2014/02/");
+	page_add(&head, PAGE_TAG, "syria", "/tags/syria/");
+	page_add(&head, PAGE_TAG, "caf\xc3\xa9 society", "/tags/caf\xc3\xa9 society/");
+	page_blank(&head);
+	assert_int_equal(gopher_page_text(&out, &head, &v), 0);
+	assert_string_equal(out.data, "A title\r\n=======\r\n"
+	    "3 February 2014 \xc2\xb7 By Jo \xc2\xb7 2 min read\r\n"
+	    "Tags: syria, caf\xc3\xa9 society\r\n\r\n");
+	buf_truncate(&out, 0);
+	page_blank(&foot);
+	page_link(&foot, "/articles/b.md", NULL, "Previous: An older article with a long title");
+	page_link(&foot, "/archive/", NULL, "The archive");
+	assert_int_equal(gopher_page_text(&out, &foot, &v), 0);
+	assert_string_equal(out.data, "\r\nPrevious: An older article with a long\r\ntitle\r\n"
+	    "  gopher://example.org:7070/0/articles/b.md\r\n"
+	    "The archive\r\n  gopher://example.org:7070/1/archive/\r\n");
+	buf_free(&out);
+	page_free(&head);
+	page_free(&foot);
 }
 
 int
@@ -330,6 +371,7 @@ main(void)
 		cmocka_unit_test(test_gophermap),
 		cmocka_unit_test(test_types),
 		cmocka_unit_test(test_document_text),
+		cmocka_unit_test(test_page_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

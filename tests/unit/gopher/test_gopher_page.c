@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "archive/pages.h"
 #include "gopher/page.h"
 #include "util/text.h"
 
@@ -93,12 +94,69 @@ test_long_title_continues(void **state)
 	page_free(&p);
 }
 
+/* The home page's about text (gemtext of the tree) becomes menu lines
+ * in place; tags are menus; a byline links its month. */
+static void
+test_gemtext_tags_and_byline(void **state)
+{
+	struct buf out = BUF_INIT;
+	struct menu m = { &out, "gopher.test", 70, 67 };
+	struct page p = PAGE_INIT;
+
+	(void)state;
+	page_add(&p, PAGE_GEMTEXT, "# About\nSaved news.\n=> articles/ The articles\n"
+	    "=> https://example.org/ Our site\n", "/about.gmi");
+	page_add(&p, PAGE_BYLINE, "3 February 2014", "/archive/2014/02/");
+	page_add(&p, PAGE_BYLINE, "2 min read", NULL);
+	page_add(&p, PAGE_TAG, "news/politics", "/tags/news~2Fpolitics/");
+	assert_int_equal(gopher_write_page(&m, &p, by_path, NULL), 0);
+	assert_string_equal(out.data,
+	    "iAbout\t" TAIL
+	    "i=====\t" TAIL
+	    "iSaved news.\t" TAIL
+	    "1The articles\t/articles/" TAIL
+	    "hOur site\tURL:https://example.org/" TAIL
+	    "13 February 2014\t/archive/2014/02/" TAIL
+	    "i2 min read\t" TAIL
+	    "1Tag: news/politics\t/tags/news~2Fpolitics/" TAIL);
+	buf_free(&out);
+	page_free(&p);
+}
+
+/* The archive's word while its index is built, or rebuilt after damage,
+ * reaches Gopher through the same page as Gemini. */
+static void
+test_index_being_rebuilt(void **state)
+{
+	struct buf out = BUF_INIT;
+	struct menu m = { &out, "gopher.test", 70, 67 };
+	struct page_context ctx = { .building = 7, .rebuilding = 1 };
+	struct page p = PAGE_INIT;
+
+	(void)state;
+	pages_building(&p, &ctx);
+	ctx.rebuilding = 0;
+	pages_building(&p, &ctx);
+	ctx.building = -1;
+	pages_building(&p, &ctx);
+	assert_int_equal(gopher_write_page(&m, &p, by_path, NULL), 0);
+	assert_string_equal(out.data,
+	    "iThe index is being rebuilt (7 articles so far)\t" TAIL
+	    "i\t" TAIL
+	    "iThe index is being built (7 articles so far)\t" TAIL
+	    "i\t" TAIL);
+	buf_free(&out);
+	page_free(&p);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_kind),
 		cmocka_unit_test(test_long_title_continues),
+		cmocka_unit_test(test_gemtext_tags_and_byline),
+		cmocka_unit_test(test_index_being_rebuilt),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

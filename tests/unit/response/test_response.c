@@ -85,12 +85,41 @@ test_file_body_coalesced_or_left(void **state)
 	response_reset(&r);
 }
 
+/* A page composed around a shared body: the foot goes last, counted in
+ * the size, coalesced after the body, freed with the response. */
+static void
+test_foot_after_the_body(void **state)
+{
+	struct response r;
+
+	(void)state;
+	response_init(&r);
+	response_gemini_header(&r, 20, "text/gemini");
+	buf_append_str(&r.head, "# Head\n");
+	response_set_shared(&r, "Body\n", 5, count_release, NULL);
+	buf_append_str(&r.foot, "=> /archive/ The archive\n");
+	assert_int_equal(response_size(&r), 16 + 7 + 5 + 25);
+	response_coalesce(&r, 10); /* too large: sent in three parts */
+	assert_int_equal(r.foot.len, 25);
+	released = 0;
+	response_coalesce(&r, 16384);
+	assert_int_equal(released, 1);
+	assert_int_equal(r.foot.len, 0);
+	assert_string_equal(r.head.data,
+	    "20 text/gemini\r\n# Head\nBody\n=> /archive/ The archive\n");
+	response_reset(&r);
+	buf_append_str(&r.foot, "left behind");
+	response_reset(&r);
+	assert_null(r.foot.data);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shared_body_coalesced),
 		cmocka_unit_test(test_file_body_coalesced_or_left),
+		cmocka_unit_test(test_foot_after_the_body),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -123,6 +123,11 @@ test_every_kind(void **state)
 	assert_int_equal(kind_of(f, "/docs/data.bin", "raw"), SITE_RAW);
 	assert_int_equal(kind_of(f, "/page.gmi", NULL), SITE_FILE);
 	assert_int_equal(kind_of(f, "/nope.txt", NULL), SITE_NOT_FOUND);
+	/* The tree's robots.txt is a file; without one, the generated one. */
+	assert_int_equal(kind_of(f, "/robots.txt", NULL), SITE_FILE);
+	assert_int_equal(unlinkat(f->site.root_fd, "robots.txt", 0), 0);
+	assert_int_equal(kind_of(f, "/robots.txt", NULL), SITE_ROBOTS);
+	assert_int_equal(kind_of(f, "/docs/robots.txt", NULL), SITE_NOT_FOUND);
 	assert_int_equal(kind_of(f, "/.hidden", NULL), SITE_REFUSED);
 	assert_int_equal(kind_of(f, "/a/../b", NULL), SITE_REFUSED);
 	/* No archive: no generated pages, "/" is the tree's. */
@@ -141,6 +146,29 @@ test_every_kind(void **state)
 	site_target_free(&t);
 	assert_int_equal(t.fd, -1);
 	assert_int_equal(t.index_fd, -1);
+}
+
+static void
+test_robots_text(void **state)
+{
+	struct buf text = BUF_INIT;
+	const char *line;
+
+	(void)state;
+	assert_int_equal(site_robots_text(&text), 0);
+	/* Prefix Disallow lines only (the Gemini companion specification),
+	 * each line short enough for a Gopher text. */
+	assert_non_null(strstr(text.data, "\nUser-agent: *\nDisallow: /search\n"));
+	for (line = text.data; *line != '\0'; line += strcspn(line, "\n") + 1) {
+		size_t len = strcspn(line, "\n");
+
+		assert_true(len <= 67);
+		assert_true(line[0] == '#' || strncmp(line, "User-agent: ", 12) == 0 ||
+		    strncmp(line, "Disallow: /", 11) == 0);
+		if (strncmp(line, "Disallow: ", 10) == 0)
+			assert_true(strcspn(line, "*$") >= len);
+	}
+	buf_free(&text);
 }
 
 static void
@@ -248,7 +276,7 @@ test_listing_page(void **state)
 	char *hidden[] = { (char *)"story.txt" };
 	size_t i;
 
-	assert_int_equal(site_listing(&f->site, "/articles/2014/02/", NULL, 0, &page), 0);
+	assert_int_equal(site_listing(&f->site, "/articles/2014/02/", NULL, NULL, 0, &page), 0);
 	assert_int_equal(page.lines[0].kind, PAGE_HEADING);
 	assert_string_equal(page.lines[0].text, "Articles - February 2014");
 	assert_int_equal(page.lines[1].kind, PAGE_BLANK);
@@ -261,11 +289,11 @@ test_listing_page(void **state)
 	assert_string_equal(page.lines[4].date, "2014-02-03");
 	assert_int_equal(page.n, 5);
 	page_free(&page);
-	assert_int_equal(site_listing(&f->site, "/articles/2014/02/", hidden, 1, &page), 0);
+	assert_int_equal(site_listing(&f->site, "/articles/2014/02/", NULL, hidden, 1, &page), 0);
 	assert_int_equal(page.n, 4);
 	page_free(&page);
 	f->site.article_paths = "/articles/";
-	assert_int_equal(site_listing(&f->site, "/", NULL, 0, &page), 0);
+	assert_int_equal(site_listing(&f->site, "/", NULL, NULL, 0, &page), 0);
 	assert_string_equal(page.lines[0].text, "Files");
 	for (i = 0; i < page.n; i++)
 		assert_int_not_equal(page.lines[i].kind, PAGE_PARENT);
@@ -279,12 +307,73 @@ test_listing_page(void **state)
 	f->site.article_paths = "/";
 }
 
+static size_t
+count_kind(const struct page *page, enum page_line_kind kind)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < page->n; i++)
+		n += page->lines[i].kind == kind;
+	return n;
+}
+
+/* A folder of many files is listed SITE_LISTING_SIZE entries a page. */
+static void
+test_listing_in_pages(void **state)
+{
+	struct fixture *f = *state;
+	struct page page = PAGE_INIT;
+	char name[64], *hidden[] = { (char *)"f000.bin" };
+	const struct page_line *last;
+	int i;
+
+	dir(f, "many");
+	for (i = 0; i < 2 * SITE_LISTING_SIZE + 51; i++) {
+		snprintf(name, sizeof(name), "many/f%03d.bin", i);
+		put(f, name, "x");
+	}
+	assert_int_equal(site_listing(&f->site, "/many/", NULL, hidden, 1, &page), 0);
+	assert_int_equal(count_kind(&page, PAGE_FILE), SITE_LISTING_SIZE);
+	assert_string_equal(page.lines[3].path, "/many/f001.bin");
+	last = &page.lines[page.n - 1];
+	assert_int_equal(last->kind, PAGE_LINK);
+	assert_string_equal(last->path, "/many/");
+	assert_string_equal(last->query, "page=2");
+	assert_string_equal(last->text, "More entries");
+	page_free(&page);
+	assert_int_equal(site_listing(&f->site, "/many/", "page=3", hidden, 1, &page), 0);
+	assert_int_equal(count_kind(&page, PAGE_FILE), 50);
+	last = &page.lines[page.n - 1];
+	assert_string_equal(last->query, "page=2");
+	assert_string_equal(last->text, "Previous entries");
+	page_free(&page);
+	assert_int_equal(site_listing(&f->site, "/many/", "page=2", NULL, 0, &page), 0);
+	assert_string_equal(page.lines[3].path, "/many/f200.bin");
+	assert_int_equal(count_kind(&page, PAGE_LINK), 2);
+	page_free(&page);
+	assert_int_equal(site_listing(&f->site, "/many/", "page=4", hidden, 1, &page),
+	    SITE_NO_SUCH_PAGE);
+	page_free(&page);
+	assert_int_equal(site_listing(&f->site, "/many/", "page=0", NULL, 0, &page),
+	    SITE_NO_SUCH_PAGE);
+	page_free(&page);
+	/* Any other query is the first page, as no query is. */
+	assert_int_equal(site_listing(&f->site, "/many/", "raw", NULL, 0, &page), 0);
+	assert_string_equal(page.lines[3].path, "/many/f000.bin");
+	page_free(&page);
+	/* A folder that fits has no links. */
+	assert_int_equal(site_listing(&f->site, "/docs/", NULL, NULL, 0, &page), 0);
+	assert_int_equal(count_kind(&page, PAGE_LINK), 0);
+	page_free(&page);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_every_kind, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_listing_policy, setup, teardown),
+		cmocka_unit_test(test_robots_text),
 		cmocka_unit_test(test_article_rule),
 		cmocka_unit_test_setup_teardown(test_article_paths_and_well_known_resolve_as_files,
 		    setup, teardown),
@@ -292,6 +381,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_article_converted_once_then_peeked, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_listing_page, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_listing_in_pages, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
