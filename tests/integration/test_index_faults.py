@@ -7,8 +7,9 @@
 - the state directory on a small tmpfs, filled and then freed: one
   warning, the index keeps serving what it holds, and it catches up on
   its own once there is room (needs root to mount; skipped otherwise);
-- kill -9 in the middle of the first walk: the next start indexes every
-  article exactly once.
+- kill -9 of the server process in the middle of the first walk: the
+  one the supervisor starts in its place indexes every article exactly
+  once.
 """
 import os
 import re
@@ -89,6 +90,16 @@ def spoil(db_path):
 
 def index_lines(log):
     return [line for line in log.splitlines() if "archive:" in line]
+
+
+def server_process(server):
+    """The server process under capsuled's main process (the one that
+    indexes): of its two children, the one with threads."""
+    def threads(pid):
+        with open("/proc/%d/status" % pid) as f:
+            return int(re.search(r"^Threads:\s+(\d+)", f.read(), re.M).group(1))
+    with open("/proc/%d/task/%d/children" % (server.proc.pid, server.proc.pid)) as f:
+        return max((int(p) for p in f.read().split()), key=threads)
 
 
 class DamageTest(unittest.TestCase):
@@ -236,8 +247,9 @@ class FullDiskTest(unittest.TestCase):
 
 
 class KilledMidWalkTest(unittest.TestCase):
-    """kill -9 while the first walk runs, then a start: every article is
-    in the index exactly once."""
+    """kill -9 of the server process while the first walk runs: the next
+    one (the supervisor starts it) has every article in the index exactly
+    once."""
     N = 30000
 
     def test_restart_recovers_exactly(self):
@@ -253,10 +265,10 @@ class KilledMidWalkTest(unittest.TestCase):
                                        int(building.search(text).group(1)) > 0) or
                          "being built" not in text, deadline=60, pause=0.02)
             self.assertIn("being built", page, "the first walk ended before it could be cut")
-            server.proc.send_signal(signal.SIGKILL)
-            server.proc.wait()
-            server.proc.stdout.close()
-            server.start()
+            killed = server_process(server)
+            os.kill(killed, signal.SIGKILL)
+            log = until(server.log, lambda log: log.count(" serving with ") == 2)
+            self.assertIn("server process (pid %d) was killed by signal 9" % killed, log)
             until(server.log, lambda log: "articles indexed" in log, deadline=120)
             years = server.gemini("/archive/").text
             self.assertEqual(sum(int(n) for n in YEAR_LINE.findall(years)), self.N, years)
