@@ -5,6 +5,7 @@
 #include "convert/date.h"
 #include "convert/textutil.h"
 #include "util/buf.h"
+#include "util/text.h"
 
 /* A name has at most this many words; a byline at most this many names. */
 #define NAME_MAX_WORDS 5
@@ -103,12 +104,8 @@ curly_quote_at(const char *s)
 {
 	static const char *const quotes[] = { "\xe2\x80\x9c", "\xe2\x80\x9d", "\xe2\x80\x98",
 	    "\xe2\x80\x99", "\xc2\xab", "\xc2\xbb", NULL };
-	size_t k;
 
-	for (k = 0; quotes[k] != NULL; k++)
-		if (strncmp(s, quotes[k], strlen(quotes[k])) == 0)
-			return strlen(quotes[k]);
-	return 0;
+	return text_prefix_in_list(s, quotes);
 }
 
 /* The lower-case form of word without the punctuation around it
@@ -171,7 +168,7 @@ is_name_word(const char *word)
 		return 0;
 	if (*p < 0x80)
 		return *p >= 'A' && *p <= 'Z';
-	utf8_decode((const char *)p, strlen((const char *)p), &cp);
+	utf8_next_lossy((const char *)p, strlen((const char *)p), &cp);
 	/* Small letters of Latin-1, Latin Extended-A and Cyrillic are no start. */
 	if ((cp >= 0xdf && cp <= 0xff) || (cp >= 0x430 && cp <= 0x45f))
 		return 0;

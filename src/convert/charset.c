@@ -1,81 +1,17 @@
 #include <errno.h>
 #include <iconv.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "convert/charset.h"
 #include "util/buf.h"
+#include "util/text.h"
 
 /* The WHATWG encoding standard looks at no more than this for a <meta>. */
 #define PRESCAN_BYTES 1024
 
 static const char replacement[] = "\xef\xbf\xbd";
-
-/* Length of the well-formed UTF-8 sequence at s, or 0 when it is not one. */
-static size_t
-utf8_sequence(const unsigned char *s, size_t len)
-{
-	size_t need, i;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		need = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		need = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		need = 4;
-		cp = s[0] & 0x07;
-	} else
-		return 0;
-	if (len < need)
-		return 0;
-	for (i = 1; i < need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((need == 3 && cp < 0x800) || (need == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return need;
-}
-
-/* How many bytes from s on are ASCII, eight at a time where it can. */
-static size_t
-ascii_run(const unsigned char *s, size_t len)
-{
-	size_t i = 0;
-	uint64_t word;
-
-	for (; i + 8 <= len; i += 8) {
-		memcpy(&word, s + i, 8);
-		if (word & 0x8080808080808080ull)
-			break;
-	}
-	while (i < len && s[i] < 0x80)
-		i++;
-	return i;
-}
-
-int
-charset_is_utf8(const char *data, size_t len)
-{
-	const unsigned char *s = (const unsigned char *)data;
-	size_t i = 0, n;
-
-	while ((i += ascii_run(s + i, len - i)) < len) {
-		if ((n = utf8_sequence(s + i, len - i)) == 0)
-			return 0;
-		i += n;
-	}
-	return 1;
-}
 
 static int
 bom_encoding(const unsigned char *s, size_t len, char *name, size_t namesize,
@@ -223,7 +159,7 @@ iconv_to_utf8(iconv_t cd, const char *data, size_t len, struct buf *out)
 static int
 has_non_ascii(const char *data, size_t len)
 {
-	return ascii_run((const unsigned char *)data, len) < len;
+	return utf8_ascii_len(data, len) < len;
 }
 
 char *
@@ -239,7 +175,7 @@ charset_html_to_utf8(const char *data, size_t len, size_t *outlen)
 	declared = charset_sniff_html(data, len, label, sizeof(label), &bom_len) == 0;
 	data += bom_len;
 	len -= bom_len;
-	utf8 = charset_is_utf8(data, len);
+	utf8 = utf8_valid(data, len);
 	/* A saved page is often re-encoded as UTF-8 with its old <meta> kept;
 	 * non-ASCII text that is all valid UTF-8 is almost never anything else. */
 	if (declared && bom_len == 0 && utf8 && has_non_ascii(data, len))

@@ -1,15 +1,13 @@
 /*
  * Character set detection and conversion for HTML input: gumbo only
  * parses UTF-8, so every page is turned into UTF-8 before parsing
- * (conversion.md §3, "Charsets").
+ * (conversion.md §3, "Charsets").  Whether text is UTF-8 is
+ * util/text.h's utf8_valid().
  */
 #ifndef CAPSULED_CONVERT_CHARSET_H
 #define CAPSULED_CONVERT_CHARSET_H
 
 #include <stddef.h>
-
-/* Whether data[0..len) is well-formed UTF-8 (no overlongs, no surrogates). */
-int charset_is_utf8(const char *data, size_t len);
 
 /* The encoding a page declares: a byte order mark first (*bom_len set to its
  * size), then <meta charset> or http-equiv Content-Type in the first 1024

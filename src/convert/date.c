@@ -1,9 +1,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "convert/date.h"
 #include "convert/textutil.h"
+#include "util/text.h"
 
 /* A date is read from at most this many tokens of a line. */
 #define MAX_TOKENS 64
@@ -33,18 +35,16 @@ struct date_parts {
 	char zone[8];
 };
 
-/* Month names, full, in the languages of the sites we meet; abbreviable
- * ones may also be written as a prefix of three letters or more
- * ("Nov.", "déc.", "сент."), the others (Czech and Polish genitives,
- * whose prefixes collide) only in full. */
-static const struct month_name {
+/* Month names, full, in the languages of the sites we meet besides
+ * English (whose names are util's month_name()); abbreviable ones may
+ * also be written as a prefix of three letters or more ("Nov.", "déc.",
+ * "сент."), the others (Czech and Polish genitives, whose prefixes
+ * collide) only in full. */
+static const struct other_month_name {
 	const char *name;
 	int month;
 	int abbreviable;
-} month_names[] = {
-	{ "january", 1, 1 }, { "february", 2, 1 }, { "march", 3, 1 }, { "april", 4, 1 },
-	{ "may", 5, 1 }, { "june", 6, 1 }, { "july", 7, 1 }, { "august", 8, 1 },
-	{ "september", 9, 1 }, { "october", 10, 1 }, { "november", 11, 1 }, { "december", 12, 1 },
+} other_month_names[] = {
 	{ "januar", 1, 1 }, { "jänner", 1, 1 }, { "februar", 2, 1 }, { "märz", 3, 1 },
 	{ "mai", 5, 1 }, { "juni", 6, 1 }, { "juli", 7, 1 }, { "oktober", 10, 1 },
 	{ "dezember", 12, 1 },
@@ -111,35 +111,48 @@ static const char *const update_words[] = {
 	"обновлен", "aktualizováno", "zaktualizowano", "jour", NULL,
 };
 
-/* Whether word is a name of list or (3+ characters, list abbreviable) a
- * prefix of one. */
+/* Whether word, 3 characters or more, begins name (ASCII letters compared
+ * in either case: util's English names are capitalised). */
 static int
 prefix_of(const char *word, const char *name)
 {
 	size_t n = strlen(word), chars = 0, i;
+	uint32_t cp;
 
-	for (i = 0; i < n; i++)
-		chars += ((unsigned char)word[i] & 0xc0) != 0x80;
-	return chars >= 3 && n <= strlen(name) && strncmp(name, word, n) == 0;
+	for (i = 0; i < n; i += utf8_next_lossy(word + i, n - i, &cp))
+		chars++;
+	return chars >= 3 && n <= strlen(name) && strncasecmp(name, word, n) == 0;
+}
+
+/* One month's name against word, *found the month that the names so far
+ * abbreviate: the month when word is the name, -1 when word abbreviates
+ * two months (it names none), else 0. */
+static int
+match_month(const char *word, const char *name, int month, int abbreviable, int *found)
+{
+	if (strcasecmp(word, name) == 0)
+		return month;
+	if (!abbreviable || !prefix_of(word, name))
+		return 0;
+	/* A prefix naming two months ("jui": juin, juillet) names none. */
+	if (*found != 0 && *found != month)
+		return -1;
+	*found = month;
+	return 0;
 }
 
 static int
 month_of(const char *word)
 {
-	size_t k;
-	int found = 0;
+	const struct other_month_name *other = other_month_names;
+	size_t n = sizeof(other_month_names) / sizeof(other_month_names[0]), k;
+	int found = 0, rc = 0, month;
 
-	for (k = 0; k < sizeof(month_names) / sizeof(month_names[0]); k++) {
-		if (strcmp(word, month_names[k].name) == 0)
-			return month_names[k].month;
-		if (!month_names[k].abbreviable || !prefix_of(word, month_names[k].name))
-			continue;
-		/* A prefix naming two months ("jui": juin, juillet) names none. */
-		if (found != 0 && found != month_names[k].month)
-			return 0;
-		found = month_names[k].month;
-	}
-	return found;
+	for (month = 1; month <= 12 && rc == 0; month++)
+		rc = match_month(word, month_name(month), month, 1, &found);
+	for (k = 0; k < n && rc == 0; k++)
+		rc = match_month(word, other[k].name, other[k].month, other[k].abbreviable, &found);
+	return rc == 0 ? found : rc > 0 ? rc : 0;
 }
 
 static int
@@ -179,12 +192,8 @@ wide_punct_len(const char *p)
 {
 	static const char *const marks[] = { "\xc2\xb7", "\xe2\x80\x93", "\xe2\x80\x94",
 	    "\xe2\x80\xa2", "\xc2\xa0", "\xe2\x80\xaf", "\xe3\x80\x80", NULL };
-	size_t k;
 
-	for (k = 0; marks[k] != NULL; k++)
-		if (strncmp(p, marks[k], strlen(marks[k])) == 0)
-			return strlen(marks[k]);
-	return 0;
+	return text_prefix_in_list(p, marks);
 }
 
 static void

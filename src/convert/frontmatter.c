@@ -10,6 +10,7 @@
 #include "convert/tags.h"
 #include "convert/textutil.h"
 #include "util/buf.h"
+#include "util/text.h"
 
 enum fm_key {
 	FM_OTHER, FM_TITLE, FM_DATE, FM_AUTHOR, FM_LANG, FM_DESCRIPTION, FM_TAGS, FM_SOURCE,
@@ -337,18 +338,6 @@ toml_skip_space(struct toml_cursor *c, int in_array)
 	}
 }
 
-static int
-hex_value(int ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /* The escape after a backslash in a basic string, appended to out. */
 static void
 toml_escape(struct toml_cursor *c, struct buf *out)
@@ -368,9 +357,10 @@ toml_escape(struct toml_cursor *c, struct buf *out)
 		return;
 	}
 	digits = ch == 'u' ? 4 : 8;
-	for (i = 0; i < digits && (h = hex_value(toml_peek(c))) != -1; i++, c->pos++)
+	for (i = 0; i < digits && (h = hex_digit_value(toml_peek(c))) != -1; i++, c->pos++)
 		cp = (cp << 4) | (uint32_t)h;
-	utf8_append(out, i == digits && cp <= 0x10ffff ? cp : 0xfffd);
+	/* What is no scalar value (a surrogate, past U+10FFFF) is U+FFFD. */
+	utf8_append_char(out, i == digits ? cp : 0xfffd);
 }
 
 /* A quoted string at the cursor ('...', "...", '''...''' or """..."""),

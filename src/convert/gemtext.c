@@ -94,8 +94,10 @@ is_filler_byte(unsigned char c)
 static int
 text_is_only_links(const struct doc_block *block)
 {
+	static const char *const separators[] = { MIDDLE_DOT, "\xe2\x80\xa2", "\xe2\x80\x94",
+	    "\xe2\x80\x93", NULL };
 	char *rest, *hit;
-	size_t i, j;
+	size_t i, j, n;
 	int only = 1;
 
 	if (block->nlinks == 0 || (rest = strdup(block->text)) == NULL)
@@ -110,12 +112,8 @@ text_is_only_links(const struct doc_block *block)
 		/* Multi-byte characters left over are text unless they are
 		 * separators like the middle dot or a bullet. */
 		if ((unsigned char)rest[j] >= 0x80) {
-			if (strncmp(rest + j, "\xc2\xb7", 2) == 0)
-				j += 1;
-			else if (strncmp(rest + j, "\xe2\x80\xa2", 3) == 0 ||
-			    strncmp(rest + j, "\xe2\x80\x94", 3) == 0 ||
-			    strncmp(rest + j, "\xe2\x80\x93", 3) == 0)
-				j += 2;
+			if ((n = text_prefix_in_list(rest + j, separators)) > 0)
+				j += n - 1;
 			else
 				only = 0;
 		} else if (!is_filler_byte((unsigned char)rest[j]) && rest[j] != '\n') {

@@ -13,6 +13,7 @@
 #include "convert/html_tree.h"
 #include "convert/links.h"
 #include "convert/textutil.h"
+#include "util/text.h"
 
 /*
  * gumbo 0.10 has no tree-depth limit and scans the whole stack of open
@@ -169,18 +170,6 @@ limit_nesting(const char *html, size_t len, size_t *outlen)
 	return buf_release(&out, outlen);
 }
 
-/* The longest prefix of the UTF-8 text s[0..len) of at most max bytes
- * that ends between two characters (conversion may make text longer). */
-static size_t
-utf8_prefix_len(const char *s, size_t len, size_t max)
-{
-	if (len <= max)
-		return len;
-	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
-		max--;
-	return max;
-}
-
 static int
 read_tree(const struct html_tree *tree, const struct convert_options *opt,
     struct document *doc)
@@ -227,6 +216,7 @@ html_read(const char *data, size_t len, const struct convert_options *opt)
 	free(shown);
 	if (utf8 == NULL)
 		return NULL;
+	/* Conversion to UTF-8 may have made the text longer: cut it again. */
 	ulen = utf8_prefix_len(utf8, ulen, MAX_PARSED_BYTES);
 	if ((flat = limit_nesting(utf8, ulen, &flen)) != NULL) {
 		free(utf8);

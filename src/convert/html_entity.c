@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "convert/html_entity.h"
+#include "util/text.h"
 
 /* Length of the entity at s ('&'): "&name;", "&#N;" or "&#xN;", else 0.
  * Names and numbers longer than any real one are not entities. */
@@ -24,7 +25,7 @@ entity_at(const char *s, size_t len)
 			continue;
 		if (!numeric && (s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z')
 			continue;
-		if (hex && (s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'f')
+		if (hex && hex_digit_value(s[i]) >= 0)
 			continue;
 		break;
 	}

@@ -7,6 +7,7 @@
 #include "convert/html_extract.h"
 #include "convert/html_render.h"
 #include "convert/textutil.h"
+#include "util/text.h"
 
 /* Filters the retry loop relaxes one at a time (§2.7). */
 enum pass_flag {
@@ -198,11 +199,14 @@ static void
 count_text(const char *s, double *chars, double *commas)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+	uint32_t cp;
 	int space = 0;
 
 	*chars = 0;
 	*commas = 0;
-	for (; *p != '\0'; p++) {
+	for (; *p != '\0'; p += n) {
+		n = 1;
 		if (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r' || *p == '\f') {
 			if (!space)
 				(*chars)++;
@@ -210,15 +214,15 @@ count_text(const char *s, double *chars, double *commas)
 			continue;
 		}
 		space = 0;
-		if ((*p & 0xc0) != 0x80)
-			(*chars)++;
-		if (*p == ',')
-			(*commas)++;
+		(*chars)++;
+		if (*p < 0x80) {
+			*commas += *p == ',';
+			continue;
+		}
+		/* A sequence is at most 4 bytes: no need to measure all of s. */
+		n = utf8_next_lossy((const char *)p, strnlen((const char *)p, 4), &cp);
 		/* U+FF0C fullwidth comma, U+3001 ideographic comma, U+060C Arabic comma */
-		else if ((p[0] == 0xef && p[1] == 0xbc && p[2] == 0x8c) ||
-		    (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x81) ||
-		    (p[0] == 0xd8 && p[1] == 0x8c))
-			(*commas)++;
+		*commas += cp == 0xff0c || cp == 0x3001 || cp == 0x060c;
 	}
 }
 

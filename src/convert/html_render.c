@@ -7,6 +7,7 @@
 #include "convert/html_render.h"
 #include "convert/links.h"
 #include "convert/textutil.h"
+#include "util/text.h"
 
 /* A tiny image (tracking pixel) is at most this many pixels wide or high. */
 #define PIXEL_MAX 2
@@ -599,7 +600,7 @@ write_table(struct table_cells *t, struct buf *out)
 	for (row = 0; row < t->rows; row++)
 		for (col = 0; col < t->cols; col++)
 			if ((cell = t->cells[row * t->cols + col]) != NULL &&
-			    (w = text_display_width(cell)) > width[col])
+			    (w = display_width(cell, strlen(cell))) > width[col])
 				width[col] = w;
 	for (row = 0; row < t->rows; row++) {
 		for (col = 0; col < t->cols; col++) {
@@ -607,7 +608,7 @@ write_table(struct table_cells *t, struct buf *out)
 			cell = cell != NULL ? cell : "";
 			buf_append_str(out, cell);
 			if (col + 1 < t->cols)
-				for (k = text_display_width(cell); k < width[col] + 2; k++)
+				for (k = display_width(cell, strlen(cell)); k < width[col] + 2; k++)
 					buf_append_char(out, ' ');
 		}
 		while (out->len > 0 && out->data[out->len - 1] == ' ')

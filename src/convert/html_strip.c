@@ -3,6 +3,7 @@
 
 #include "convert/html_strip.h"
 #include "util/buf.h"
+#include "util/text.h"
 
 /* The largest JSON-LD block kept: metadata is a few kilobytes at most. */
 #define JSONLD_MAX (1u << 20)
@@ -148,9 +149,7 @@ emit(struct stripper *s, const char *from, size_t n, int is_text)
 		s->full = 1;
 		if (!is_text)
 			return;
-		while (room > 0 && (from[room] & 0xc0) == 0x80)
-			room--;
-		n = room;
+		n = utf8_prefix_len(from, n, room);
 	}
 	buf_append(&s->out, from, n);
 }

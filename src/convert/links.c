@@ -5,6 +5,7 @@
 #include "convert/links.h"
 #include "convert/textutil.h"
 #include "util/buf.h"
+#include "util/text.h"
 
 /* Labels made from a URL are cut to about this many bytes. */
 #define LABEL_MAX 60
@@ -31,24 +32,6 @@ link_resolver_init(struct link_resolver *lr, const struct convert_options *optio
 		lr->capsule = options->base_url;
 	lr->local_path = options->local_path;
 	lr->local_path_arg = options->local_path_arg;
-}
-
-static int
-has_scheme(const char *ref)
-{
-	size_t i;
-
-	if (!((*ref | 0x20) >= 'a' && (*ref | 0x20) <= 'z'))
-		return 0;
-	for (i = 1; ref[i] != '\0'; i++) {
-		if (ref[i] == ':')
-			return 1;
-		if (!((ref[i] | 0x20) >= 'a' && (ref[i] | 0x20) <= 'z') &&
-		    !(ref[i] >= '0' && ref[i] <= '9') && ref[i] != '+' && ref[i] != '-' &&
-		    ref[i] != '.')
-			return 0;
-	}
-	return 0;
 }
 
 /* The capsule path the caller gives for url, replacing it; url is kept
@@ -99,7 +82,7 @@ resolve_clean(const struct link_resolver *lr, const char *ref, char **target)
 			return -1;
 		*target = url_resolve(NULL, b.data);
 		buf_free(&b);
-	} else if (has_scheme(ref) || is_protocol_relative(ref) || lr->original != NULL) {
+	} else if (url_scheme_len(ref) > 0 || is_protocol_relative(ref) || lr->original != NULL) {
 		*target = url_resolve(lr->original, ref);
 	} else if (lr->capsule != NULL || lr->capsule_relative) {
 		if ((*target = url_resolve(lr->capsule, ref)) == NULL)
@@ -151,7 +134,7 @@ link_label(const char *url)
 	size_t n;
 
 	end = p + strlen(p);
-	if ((slash = strstr(p, "://")) != NULL && has_scheme(p)) {
+	if ((slash = strstr(p, "://")) != NULL && url_scheme_len(p) > 0) {
 		p = slash + 3;
 		if (strncasecmp(p, "www.", 4) == 0)
 			p += 4;
@@ -175,10 +158,7 @@ link_label(const char *url)
 			;
 		n = (size_t)(end - p);
 		if (n > LABEL_TAIL_MAX) {
-			/* Cut between two characters. */
-			for (n = LABEL_TAIL_MAX; n > 0 && ((unsigned char)p[n] & 0xc0) == 0x80; n--)
-				;
-			buf_append(&b, p, n);
+			buf_append(&b, p, utf8_prefix_len(p, n, LABEL_TAIL_MAX));
 			buf_append_str(&b, "…");
 		} else {
 			buf_append(&b, p, n);

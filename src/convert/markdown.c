@@ -9,6 +9,7 @@
 #include "convert/markdown.h"
 #include "convert/textutil.h"
 #include "util/buf.h"
+#include "util/text.h"
 
 /* Tables wider than this are layout, not data (conversion.md §3). */
 #define TABLE_MAX_COLUMNS 6
@@ -444,7 +445,7 @@ table_add_cell(struct md_reader *r)
 static void
 append_padded(struct buf *out, const char *s, size_t width)
 {
-	size_t w = text_display_width(s);
+	size_t w = display_width(s, strlen(s));
 
 	buf_append_str(out, s);
 	while (w++ < width)
@@ -461,7 +462,7 @@ table_as_preformatted(struct md_reader *r)
 
 	for (i = 0; i < t->ncells; i++) {
 		col = (i > 0 && t->cells[i - 1].row == t->cells[i].row) ? col + 1 : 0;
-		if ((w = text_display_width(t->cells[i].text)) > widths[col])
+		if ((w = display_width(t->cells[i].text, strlen(t->cells[i].text))) > widths[col])
 			widths[col] = w;
 	}
 	for (i = 0; i < t->ncells; i++) {

@@ -4,122 +4,40 @@
 #include <strings.h>
 
 #include "convert/textutil.h"
-
-size_t
-utf8_decode(const char *s, size_t len, uint32_t *cp)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t need, i;
-	uint32_t c, min;
-
-	if (len == 0) {
-		*cp = 0;
-		return 0;
-	}
-	if (u[0] < 0x80) {
-		*cp = u[0];
-		return 1;
-	}
-	if ((u[0] & 0xe0) == 0xc0) {
-		need = 1;
-		c = u[0] & 0x1f;
-		min = 0x80;
-	} else if ((u[0] & 0xf0) == 0xe0) {
-		need = 2;
-		c = u[0] & 0x0f;
-		min = 0x800;
-	} else if ((u[0] & 0xf8) == 0xf0) {
-		need = 3;
-		c = u[0] & 0x07;
-		min = 0x10000;
-	} else {
-		*cp = 0xfffd;
-		return 1;
-	}
-	if (len <= need) {
-		*cp = 0xfffd;
-		return 1;
-	}
-	for (i = 1; i <= need; i++) {
-		if ((u[i] & 0xc0) != 0x80) {
-			*cp = 0xfffd;
-			return 1;
-		}
-		c = (c << 6) | (u[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) {
-		*cp = 0xfffd;
-		return 1;
-	}
-	*cp = c;
-	return need + 1;
-}
-
-int
-utf8_append(struct buf *b, uint32_t cp)
-{
-	char out[4];
-	size_t n;
-
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		out[0] = (char)(0xc0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		out[0] = (char)(0xe0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		out[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		out[0] = (char)(0xf0 | (cp >> 18));
-		out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		out[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	return buf_append(b, out, n);
-}
-
-static int
-is_space_cp(uint32_t cp)
-{
-	return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' ||
-	    cp == '\v' || cp == 0xa0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) ||
-	    cp == 0x2028 || cp == 0x2029 || cp == 0x202f || cp == 0x205f || cp == 0x3000;
-}
-
-/* Characters that carry nothing visible and only confuse clients. */
-static int
-is_dropped_cp(uint32_t cp)
-{
-	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) || cp == 0xad ||
-	    cp == 0x200b || cp == 0x2060 || cp == 0xfeff;
-}
+#include "util/text.h"
 
 int
 text_append_running(struct buf *b, const char *s, size_t len)
 {
-	size_t i = 0, n;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, n, run;
 	uint32_t cp;
 
 	while (i < len) {
-		n = utf8_decode(s + i, len - i, &cp);
+		/* Printable ASCII but the space, most of any text, goes as
+		 * it is, a run at a time. */
+		for (run = i; run < len && u[run] > ' ' && u[run] < 0x7f; run++)
+			continue;
+		if (run > i) {
+			buf_append(b, s + i, run - i);
+			i = run;
+			continue;
+		}
+		cp = u[i];
+		n = cp < 0x80 ? 1 : utf8_next_lossy(s + i, len - i, &cp);
 		i += n;
-		if (is_space_cp(cp)) {
+		if (char_is_space(cp)) {
 			if (b->len > 0 && b->data[b->len - 1] != ' ' &&
 			    b->data[b->len - 1] != '\n')
 				buf_append_char(b, ' ');
 			continue;
 		}
-		if (is_dropped_cp(cp))
+		if (char_is_invisible(cp))
 			continue;
-		if (n == 1 && cp != 0xfffd)
-			buf_append_char(b, (char)cp);
+		if (cp == 0xfffd && n == 1)
+			utf8_append_char(b, cp);
 		else
-			utf8_append(b, cp);
+			buf_append(b, s + i - n, n);
 	}
 	return b->failed ? -1 : 0;
 }
@@ -131,7 +49,7 @@ text_append_verbatim(struct buf *b, const char *s, size_t len)
 	uint32_t cp;
 
 	while (i < len) {
-		i += utf8_decode(s + i, len - i, &cp);
+		i += utf8_next_lossy(s + i, len - i, &cp);
 		if (cp == '\n') {
 			buf_append_char(b, '\n');
 			col = 0;
@@ -144,7 +62,7 @@ text_append_verbatim(struct buf *b, const char *s, size_t len)
 		    (cp >= 0x80 && cp <= 0x9f)) {
 			continue;
 		} else {
-			utf8_append(b, cp);
+			utf8_append_char(b, cp);
 			col++;
 		}
 	}
@@ -212,7 +130,7 @@ text_append_lower(struct buf *b, const char *s, size_t len)
 	uint32_t cp;
 
 	while (i < len) {
-		i += utf8_decode(s + i, len - i, &cp);
+		i += utf8_next_lossy(s + i, len - i, &cp);
 		if ((cp >= 'A' && cp <= 'Z') || (cp >= 0xc0 && cp <= 0xde && cp != 0xd7) ||
 		    (cp >= 0x410 && cp <= 0x42f))
 			cp += 0x20;
@@ -220,7 +138,7 @@ text_append_lower(struct buf *b, const char *s, size_t len)
 			cp += 0x50;
 		else if (is_latin_a_capital(cp))
 			cp += 1;
-		utf8_append(b, cp);
+		utf8_append_char(b, cp);
 	}
 	return b->failed ? -1 : 0;
 }
@@ -233,6 +151,17 @@ text_in_list(const char *word, const char *const *list)
 	for (k = 0; list[k] != NULL; k++)
 		if (strcmp(word, list[k]) == 0)
 			return 1;
+	return 0;
+}
+
+size_t
+text_prefix_in_list(const char *s, const char *const *list)
+{
+	size_t k, n;
+
+	for (k = 0; list[k] != NULL; k++)
+		if (strncmp(s, list[k], n = strlen(list[k])) == 0)
+			return n;
 	return 0;
 }
 
@@ -259,7 +188,7 @@ text_key(const char *s)
 	uint32_t cp;
 
 	while (i < len) {
-		n = utf8_decode(s + i, len - i, &cp);
+		n = utf8_next_lossy(s + i, len - i, &cp);
 		if (cp < 0x80 && isalnum((int)cp))
 			buf_append_char(&b, (char)tolower((int)cp));
 		else if (cp >= 0xc0 && cp <= 0x17f && latin_base[cp - 0xc0] != '-')
@@ -275,38 +204,6 @@ text_key(const char *s)
 	return buf_release(&b, NULL);
 }
 
-static int
-is_wide_cp(uint32_t cp)
-{
-	return (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
-	    (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
-	    (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
-	    (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1f64f) ||
-	    (cp >= 0x1f900 && cp <= 0x1f9ff) || (cp >= 0x20000 && cp <= 0x3fffd);
-}
-
-static int
-is_combining_cp(uint32_t cp)
-{
-	return (cp >= 0x300 && cp <= 0x36f) || cp == 0x200c || cp == 0x200d ||
-	    (cp >= 0xfe00 && cp <= 0xfe0f);
-}
-
-size_t
-text_display_width(const char *s)
-{
-	size_t len = strlen(s), i = 0, width = 0;
-	uint32_t cp;
-
-	while (i < len) {
-		i += utf8_decode(s + i, len - i, &cp);
-		if (is_combining_cp(cp))
-			continue;
-		width += is_wide_cp(cp) ? 2 : 1;
-	}
-	return width;
-}
-
 char *
 text_cut_words(const char *s, size_t max)
 {
@@ -318,11 +215,8 @@ text_cut_words(const char *s, size_t max)
 	cut = max;
 	while (cut > max / 2 && s[cut] != ' ')
 		cut--;
-	if (s[cut] != ' ') {
-		cut = max;
-		while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
-			cut--;
-	}
+	if (s[cut] != ' ')
+		cut = utf8_prefix_len(s, len, max);
 	while (cut > 0 && (s[cut - 1] == ' ' || s[cut - 1] == ',' || s[cut - 1] == ';'))
 		cut--;
 	buf_append(&b, s, cut);
@@ -342,30 +236,51 @@ is_url_control_cp(uint32_t cp)
 	return (cp < 0x20 && cp != ' ') || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f);
 }
 
-/* A malloc'd copy of ref without control characters and without the
- * spaces around it: what every URL check and resolution works on.  Bytes
- * that are not UTF-8 are percent-encoded here, in the same pass: dropping
- * a control character between two of them could join them into a valid
- * character ("\xc2\x0f\x8f" into U+008F) that the checks never saw. */
-static char *
-url_clean(const char *ref)
+/* Append s[0..len) without its control characters; with trim, without
+ * the spaces around it either. */
+static void
+append_without_controls(struct buf *out, const char *s, size_t len, int trim)
 {
-	struct buf b = BUF_INIT;
-	size_t len = strlen(ref), i = 0, n, end;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t start = out->len, i = 0, n, run, end;
 	uint32_t cp;
 
 	while (i < len) {
-		n = utf8_decode(ref + i, len - i, &cp);
-		if (cp == 0xfffd && n == 1)
-			buf_printf(&b, "%%%02X", (unsigned char)ref[i]);
-		else if (!is_url_control_cp(cp) && !(cp == ' ' && b.len == 0))
-			buf_append(&b, ref + i, n);
+		for (run = i; run < len && u[run] > ' ' && u[run] < 0x7f; run++)
+			continue;
+		buf_append(out, s + i, run - i);
+		if ((i = run) == len)
+			break;
+		n = utf8_next_lossy(s + i, len - i, &cp);
+		if (!is_url_control_cp(cp) && !(trim && cp == ' ' && out->len == start))
+			buf_append(out, s + i, n);
 		i += n;
 	}
-	buf_append(&b, "", 0);
-	for (end = b.len; end > 0 && b.data[end - 1] == ' '; end--)
+	for (end = out->len; trim && end > start && out->data[end - 1] == ' '; end--)
 		continue;
-	buf_truncate(&b, end);
+	buf_truncate(out, end);
+}
+
+/* A malloc'd copy of ref without control characters (and, with trim,
+ * without the spaces around it): what every URL check and resolution
+ * works on.  Bytes that are not UTF-8 are percent-encoded first: dropping
+ * a control character between two of them could join them into a valid
+ * character ("\xc2\x0f\x8f" into U+008F) that the checks never saw. */
+static char *
+url_clean(const char *ref, size_t len, int trim)
+{
+	struct buf encoded = BUF_INIT, b = BUF_INIT;
+
+	if (utf8_valid(ref, len))
+		append_without_controls(&b, ref, len, trim);
+	else if (percent_encode(&encoded, ref, len, NULL, PERCENT_IRI) == 0)
+		append_without_controls(&b, encoded.data, encoded.len, trim);
+	if (encoded.failed || buf_append(&b, "", 0) == -1) {
+		buf_free(&encoded);
+		buf_free(&b);
+		return NULL;
+	}
+	buf_free(&encoded);
 	return buf_release(&b, NULL);
 }
 
@@ -375,7 +290,7 @@ url_is_linkable(const char *ref)
 	char *clean;
 	int linkable;
 
-	if ((clean = url_clean(ref)) == NULL)
+	if ((clean = url_clean(ref, strlen(ref), 1)) == NULL)
 		return 0;
 	linkable = *clean != '\0' && *clean != '#' && strncasecmp(clean, "javascript:", 11) != 0 &&
 	    strncasecmp(clean, "data:", 5) != 0;
@@ -383,9 +298,8 @@ url_is_linkable(const char *ref)
 	return linkable;
 }
 
-/* Length of the scheme of url including its ':', or 0 when it has none. */
-static size_t
-scheme_len(const char *url)
+size_t
+url_scheme_len(const char *url)
 {
 	size_t i;
 
@@ -436,7 +350,7 @@ append_path_without_dots(struct buf *out, const char *path, size_t len)
 static size_t
 authority_end(const char *url)
 {
-	size_t i = scheme_len(url);
+	size_t i = url_scheme_len(url);
 
 	if (strncmp(url + i, "//", 2) != 0)
 		return i;
@@ -480,30 +394,24 @@ append_merged(struct buf *out, const char *base, const char *ref)
 	buf_free(&merged);
 }
 
-/* Spaces of every kind, invisible characters and bytes that are not valid
- * UTF-8 percent-encoded, control characters dropped: a URL fit for a
- * gemtext link line, which reads back the same when it is its own label. */
+/* What a gemtext link line keeps of ASCII besides letters and digits:
+ * every printable character but the space, which would end the URL. */
+#define LINK_KEEP "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+
+/* A URL fit for a gemtext link line, which reads back the same when it
+ * is its own label: control characters dropped; spaces of every kind,
+ * invisible characters and bytes that are not valid UTF-8
+ * percent-encoded. */
 static char *
 encode_for_link(const char *s, size_t len)
 {
 	struct buf b = BUF_INIT;
-	size_t i = 0, j, n;
-	uint32_t cp;
+	char *clean;
 
-	while (i < len) {
-		n = utf8_decode(s + i, len - i, &cp);
-		if (is_url_control_cp(cp)) {
-			i += n;
-			continue;
-		}
-		if (is_space_cp(cp) || is_dropped_cp(cp) || (cp == 0xfffd && n == 1)) {
-			for (j = 0; j < n; j++)
-				buf_printf(&b, "%%%02X", (unsigned char)s[i + j]);
-		} else {
-			buf_append(&b, s + i, n);
-		}
-		i += n;
-	}
+	if ((clean = url_clean(s, len, 0)) == NULL)
+		return NULL;
+	percent_encode(&b, clean, strlen(clean), LINK_KEEP, PERCENT_IRI_VISIBLE);
+	free(clean);
 	if (buf_append(&b, "", 0) == -1) {
 		buf_free(&b);
 		return NULL;
@@ -516,14 +424,14 @@ url_resolve(const char *base, const char *ref)
 {
 	char *clean, *result;
 
-	if ((clean = url_clean(ref)) == NULL)
+	if ((clean = url_clean(ref, strlen(ref), 1)) == NULL)
 		return NULL;
-	if (base == NULL || *base == '\0' || scheme_len(clean) > 0) {
+	if (base == NULL || *base == '\0' || url_scheme_len(clean) > 0) {
 		result = encode_for_link(clean, strlen(clean));
 	} else if (strncmp(clean, "//", 2) == 0) {
 		struct buf joined = BUF_INIT;
 
-		buf_append(&joined, base, scheme_len(base));
+		buf_append(&joined, base, url_scheme_len(base));
 		buf_append_str(&joined, clean);
 		result = joined.failed ? NULL : encode_for_link(joined.data, joined.len);
 		buf_free(&joined);

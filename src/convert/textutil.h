@@ -1,20 +1,16 @@
 /*
  * Text and URL helpers shared by the article readers: every reader cleans
  * its text and resolves its links the same way, so the gemtext written
- * from any format obeys the same rules (conversion.md §3).
+ * from any format obeys the same rules (conversion.md §3).  The primitives
+ * under them (UTF-8, display width, which characters are spaces or
+ * invisible, percent-encoding) are util/text.h's, shared with the
+ * protocols.
  */
 #ifndef CAPSULED_CONVERT_TEXTUTIL_H
 #define CAPSULED_CONVERT_TEXTUTIL_H
 
 #include <stddef.h>
-#include <stdint.h>
 #include "util/buf.h"
-
-/* Decode one UTF-8 sequence of s[0..len).  Returns the bytes consumed
- * (at least 1 when len > 0); an invalid sequence gives U+FFFD for one byte. */
-size_t utf8_decode(const char *s, size_t len, uint32_t *cp);
-/* Append cp as UTF-8. */
-int utf8_append(struct buf *b, uint32_t cp);
 
 /* Append running text: invalid UTF-8 becomes U+FFFD, every kind of space
  * (TAB, CR, LF, NBSP, the U+2000 range...) one plain space collapsed with
@@ -34,16 +30,20 @@ char *text_squeeze(const char *s, size_t len);
 int text_append_lower(struct buf *b, const char *s, size_t len);
 /* Whether word is one of the NULL-terminated list. */
 int text_in_list(const char *word, const char *const *list);
+/* The length of the first string of the NULL-terminated list that s
+ * starts with, or 0 when none. */
+size_t text_prefix_in_list(const char *s, const char *const *list);
 /* A malloc'd key for comparing names: letters and digits only, in lower
  * case, Latin letters without their accents ("Aktuálně.cz" and
  * "aktualne.cz" both give "aktualnecz").  NULL when memory runs out. */
 char *text_key(const char *s);
-/* Columns s takes in a terminal (East Asian wide characters count 2). */
-size_t text_display_width(const char *s);
 /* Cut s after at most about max bytes, at a word boundary, adding "…".
  * Returns a malloc'd string. */
 char *text_cut_words(const char *s, size_t max);
 
+/* Length of the scheme of url including its ':' ("https:"), or 0 when it
+ * has none. */
+size_t url_scheme_len(const char *url);
 /* Whether a link target is worth keeping: not empty, not fragment-only,
  * not javascript: or data:.  Judged without control characters, as
  * url_resolve() writes it, so none can hide a scheme or a fragment. */

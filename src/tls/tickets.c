@@ -84,9 +84,8 @@ tls_tickets_free(struct tls_tickets *t)
 	OPENSSL_clear_free(t, sizeof(*t));
 }
 
-/* The key that encrypts (enc) or the one named name, copied out of the
- * lock; 2 when that is the previous key (the client gets a fresh ticket),
- * 1 for the current one, 0 for none. */
+/* The key that encrypts (enc) or the one named name (the current or the
+ * previous one), copied out of the lock: 1, or 0 for none. */
 static int
 find_key(struct tls_tickets *t, const unsigned char name[16], int enc, struct ticket_key *out)
 {
@@ -99,7 +98,7 @@ find_key(struct tls_tickets *t, const unsigned char name[16], int enc, struct ti
 		found = 1;
 	} else if (!enc && t->previous.valid && memcmp(name, t->previous.name, 16) == 0) {
 		*out = t->previous;
-		found = 2;
+		found = 1;
 	}
 	pthread_mutex_unlock(&t->lock);
 	return found;
@@ -117,18 +116,20 @@ set_mac_key(EVP_MAC_CTX *mac, struct ticket_key *k)
 	return EVP_MAC_CTX_set_params(mac, params) == 1 ? 0 : -1;
 }
 
-/* OpenSSL's ticket callback: 1 ticket sealed or opened with the current
- * key, 2 opened with the previous one (renew it), 0 no ticket or a full
- * handshake, -1 an error. */
+/* OpenSSL's ticket callback: 1 ticket sealed, 2 opened (renew it), 0 no
+ * ticket or a full handshake, -1 an error.  An opened ticket is always
+ * renewed: a TLS 1.3 client spends each ticket once (RFC 8446), and
+ * without a renewal OpenSSL sends a resumed client no new ticket, so
+ * every other connection of a client would be a full handshake. */
 static int
 ticket_key_callback(SSL *ssl, unsigned char name[16], unsigned char iv[EVP_MAX_IV_LENGTH],
     EVP_CIPHER_CTX *cipher, EVP_MAC_CTX *mac, int enc)
 {
 	struct tls_tickets *t = SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl));
 	struct ticket_key k;
-	int found, rc = -1;
+	int rc = -1;
 
-	if ((found = find_key(t, name, enc, &k)) == 0)
+	if (!find_key(t, name, enc, &k))
 		return 0;
 	if (enc) {
 		memcpy(name, k.name, sizeof(k.name));
@@ -138,7 +139,7 @@ ticket_key_callback(SSL *ssl, unsigned char name[16], unsigned char iv[EVP_MAX_I
 			rc = 1;
 	} else if (set_mac_key(mac, &k) == 0 &&
 	    EVP_DecryptInit_ex(cipher, EVP_aes_256_cbc(), NULL, k.aes, iv) == 1) {
-		rc = found;
+		rc = 2;
 	}
 	OPENSSL_cleanse(&k, sizeof(k));
 	return rc;

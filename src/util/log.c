@@ -278,11 +278,9 @@ log_escape(char *dst, size_t dstsize, const char *src, size_t srclen)
 	dst[out] = '\0';
 	return;
 truncated:
-	while (out > 0 && out + 3 >= dstsize)
-		out--;
-	/* never leave half a UTF-8 sequence before the ellipsis */
-	while (out > 0 && ((unsigned char)dst[out] & 0xc0) == 0x80)
-		out--;
+	/* Room for the ellipsis and the NUL, never half a UTF-8 sequence
+	 * before it. */
+	out = utf8_prefix_len(dst, out, dstsize >= 4 ? dstsize - 4 : 0);
 	if (out + 3 < dstsize) {
 		memcpy(dst + out, "...", 3);
 		out += 3;

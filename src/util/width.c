@@ -65,3 +65,18 @@ display_width(const char *s, size_t len)
 	}
 	return width;
 }
+
+int
+char_is_space(uint32_t cp)
+{
+	return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' ||
+	    cp == '\v' || cp == 0xa0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) ||
+	    cp == 0x2028 || cp == 0x2029 || cp == 0x202f || cp == 0x205f || cp == 0x3000;
+}
+
+int
+char_is_invisible(uint32_t cp)
+{
+	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) || cp == 0xad ||
+	    cp == 0x200b || cp == 0x2060 || cp == 0xfeff;
+}

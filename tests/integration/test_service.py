@@ -127,6 +127,20 @@ class SessionTicketTest(unittest.TestCase):
                 reused, _ = self.resume(srv, ctx, session)
                 self.assertTrue(reused, "the session from before the reload was not resumed")
 
+    def test_a_resumed_connection_brings_a_new_ticket(self):
+        # A TLS 1.3 client spends each ticket once: a chain of connections
+        # keeps resuming only when each resumed one hands out a new ticket.
+        with Server(archive=False, gopher=False) as srv:
+            ctx = client_context(min_version=ssl.TLSVersion.TLSv1_3)
+            reused, session = self.resume(srv, ctx, None)
+            self.assertFalse(reused)
+            for i in range(4):
+                reused, fresh = self.resume(srv, ctx, session)
+                self.assertTrue(reused, "connection %d of the chain was a full handshake" % i)
+                self.assertTrue(fresh.has_ticket)
+                self.assertNotEqual(fresh.id, session.id)
+                session = fresh
+
     def test_openssl_s_client_resumes_across_a_reload(self):
         with Server(archive=False, gopher=False) as srv:
             sess = os.path.join(srv.tmp, "session.pem")

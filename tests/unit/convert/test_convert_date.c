@@ -131,6 +131,30 @@ test_languages(void **state)
 	assert_not_date("3 jui 2019");
 }
 
+/* Month names: the English ones are util's table (month_name()), read in
+ * any case, whole or cut after three letters or more; the other
+ * languages' beside them, an abbreviation of two months naming none. */
+static void
+test_calendar_words(void **state)
+{
+	(void)state;
+	assert_true(date_word_is_calendar("january"));
+	assert_true(date_word_is_calendar("sept"));
+	assert_true(date_word_is_calendar("dec"));
+	assert_true(date_word_is_calendar("may"));
+	assert_true(date_word_is_calendar("juillet"));
+	assert_true(date_word_is_calendar("ноября"));
+	assert_true(date_word_is_calendar("mrt"));
+	assert_true(date_word_is_calendar("tuesday"));
+	assert_false(date_word_is_calendar("ja"));
+	assert_false(date_word_is_calendar("jui"));
+	assert_false(date_word_is_calendar("marching"));
+	assert_false(date_word_is_calendar("maj"));
+	assert_date("3 MAY 2014", "2014-05-03");
+	assert_date("Feb. 3, 2014", "2014-02-03");
+	assert_date("3 mars 2014", "2014-03-03");
+}
+
 static void
 assert_found(const char *text, const char *expected, int updated)
 {
@@ -195,6 +219,7 @@ main(void)
 		cmocka_unit_test(test_path_dates),
 		cmocka_unit_test(test_machine_dates),
 		cmocka_unit_test(test_languages),
+		cmocka_unit_test(test_calendar_words),
 		cmocka_unit_test(test_find_in_text),
 		cmocka_unit_test(test_plausible),
 		cmocka_unit_test(test_url_dates),

@@ -231,6 +231,23 @@ test_toml(void **state)
 	document_free(doc);
 }
 
+/* An escape that names no character (a surrogate, past U+10FFFF, cut
+ * short) is one U+FFFD: never the bytes of a surrogate, which are no
+ * UTF-8 and came out as three replacement characters. */
+static void
+test_toml_escapes_of_no_character(void **state)
+{
+	static const char text[] = "+++\ntitle = \"a\\uD800b\\U00110000c\\u12x\\U0001F680\"\n+++\n";
+	size_t consumed;
+	struct document *doc = read_fm(text, &consumed);
+
+	(void)state;
+	assert_int_equal(consumed, strlen(text));
+	assert_string_equal(doc->meta.title,
+	    "a\xef\xbf\xbd" "b\xef\xbf\xbd" "c\xef\xbf\xbdx\xf0\x9f\x9a\x80");
+	document_free(doc);
+}
+
 /* Unterminated strings, arrays and escapes at the very end: every step
  * of the TOML reader moves forward and stays inside its input. */
 static void
@@ -272,6 +289,7 @@ main(void)
 		cmocka_unit_test(test_empty_and_absent),
 		cmocka_unit_test(test_toml),
 		cmocka_unit_test(test_toml_truncated),
+		cmocka_unit_test(test_toml_escapes_of_no_character),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

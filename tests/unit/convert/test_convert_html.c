@@ -13,6 +13,9 @@
 
 #include "convert/charset.h"
 #include "convert/html.h"
+#include "util/text.h"
+
+#include "columns.h"
 
 #define FILLER "The committee met on Tuesday to discuss the budget, the schedule, " \
 	"and the plans for next year, which everyone agreed were ambitious. "
@@ -168,6 +171,33 @@ test_tables(void **state)
 	b = find_block(doc, "Layout cell.");
 	assert_non_null(b);
 	assert_int_equal(b->type, BLOCK_PARAGRAPH);
+	document_free(doc);
+}
+
+/* CJK, emoji (the rocket included: two columns, as in every width
+ * table of the project), Hangul, fullwidth letters and a combining accent:
+ * each column starts at the same display column in every row. */
+static void
+test_tables_align_wide_characters(void **state)
+{
+	const struct doc_block *b;
+	struct document *doc;
+
+	(void)state;
+	doc = read_page("<html><body><article><p>" FILLER "</p><p>" FILLER "</p><table>"
+	    "<tr><th>Name</th><th>City</th><th>Note</th></tr>"
+	    "<tr><td>\xe6\x9d\x8e\xe9\x9b\xb7</td><td>\xe5\x8c\x97\xe4\xba\xac</td>"
+	    "<td>\xf0\x9f\x9a\x80 launch</td></tr>"
+	    "<tr><td>Ann</td><td>\xf0\x9f\x9a\x80</td><td>ok</td></tr>"
+	    "<tr><td>Jose\xcc\x81</td><td>Paris</td><td>caf\xc3\xa9</td></tr>"
+	    "<tr><td>\xf0\x9f\x98\x80</td><td>\xec\x84\x9c\xec\x9a\xb8</td>"
+	    "<td>\xef\xbc\xa6\xef\xbd\x95\xef\xbd\x8c\xef\xbd\x8c</td></tr>"
+	    "</table></article></body></html>");
+	b = find_block(doc, "Name");
+	assert_non_null(b);
+	assert_int_equal(b->type, BLOCK_PREFORMATTED);
+	assert_string_equal(b->text, WIDE_TABLE_ALIGNED);
+	assert_columns_align(b->text);
 	document_free(doc);
 }
 
@@ -356,9 +386,9 @@ test_charset_latin1_meta(void **state)
 	assert_non_null(utf8);
 	assert_int_equal(len, 0);
 	free(utf8);
-	assert_true(charset_is_utf8("\xc3\xa9", 2));
-	assert_false(charset_is_utf8("\xc0\xaf", 2));
-	assert_false(charset_is_utf8("\xed\xa0\x80", 3));
+	assert_true(utf8_valid("\xc3\xa9", 2));
+	assert_false(utf8_valid("\xc0\xaf", 2));
+	assert_false(utf8_valid("\xed\xa0\x80", 3));
 }
 
 static void
@@ -568,6 +598,7 @@ main(void)
 		cmocka_unit_test(test_nested_lists),
 		cmocka_unit_test(test_link_list_becomes_link_lines),
 		cmocka_unit_test(test_tables),
+		cmocka_unit_test(test_tables_align_wide_characters),
 		cmocka_unit_test(test_code_headings_images),
 		cmocka_unit_test(test_entities_and_spaces),
 		cmocka_unit_test(test_metadata_jsonld),

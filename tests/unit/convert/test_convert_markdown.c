@@ -9,6 +9,8 @@
 #include "convert/markdown.h"
 #include "util/buf.h"
 
+#include "columns.h"
+
 static struct document *
 read_md(const char *text, size_t len)
 {
@@ -124,6 +126,23 @@ test_tables(void **state)
 	    "a | b | c | d | e | f | g\n\n1 | 2 | 3 | 4 | 5 | 6 | 7\n");
 }
 
+/* The same table as the HTML reader's, lined up the same way (see
+ * test_convert_html.c, which checks that it lines up). */
+static void
+test_tables_align_wide_characters(void **state)
+{
+	static const char table[] =
+	    "| Name | City | Note |\n|---|---|---|\n"
+	    "| \xe6\x9d\x8e\xe9\x9b\xb7 | \xe5\x8c\x97\xe4\xba\xac | \xf0\x9f\x9a\x80 launch |\n"
+	    "| Ann | \xf0\x9f\x9a\x80 | ok |\n"
+	    "| Jose\xcc\x81 | Paris | caf\xc3\xa9 |\n"
+	    "| \xf0\x9f\x98\x80 | \xec\x84\x9c\xec\x9a\xb8 | "
+	    "\xef\xbc\xa6\xef\xbd\x95\xef\xbd\x8c\xef\xbd\x8c |\n";
+
+	(void)state;
+	assert_body(table, "```table\n" WIDE_TABLE_ALIGNED "\n```\n");
+}
+
 static void
 test_code_images_html(void **state)
 {
@@ -185,6 +204,7 @@ main(void)
 		cmocka_unit_test(test_nested_lists),
 		cmocka_unit_test(test_list_of_links_and_quotes),
 		cmocka_unit_test(test_tables),
+		cmocka_unit_test(test_tables_align_wide_characters),
 		cmocka_unit_test(test_code_images_html),
 		cmocka_unit_test(test_empty_and_binary),
 		cmocka_unit_test(test_deep_nesting),

@@ -35,6 +35,29 @@ test_url_resolve(void **state)
 	assert_resolves(NULL, "/caf\xc3\xa9\xff\x7f", "/caf\xc3\xa9%FF");
 }
 
+/* Link lines keep what a reader can read (RFC 3987 IRIs) and encode what
+ * shows as a space or as nothing; control characters go, after stray
+ * bytes are encoded, so that dropping one joins nothing. */
+static void
+test_url_encoding_for_links(void **state)
+{
+	(void)state;
+	assert_resolves(NULL, "/a\xc2\xa0" "b\xe2\x80\x8b" "c\xc2\xad" "d\xe3\x80\x80" "e\xef\xbb\xbf" "f",
+	    "/a%C2%A0b%E2%80%8Bc%C2%ADd%E3%80%80e%EF%BB%BFf");
+	assert_resolves(NULL, "/x\xc3\x01\xa9", "/x%C3%A9");
+	assert_resolves(NULL, "/x\xc2\x85y\x7f", "/xy");
+	assert_resolves(NULL, "/caf\xc3\xa9/\xe6\x97\xa5?q=%41 b", "/caf\xc3\xa9/\xe6\x97\xa5?q=%41%20b");
+	assert_resolves("http://h/a\x01/b.html", "c", "http://h/a/c");
+	assert_resolves("http://h/d\xff/b.html", "c d", "http://h/d%FF/c%20d");
+	assert_false(url_is_linkable("\x01java\xc2\x85script:x"));
+	assert_false(url_is_linkable(" \x02#top"));
+	assert_int_equal(url_scheme_len("https://x"), 6);
+	assert_int_equal(url_scheme_len("a+b.c-d:x"), 8);
+	assert_int_equal(url_scheme_len("/a:b"), 0);
+	assert_int_equal(url_scheme_len("1a:b"), 0);
+	assert_int_equal(url_scheme_len("noscheme"), 0);
+}
+
 static void
 test_url_is_linkable(void **state)
 {
@@ -85,16 +108,31 @@ test_verbatim_expands_tabs(void **state)
 }
 
 static void
-test_display_width_and_cut(void **state)
+test_prefix_in_list(void **state)
+{
+	static const char *const marks[] = { "\xc2\xb7", "\xe2\x80\x94", "--", NULL };
+
+	(void)state;
+	assert_int_equal(text_prefix_in_list("\xe2\x80\x94 x", marks), 3);
+	assert_int_equal(text_prefix_in_list("\xc2\xb7", marks), 2);
+	assert_int_equal(text_prefix_in_list("--x", marks), 2);
+	assert_int_equal(text_prefix_in_list("-x", marks), 0);
+	assert_int_equal(text_prefix_in_list("\xc2", marks), 0);
+	assert_int_equal(text_prefix_in_list("", marks), 0);
+}
+
+static void
+test_cut_words(void **state)
 {
 	char *s;
 
 	(void)state;
-	assert_int_equal(text_display_width("abc"), 3);
-	assert_int_equal(text_display_width("李雷"), 4);
-	assert_int_equal(text_display_width("e\xcc\x81"), 1);
 	s = text_cut_words("one two three four", 10);
 	assert_string_equal(s, "one two…");
+	free(s);
+	/* No space to cut at: between two characters, never inside one. */
+	s = text_cut_words("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 5);
+	assert_string_equal(s, "\xc3\xa9\xc3\xa9…");
 	free(s);
 	s = text_cut_words("short", 10);
 	assert_string_equal(s, "short");
@@ -107,9 +145,11 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_url_resolve),
 		cmocka_unit_test(test_url_is_linkable),
+		cmocka_unit_test(test_url_encoding_for_links),
 		cmocka_unit_test(test_running_text_cleaning),
 		cmocka_unit_test(test_verbatim_expands_tabs),
-		cmocka_unit_test(test_display_width_and_cut),
+		cmocka_unit_test(test_prefix_in_list),
+		cmocka_unit_test(test_cut_words),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -94,6 +94,12 @@ test_log_escape(void **state)
 	log_escape(out, 8, "ab\xc3\xa9\xc3\xa9\xc3\xa9", 8);
 	assert_true(strlen(out) < 8);
 	assert_non_null(strstr(out, "..."));
+	/* Cut where the text written ends: what the buffer held before
+	 * (here bytes that look like the tail of a UTF-8 sequence) is
+	 * never read as part of it. */
+	memset(out, 0x80, sizeof(out));
+	log_escape(out, 16, "aaaaaaaaaaaa\x01", 13);
+	assert_string_equal(out, "aaaaaaaaaaaa...");
 }
 
 int

@@ -1,4 +1,5 @@
-/* Text primitives: UTF-8, display width, percent-encoding, sizes, months. */
+/* Text primitives: UTF-8, display width, spaces and invisible characters,
+ * percent-encoding, hex digits, sizes, months. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -32,6 +33,54 @@ test_utf8_next(void **state)
 }
 
 static void
+test_utf8_lossy_prefix_ascii(void **state)
+{
+	uint32_t cp;
+
+	(void)state;
+	assert_int_equal(utf8_next_lossy("\xff", 1, &cp), 1);
+	assert_int_equal(cp, 0xfffd);
+	assert_int_equal(utf8_next_lossy("\xe2\x82", 2, &cp), 1);       /* cut short */
+	assert_int_equal(cp, 0xfffd);
+	assert_int_equal(utf8_next_lossy("\xef\xbf\xbd", 3, &cp), 3);   /* a real U+FFFD */
+	assert_int_equal(cp, 0xfffd);
+	assert_int_equal(utf8_next_lossy("\xe2\x82\xac", 3, &cp), 3);
+	assert_int_equal(cp, 0x20ac);
+	assert_int_equal(utf8_prefix_len("a\xc3\xa9", 3, 2), 1);
+	assert_int_equal(utf8_prefix_len("a\xc3\xa9", 3, 3), 3);
+	assert_int_equal(utf8_prefix_len("a\xc3\xa9", 3, 9), 3);
+	assert_int_equal(utf8_prefix_len("\xe2\x82\xac!", 4, 2), 0);
+	assert_int_equal(utf8_ascii_len("abcdefghij\xc3\xa9", 12), 10);
+	assert_int_equal(utf8_ascii_len("abc", 3), 3);
+	/* Past the eight-byte steps of the ASCII run. */
+	assert_true(utf8_valid("abcdefghijklmnop\xc3\xa9q", 19));
+	assert_false(utf8_valid("abcdefghijklmnop\xc3", 17));
+	assert_false(utf8_valid("abcdefgh\xed\xa0\x80", 11));
+}
+
+static void
+expect_char(uint32_t cp, const char *want)
+{
+	struct buf b = BUF_INIT;
+
+	assert_int_equal(utf8_append_char(&b, cp), 0);
+	assert_string_equal(b.data, want);
+	buf_free(&b);
+}
+
+static void
+test_utf8_append_char(void **state)
+{
+	(void)state;
+	expect_char('a', "a");
+	expect_char(0xe9, "\xc3\xa9");
+	expect_char(0x20ac, "\xe2\x82\xac");
+	expect_char(0x1f680, "\xf0\x9f\x9a\x80");
+	expect_char(0xd800, "\xef\xbf\xbd");      /* a surrogate is no character */
+	expect_char(0x110000, "\xef\xbf\xbd");
+}
+
+static void
 test_utf8_append_clean(void **state)
 {
 	struct buf b = BUF_INIT;
@@ -50,6 +99,7 @@ test_display_width(void **state)
 	assert_int_equal(display_width("\xf0\x9f\x9a\x80", 4), 2);         /* rocket */
 	assert_int_equal(display_width("\xf0\x9f\x98\x80", 4), 2);         /* grinning face */
 	assert_int_equal(display_width("\xe6\x97\xa5", 3), 2);             /* CJK */
+	assert_int_equal(display_width("\xe6\x9d\x8e\xe9\x9b\xb7", 6), 4);  /* 李雷 */
 	assert_int_equal(display_width("\xef\xbc\xa1", 3), 2);             /* fullwidth A */
 	assert_int_equal(display_width("\xea\xb0\x80", 3), 2);             /* Hangul syllable */
 	assert_int_equal(display_width("e\xcc\x81", 3), 1);                /* combining acute */
@@ -61,6 +111,27 @@ test_display_width(void **state)
 	assert_int_equal(display_width_char(0x07), 0);
 	assert_int_equal(display_width_char(0x85), 0);
 	assert_int_equal(display_width_char(0xad), 1);                     /* soft hyphen shows */
+}
+
+static void
+test_spaces_and_invisibles(void **state)
+{
+	(void)state;
+	assert_true(char_is_space(' '));
+	assert_true(char_is_space('\t'));
+	assert_true(char_is_space(0xa0));
+	assert_true(char_is_space(0x2009));
+	assert_true(char_is_space(0x3000));
+	assert_false(char_is_space('a'));
+	assert_false(char_is_space(0x200b));
+	assert_true(char_is_invisible(0x01));
+	assert_true(char_is_invisible(0x85));
+	assert_true(char_is_invisible(0xad));
+	assert_true(char_is_invisible(0x200b));
+	assert_true(char_is_invisible(0xfeff));
+	assert_false(char_is_invisible(' '));
+	assert_false(char_is_invisible(0x200d));  /* ZWJ joins emoji: kept */
+	assert_false(char_is_invisible(0xe9));
 }
 
 static void
@@ -84,6 +155,34 @@ test_percent_encode(void **state)
 	expect_encoded("\xc3x", "", PERCENT_IRI, "%C3x");
 	expect_encoded("q?#", "?", PERCENT_ASCII, "q?%23");
 	expect_encoded("", "", PERCENT_ASCII, "");
+	/* Exactly the unreserved characters stay without a keep. */
+	expect_encoded("AMZamz059-._~", "", PERCENT_ASCII, "AMZamz059-._~");
+	expect_encoded("@[`{/:!", "", PERCENT_ASCII, "%40%5B%60%7B%2F%3A%21");
+	expect_encoded("\x7f\x01", "", PERCENT_ASCII, "%7F%01");
+	/* keep NULL: every ASCII byte stays, the policy speaks for the rest. */
+	expect_encoded("a b%\x01\xff\xc3\xa9\xc3", NULL, PERCENT_IRI, "a b%\x01%FF\xc3\xa9%C3");
+	expect_encoded("a b\xc3\xa9", NULL, PERCENT_ASCII, "a b%C3%A9");
+	/* Characters that show as a space or as nothing are encoded whole. */
+	expect_encoded("a\xc2\xa0" "b\xe2\x80\x8b" "c\xc2\xad" "d\xc3\xa9\xe6\x97\xa5 \xff", "%",
+	    PERCENT_IRI_VISIBLE, "a%C2%A0b%E2%80%8Bc%C2%ADd\xc3\xa9\xe6\x97\xa5%20%FF");
+	expect_encoded("\xe3\x80\x80\xef\xbb\xbf\xc2\x85", "", PERCENT_IRI_VISIBLE,
+	    "%E3%80%80%EF%BB%BF%C2%85");
+	expect_encoded("\xe3\x80\x80", "", PERCENT_IRI, "\xe3\x80\x80");
+}
+
+static void
+test_hex_digit_value(void **state)
+{
+	(void)state;
+	assert_int_equal(hex_digit_value('0'), 0);
+	assert_int_equal(hex_digit_value('9'), 9);
+	assert_int_equal(hex_digit_value('a'), 10);
+	assert_int_equal(hex_digit_value('F'), 15);
+	assert_int_equal(hex_digit_value('g'), -1);
+	assert_int_equal(hex_digit_value('G'), -1);
+	assert_int_equal(hex_digit_value(' '), -1);
+	assert_int_equal(hex_digit_value(-1), -1);
+	assert_int_equal(hex_digit_value((char)0xc1), -1);
 }
 
 static void
@@ -145,9 +244,13 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_utf8_next),
+		cmocka_unit_test(test_utf8_lossy_prefix_ascii),
+		cmocka_unit_test(test_utf8_append_char),
 		cmocka_unit_test(test_utf8_append_clean),
 		cmocka_unit_test(test_display_width),
+		cmocka_unit_test(test_spaces_and_invisibles),
 		cmocka_unit_test(test_percent_encode),
+		cmocka_unit_test(test_hex_digit_value),
 		cmocka_unit_test(test_percent_decode),
 		cmocka_unit_test(test_format_size),
 		cmocka_unit_test(test_month_name),
