@@ -85,6 +85,12 @@ static const char schema[] =
 /* Page cache of the writer, KiB. */
 #define CACHE_KIB 8192
 #define CACHE_KIB_BULK 32768
+/* Page cache of each reader, KiB: 256 pages of 16 KiB, what a page of a
+ * long list reads (its 100 articles and the 100 newer ones walked for
+ * the link back, each on a page of its own at worst).  SQLite's default
+ * of 2000 KiB is 125 such pages: a deep tag page then read its pages
+ * from the file again on every render (0.27 ms where 0.08 ms will do). */
+#define READER_CACHE_KIB "4096"
 
 enum store_fault
 store_fault_of(int sqlite_code)
@@ -1225,7 +1231,8 @@ store_open_reader(const char *db_path)
 		return NULL;
 	}
 	sqlite3_busy_timeout(db, 5000);
-	sqlite3_exec(db, "PRAGMA temp_store = MEMORY;", NULL, NULL, NULL);
+	sqlite3_exec(db, "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -" READER_CACHE_KIB ";",
+	    NULL, NULL, NULL);
 	return db;
 }
 

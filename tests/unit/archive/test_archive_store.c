@@ -1,6 +1,7 @@
 /* The index database itself (store.h): bodies packed and unpacked, FTS5
  * kept in step through the work held for the end of a transaction,
- * the walk's sweep, the classes of faults, a damaged file moved aside,
+ * the walk's sweep, the original addresses of articles (sources) kept
+ * with their rows, the classes of faults, a damaged file moved aside,
  * ids and their dates, and a search cut at its time budget. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -233,6 +234,72 @@ test_walk_and_sweep(void **state)
 }
 
 static void
+put_from(struct store *s, const char *path, const char *source)
+{
+	struct article_row row = {
+		.path = path, .mtime = 1, .size = 1, .date = "2014-02-10",
+		.updated = "2014-01-01T00:00:00Z", .title = "T", .summary = "", .body = "text",
+		.source = source,
+	};
+
+	assert_int_equal(store_put(s, &row), 0);
+}
+
+/* The article an original address leads to, as archive_source_path()
+ * asks for it; "" when none. */
+static const char *
+source_path(struct store *s, const char *url, char *path, size_t size)
+{
+	sqlite3_stmt *st;
+
+	*path = '\0';
+	assert_int_equal(sqlite3_prepare_v2(s->db, "SELECT a.path FROM sources s"
+	    " JOIN articles a ON a.id = s.article WHERE s.url = ?1", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(path, size, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return path;
+}
+
+/* Sources follow their articles through puts again, removals, the
+ * sweep and the removal of a folder. */
+static void
+test_sources_follow_their_articles(void **state)
+{
+	struct fixture *f = *state;
+	char path[64];
+
+	assert_int_equal(store_begin(&f->store), 0);
+	put_from(&f->store, "/2014/a.md", "example.org/news/a");
+	put_from(&f->store, "/2014/b.md", "example.org/news/b");
+	put_from(&f->store, "/c.md", "example.org/news/c");
+	put_from(&f->store, "/d.md", NULL);
+	assert_int_equal(store_commit(&f->store), 0);
+	assert_string_equal(source_path(&f->store, "example.org/news/a", path, sizeof(path)),
+	    "/2014/a.md");
+	assert_string_equal(source_path(&f->store, "example.org/news/c", path, sizeof(path)),
+	    "/c.md");
+	/* Put again under another address: the old one leads nowhere. */
+	assert_int_equal(store_begin(&f->store), 0);
+	put_from(&f->store, "/c.md", "example.org/news/c2");
+	assert_int_equal(store_remove(&f->store, "/2014/b.md"), 1);
+	assert_int_equal(store_commit(&f->store), 0);
+	assert_string_equal(source_path(&f->store, "example.org/news/c", path, sizeof(path)), "");
+	assert_string_equal(source_path(&f->store, "example.org/news/c2", path, sizeof(path)),
+	    "/c.md");
+	assert_string_equal(source_path(&f->store, "example.org/news/b", path, sizeof(path)), "");
+	assert_int_equal(store_begin(&f->store), 0);
+	assert_int_equal(store_remove_tree(&f->store, "/2014"), 1);
+	store_walk_start(&f->store);
+	assert_int_equal(store_touch(&f->store, "/d.md", 1, 1), 1);
+	assert_int_equal(store_sweep(&f->store), 0);
+	assert_int_equal(store_commit(&f->store), 0);
+	assert_int_equal(query_number(f->store.db, "SELECT count(*) FROM sources", NULL), 0);
+	assert_int_equal(store_count(&f->store), 1);
+}
+
+static void
 test_ids_and_their_dates(void **state)
 {
 	struct fixture *f = *state;
@@ -366,6 +433,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_fts_in_step_within_a_transaction, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_walk_and_sweep, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sources_follow_their_articles, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ids_and_their_dates, setup, teardown),
 		cmocka_unit_test(test_fault_classes),
 		cmocka_unit_test_setup_teardown(test_fault_sticks, setup, teardown),
