@@ -152,7 +152,7 @@ main() {
 	unshare --mount --pid --fork --kill-child --mount-proc --propagation private \
 		"$BASH" "$HERE/run.sh" --inside "$RUN" "$@" || status=$?
 	print_timings
-	[ "$status" -eq 0 ] || die "the Quick start failed on a fresh bookworm (see above)"
+	[ "$status" -eq 0 ] || die "$* on a fresh bookworm: see above"
 	say "passed: $*"
 }
 
