@@ -13,6 +13,7 @@
 #include "archive/chrome.h"
 #include "convert/convert.h"
 #include "util/buf.h"
+#include "util/text.h"
 
 long long
 article_mtime(const struct stat *st)
@@ -171,8 +172,7 @@ cut(char *s, size_t max)
 	while (at > max / 2 && s[at] != ' ')
 		at--;
 	if (s[at] != ' ')
-		for (at = max; at > 0 && ((unsigned char)s[at] & 0xc0) == 0x80; at--)
-			;
+		at = utf8_prefix_len(s, len, max);
 	s[at] = '\0';
 }
 

@@ -1,4 +1,5 @@
 #include "archive/query.h"
+#include "util/text.h"
 
 #include <string.h>
 
@@ -105,14 +106,7 @@ query_parse(const char *words, struct query *q)
 static size_t
 capped_length(const struct query_term *t)
 {
-	size_t len = t->len;
-
-	if (len <= QUERY_MAX_TERM_BYTES)
-		return len;
-	len = QUERY_MAX_TERM_BYTES;
-	while (len > 0 && ((unsigned char)t->start[len] & 0xc0) == 0x80)
-		len--;
-	return len;
+	return utf8_prefix_len(t->start, t->len, QUERY_MAX_TERM_BYTES);
 }
 
 static void

@@ -30,6 +30,16 @@ ascii_in(const struct ascii_set *set, unsigned char c)
 	return c < 0x80 && (set->bits[c >> 6] >> (c & 63) & 1);
 }
 
+/* What RFC 3987 leaves out of IRIs although it is a character: C1
+ * controls and the bidirectional formatting characters, with which a
+ * link could show other than it leads. */
+static int
+iri_excluded(uint32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x200e || cp == 0x200f ||
+	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
 int
 percent_encode(struct buf *out, const char *s, size_t len, const char *keep,
     enum percent_policy policy)
@@ -50,6 +60,7 @@ percent_encode(struct buf *out, const char *s, size_t len, const char *keep,
 		/* A character left encoded is encoded byte by byte: its
 		 * first byte here, the others as stray continuation bytes. */
 		if (c >= 0x80 && policy != PERCENT_ASCII && (n = utf8_next(s + i, len - i, &cp)) > 0 &&
+		    !iri_excluded(cp) &&
 		    (policy == PERCENT_IRI || !(char_is_space(cp) || char_is_invisible(cp)))) {
 			i += n;
 			continue;

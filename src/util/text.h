@@ -59,7 +59,9 @@ int char_is_invisible(uint32_t cp);
  * and the bytes of keep always stay (keep NULL: every ASCII byte stays);
  * the policy says what happens to the bytes >= 0x80:
  *   PERCENT_IRI          valid UTF-8 sequences stay as they are (RFC
- *                        3987), stray bytes are encoded;
+ *                        3987), stray bytes are encoded, and so are
+ *                        what 3987 leaves out of IRIs: C1 controls and
+ *                        bidirectional formatting characters;
  *   PERCENT_IRI_VISIBLE  the same, but the characters that show as a
  *                        space or as nothing (char_is_space(),
  *                        char_is_invisible()) are encoded too: a URL a

@@ -153,6 +153,9 @@ test_percent_encode(void **state)
 	expect_encoded("caf\xc3\xa9", "", PERCENT_IRI, "caf\xc3\xa9");
 	expect_encoded("caf\xc3\xa9", "", PERCENT_ASCII, "caf%C3%A9");
 	expect_encoded("\xc3x", "", PERCENT_IRI, "%C3x");
+	/* No C1 control or bidi override stays: a link shows where it leads. */
+	expect_encoded("a\xc2\x85" "b\xe2\x80\xae" "c\xe2\x81\xa6" "d", "", PERCENT_IRI,
+	    "a%C2%85b%E2%80%AEc%E2%81%A6d");
 	expect_encoded("q?#", "?", PERCENT_ASCII, "q?%23");
 	expect_encoded("", "", PERCENT_ASCII, "");
 	/* Exactly the unreserved characters stay without a keep. */
