@@ -506,7 +506,7 @@ pages_render(struct reader *r, const struct page_context *ctx, const char *path,
 		return ARCHIVE_NOT_MINE;
 	rest = route_rest(route, path);
 	if (route->route == ARCHIVE_ROUTE_FEED && !ctx->feed_as_page)
-		return feed_render(r, ctx, NULL, page);
+		return feed_render(r, ctx, NULL, NULL, page);
 	if (route->route == ARCHIVE_ROUTE_SEARCH)
 		return search_render(r, ctx, *rest == '\0' ? 1 : pages_number(rest, SEARCH_MAX_PAGES),
 		    query, page);

@@ -111,6 +111,9 @@ long pages_undated_list(struct reader *r, const char *sql, const char *filter,
 int nav_article(struct reader *r, const char *path, struct archive_article *info);
 
 /* The tag pages (tagpages.c): rest is what follows "/tags/". */
+/* The spelling a tag (its key) is shown in, appended to shown: 1, 0 when
+ * no article has the tag, -1 on error (logged). */
+int pages_tag_shown(struct reader *r, const char *key, struct buf *shown);
 enum archive_status pages_render_tags(struct reader *r, const struct page_context *ctx,
     const char *rest, const char *query, struct archive_page *page);
 

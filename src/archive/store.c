@@ -17,6 +17,11 @@
 #define AUTOMERGE_BULK "16"
 #define AUTOMERGE "4"
 
+/* The spelling of a tag (row NEW or OLD of a trigger) that most of its
+ * articles use; ties go to the first in byte order. */
+#define BEST_SPELLING(row) "(SELECT shown FROM tag_spellings WHERE tag = " row ".tag" \
+	" ORDER BY count DESC, shown LIMIT 1)"
+
 static const char schema[] =
 	"CREATE TABLE articles("
 	" id INTEGER PRIMARY KEY,"
@@ -30,12 +35,17 @@ static const char schema[] =
 	" summary TEXT NOT NULL);"
 	"CREATE INDEX articles_by_date ON articles(date);"
 	"CREATE TABLE bodies(id INTEGER PRIMARY KEY, body BLOB NOT NULL);"
+	/* tag is the key (article_tag_key()), shown the article's spelling. */
 	"CREATE TABLE tags("
-	" tag TEXT NOT NULL, date TEXT NOT NULL, article INTEGER NOT NULL,"
+	" tag TEXT NOT NULL, date TEXT NOT NULL, article INTEGER NOT NULL, shown TEXT NOT NULL,"
 	" PRIMARY KEY(tag, date, article)) WITHOUT ROWID;"
 	"CREATE INDEX tags_by_article ON tags(article);"
 	"CREATE TABLE months(month TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID;"
-	"CREATE TABLE tag_counts(tag TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID;"
+	/* shown: the spelling most of a tag's articles use. */
+	"CREATE TABLE tag_counts(tag TEXT PRIMARY KEY, count INTEGER NOT NULL,"
+	" shown TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE tag_spellings(tag TEXT NOT NULL, shown TEXT NOT NULL, count INTEGER NOT NULL,"
+	" PRIMARY KEY(tag, shown)) WITHOUT ROWID;"
 	"CREATE INDEX tag_counts_by_use ON tag_counts(count DESC, tag);"
 	"CREATE TABLE heads(line TEXT NOT NULL, article INTEGER NOT NULL,"
 	" PRIMARY KEY(line, article)) WITHOUT ROWID;"
@@ -73,11 +83,16 @@ static const char schema[] =
 	" DELETE FROM sources WHERE article = old.id;"
 	" END;"
 	"CREATE TRIGGER tags_added AFTER INSERT ON tags BEGIN"
-	" INSERT INTO tag_counts VALUES(new.tag, 1)"
-	"  ON CONFLICT(tag) DO UPDATE SET count = count + 1;"
+	" INSERT INTO tag_spellings VALUES(new.tag, new.shown, 1)"
+	"  ON CONFLICT(tag, shown) DO UPDATE SET count = count + 1;"
+	" INSERT INTO tag_counts VALUES(new.tag, 1, new.shown)"
+	"  ON CONFLICT(tag) DO UPDATE SET count = count + 1, shown = " BEST_SPELLING("new") ";"
 	" END;"
 	"CREATE TRIGGER tags_removed AFTER DELETE ON tags BEGIN"
-	" UPDATE tag_counts SET count = count - 1 WHERE tag = old.tag;"
+	" UPDATE tag_spellings SET count = count - 1 WHERE tag = old.tag AND shown = old.shown;"
+	" DELETE FROM tag_spellings WHERE tag = old.tag AND shown = old.shown AND count <= 0;"
+	" UPDATE tag_counts SET count = count - 1, shown = coalesce(" BEST_SPELLING("old") ", shown)"
+	"  WHERE tag = old.tag;"
 	" DELETE FROM tag_counts WHERE tag = old.tag AND count <= 0;"
 	" END;";
 
@@ -267,7 +282,7 @@ prepare_all(struct store *s)
 		  " ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)" },
 		{ offsetof(struct store, insert_body), "INSERT INTO bodies(id, body) VALUES(?1, ?2)" },
 		{ offsetof(struct store, insert_tag),
-		  "INSERT OR IGNORE INTO tags(tag, date, article) VALUES(?1, ?2, ?3)" },
+		  "INSERT OR IGNORE INTO tags(tag, date, article, shown) VALUES(?1, ?2, ?3, ?4)" },
 		{ offsetof(struct store, insert_source),
 		  "INSERT OR REPLACE INTO sources(url, article) VALUES(?1, ?2)" },
 		{ offsetof(struct store, insert_head),
@@ -759,6 +774,8 @@ put_tags(struct store *s, const struct article_row *row, long long id)
 		sqlite3_bind_text(s->insert_tag, 1, row->tags[i], -1, SQLITE_STATIC);
 		sqlite3_bind_text(s->insert_tag, 2, row->date, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s->insert_tag, 3, id);
+		sqlite3_bind_text(s->insert_tag, 4, row->tags_shown != NULL ? row->tags_shown[i] :
+		    row->tags[i], -1, SQLITE_STATIC);
 		if (run(s, s->insert_tag) == -1)
 			return -1;
 	}

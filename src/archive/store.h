@@ -50,7 +50,7 @@
 #include "archive/words.h"
 
 /* Bump when the schema changes: an older database is then rebuilt. */
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 /* bm25's column weights: a title match counts ten times a body match. */
 #define STORE_RANK_WEIGHTS "10.0, 1.0"
 /* Articles a day holds in date order. */
@@ -74,7 +74,8 @@ struct article_row {
 	const char *words;   /* distinct words of title and body, each NUL-terminated;
 	                      * NULL: the store lists them */
 	size_t words_len;
-	const char *const *tags;
+	const char *const *tags;       /* keys (article_tag_key()) */
+	const char *const *tags_shown; /* the same as the article spells them (NULL: the keys) */
 	size_t ntags;
 	char *const *heads;  /* .txt only: first lines (chrome.h), NULL-terminated; may be NULL */
 };

@@ -231,6 +231,55 @@ test_tags(void **state)
 	render(f, "/tags/syria/", "x", ARCHIVE_NOT_FOUND);
 }
 
+/* One article with its tag spelled as given; the key is the spelling in
+ * lower case, as the indexer makes it. */
+static void
+put_spelled(struct store *s, const char *path, const char *shown)
+{
+	char key[32];
+	const char *keys[1] = { key }, *spellings[1] = { shown };
+	struct article_row row = {
+		.path = path, .mtime = 1, .size = 1, .date = "2015-05-05",
+		.updated = "2015-05-05T00:00:00Z", .title = "Spelled", .summary = "",
+		.body = "spelled", .tags = keys, .tags_shown = spellings, .ntags = 1,
+	};
+	size_t i;
+
+	for (i = 0; shown[i] != '\0' && i + 1 < sizeof(key); i++)
+		key[i] = (char)(shown[i] >= 'A' && shown[i] <= 'Z' ? shown[i] - 'A' + 'a' : shown[i]);
+	key[i] = '\0';
+	assert_int_equal(store_put(s, &row), 0);
+}
+
+/* A tag is one whatever its spelling, and shows as most articles spell it. */
+static void
+test_tag_spellings(void **state)
+{
+	struct fixture *f = *state;
+	const char *body;
+
+	assert_int_equal(store_begin(&f->store), 0);
+	put_spelled(&f->store, "/s/1.txt", "NASA");
+	put_spelled(&f->store, "/s/2.txt", "Nasa");
+	put_spelled(&f->store, "/s/3.txt", "NASA");
+	assert_int_equal(store_commit(&f->store), 0);
+	body = render(f, "/tags/", NULL, ARCHIVE_OK);
+	assert_non_null(strstr(body, "=> /tags/nasa/ NASA (3 articles)\n"));
+	body = render(f, "/tags/nasa/", NULL, ARCHIVE_OK);
+	assert_non_null(strstr(body, ": articles tagged NASA\n"));
+	render(f, "/tags/NASA/", NULL, ARCHIVE_NOT_FOUND);
+	/* Most of them spell it otherwise now. */
+	assert_int_equal(store_begin(&f->store), 0);
+	assert_int_equal(store_remove(&f->store, "/s/1.txt"), 1);
+	assert_int_equal(store_remove(&f->store, "/s/3.txt"), 1);
+	put_spelled(&f->store, "/s/4.txt", "Nasa");
+	assert_int_equal(store_commit(&f->store), 0);
+	body = render(f, "/tags/", NULL, ARCHIVE_OK);
+	assert_non_null(strstr(body, "=> /tags/nasa/ Nasa (2 articles)\n"));
+	body = render(f, "/tags/nasa/atom.xml", NULL, ARCHIVE_OK);
+	assert_non_null(strstr(body, "articles tagged Nasa</title>"));
+}
+
 static void
 test_home(void **state)
 {
@@ -1146,6 +1195,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_years_and_months, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_archive_paths, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tags, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tag_spellings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_home, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_titles_cannot_inject_lines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_feed, setup, teardown),
