@@ -241,11 +241,32 @@ give_reader(struct archive *a, struct reader *r, int failed)
 	pool_give(&a->pool, r);
 }
 
+/* Append gemtext with its top-level headings one level down ("# " is
+ * "## "), outside preformatted blocks: the home page it goes in has its
+ * own title. */
+static void
+append_headings_down(struct buf *out, const char *text, size_t len)
+{
+	const char *line = text, *end = text + len, *next;
+	int preformatted = 0;
+
+	for (; line < end; line = next) {
+		next = memchr(line, '\n', (size_t)(end - line));
+		next = next != NULL ? next + 1 : end;
+		if (strncmp(line, "```", 3) == 0 && (size_t)(next - line) >= 3)
+			preformatted = !preformatted;
+		else if (!preformatted && next - line >= 2 && line[0] == '#' && line[1] == ' ')
+			buf_append_char(out, '#');
+		buf_append(out, line, (size_t)(next - line));
+	}
+}
+
 /* The about file of the tree, read for the home page (at most
  * ABOUT_MAX_BYTES, cut at a line); nothing when there is none. */
 static void
 read_about(const struct archive *a, struct buf *out)
 {
+	char *text;
 	struct stat st;
 	ssize_t n;
 	int fd;
@@ -253,13 +274,13 @@ read_about(const struct archive *a, struct buf *out)
 	if (a->about_path == NULL ||
 	    content_open(a->indexer.root_fd, a->about_path, &fd, &st) != CONTENT_OK)
 		return;
-	if (S_ISREG(st.st_mode) && buf_reserve(out, ABOUT_MAX_BYTES) == 0 &&
-	    (n = read(fd, out->data, ABOUT_MAX_BYTES)) > 0) {
-		out->len = (size_t)n;
-		if (n == ABOUT_MAX_BYTES)
-			while (out->len > 0 && out->data[out->len - 1] != '\n')
-				out->len--;
-		out->data[out->len] = '\0';
+	if (S_ISREG(st.st_mode) && (text = malloc(ABOUT_MAX_BYTES)) != NULL) {
+		if ((n = read(fd, text, ABOUT_MAX_BYTES)) == ABOUT_MAX_BYTES)
+			while (n > 0 && text[n - 1] != '\n')
+				n--;
+		if (n > 0)
+			append_headings_down(out, text, (size_t)n);
+		free(text);
 	}
 	close(fd);
 }
