@@ -14,12 +14,12 @@ set -eu
 cd "$(dirname "$0")/.."
 
 BUILD_PACKAGES="build-essential cmake pkg-config libssl-dev libevent-dev libgumbo-dev
-libmd4c-dev libsqlite3-dev libmagic-dev libinih-dev libidn2-dev libyaml-dev libjansson-dev
+libmd4c-dev libsqlite3-dev libzstd-dev libmagic-dev libinih-dev libidn2-dev libyaml-dev libjansson-dev
 libseccomp-dev openssl ca-certificates"
 # clang only recommends its sanitizer and libFuzzer runtimes
 # (libclang-rt-14-dev); llvm-14 holds the llvm-symbolizer that turns
 # sanitizer reports into file:line.  Both are named here.
-TEST_PACKAGES="clang libclang-rt-14-dev llvm-14 libcmocka-dev python3 libxml2-utils curl lynx
+TEST_PACKAGES="clang libclang-rt-14-dev llvm-14 libcmocka-dev python3 haproxy libxml2-utils curl lynx
 sacc gopher tmux amfora dpkg-dev file lintian mandoc logrotate systemd procps strace"
 JOBS=$(nproc 2>/dev/null || echo 2)
 

@@ -21,6 +21,9 @@
 /* The most of the about file the home page shows: the page stays small. */
 #define ABOUT_MAX_BYTES (16 * 1024)
 
+/* The longest a render waits for a damaged index to be replaced. */
+#define REPLACE_WAIT_MS 500
+
 struct archive {
 	/* The page options below, replaced by archive_set_page_options()
 	 * while handler threads render with them: writers first, so that a
@@ -212,11 +215,58 @@ archive_generates(struct archive *a, const char *path)
 	}
 }
 
+/* A reader of the database in use; while the indexer replaces a damaged
+ * file (some milliseconds), wait for the new one. */
+static struct reader *
+take_reader(struct archive *a)
+{
+	int waited;
+
+	for (waited = 0; !atomic_load(&a->indexer.db_ready) && waited < REPLACE_WAIT_MS;
+	    waited += 5)
+		usleep(5000);
+	if (!atomic_load(&a->indexer.db_ready))
+		return NULL;
+	return pool_take(&a->pool, atomic_load(&a->indexer.db_generation));
+}
+
+/* Give r back; when what it did failed on damage to the database, that
+ * is the indexer's to repair: it moves the file aside and rebuilds, and
+ * r is reopened on the new one. */
+static void
+give_reader(struct archive *a, struct reader *r, int failed)
+{
+	if (failed && reader_damaged(r))
+		indexer_report_damage(&a->indexer, r->generation);
+	pool_give(&a->pool, r);
+}
+
+/* Append gemtext with its top-level headings one level down ("# " is
+ * "## "), outside preformatted blocks: the home page it goes in has its
+ * own title. */
+static void
+append_headings_down(struct buf *out, const char *text, size_t len)
+{
+	const char *line = text, *end = text + len, *next;
+	int preformatted = 0;
+
+	for (; line < end; line = next) {
+		next = memchr(line, '\n', (size_t)(end - line));
+		next = next != NULL ? next + 1 : end;
+		if (strncmp(line, "```", 3) == 0 && (size_t)(next - line) >= 3)
+			preformatted = !preformatted;
+		else if (!preformatted && next - line >= 2 && line[0] == '#' && line[1] == ' ')
+			buf_append_char(out, '#');
+		buf_append(out, line, (size_t)(next - line));
+	}
+}
+
 /* The about file of the tree, read for the home page (at most
  * ABOUT_MAX_BYTES, cut at a line); nothing when there is none. */
 static void
 read_about(const struct archive *a, struct buf *out)
 {
+	char *text;
 	struct stat st;
 	ssize_t n;
 	int fd;
@@ -224,13 +274,13 @@ read_about(const struct archive *a, struct buf *out)
 	if (a->about_path == NULL ||
 	    content_open(a->indexer.root_fd, a->about_path, &fd, &st) != CONTENT_OK)
 		return;
-	if (S_ISREG(st.st_mode) && buf_reserve(out, ABOUT_MAX_BYTES) == 0 &&
-	    (n = read(fd, out->data, ABOUT_MAX_BYTES)) > 0) {
-		out->len = (size_t)n;
-		if (n == ABOUT_MAX_BYTES)
-			while (out->len > 0 && out->data[out->len - 1] != '\n')
-				out->len--;
-		out->data[out->len] = '\0';
+	if (S_ISREG(st.st_mode) && (text = malloc(ABOUT_MAX_BYTES)) != NULL) {
+		if ((n = read(fd, text, ABOUT_MAX_BYTES)) == ABOUT_MAX_BYTES)
+			while (n > 0 && text[n - 1] != '\n')
+				n--;
+		if (n > 0)
+			append_headings_down(out, text, (size_t)n);
+		free(text);
 	}
 	close(fd);
 }
@@ -246,7 +296,7 @@ archive_render(struct archive *a, const char *path, const char *query,
 
 	if (!archive_generates(a, path))
 		return ARCHIVE_NOT_MINE;
-	if ((r = pool_take(&a->pool)) == NULL)
+	if ((r = take_reader(a)) == NULL)
 		return ARCHIVE_ERROR;
 	pthread_rwlock_rdlock(&a->options_lock);
 	ctx = (struct page_context){
@@ -255,6 +305,7 @@ archive_render(struct archive *a, const char *path, const char *query,
 		.default_lang = a->default_lang,
 		.feed_entries = a->feed_entries,
 		.building = a->indexer.ready ? -1 : (long)a->indexer.indexed,
+		.rebuilding = a->indexer.rebuilding,
 		.home = strcmp(path, "/") == 0,
 		.feed_as_page = feed == ARCHIVE_FEED_PAGE,
 		.description = a->description,
@@ -266,7 +317,7 @@ archive_render(struct archive *a, const char *path, const char *query,
 	}
 	status = pages_render(r, &ctx, path, query, page);
 	pthread_rwlock_unlock(&a->options_lock);
-	pool_give(&a->pool, r);
+	give_reader(a, r, status == ARCHIVE_ERROR);
 	buf_free(&about);
 	return status;
 }
@@ -277,10 +328,10 @@ archive_article(struct archive *a, const char *path, struct archive_article *inf
 	struct reader *r;
 	int rc;
 
-	if ((r = pool_take(&a->pool)) == NULL)
+	if ((r = take_reader(a)) == NULL)
 		return -1;
 	rc = nav_article(r, path, info);
-	pool_give(&a->pool, r);
+	give_reader(a, r, rc == -1);
 	return rc;
 }
 
@@ -335,22 +386,23 @@ archive_source_path(struct archive *a, const char *url, char *path, size_t size)
 	char *key = article_source_key(url);
 	struct reader *r;
 	sqlite3_stmt *st;
-	int found = 0;
+	int found = 0, rc = SQLITE_DONE;
 
-	if (key == NULL || (r = pool_take(&a->pool)) == NULL) {
+	if (key == NULL || (r = take_reader(a)) == NULL) {
 		free(key);
 		return 0;
 	}
 	if ((st = reader_statement(r, "SELECT a.path FROM sources s"
 	    " JOIN articles a ON a.id = s.article WHERE s.url = ?1")) != NULL) {
 		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) < (int)size) {
+		if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+		    sqlite3_column_bytes(st, 0) < (int)size) {
 			memcpy(path, sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0) + 1);
 			found = 1;
 		}
 		reader_done(st);
 	}
-	pool_give(&a->pool, r);
+	give_reader(a, r, rc != SQLITE_ROW && rc != SQLITE_DONE);
 	free(key);
 	return found;
 }
@@ -364,7 +416,7 @@ archive_chrome_lines(struct archive *a, unsigned long *generation)
 
 	if (generation != NULL)
 		*generation = archive_chrome_generation(a);
-	if ((r = pool_take(&a->pool)) == NULL)
+	if ((r = take_reader(a)) == NULL)
 		return NULL;
 	if ((st = reader_statement(r, store_chrome_sql)) != NULL)
 		lines = store_chrome_lines(r->db, st);

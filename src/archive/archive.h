@@ -55,9 +55,11 @@ enum archive_route archive_route_of(const char *path);
 /* 1 when path names a generated folder without its final '/' (answered
  * with a redirect to the slash form, as a directory is); a string check. */
 int archive_slash_missing(const char *path);
-/* Append the path of a tag's page, "/tags/<segment>/": the tag with '~',
+/* Append the path of a tag's page, "/tags/<segment>/": its key (ASCII
+ * letters in lower case: "NASA" and "nasa" are one tag) with '~',
  * '/', '\\', '?', control characters and a '.' in front written as ~XX, so
- * that every tag has exactly one path a request can name. */
+ * that every tag has exactly one path a request can name (a spelling of
+ * the tag gives the same path as its key). */
 int archive_tag_path(struct buf *out, const char *tag);
 
 struct archive_options {

@@ -253,26 +253,42 @@ has_tag(const struct article *a, size_t n, const char *tag)
 	return 0;
 }
 
-/* Tags in lower case (ASCII), on one line, without duplicates. */
+char *
+article_tag_key(const char *tag)
+{
+	char *key = strdup(tag), *p;
+
+	for (p = key; p != NULL && *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return key;
+}
+
+/* Tags on one line, without duplicates: each as the article spells it and
+ * its key. */
 static int
 take_tags(struct article *a, const struct doc_meta *meta)
 {
 	size_t i, n = 0;
-	char *tag, *p;
+	char *shown, *key;
 
 	for (i = 0; i < meta->ntags && n < ARTICLE_MAX_TAGS; i++) {
-		if ((tag = one_line(meta->tags[i])) == NULL)
+		if ((shown = one_line(meta->tags[i])) == NULL)
 			return -1;
-		for (p = tag; *p != '\0'; p++)
-			if (*p >= 'A' && *p <= 'Z')
-				*p = (char)(*p - 'A' + 'a');
-		if (*tag == '\0' || has_tag(a, n, tag)) {
-			free(tag);
+		if ((key = article_tag_key(shown)) == NULL) {
+			free(shown);
+			return -1;
+		}
+		if (*key == '\0' || has_tag(a, n, key)) {
+			free(shown);
+			free(key);
 			continue;
 		}
-		a->tags[n++] = tag;
+		a->shown[n] = shown;
+		a->tags[n++] = key;
 	}
 	a->row.tags = (const char *const *)a->tags;
+	a->row.tags_shown = (const char *const *)a->shown;
 	a->row.ntags = n;
 	return 0;
 }
@@ -408,8 +424,10 @@ article_free(struct article *a)
 	free(a->summary);
 	free(a->body);
 	free(a->source);
-	for (i = 0; i < ARTICLE_MAX_TAGS; i++)
+	for (i = 0; i < ARTICLE_MAX_TAGS; i++) {
 		free(a->tags[i]);
+		free(a->shown[i]);
+	}
 	strlist_clear(&a->heads);
 	memset(a, 0, sizeof(*a));
 }

@@ -26,11 +26,18 @@ struct article {
 	char *summary;
 	char *body;
 	char *source;           /* article_source_key() of its original address */
-	char *tags[ARTICLE_MAX_TAGS];
+	char *tags[ARTICLE_MAX_TAGS];   /* keys (archive_tag_key()) */
+	char *shown[ARTICLE_MAX_TAGS];  /* as the article spells them */
 	struct strlist heads;   /* .txt only: its first lines (chrome.h) */
 };
 
 struct stat;
+
+/* The key a tag is grouped by, whatever its spelling: "NASA", "Nasa" and
+ * "nasa" are one tag (ASCII letters folded to lower case, as
+ * archive_tag_path() does), shown as most of its articles spell it.
+ * malloc'd; NULL when memory runs out. */
+char *article_tag_key(const char *tag);
 
 /* The key an original web address is indexed and looked up by: what
  * follows "http://" or "https://", the host in lower case, without a

@@ -189,21 +189,6 @@ feed_entries(struct reader *r, const struct page_context *ctx, const struct feed
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* 1 when the tag is on some article, 0 when not, -1 on error. */
-static int
-tag_exists(struct reader *r, const char *tag)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((st = reader_statement(r, "SELECT 1 FROM tag_counts WHERE tag = ?1")) == NULL)
-		return -1;
-	sqlite3_bind_text(st, 1, tag, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	reader_done(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
-}
-
 static int
 write_feed(struct reader *r, const struct page_context *ctx, const struct feed_scope *f,
     struct buf *body)
@@ -224,8 +209,8 @@ write_feed(struct reader *r, const struct page_context *ctx, const struct feed_s
 
 /* The scope of a tag's feed: its paths and title, malloc'd in parts. */
 static int
-tag_scope(const struct page_context *ctx, const char *tag, struct feed_scope *f,
-    struct buf *parts)
+tag_scope(const struct page_context *ctx, const char *tag, const char *shown,
+    struct feed_scope *f, struct buf *parts)
 {
 	size_t self_at, title_at;
 
@@ -236,7 +221,7 @@ tag_scope(const struct page_context *ctx, const char *tag, struct feed_scope *f,
 	buf_append_str(parts, ARCHIVE_FEED_NAME);
 	buf_append_char(parts, '\0');
 	title_at = parts->len;
-	buf_printf(parts, "%s: articles tagged %s", ctx->title, tag);
+	buf_printf(parts, "%s: articles tagged %s", ctx->title, shown);
 	if (parts->failed)
 		return -1;
 	*f = (struct feed_scope){ tag, parts->data, parts->data + self_at, parts->data + title_at };
@@ -245,17 +230,15 @@ tag_scope(const struct page_context *ctx, const char *tag, struct feed_scope *f,
 
 enum archive_status
 feed_render(struct reader *r, const struct page_context *ctx, const char *tag,
-    struct archive_page *page)
+    const char *shown, struct archive_page *page)
 {
 	struct feed_scope f = { NULL, ARCHIVE_PATH_HOME, ARCHIVE_PATH_FEED, ctx->title };
 	struct buf parts = BUF_INIT;
 	int rc = 0;
 
 	page->mime = "application/atom+xml";
-	if (tag != NULL && (rc = tag_exists(r, tag)) == 0)
-		return ARCHIVE_NOT_FOUND;
-	if (tag != NULL && rc == 1)
-		rc = tag_scope(ctx, tag, &f, &parts);
+	if (tag != NULL)
+		rc = tag_scope(ctx, tag, shown, &f, &parts);
 	if (rc == 0)
 		rc = write_feed(r, ctx, &f, &page->body);
 	buf_free(&parts);

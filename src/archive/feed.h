@@ -8,10 +8,10 @@
 
 #include "archive/pages.h"
 
-/* The feed of every article (tag NULL) or of one tag (ARCHIVE_NOT_FOUND
- * when no article has it). */
+/* The feed of every article (tag NULL) or of one tag: its key, and the
+ * spelling its title shows (pages_tag_shown()). */
 enum archive_status feed_render(struct reader *r, const struct page_context *ctx,
-    const char *tag, struct archive_page *page);
+    const char *tag, const char *shown, struct archive_page *page);
 
 /* Append text escaped for XML character data and attribute values:
  * markup characters as entities, characters XML forbids and invalid UTF-8

@@ -56,7 +56,9 @@ tags_of(struct reader *r, long long id, struct archive_article *info)
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = reader_statement(r, "SELECT tag FROM tags WHERE article = ?1")) == NULL)
+	/* As most articles spell them; their paths come from that too. */
+	if ((st = reader_statement(r, "SELECT c.shown FROM tags t JOIN tag_counts c"
+	    " ON c.tag = t.tag WHERE t.article = ?1")) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)

@@ -61,11 +61,12 @@ printed_text(struct page *p, const char *fmt, ...)
 }
 
 void
-pages_building(struct page *p, long indexed)
+pages_building(struct page *p, const struct page_context *ctx)
 {
-	if (indexed < 0)
+	if (ctx->building < 0)
 		return;
-	printed_text(p, "The index is being built (%ld articles so far)", indexed);
+	printed_text(p, "The index is being %s (%ld articles so far)",
+	    ctx->rebuilding ? "rebuilt" : "built", ctx->building);
 	page_blank(p);
 }
 
@@ -99,7 +100,7 @@ pages_heading(struct page *b, const struct page_context *ctx, const char *what)
 	page_heading(b, 1, text != NULL ? text : ctx->title);
 	free(text);
 	page_blank(b);
-	pages_building(b, ctx->building);
+	pages_building(b, ctx);
 }
 
 const char *
@@ -201,7 +202,7 @@ render_home(struct reader *r, const struct page_context *ctx, struct page *b)
 	if (article_count(r, b) != ARCHIVE_OK)
 		return ARCHIVE_ERROR;
 	page_blank(b);
-	pages_building(b, ctx->building);
+	pages_building(b, ctx);
 	if (ctx->about != NULL && *ctx->about != '\0') {
 		page_add(b, PAGE_GEMTEXT, ctx->about, ctx->about_path);
 		page_blank(b);
@@ -505,7 +506,7 @@ pages_render(struct reader *r, const struct page_context *ctx, const char *path,
 		return ARCHIVE_NOT_MINE;
 	rest = route_rest(route, path);
 	if (route->route == ARCHIVE_ROUTE_FEED && !ctx->feed_as_page)
-		return feed_render(r, ctx, NULL, page);
+		return feed_render(r, ctx, NULL, NULL, page);
 	if (route->route == ARCHIVE_ROUTE_SEARCH)
 		return search_render(r, ctx, *rest == '\0' ? 1 : pages_number(rest, SEARCH_MAX_PAGES),
 		    query, page);

@@ -31,8 +31,10 @@ struct page_context {
 	const char *default_lang; /* may be NULL */
 	unsigned feed_entries;
 	long building;            /* articles indexed so far by the first walk; -1 once done */
+	int rebuilding;           /* that walk rebuilds a damaged index */
 	int home;                 /* 1 when "/" is generated (the tree has no index.gmi) */
 	int feed_as_page;         /* the feed route as a page of the newest articles */
+	unsigned search_budget_ms; /* 0: SEARCH_BUDGET_MS (search.h) */
 	const char *description;  /* one line under the home page's title, or NULL */
 	const char *about;        /* gemtext shown on the home page, or NULL */
 	const char *about_path;   /* the file it was read from (links in it are relative to it) */
@@ -42,9 +44,10 @@ struct page_context {
 enum archive_status pages_render(struct reader *r, const struct page_context *ctx,
     const char *path, const char *query, struct archive_page *page);
 
-/* "The index is being built (N articles so far)" and a blank line while
- * the first walk runs (indexed >= 0); nothing after. */
-void pages_building(struct page *p, long indexed);
+/* "The index is being built (N articles so far)" ("rebuilt" when it
+ * is) and a blank line while the first walk runs (ctx->building >= 0);
+ * nothing after. */
+void pages_building(struct page *p, const struct page_context *ctx);
 
 /* Page number from a query string: "" or NULL is 1; 0 when it is not a
  * number from 1 to max. */
@@ -108,6 +111,9 @@ long pages_undated_list(struct reader *r, const char *sql, const char *filter,
 int nav_article(struct reader *r, const char *path, struct archive_article *info);
 
 /* The tag pages (tagpages.c): rest is what follows "/tags/". */
+/* The spelling a tag (its key) is shown in, appended to shown: 1, 0 when
+ * no article has the tag, -1 on error (logged). */
+int pages_tag_shown(struct reader *r, const char *key, struct buf *shown);
 enum archive_status pages_render_tags(struct reader *r, const struct page_context *ctx,
     const char *rest, const char *query, struct archive_page *page);
 

@@ -26,7 +26,7 @@ pool_destroy(struct pool *p)
 }
 
 struct reader *
-pool_take(struct pool *p)
+pool_take(struct pool *p, unsigned long generation)
 {
 	struct reader *r = NULL;
 
@@ -38,10 +38,11 @@ pool_take(struct pool *p)
 	else
 		p->nopen++;
 	pthread_mutex_unlock(&p->lock);
-	if (r != NULL)
+	if (r != NULL && r->generation == generation)
 		return r;
-	/* Opened outside the lock: other threads need not wait for it. */
-	if ((r = reader_open(p->db_path)) == NULL) {
+	/* Closed and opened outside the lock: other threads need not wait. */
+	reader_close(r);
+	if ((r = reader_open(p->db_path, generation)) == NULL) {
 		pthread_mutex_lock(&p->lock);
 		p->nopen--;
 		pthread_cond_signal(&p->returned);

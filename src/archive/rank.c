@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "archive/words.h"
 #include "util/log.h"
 
 /* bm25's usual constants, as FTS5's own bm25() has them. */
@@ -64,6 +65,25 @@ phrase_hits(const Fts5ExtensionApi *api, Fts5Context *fts, int nweights,
 	return SQLITE_OK;
 }
 
+/* The hits of every phrase in the row together, weighted by column: the
+ * phrases of one user term (the words of a prefix) count as one. */
+static int
+all_hits(const Fts5ExtensionApi *api, Fts5Context *fts, int nweights,
+    sqlite3_value **weights, double *hits)
+{
+	int i, n, phrase, column, offset, rc;
+
+	*hits = 0;
+	if ((rc = api->xInstCount(fts, &n)) != SQLITE_OK)
+		return rc;
+	for (i = 0; i < n; i++) {
+		if ((rc = api->xInst(fts, i, &phrase, &column, &offset)) != SQLITE_OK)
+			return rc;
+		*hits += column < nweights ? sqlite3_value_double(weights[column]) : 1.0;
+	}
+	return SQLITE_OK;
+}
+
 /* bm25 of one phrase without its document frequency factor. */
 static double
 saturated_hits(double hits, int length, double avgdl)
@@ -79,7 +99,7 @@ one_phrase_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *
 	int length = 0, rc;
 
 	if ((rc = average_length(api, fts, &avgdl)) != SQLITE_OK ||
-	    (rc = phrase_hits(api, fts, nweights, weights, &hits, 1)) != SQLITE_OK ||
+	    (rc = all_hits(api, fts, nweights, weights, &hits)) != SQLITE_OK ||
 	    (rc = api->xColumnSize(fts, -1, &length)) != SQLITE_OK) {
 		sqlite3_result_error_code(ctx, rc);
 		return;
@@ -218,27 +238,12 @@ capped_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
 	sqlite3_result_double(ctx, score);
 }
 
-/* FTS5 hands out its API through a pointer-passing function. */
-static fts5_api *
-fts5_of(sqlite3 *db)
-{
-	fts5_api *api = NULL;
-	sqlite3_stmt *st;
-
-	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
-		return NULL;
-	sqlite3_bind_pointer(st, 1, &api, "fts5_api_ptr", NULL);
-	sqlite3_step(st);
-	sqlite3_finalize(st);
-	return api;
-}
-
 int
 rank_register(sqlite3 *db)
 {
 	fts5_api *api;
 
-	if ((api = fts5_of(db)) == NULL || api->iVersion < 2 ||
+	if ((api = words_fts5(db)) == NULL || api->iVersion < 2 ||
 	    api->xCreateFunction(api, RANK_ONE_PHRASE, NULL, one_phrase_bm25, NULL) !=
 	    SQLITE_OK ||
 	    api->xCreateFunction(api, RANK_CAPPED, NULL, capped_bm25, NULL) != SQLITE_OK) {

@@ -1,7 +1,9 @@
 /*
- * A cheaper bm25 for searches of one phrase (one word, one prefix or
- * one quoted phrase), registered on every reader as the FTS5 auxiliary
- * function RANK_ONE_PHRASE(search, title_weight, body_weight).
+ * A cheaper bm25 for searches of one term (one word, one prefix, which
+ * stands for the words it begins, or one quoted phrase), registered on
+ * every reader as the FTS5 auxiliary function
+ * RANK_ONE_PHRASE(search, title_weight, body_weight): the hits of every
+ * phrase of the query count as hits of the one term.
  *
  * FTS5's bm25() first counts the articles holding each phrase, for its
  * inverse document frequency, by walking the phrase's whole doclist:

@@ -7,7 +7,7 @@
 #include "util/log.h"
 
 struct reader *
-reader_open(const char *db_path)
+reader_open(const char *db_path, unsigned long generation)
 {
 	struct reader *r;
 
@@ -15,6 +15,7 @@ reader_open(const char *db_path)
 		log_error("archive: out of memory for a reader");
 		return NULL;
 	}
+	r->generation = generation;
 	if ((r->db = store_open_reader(db_path)) == NULL) {
 		free(r);
 		return NULL;
@@ -36,6 +37,9 @@ reader_close(struct reader *r)
 	for (i = 0; i < r->nstatements; i++)
 		sqlite3_finalize(r->statements[i]);
 	sqlite3_close(r->db);
+	if (r->words != NULL)
+		words_tokenizer_close(r->words);
+	free(r->words);
 	free(r);
 }
 
@@ -70,4 +74,24 @@ reader_done(sqlite3_stmt *st)
 		return;
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
+}
+
+struct words_tokenizer *
+reader_tokenizer(struct reader *r)
+{
+	if (r->words != NULL)
+		return r->words;
+	if ((r->words = malloc(sizeof(*r->words))) == NULL)
+		return NULL;
+	if (words_tokenizer_open(r->words) == -1) {
+		free(r->words);
+		r->words = NULL;
+	}
+	return r->words;
+}
+
+int
+reader_damaged(const struct reader *r)
+{
+	return store_fault_of(sqlite3_errcode(r->db)) == STORE_DAMAGED;
 }

@@ -5,7 +5,10 @@
  * A reader belongs to one thread at a time (pool.h hands them out).
  * Statements stay valid when the writer changes the schema: SQLite
  * prepares them again by itself on their next step.  Readers also have
- * the ranking function of rank.h.
+ * the ranking function of rank.h, the unpacking of bodies (packed.h),
+ * and, once a prefix is searched, a tokenizer (words.h).  A reader
+ * belongs to the database file of one generation (indexer.h): the pool
+ * reopens it once the file was replaced.
  */
 #ifndef CAPSULED_ARCHIVE_READER_H
 #define CAPSULED_ARCHIVE_READER_H
@@ -13,11 +16,15 @@
 #include <stddef.h>
 #include <sqlite3.h>
 
+#include "archive/words.h"
+
 /* More distinct statements than every page together uses. */
 #define READER_STATEMENTS 64
 
 struct reader {
 	sqlite3 *db;
+	unsigned long generation; /* of the database file it reads */
+	struct words_tokenizer *words; /* made on first need */
 	/* Keyed by the address of the SQL text: callers pass static strings. */
 	const char *sql[READER_STATEMENTS];
 	sqlite3_stmt *statements[READER_STATEMENTS];
@@ -25,7 +32,7 @@ struct reader {
 };
 
 /* A reader on db_path, or NULL (logged). */
-struct reader *reader_open(const char *db_path);
+struct reader *reader_open(const char *db_path, unsigned long generation);
 void reader_close(struct reader *r);
 /* The statement for sql, which must have static storage duration: it
  * is prepared on first use.  NULL when it cannot be prepared (logged).
@@ -35,5 +42,9 @@ void reader_close(struct reader *r);
 sqlite3_stmt *reader_statement(struct reader *r, const char *sql);
 /* Reset st and clear its bindings; NULL is ignored. */
 void reader_done(sqlite3_stmt *st);
+/* The reader's tokenizer, made on first use; NULL (logged) on failure. */
+struct words_tokenizer *reader_tokenizer(struct reader *r);
+/* 1 when the last failure on r was damage to the database (store.h). */
+int reader_damaged(const struct reader *r);
 
 #endif

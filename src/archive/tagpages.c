@@ -37,6 +37,10 @@ archive_tag_path(struct buf *out, const char *tag)
 			n = 1;
 			cp = 0;
 		}
+		if (cp >= 'A' && cp <= 'Z') {
+			buf_append_char(out, (char)(cp - 'A' + 'a'));
+			continue;
+		}
 		if (!escaped(cp, p == tag)) {
 			buf_append(out, p, n);
 			continue;
@@ -76,6 +80,25 @@ tag_of_segment(const char *seg, size_t len, struct buf *tag)
 	return ok ? 0 : -1;
 }
 
+int
+pages_tag_shown(struct reader *r, const char *key, struct buf *shown)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = reader_statement(r, "SELECT shown FROM tag_counts WHERE tag = ?1")) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		buf_append_str(shown, pages_column(st, 0));
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		pages_db_error(r, st);
+		return -1;
+	}
+	reader_done(st);
+	return rc == SQLITE_ROW;
+}
+
 /* A tag's line on /tags/: "name (N articles)". */
 static void
 tag_line(struct page *b, const char *tag, long long n)
@@ -101,7 +124,7 @@ top_tags(struct reader *r, struct page *b)
 	long n = 0;
 	int rc;
 
-	if ((st = reader_statement(r, "SELECT tag, count FROM tag_counts WHERE count > 1"
+	if ((st = reader_statement(r, "SELECT shown, count FROM tag_counts WHERE count > 1"
 	    " ORDER BY count DESC, tag LIMIT ?1")) == NULL)
 		return -1;
 	sqlite3_bind_int(st, 1, PAGES_TOP_TAGS);
@@ -159,7 +182,7 @@ other_tags(struct reader *r, const char *after, struct page *b)
 	long n = 0;
 	int rc;
 
-	if ((st = reader_statement(r, "SELECT tag, count FROM tag_counts WHERE tag > ?1"
+	if ((st = reader_statement(r, "SELECT tag, count, shown FROM tag_counts WHERE tag > ?1"
 	    " AND tag NOT IN (" TOP_TAGS ") ORDER BY tag LIMIT ?3")) == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, after, -1, SQLITE_STATIC);
@@ -169,7 +192,7 @@ other_tags(struct reader *r, const char *after, struct page *b)
 		snprintf(last, sizeof(last), "%s", pages_column(st, 0));
 		if (n++ == 0)
 			memcpy(first, last, sizeof(first));
-		tag_line(b, last, sqlite3_column_int64(st, 1));
+		tag_line(b, pages_column(st, 2), sqlite3_column_int64(st, 1));
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		pages_db_error(r, st);
@@ -250,8 +273,8 @@ tag_undated(struct reader *r, const char *tag, const char *path, unsigned pageno
 }
 
 static enum archive_status
-render_tag(struct reader *r, const struct page_context *ctx, const char *tag, const char *path,
-    const char *query, struct page *b)
+render_tag(struct reader *r, const struct page_context *ctx, const char *tag, const char *shown,
+    const char *path, const char *query, struct page *b)
 {
 	struct dated_list list = {
 		"SELECT a.path, a.date, a.title, a.id " TAGGED " AND t.date <> ''"
@@ -270,11 +293,11 @@ render_tag(struct reader *r, const struct page_context *ctx, const char *tag, co
 
 	if ((first = pages_cursor_parse(query, &cursor)) == -1 && (undated == NULL || pageno == 0))
 		return ARCHIVE_NOT_FOUND;
-	what = format_string("articles tagged %s", tag);
+	what = format_string("articles tagged %s", shown);
 	feed = format_string("%s" ARCHIVE_FEED_NAME, path);
 	if (what == NULL || feed == NULL)
 		b->failed = 1;
-	pages_heading(b, ctx, what != NULL ? what : tag);
+	pages_heading(b, ctx, what != NULL ? what : shown);
 	page_add(b, PAGE_FEED, "Atom feed of this tag", feed);
 	page_blank(b);
 	free(what);
@@ -296,13 +319,13 @@ render_tag(struct reader *r, const struct page_context *ctx, const char *tag, co
  * newest articles. */
 static enum archive_status
 render_tag_feed_page(struct reader *r, const struct page_context *ctx, const char *tag,
-    const char *path, struct page *b)
+    const char *shown, const char *path, struct page *b)
 {
-	char *what = format_string("newest articles tagged %s", tag);
+	char *what = format_string("newest articles tagged %s", shown);
 	sqlite3_stmt *st;
 	long n;
 
-	pages_heading(b, ctx, what != NULL ? what : tag);
+	pages_heading(b, ctx, what != NULL ? what : shown);
 	free(what);
 	if ((st = reader_statement(r, "SELECT a.path, a.date, a.title " TAGGED
 	    " AND t.date <> '' ORDER BY t.date DESC, t.article DESC LIMIT ?2")) == NULL)
@@ -323,8 +346,9 @@ pages_render_tags(struct reader *r, const struct page_context *ctx, const char *
     const char *query, struct archive_page *page)
 {
 	const char *slash = strchr(rest, '/');
-	struct buf tag = BUF_INIT, path = BUF_INIT;
+	struct buf tag = BUF_INIT, path = BUF_INIT, shown = BUF_INIT;
 	enum archive_status status = ARCHIVE_NOT_FOUND;
+	int known;
 
 	if (*rest == '\0')
 		return render_tag_list(r, ctx, query, &page->page);
@@ -334,15 +358,19 @@ pages_render_tags(struct reader *r, const struct page_context *ctx, const char *
 		return status;
 	}
 	archive_tag_path(&path, tag.data);
-	if (path.failed)
+	known = pages_tag_shown(r, tag.data, &shown);
+	if (path.failed || shown.failed || known == -1)
 		status = ARCHIVE_ERROR;
+	else if (known == 0)
+		status = ARCHIVE_NOT_FOUND;
 	else if (slash[1] == '\0')
-		status = render_tag(r, ctx, tag.data, path.data, query, &page->page);
+		status = render_tag(r, ctx, tag.data, shown.data, path.data, query, &page->page);
 	else if (strcmp(slash + 1, ARCHIVE_FEED_NAME) == 0 && ctx->feed_as_page)
-		status = render_tag_feed_page(r, ctx, tag.data, path.data, &page->page);
+		status = render_tag_feed_page(r, ctx, tag.data, shown.data, path.data, &page->page);
 	else if (strcmp(slash + 1, ARCHIVE_FEED_NAME) == 0)
-		status = feed_render(r, ctx, tag.data, page);
+		status = feed_render(r, ctx, tag.data, shown.data, page);
 	buf_free(&tag);
 	buf_free(&path);
+	buf_free(&shown);
 	return status;
 }

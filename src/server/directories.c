@@ -22,6 +22,7 @@ enum need {
 	NEED_MAKE_FILES = 03, /* the log's: make a new file after rotation */
 	NEED_READ_FILE = 04,  /* a key */
 	NEED_WRITE_FILE = 02, /* the log */
+	NEED_PASS = 01,       /* a folder on the way: go through it */
 };
 
 void
@@ -118,7 +119,8 @@ describe(struct buf *b, const char *what, const char *path, const struct stat *s
 	owner_of(st, owner, sizeof(owner));
 	runner_name(pw, runner, sizeof(runner));
 	buf_printf(b, "%s %s belongs to %s (mode %04o) and %s cannot %s it", what, path, owner,
-	    (unsigned)(st->st_mode & 07777), runner, (need & W_OK) ? "write to" : "read");
+	    (unsigned)(st->st_mode & 07777), runner, (need & W_OK) ? "write to" :
+	    (need & R_OK) ? "read" : "go through");
 }
 
 /* The start-up error that says who owns path and how to fix it. */
@@ -162,19 +164,6 @@ prepare_dir(const char *what, const char *dir, mode_t mode, enum need need,
 	return may_use(dir, st, pw, need) ? 0 : 1;
 }
 
-/* A directory the service cannot run without: 0, or -1 (said). */
-static int
-require_dir(const char *what, const char *dir, mode_t mode, enum need need,
-    const struct passwd *pw)
-{
-	struct stat st;
-	int rc = prepare_dir(what, dir, mode, need, pw, &st);
-
-	if (rc == 1)
-		say_fix(what, dir, &st, pw, need);
-	return rc == 0 ? 0 : -1;
-}
-
 void
 directory_of(const char *path, char out[PATH_MAX])
 {
@@ -186,6 +175,64 @@ directory_of(const char *path, char out[PATH_MAX])
 		snprintf(out, PATH_MAX, "/");
 	else
 		snprintf(out, PATH_MAX, "%.*s", (int)(slash - path), path);
+}
+
+/* The first folder above path that the user cannot go through, into
+ * blocked (with its stat): 1, or 0 when every one lets it through.  A
+ * path made by root for another user can still be out of its reach. */
+static int
+blocked_on_the_way(const char *path, const struct passwd *pw, char blocked[PATH_MAX],
+    struct stat *st)
+{
+	char below[PATH_MAX];
+
+	snprintf(below, sizeof(below), "%s", path);
+	for (;;) {
+		directory_of(below, blocked);
+		if (stat(blocked, st) == 0 && !may_use(blocked, st, pw, NEED_PASS))
+			return 1;
+		if (strcmp(blocked, below) == 0 || strcmp(blocked, "/") == 0 ||
+		    strcmp(blocked, ".") == 0)
+			return 0;
+		snprintf(below, sizeof(below), "%s", blocked);
+	}
+}
+
+/* The start-up error for a directory the user cannot reach: "WHAT DIR is
+ * out of USER's reach: BLOCKED belongs to ... and USER cannot go through
+ * it; as root: chown -R USER: BLOCKED, or ...". */
+static void
+say_blocked(const char *what, const char *dir, const char *blocked, const struct stat *st,
+    const struct passwd *pw)
+{
+	struct buf b = BUF_INIT;
+	char runner[64];
+
+	runner_name(pw, runner, sizeof(runner));
+	buf_printf(&b, "%s %s is out of %s's reach: ", what, dir, runner);
+	describe(&b, "folder", blocked, st, pw, NEED_PASS);
+	buf_printf(&b, "; as root: chown %s: %s, or run as its owner (user) or choose another %s",
+	    runner, blocked, what);
+	log_error("%s", b.failed ? "out of memory" : b.data);
+	buf_free(&b);
+}
+
+/* A directory the service cannot run without: 0, or -1 (said). */
+static int
+require_dir(const char *what, const char *dir, mode_t mode, enum need need,
+    const struct passwd *pw)
+{
+	char blocked[PATH_MAX];
+	struct stat st;
+	int rc = prepare_dir(what, dir, mode, need, pw, &st);
+
+	if (rc == 1)
+		say_fix(what, dir, &st, pw, need);
+	if (rc == 0 && pw != NULL && blocked_on_the_way(dir, pw, blocked, &st)) {
+		say_blocked(what, dir, blocked, &st, pw);
+		return -1;
+	}
+	return rc == 0 ? 0 : -1;
 }
 
 static int

@@ -6,5 +6,7 @@
 #define CAPSULED_UTIL_CLOCK_H
 
 long long monotonic_ms(void);
+/* The same in microseconds: for budgets of a few milliseconds. */
+long long monotonic_us(void);
 
 #endif

@@ -31,6 +31,7 @@ QUERIES = ["ceasefire", "aleppo", "kerry lavrov", "\"foreign minister\"", "human
 
 
 def vocabulary(rng):
+    # The queries are words of the seed: without it every search finds nothing.
     with open(SEED, encoding="utf-8") as f:
         words = [w.strip(".,“”\"'():;!?") for w in f.read().split()]
     words = [w for w in words if w]
@@ -114,6 +115,11 @@ def main():
             du = subprocess.run(["du", "-sh", os.path.join(work, "state")],
                                 capture_output=True, text=True)
             print("index", du.stdout.split()[0], flush=True)
+            tree = int(subprocess.run(["du", "-sb", root], capture_output=True,
+                                      text=True).stdout.split()[0])
+            db = os.path.getsize(os.path.join(work, "state", "archive.db"))
+            print("index file %.0f bytes an article, %.2f of the tree (bytes)" % (
+                db / n, db / tree), flush=True)
         finally:
             if not keep:
                 shutil.rmtree(work)

@@ -2,15 +2,19 @@
  * Archive benchmark driver: index a tree from scratch, then time searches,
  * generated pages and the delay until a new article is searchable.
  * Usage: bench_archive_index ROOT STATE_DIR TAG WORD...
- * (tests/bench/archive_bench.py generates the tree and runs this.)
+ * (tests/bench/archive_bench.py generates the tree and runs this), or
+ * bench_archive_index --snippets STATE_DIR WORD: what the snippets of a
+ * page of results cost on an index already built.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "archive/archive.h"
+#include "archive/reader.h"
 
 #define ROUNDS 50
 /* Searches with more matches than this are reported as common. */
@@ -23,6 +27,18 @@ now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* CPU seconds this process used so far, every thread, user and system:
+ * on a shared machine, what the work cost whatever the neighbours did. */
+static double
+cpu_seconds(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	    (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 }
 
 static long
@@ -212,9 +228,8 @@ static int
 found(struct archive *a, const char *word)
 {
 	struct archive_page page = { PAGE_INIT, BUF_INIT, NULL, NULL };
-	int hit;
-
 	size_t i;
+	int hit;
 
 	archive_render(a, "/search", word, ARCHIVE_FEED_ATOM, &page);
 	for (i = 0, hit = 0; i < page.page.n && !hit; i++)
@@ -243,6 +258,62 @@ time_new_article(struct archive *a, const char *root)
 	unlink(path);
 }
 
+/* Milliseconds to run st (reset after) to its end. */
+static double
+timed_statement(sqlite3_stmt *st)
+{
+	double start = now();
+
+	while (sqlite3_step(st) == SQLITE_ROW)
+		;
+	sqlite3_reset(st);
+	return (now() - start) * 1000.0;
+}
+
+/* The rows of a page of results for word, with and without snippets:
+ * the difference is what snippets cost (unpacking the bodies, and FTS5
+ * finding the best few words). */
+static int
+time_snippets(const char *state_dir, const char *word)
+{
+	static const char rows[] = "SELECT a.path, a.title FROM search JOIN articles a"
+	    " ON a.id = search.rowid WHERE search MATCH ?1"
+	    " AND search.rowid IN (SELECT value FROM json_each(?2))";
+	static const char snippets[] = "SELECT a.path, a.title, snippet(search, 1, '', '', '...',"
+	    " 24) FROM search JOIN articles a ON a.id = search.rowid WHERE search MATCH ?1"
+	    " AND search.rowid IN (SELECT value FROM json_each(?2))";
+	double with[ROUNDS], without[ROUNDS];
+	char path[4096], ids[512] = "[";
+	sqlite3_stmt *newest, *plain, *full;
+	struct reader *r;
+	int i;
+
+	snprintf(path, sizeof(path), "%s/archive.db", state_dir);
+	if ((r = reader_open(path, 1)) == NULL || (newest = reader_statement(r,
+	    "SELECT rowid FROM search WHERE search MATCH ?1 ORDER BY rowid DESC LIMIT 20")) == NULL ||
+	    (plain = reader_statement(r, rows)) == NULL || (full = reader_statement(r, snippets)) ==
+	    NULL)
+		return 1;
+	sqlite3_bind_text(newest, 1, word, -1, SQLITE_STATIC);
+	while (sqlite3_step(newest) == SQLITE_ROW)
+		snprintf(ids + strlen(ids), sizeof(ids) - strlen(ids), "%s%lld", ids[1] ? "," : "",
+		    sqlite3_column_int64(newest, 0));
+	strcat(ids, "]");
+	reader_done(newest);
+	sqlite3_bind_text(plain, 1, word, -1, SQLITE_STATIC);
+	sqlite3_bind_text(plain, 2, ids, -1, SQLITE_STATIC);
+	sqlite3_bind_text(full, 1, word, -1, SQLITE_STATIC);
+	sqlite3_bind_text(full, 2, ids, -1, SQLITE_STATIC);
+	for (i = 0; i < ROUNDS; i++) {
+		without[i] = timed_statement(plain);
+		with[i] = timed_statement(full);
+	}
+	report("page", "20 results, no snippets", without, ROUNDS, 0);
+	report("page", "20 results with snippets", with, ROUNDS, 0);
+	reader_close(r);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -252,8 +323,11 @@ main(int argc, char **argv)
 	char tagpath[256], tagfeed[256], *error = NULL;
 	double start;
 
+	if (argc == 4 && strcmp(argv[1], "--snippets") == 0)
+		return time_snippets(argv[2], argv[3]);
 	if (argc < 5) {
-		fprintf(stderr, "usage: %s ROOT STATE_DIR TAG WORD...\n", argv[0]);
+		fprintf(stderr, "usage: %s ROOT STATE_DIR TAG WORD...\n"
+		    "       %s --snippets STATE_DIR WORD\n", argv[0], argv[0]);
 		return 2;
 	}
 	o.root_path = argv[1];
@@ -265,8 +339,8 @@ main(int argc, char **argv)
 	}
 	while (!archive_ready(a))
 		usleep(20000);
-	printf("indexed in %.1f s; RSS %ld KiB, peak %ld KiB\n", now() - start,
-	    status_kib("VmRSS:"), status_kib("VmHWM:"));
+	printf("indexed in %.1f s (CPU %.1f s); RSS %ld KiB, peak %ld KiB\n", now() - start,
+	    cpu_seconds(), status_kib("VmRSS:"), status_kib("VmHWM:"));
 	snprintf(tagpath, sizeof(tagpath), "/tags/%s/", argv[3]);
 	snprintf(tagfeed, sizeof(tagfeed), "/tags/%s/atom.xml", argv[3]);
 	time_page(a, "page", "/", NULL);
@@ -285,5 +359,5 @@ main(int argc, char **argv)
 	time_new_article(a, o.root_path);
 	printf("RSS %ld KiB, peak %ld KiB\n", status_kib("VmRSS:"), status_kib("VmHWM:"));
 	archive_close(a);
-	return 0;
+	return time_snippets(o.state_dir, argv[4]);
 }

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""What tests/fresh/run.sh asks of the Quick start's server, over real sockets.
+"""What tests/fresh/run.sh asks of a server it started, over real sockets.
 
   probe.py free                  fail if something already answers on 1965 or 7070
   probe.py wait PID SECONDS      wait until 1965 and 7070 answer while PID lives
-  probe.py check CHECKOUT        the home page and the seed article over Gemini
+  probe.py check CERTS CAPSULE   the home page and the seed article over Gemini
                                  (TLS, the certificate the server generated in
-                                 CHECKOUT/certs) and over Gopher
+                                 CERTS) and over Gopher, serving the sample
+                                 capsule/ copied to CAPSULE (its about.gmi)
 
 Python standard library only; it runs on the host, outside the fresh root,
 whose python3 only the test command installs.
@@ -34,8 +35,8 @@ def answers(port):
 def free():
     busy = [port for port in (GEMINI_PORT, GOPHER_PORT) if answers(port)]
     if busy:
-        sys.exit("probe: something already listens on port %s of this machine: the Quick start "
-                 "needs them free" % " and ".join(map(str, busy)))
+        sys.exit("probe: something already listens on port %s of this machine: the server "
+                 "under test needs them free" % " and ".join(map(str, busy)))
 
 
 def alive(pid):
@@ -98,10 +99,10 @@ def expect(condition, what, got):
     print("probe: ok:", what)
 
 
-def check(checkout):
-    with open(os.path.join(checkout, "certs", HOST + ".crt")) as f:
+def check(certs, capsule):
+    with open(os.path.join(certs, HOST + ".crt")) as f:
         generated = ssl.PEM_cert_to_DER_cert(f.read())
-    with open(os.path.join(checkout, "capsule", "about.gmi"), "rb") as f:
+    with open(os.path.join(capsule, "about.gmi"), "rb") as f:
         about = f.read().split(b"\n\n")[1]
 
     # The home page lists the articles once the first walk has indexed them.
@@ -111,10 +112,10 @@ def check(checkout):
         if b"\n=> " + SEED.encode() + b" " in body or time.monotonic() > deadline:
             break
         time.sleep(0.5)
-    expect(cert == generated, "Gemini: the certificate is the one generated in certs/", header)
+    expect(cert == generated, "Gemini: the certificate is the one generated in " + certs, header)
     expect(header.startswith("20 text/gemini"), "Gemini /: 20 text/gemini", header)
     expect(about in body and b"\n=> " + SEED.encode() + b" 2014-02-03 " in body,
-           "Gemini /: the generated home page, with capsule/about.gmi and the seed listed", body)
+           "Gemini /: the generated home page, with about.gmi and the seed listed", body)
 
     header, body, _ = gemini(SEED)
     expect(header.startswith("20 text/gemini"), "Gemini seed article: 20 text/gemini", header)
@@ -136,8 +137,8 @@ def main(argv):
         free()
     elif argv[1:2] == ["wait"] and len(argv) == 4:
         wait(int(argv[2]), int(argv[3]))
-    elif argv[1:2] == ["check"] and len(argv) == 3:
-        check(argv[2])
+    elif argv[1:2] == ["check"] and len(argv) == 4:
+        check(argv[2], argv[3])
     else:
         sys.exit(__doc__)
 

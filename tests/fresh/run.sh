@@ -1,10 +1,11 @@
 #!/bin/bash
 # The fresh-machine check: the README's Quick start, exactly as written, on a
 # minimal Debian bookworm, in a clean clone of the commit under test with
-# nothing beside it.  Run as root (CI runs it after the normal suite):
+# nothing beside it; and the Debian package of that commit installed there.
+# Run as root (CI runs it after the normal suite):
 #
 #   tests/fresh/run.sh [ORDER...]     default: serve,test,serve,test
-#   tests/fresh/run.sh serve,test test,serve,test
+#   tests/fresh/run.sh serve,test test,serve,test deb
 #
 # Each ORDER is one fresh root, in which its commands run in turn (the
 # default is the README's order, then both again: neither undoes the other):
@@ -14,6 +15,24 @@
 #          SIGTERM to its PID, and it must exit 0.
 #   test   `sh tools/bootstrap.sh test`: it must pass, and ctest's summary
 #          must show only the conversion-quality check skipped.
+#   deb    the package, as "Deploying on a VPS" has it.  Made once per run on
+#          this host (which must be a bookworm with what `sh tools/bootstrap.sh
+#          test` installs), in a clean clone of the commit: cmake (Release),
+#          `cpack -G DEB`, then tests/dist/check_dist.sh on that very .deb
+#          (lintian, dpkg-deb --contents...).  In the root: `apt-get install
+#          ./capsuled_*.deb` (apt fetches its Depends, recommends left out);
+#          postinst must succeed, make the capsuled user and enable
+#          capsuled.service (deb-systemd-helper's link) without starting
+#          anything.  Then `/usr/sbin/capsuled --check-config -c
+#          /etc/capsuled/capsuled.ini`, the sample capsule/ copied to
+#          /srv/gemini, and the installed binary started as root with the
+#          installed configuration and loopback test ports (--host localhost
+#          --listen 127.0.0.1 --port 1965 --gopher-port 7070): the pages over
+#          TLS and Gopher as for serve, every capsuled process running as
+#          capsuled, everything under /var/lib/capsuled and /var/log/capsuled
+#          the user's and the key mode 0600; SIGTERM, exit 0.  Last `dpkg
+#          --remove` (state and configuration kept) and `dpkg --purge`
+#          (nothing named capsuled left in /etc, /usr, /var).
 #
 # The base is `debootstrap --variant=minbase bookworm`, kept in
 # CAPSULED_FRESH_CACHE (default /var/cache/capsuled-fresh, outside the
@@ -21,9 +40,10 @@
 # it: each root is an overlay on it, thrown away after, given only what a
 # fresh install has beyond debootstrap (/etc/hosts, today's
 # /etc/resolv.conf, the apt sources of bookworm, its updates and security)
-# and a clone of HEAD in /root/capsuled.  bootstrap.sh installs everything
-# else; apt's download folder is kept in CACHE/apt-archives, so a package
-# already downloaded is not fetched again (it is still installed by apt).
+# and a clone of HEAD in /root/capsuled.  bootstrap.sh (or apt, for deb)
+# installs everything else; apt's download folder is kept in
+# CACHE/apt-archives, so a package already downloaded is not fetched again
+# (it is still installed by apt).
 # Everything runs in its own mount and PID namespaces: whatever happens,
 # its mounts and processes end with it.
 set -euo pipefail
@@ -35,6 +55,8 @@ MIRROR=http://deb.debian.org/debian
 SECURITY_MIRROR=http://deb.debian.org/debian-security
 BASE_MAX_DAYS=7
 SERVE_WAIT=${CAPSULED_FRESH_SERVE_WAIT:-1200}
+DEB_WAIT=60
+DEB_FLAGS=(--host localhost --listen 127.0.0.1 --port 1965 --gopher-port 7070)
 CHROOT_ENV=(HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin TERM=xterm)
 
 say() { printf 'fresh: %s\n' "$*"; }
@@ -46,16 +68,28 @@ now() { date +%s; }
 
 # --- on the host ---------------------------------------------------------
 
-need_host_tools() {
+need_host_tools() { # need_host_tools ORDER...
 	[ "$(id -u)" -eq 0 ] || die "run as root (debootstrap, overlay and chroot need it)"
 	local tool
 	for tool in git python3 unshare chroot flock; do
 		command -v "$tool" >/dev/null || die "$tool is needed on the host"
 	done
+	[[ " $* " != *deb* ]] || need_package_tools
 	command -v debootstrap >/dev/null && return 0
 	say "installing debootstrap on the host"
 	apt-get update -q >/dev/null
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends debootstrap >/dev/null
+}
+
+# deb makes the package here: a bookworm package, with its checks' tools.
+need_package_tools() {
+	local tool
+	grep -qx 'VERSION_CODENAME=bookworm' /etc/os-release ||
+		die "deb builds the package on this host, which must be Debian bookworm"
+	for tool in cc cmake cpack pkg-config dpkg-shlibdeps file lintian mandoc systemd-analyze logrotate; do
+		command -v "$tool" >/dev/null ||
+			die "deb builds and checks the package on this host: $tool is missing (sh tools/bootstrap.sh test installs it)"
+	done
 }
 
 base_is_fresh() {
@@ -109,15 +143,16 @@ main() {
 	local status=0 order
 	[ $# -gt 0 ] || set -- serve,test,serve,test
 	for order in "$@"; do
-		[[ $order =~ ^(serve|test)(,(serve|test))*$ ]] || die "bad order '$order': serve and test, comma-separated"
+		[[ $order =~ ^(serve|test|deb)(,(serve|test|deb))*$ ]] ||
+			die "bad order '$order': serve, test and deb, comma-separated"
 	done
-	need_host_tools
+	need_host_tools "$@"
 	prepare_cache
 	# --kill-child: should unshare be killed, the namespace goes with it.
 	unshare --mount --pid --fork --kill-child --mount-proc --propagation private \
 		"$BASH" "$HERE/run.sh" --inside "$RUN" "$@" || status=$?
 	print_timings
-	[ "$status" -eq 0 ] || die "the Quick start failed on a fresh bookworm (see above)"
+	[ "$status" -eq 0 ] || die "$* on a fresh bookworm: see above"
 	say "passed: $*"
 }
 
@@ -185,20 +220,28 @@ stop_server() { # stop_server PID LABEL
 	say "$2: stopped by SIGTERM to pid $pid, exit status 0"
 }
 
-step_serve() { # step_serve ROOT LABEL
-	local root=$1 label=$2 start pid
+# COMMAND in ROOT in the background, as root; once ports 1965 and 7070
+# answer, the pages it serves are probed.  SERVER_PID is then its PID.
+serve_and_probe() { # serve_and_probe ROOT LABEL NAME WAIT CERTS CAPSULE COMMAND...
+	local root=$1 label=$2 name=$3 wait=$4 certs=$5 capsule=$6 start
+	shift 6
 	python3 "$HERE/probe.py" free
 	start=$(now)
+	# Started directly (not through in_root), so that $! is the chroot,
+	# which execs in turn what ends as the server: its PID.
+	chroot "$root" /usr/bin/env -i "${CHROOT_ENV[@]}" "$@" > >(sed -u "s/^/$label $name| /") 2>&1 &
+	SERVER_PID=$!
+	python3 "$HERE/probe.py" wait "$SERVER_PID" "$wait" || die "$label: $name did not come up"
+	timing "$label" "$name:answers" "$start"
+	python3 "$HERE/probe.py" check "$root$certs" "$root$capsule" || die "$label: $name answers wrongly"
+}
+
+step_serve() { # step_serve ROOT LABEL
+	local root=$1 label=$2
 	say "$label: sh tools/bootstrap.sh serve (in the background)"
-	# Started directly (not through a function), so that $! is the chroot
-	# that execs, in turn, sh, bootstrap.sh and the server: its PID.
-	chroot "$root" /usr/bin/env -i "${CHROOT_ENV[@]}" /bin/sh -c \
-		"cd /root/capsuled && exec sh tools/bootstrap.sh serve" > >(sed -u "s/^/$label serve| /") 2>&1 &
-	pid=$!
-	python3 "$HERE/probe.py" wait "$pid" "$SERVE_WAIT" || die "$label: serve did not come up"
-	timing "$label" "serve:answers" "$start"
-	python3 "$HERE/probe.py" check "$root/root/capsuled" || die "$label: serve answers wrongly"
-	stop_server "$pid" "$label"
+	serve_and_probe "$root" "$label" serve "$SERVE_WAIT" /root/capsuled/certs /root/capsuled/capsule \
+		/bin/sh -c "cd /root/capsuled && exec sh tools/bootstrap.sh serve"
+	stop_server "$SERVER_PID" "$label"
 	say "$label: what the first run left behind:"
 	in_root "$root" "stat -c '%U:%G %a %n' certs certs/* var var/*" | sed "s/^/fresh:   /"
 }
@@ -236,6 +279,132 @@ check_inner_skips() { # check_inner_skips CHECKOUT LABEL
 	fi
 }
 
+# --- deb: the package of the commit under test --------------------------------
+
+# Once per run, on the host (the root must not get the build packages: the
+# package's Depends alone must be enough there): a clean clone, built and
+# packed as "Deploying on a VPS" says, then checked whole.
+build_deb() {
+	local src="$RUN/deb-src" log="$RUN/deb-build.log" start status=0
+	start=$(now)
+	say "host: the package of $COMMIT: cmake (Release), cpack -G DEB, in a clean clone"
+	clone "$src"
+	{ cmake -S "$src" -B "$src/build" -DCMAKE_BUILD_TYPE=Release -DCAPSULED_TESTS=OFF &&
+		cmake --build "$src/build" -j "$(nproc)" && (cd "$src/build" && cpack -G DEB); } >"$log" 2>&1 ||
+		{ tail -n 40 "$log" >&2; die "host: the package did not build (above)"; }
+	DEB=$(sed -n 's/^CPack: - package: \(.*\.deb\) generated\.$/\1/p' "$log")
+	[ -f "$DEB" ] || die "host: cpack named no package (log: $log)"
+	timing host deb:build "$start"
+	say "host: ${DEB##*/}, $(stat -c %s "$DEB") bytes; Depends: $(dpkg-deb --field "$DEB" Depends)"
+	start=$(now)
+	sh "$src/tests/dist/check_dist.sh" "$DEB" 2>&1 | sed -u "s/^/host check_dist| /" || status=$?
+	timing host deb:check_dist "$start"
+	[ "$status" -eq 0 ] || die "host: tests/dist/check_dist.sh finds fault with the package"
+}
+
+step_deb() { # step_deb ROOT LABEL
+	[ -n "$DEB" ] || build_deb
+	deb_install "$1" "$2"
+	deb_serve "$1" "$2"
+	deb_remove "$1" "$2"
+}
+
+# As on a VPS (`apt install ./capsuled_*.deb`), apt fetching the Depends from
+# the archive; without recommends, so that Depends alone must be enough.
+deb_install() { # deb_install ROOT LABEL
+	local root=$1 label=$2 name=${DEB##*/} start status=0 wants
+	start=$(now)
+	install -m 0644 "$DEB" "$root/tmp/$name"
+	say "$label: apt-get install ./$name"
+	in_root "$root" "apt-get update -q && cd /tmp && DEBIAN_FRONTEND=noninteractive \\
+		apt-get install -y -q --no-install-recommends ./$name" 2>&1 | sed -u "s/^/$label apt| /" ||
+		status=$?
+	timing "$label" "deb:install" "$start"
+	[ "$status" -eq 0 ] || die "$label: apt-get install ./$name failed"
+	[ "$(in_root "$root" "dpkg-query -W -f='\${Status}' capsuled")" = "install ok installed" ] ||
+		die "$label: capsuled is not 'install ok installed' (did postinst fail?)"
+	[ -z "$(capsuled_pids)" ] || die "$label: installing the package started capsuled"
+	wants="$root/etc/systemd/system/multi-user.target.wants"
+	[ "$(readlink "$wants/capsuled.service")" = /lib/systemd/system/capsuled.service ] ||
+		die "$label: postinst did not enable capsuled.service (no link in ${wants#"$root"})"
+	[ -z "$(find "$root/etc/systemd/system" -name 'capsuled-*.socket')" ] ||
+		die "$label: postinst enabled the sockets, which only the administrator should"
+	say "$label: installed; capsuled.service enabled (${wants#"$root"}), nothing started;" \
+		"user $(in_root "$root" "getent passwd capsuled")"
+	in_root "$root" "stat -c '%U:%G %a %n' /var/lib/capsuled /var/log/capsuled" | sed "s/^/fresh:   /"
+}
+
+# The installed binary and configuration, started as root as an
+# administrator would by hand (no systemd in a chroot), on test ports.
+deb_serve() { # deb_serve ROOT LABEL
+	local root=$1 label=$2 status=0
+	in_root "$root" "mkdir -p /srv/gemini && cp -R capsule/. /srv/gemini/"
+	say "$label: /usr/sbin/capsuled --check-config -c /etc/capsuled/capsuled.ini"
+	in_root "$root" "/usr/sbin/capsuled --check-config -c /etc/capsuled/capsuled.ini" >"$RUN/check-config" 2>&1 ||
+		status=$?
+	sed "s/^/$label check-config| /" "$RUN/check-config"
+	[ "$status" -eq 0 ] || die "$label: the installed configuration does not check"
+	say "$label: /usr/sbin/capsuled -c /etc/capsuled/capsuled.ini ${DEB_FLAGS[*]} (as root, in the background)"
+	serve_and_probe "$root" "$label" deb "$DEB_WAIT" /var/lib/capsuled/certs /srv/gemini \
+		/usr/sbin/capsuled -c /etc/capsuled/capsuled.ini "${DEB_FLAGS[@]}"
+	check_dropped "$root" "$label"
+	check_state_owned "$root" "$label"
+	stop_server "$SERVER_PID" "$label"
+}
+
+capsuled_pids() { # the processes named capsuled in this PID namespace
+	local comm
+	for comm in /proc/[0-9]*/comm; do
+		[ "$(cat "$comm" 2>/dev/null)" != capsuled ] || basename "$(dirname "$comm")"
+	done
+}
+
+# Every process (main, key, server) as capsuled, with no other group.
+check_dropped() { # check_dropped ROOT LABEL
+	local root=$1 label=$2 uid gid pid want got n=0
+	uid=$(in_root "$root" "id -u capsuled")
+	gid=$(in_root "$root" "id -g capsuled")
+	want="Uid: $uid $uid $uid $uid; Gid: $gid $gid $gid $gid; Groups:"
+	for pid in $(capsuled_pids); do
+		got=$(awk '/^(Uid|Gid|Groups):/ { $1 = $1; print }' "/proc/$pid/status" | paste -sd ';' | sed 's/;/; /g')
+		[ "$got" = "$want" ] || die "$label: capsuled pid $pid has $got; capsuled is $uid:$gid"
+		n=$((n + 1))
+	done
+	[ "$n" -gt 0 ] || die "$label: no capsuled process"
+	say "$label: $n capsuled processes, each with capsuled's uid and gid ($uid:$gid), no other group"
+}
+
+# Made as root before the drop, or by capsuled after it: all capsuled's.
+check_state_owned() { # check_state_owned ROOT LABEL
+	local root=$1 label=$2 list="$RUN/state"
+	in_root "$root" "find /var/lib/capsuled /var/log/capsuled -printf '%u:%g %m %p\n'" >"$list"
+	say "$label: under /var/lib/capsuled and /var/log/capsuled:"
+	sed "s/^/fresh:   /" "$list"
+	[ -z "$(awk '$1 != "capsuled:capsuled"' "$list")" ] || die "$label: files there not owned by capsuled"
+	grep -qx 'capsuled:capsuled 600 /var/lib/capsuled/certs/localhost.key' "$list" ||
+		die "$label: no /var/lib/capsuled/certs/localhost.key of mode 0600"
+}
+
+# remove keeps the configuration and the state; purge leaves nothing but
+# the capsuled user (Debian's system users stay) and /srv/gemini (the
+# administrator's).
+deb_remove() { # deb_remove ROOT LABEL
+	local root=$1 label=$2 left
+	in_root "$root" "dpkg --remove capsuled" 2>&1 | sed -u "s/^/$label dpkg| /" ||
+		die "$label: dpkg --remove capsuled failed"
+	[ ! -e "$root/usr/sbin/capsuled" ] || die "$label: dpkg --remove left /usr/sbin/capsuled"
+	{ [ -f "$root/etc/capsuled/capsuled.ini" ] && [ -f "$root/var/lib/capsuled/certs/localhost.key" ]; } ||
+		die "$label: dpkg --remove took the configuration or the state"
+	say "$label: removed: the binary gone, the configuration and the state kept"
+	in_root "$root" "dpkg --purge capsuled" 2>&1 | sed -u "s/^/$label dpkg| /" ||
+		die "$label: dpkg --purge capsuled failed"
+	! in_root "$root" "dpkg -s capsuled" >/dev/null 2>&1 || die "$label: dpkg still knows capsuled after --purge"
+	left=$(cd "$root" && find etc usr var -xdev -name '*capsuled*')
+	[ -z "$left" ] || die "$label: dpkg --purge left: ${left//$'\n'/ }"
+	in_root "$root" "getent passwd capsuled" >/dev/null || die "$label: the purge took the capsuled user"
+	say "$label: purged: nothing named capsuled left in /etc, /usr, /var (the user stays)"
+}
+
 # Between roots and at the end: every process but this shell, then the mounts.
 end_root() { # end_root ROOT
 	kill -KILL -1 2>/dev/null || true
@@ -264,6 +433,7 @@ inside() { # inside RUN ORDER...
 	shift
 	[ "$$" -eq 1 ] || die "not in a PID namespace of its own"
 	CURRENT_ROOT=""
+	DEB=""
 	trap '[ -z "$CURRENT_ROOT" ] || end_root "$CURRENT_ROOT"' EXIT
 	trap 'exit 1' HUP INT TERM
 	COMMIT=$(git -C "$REPO" rev-parse HEAD)

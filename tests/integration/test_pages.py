@@ -19,7 +19,10 @@ MONTH = "/archive/2012/03/"
 MONTH_COUNT = 130
 PAGE_SIZE = 100
 QUESTION = "what next?"
-ABOUT = "## Who we are\n\nA desk of three, saving the news.\n=> /archive/ Everything we kept\n"
+# Its own title goes one level down on the home page, which has one already.
+ABOUT_FILE = ("# About us\n## Who we are\n\nA desk of three, saving the news.\n"
+              "=> /archive/ Everything we kept\n```\n# not a heading\n```\n")
+ABOUT = ABOUT_FILE.replace("# About us", "## About us", 1)
 DESCRIPTION = "Saved news from a small town"
 FILES_COUNT = 250
 LISTING_SIZE = 200
@@ -32,7 +35,7 @@ def build_tree(base):
         write(os.path.join(root, "articles", "2012", "03", "story-%03d.md" % i),
               "---\ntitle: \"Story %03d\"\ndate: 2012-03-%02d\ntags: [%s]\n---\n\nText %d.\n"
               % (i, i % 28 + 1, ", ".join('"%s"' % t for t in tags), i))
-    write(os.path.join(root, "about.gmi"), ABOUT)
+    write(os.path.join(root, "about.gmi"), ABOUT_FILE)
     for i in range(FILES_COUNT):
         write(os.path.join(root, "files", "f%03d.dat" % i), "x")
     make_readable(base)

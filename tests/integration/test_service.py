@@ -362,6 +362,23 @@ class DirectoryTest(unittest.TestCase):
                       "write to it; as root: chown -R nobody: %s" % (srv.state_dir, srv.state_dir),
                       str(caught.exception))
 
+    def test_a_state_directory_out_of_the_users_reach_is_refused_with_the_fix(self):
+        # Root can make it for nobody, but nobody could not go through the
+        # folder above it (as a package's /var/lib/capsuled, 0750).
+        srv = Server(args=["--user", "nobody"], gopher=False)
+        above = os.path.dirname(srv.state_dir)
+        srv.state_dir = os.path.join(above, "private", "index")
+        srv.cmd[srv.cmd.index("--state-dir") + 1] = srv.state_dir
+        os.mkdir(os.path.dirname(srv.state_dir), 0o700)
+        with self.assertRaises(RuntimeError) as caught:
+            srv.start()
+        srv.finish(check=False)
+        self.assertIn("state directory %s is out of nobody's reach: folder %s belongs to "
+                      "root:root (mode 0700) and nobody cannot go through it; as root: "
+                      "chown nobody: %s" % (srv.state_dir, os.path.dirname(srv.state_dir),
+                                            os.path.dirname(srv.state_dir)),
+                      str(caught.exception))
+
     def test_started_as_another_user_nothing_changes_owner(self):
         srv = Server(args=["--user", "nobody"], gopher=False, log_path="stderr")
         os.mkdir(srv.state_dir)

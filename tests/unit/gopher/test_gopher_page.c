@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "archive/pages.h"
 #include "gopher/page.h"
 #include "util/text.h"
 
@@ -122,6 +123,32 @@ test_gemtext_tags_and_byline(void **state)
 	page_free(&p);
 }
 
+/* The archive's word while its index is built, or rebuilt after damage,
+ * reaches Gopher through the same page as Gemini. */
+static void
+test_index_being_rebuilt(void **state)
+{
+	struct buf out = BUF_INIT;
+	struct menu m = { &out, "gopher.test", 70, 67 };
+	struct page_context ctx = { .building = 7, .rebuilding = 1 };
+	struct page p = PAGE_INIT;
+
+	(void)state;
+	pages_building(&p, &ctx);
+	ctx.rebuilding = 0;
+	pages_building(&p, &ctx);
+	ctx.building = -1;
+	pages_building(&p, &ctx);
+	assert_int_equal(gopher_write_page(&m, &p, by_path, NULL), 0);
+	assert_string_equal(out.data,
+	    "iThe index is being rebuilt (7 articles so far)\t" TAIL
+	    "i\t" TAIL
+	    "iThe index is being built (7 articles so far)\t" TAIL
+	    "i\t" TAIL);
+	buf_free(&out);
+	page_free(&p);
+}
+
 int
 main(void)
 {
@@ -129,6 +156,7 @@ main(void)
 		cmocka_unit_test(test_every_kind),
 		cmocka_unit_test(test_long_title_continues),
 		cmocka_unit_test(test_gemtext_tags_and_byline),
+		cmocka_unit_test(test_index_being_rebuilt),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
