@@ -43,6 +43,17 @@ def expand(name, seen=None):
     return calls
 
 
+def unit_scheduling():
+    """chrt's words for the unit's CPUSchedulingPolicy=, which systemd sets
+    before capsuled starts (and capsuled then keeps)."""
+    with open(UNIT, encoding="utf-8") as f:
+        for line in f:
+            match = re.match(r"CPUSchedulingPolicy=(\w+)", line.strip())
+            if match is not None:
+                return ["chrt", "--" + match.group(1), "0"]
+    return []
+
+
 def allowed_by_unit():
     allowed, denied = set(), set()
     with open(UNIT, encoding="utf-8") as f:
@@ -67,7 +78,7 @@ class TracedServer(harness.Server):
         if os.geteuid() == 0:
             as_user = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
             subprocess.run(["chown", "-R", "nobody:nogroup", self.tmp], check=True)
-        self.cmd = ["strace", "-f", "-qq", "-o", trace] + as_user + self.cmd
+        self.cmd = ["strace", "-f", "-qq", "-o", trace] + unit_scheduling() + as_user + self.cmd
 
     def send_signal(self, sig):
         os.kill(self.traced_pid(), sig)
