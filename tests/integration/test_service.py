@@ -13,7 +13,7 @@ import tempfile
 import time
 import unittest
 
-from harness import Server, client_context, read_gemini
+from harness import Server, capsuled_lines, client_context, read_gemini
 
 ROOT = os.geteuid() == 0
 
@@ -318,7 +318,7 @@ class JournalTest(unittest.TestCase):
             self.assertEqual(srv.gemini("/").status, 20)
             self.assertEqual(srv.gemini("/missing").status, 51)
             out = wait_for(lambda: "51" in srv.output() and srv.output())
-        lines = [line for line in out.splitlines() if line and not line.startswith("=")]
+        lines = capsuled_lines(out)
         self.assertTrue(lines)
         for line in lines:
             self.assertRegex(line, r"^<[0-7]>(info|warn|error) ")
