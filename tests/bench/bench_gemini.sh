@@ -143,12 +143,15 @@ memory() {
 		sleep 1
 		echo "$1 mem.rss_idle_kib $(awk '/^VmRSS:/ { print $2 }' /proc/"$(cat "$tmp/$1.pid")"/status)" \
 		    >>"$tmp/results"
+		echo "$1 mem.pss_idle_kib $(awk '/^Pss:/ { print $2 }' /proc/"$(cat "$tmp/$1.pid")"/smaps_rollup)" \
+		    >>"$tmp/results"
 	else
 		mem=$(python3 "$here/memory_idle.py" --pid "$(cat "$tmp/$1.pid")" \
 		    --loadgen "$loadgen" --port "$(port_of "$1")" --url "$(url_of "$1")" \
 		    --idle "$idle" --hold "$hold" --cpu "$client_cpu")
 		echo "  $1 memory: $mem" >&2
-		for key in rss_idle_kib rss_held_kib rss_after_kib idle_ready idle_dropped per_conn_kib; do
+		for key in rss_idle_kib rss_held_kib rss_after_kib idle_ready idle_dropped per_conn_kib \
+		    pss_idle_kib pss_held_kib pss_after_kib; do
 			echo "$1 mem.$key $(field "$mem" "$key")" >>"$tmp/results"
 		done
 	fi

@@ -7,6 +7,13 @@ the N handshaken connections are held, and again after they closed.  Prints
 one line of key=value (KiB):
 
   rss_idle_kib rss_held_kib rss_after_kib idle_ready per_conn_kib
+  pss_idle_kib pss_held_kib pss_after_kib
+
+The RSS of several processes counts the library pages they share once per
+process; PSS (proportional set size, /proc/PID/smaps_rollup) shares each
+page out between them, so that a tree of processes sums to what it costs
+the machine.  For one process the two differ only by pages shared with
+other programs.
 
 per_conn_kib = (rss_held - rss_idle) / idle_ready.  rss_after, read --after
 seconds (6) after the connections closed, shows whether the server gives
@@ -36,22 +43,27 @@ def children_map():
     return children
 
 
-def tree_rss_kib(pid):
-    """Sum of VmRSS over pid and its descendants, in KiB."""
+def tree_kib(pid, name, field):
+    """Sum of /proc/PID/name's field over pid and its descendants, in KiB."""
     children = children_map()
     total, todo = 0, [pid]
     while todo:
         current = todo.pop()
         todo.extend(children.get(current, []))
         try:
-            with open(f"/proc/{current}/status", encoding="ascii",
+            with open(f"/proc/{current}/{name}", encoding="ascii",
                       errors="replace") as status:
                 for line in status:
-                    if line.startswith("VmRSS:"):
+                    if line.startswith(field + ":"):
                         total += int(line.split()[1])
         except OSError:
             continue
     return total
+
+
+def tree_memory_kib(pid):
+    """(RSS, PSS) of pid and its descendants, in KiB."""
+    return tree_kib(pid, "status", "VmRSS"), tree_kib(pid, "smaps_rollup", "Pss")
 
 
 def parse_args():
@@ -74,14 +86,14 @@ def parse_args():
 def main():
     args = parse_args()
     time.sleep(args.settle)
-    rss_idle = tree_rss_kib(args.pid)
+    rss_idle, pss_idle = tree_memory_kib(args.pid)
     cmd = ["taskset", "-c", args.cpu, args.loadgen, "--proto", "gemini",
            "--port", str(args.port), "--url", args.url,
            "--idle", str(args.idle), "--hold", str(args.hold), "-c", "64"]
     with subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True) as proc:
         ready_line = proc.stdout.readline().strip()
         time.sleep(min(args.settle, args.hold / 2))
-        rss_held = tree_rss_kib(args.pid)
+        rss_held, pss_held = tree_memory_kib(args.pid)
         summary = proc.stdout.read().strip()
     if proc.returncode != 0 or not ready_line.startswith("idle_ready="):
         print(f"memory_idle: loadgen failed: {ready_line} {summary}",
@@ -89,13 +101,14 @@ def main():
         return 1
     ready = int(ready_line.split("=", 1)[1])
     time.sleep(args.after)
-    rss_after = tree_rss_kib(args.pid)
+    rss_after, pss_after = tree_memory_kib(args.pid)
     per_conn = (rss_held - rss_idle) / ready if ready else 0.0
     dropped = summary.rsplit("idle_dropped=", 1)[-1] \
         if "idle_dropped=" in summary else "?"
     print(f"rss_idle_kib={rss_idle} rss_held_kib={rss_held} "
           f"rss_after_kib={rss_after} idle_ready={ready} "
-          f"idle_dropped={dropped} per_conn_kib={per_conn:.1f}")
+          f"idle_dropped={dropped} per_conn_kib={per_conn:.1f} "
+          f"pss_idle_kib={pss_idle} pss_held_kib={pss_held} pss_after_kib={pss_after}")
     return 0
 
 
