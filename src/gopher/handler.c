@@ -26,7 +26,7 @@
 
 /* Kinds of cached answers, the first byte of their keys: generated pages
  * and tree items of the same path stay apart. */
-enum answer_kind { KIND_ARCHIVE = 'a', KIND_DIRECTORY = 'd', KIND_FILE = 'f' };
+enum answer_kind { KIND_ARCHIVE = 'a', KIND_ARTICLE = 'r', KIND_DIRECTORY = 'd', KIND_FILE = 'f' };
 
 /* What the pool finishes: the selector split once on the loop, its
  * target resolved there with the file still open. */
@@ -399,71 +399,77 @@ serve_archive(struct gopher_job *job, const struct menu *m, struct buf *key,
 	archive_page_free(&page);
 }
 
-/* The text in resp->head as its shared body, when the render cache did
- * not take it: the page's head goes before it. */
+/* What an article's answer depends on: its file, the width, and the index
+ * and tree generations (the articles around it, its tags, its links into
+ * the capsule). */
 static void
-head_to_shared(struct response *resp)
+article_stamp(const struct gopher_job *job, size_t width, struct render_stamp *stamp)
 {
-	size_t len;
-	char *text;
-
-	if (resp->shared != NULL || resp->head.len == 0)
-		return;
-	text = buf_release(&resp->head, &len);
-	response_set_shared(resp, text, len, free, text);
+	render_stamp_init(stamp, width, site_article_generation(&job->site));
+	render_stamp_file(stamp, 0, &job->target.st);
 }
 
-/* The article's body as type-0 text, from the render cache or made now
- * (and kept) into resp's shared body. */
+/* The article's head, body and foot as type-0 text into resp->head. */
 static int
-article_body(const struct gopher_job *job, const struct cached_article *a,
-    const struct text_view *view, struct buf *key, struct response *resp)
-{
-	const struct site_target *t = &job->target;
-	struct render_stamp stamp;
-
-	render_stamp_init(&stamp, view->width, site_article_generation(&job->site));
-	render_stamp_file(&stamp, 0, &t->st);
-	if (serve_cached(job, key, KIND_FILE, &stamp, resp))
-		return 0;
-	if (gopher_document_text(&resp->head, a->doc, view) != 0 || resp->head.failed)
-		return -1;
-	keep_answer(job, key, &stamp, resp);
-	head_to_shared(resp);
-	return 0;
-}
-
-/* An article as type-0 text: the converted document, as Gemini readers
- * get it, reflowed with numbered link references, between the head and
- * the foot of its page (made for each request: the articles around it
- * change). */
-static void
-serve_article(const struct gopher_job *job, const struct menu *m, struct buf *key,
-    struct response *resp)
+article_text(const struct gopher_job *job, const struct menu *m,
+    const struct cached_article *a, struct response *resp)
 {
 	const struct site_target *t = &job->target;
 	struct text_view view = { m->width, m->host, m->port, job->path,
 	    t->format == ARTICLE_HTML, gopher_item_type, (void *)job->ctx };
 	struct page head = PAGE_INIT, foot = PAGE_INIT;
-	const struct cached_article *a;
 	int rc;
 
-	if ((a = site_article(&job->site, t)) == NULL || a->doc == NULL) {
+	rc = site_article_frame(&job->site, job->path, a, &head, &foot);
+	if (rc == 0)
+		rc = gopher_page_text(&resp->head, &head, &view) ||
+		    gopher_document_text(&resp->head, a->doc, &view) != 0 ||
+		    gopher_page_text(&resp->head, &foot, &view) || reflow_end(&resp->head);
+	page_free(&head);
+	page_free(&foot);
+	return rc;
+}
+
+/* An article as type-0 text: the converted document, as Gemini readers
+ * get it, reflowed with numbered link references, between the head and
+ * the foot of its page; kept whole in the render cache under its stamp. */
+static void
+serve_article(const struct gopher_job *job, const struct menu *m, struct buf *key,
+    struct response *resp)
+{
+	const struct cached_article *a;
+	struct render_stamp stamp;
+	int rc;
+
+	/* Read before rendering: a change meanwhile makes the stamp stale. */
+	article_stamp(job, m->width, &stamp);
+	if (serve_cached(job, key, KIND_ARTICLE, &stamp, resp))
+		return;
+	if ((a = site_article(&job->site, &job->target)) == NULL || a->doc == NULL) {
 		if (a != NULL)
 			article_cache_release(a);
 		fail(resp, "Server error");
 		return;
 	}
-	rc = site_article_frame(&job->site, job->path, a, &head, &foot);
-	if (rc == 0)
-		rc = article_body(job, a, &view, key, resp);
-	if (rc == 0)
-		rc = gopher_page_text(&resp->head, &head, &view) ||
-		    gopher_page_text(&resp->foot, &foot, &view) || reflow_end(&resp->foot);
-	finish(resp, rc);
+	rc = article_text(job, m, a, resp);
 	article_cache_release(a);
-	page_free(&head);
-	page_free(&foot);
+	finish(resp, rc);
+	if (rc == 0)
+		keep_answer(job, key, &stamp, resp);
+}
+
+/* An article already rendered, answered on the loop; 1 when done. */
+static int
+answer_kept_article(const struct gopher_job *job, struct response *resp)
+{
+	struct buf key_bytes = BUF_INIT, *key = answer_key(job, &key_bytes);
+	struct render_stamp stamp;
+	int done;
+
+	article_stamp(job, width_of(job->ctx), &stamp);
+	done = serve_cached(job, key, KIND_ARTICLE, &stamp, resp);
+	buf_free(&key_bytes);
+	return done;
 }
 
 /* A file of the tree that is no article: a .gmi page as a menu, text
@@ -633,6 +639,8 @@ answer_target(struct gopher_job *job, struct response *resp)
 		response_set_file(resp, t->fd, t->st.st_size);
 		t->fd = -1;
 		return 1;
+	case SITE_ARTICLE:
+		return answer_kept_article(job, resp);
 	case SITE_FILE:
 		type = gopher_type_by_name(job->path);
 		if (type == '\0' || !gopher_type_is_binary(type))

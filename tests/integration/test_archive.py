@@ -598,6 +598,10 @@ class ArchivePagesTest(unittest.TestCase):
         fresh_month = "/archive/2033/04/"
         fresh_path = "/articles/2033/04/new-directory-story.md"
         file_path = os.path.join(self.root, path[1:])
+        # The article before it over Gopher, rendered and kept now: its
+        # foot must follow the new neighbour.
+        harbour = "/articles/2016/11/harbour-bridge-reopens.txt"
+        self.assertNotIn("Next: Ferry timetable announced", text_lines(self.gopher(harbour)))
         write(file_path, markdown("Ferry timetable announced", "2016-11-20",
                                   "The quokkaferry service starts next week."))
         os.chmod(file_path, 0o644)
@@ -612,6 +616,7 @@ class ArchivePagesTest(unittest.TestCase):
             ("/articles/2016/11/harbour-bridge-reopens.txt",
              "Harbour bridge reopens after two years of repairs")])
         self.assertIn(path, [s for _, s in article_items(self.gopher(month))])
+        self.assertIn("Next: Ferry timetable announced", text_lines(self.gopher(harbour)))
         found = self.until(lambda: article_lines(self.search("quokkaferry").text), bool)
         self.assertEqual([p for p, _, _ in found], [path])
         _, rows = self.until(lambda: self.month_rows(fresh_month), lambda got: got[1])
@@ -630,6 +635,7 @@ class ArchivePagesTest(unittest.TestCase):
         self.assertIn("2016-11-20 Ferry timetable postponed",
                       [d for d, _ in article_items(self.gopher(month))])
         self.assertIn("postponed", self.search("quokkaferry").text)
+        self.assertIn("Next: Ferry timetable postponed", text_lines(self.gopher(harbour)))
 
         os.unlink(file_path)
         shutil.rmtree(os.path.join(self.root, "articles", "2033"))
@@ -637,6 +643,7 @@ class ArchivePagesTest(unittest.TestCase):
                                   lambda got: path not in [p for p, _, _ in got[1]])
         self.assertEqual([p for p, _, _ in rows], ["/articles/2016/11/harbour-bridge-reopens.txt"])
         self.assertNotIn(path, [s for _, s in article_items(self.gopher(month))])
+        self.assertNotIn("Next: Ferry timetable postponed", text_lines(self.gopher(harbour)))
         self.assertEqual(article_lines(self.search("quokkaferry").text), [])
         self.assertEqual(self.until(lambda: self.get(fresh_month).status, lambda s: s == 51), 51)
         self.assertEqual(article_lines(self.search("wombatlantern").text), [])

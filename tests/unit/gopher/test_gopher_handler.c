@@ -1,4 +1,4 @@
-/* gopher_handle() against a temporary content tree (no cache, no archive). */
+/* gopher_handle() against a temporary content tree (no archive). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "gopher/handler.h"
+#include "gopher/rendercache.h"
 #include "site/site.h"
 #include "tree.h"
 #include "util/text.h"
@@ -102,6 +103,7 @@ fixture_free(struct fixture *fx)
 	response_reset(&fx->resp);
 	buf_free(&fx->whole);
 	article_cache_free(fx->ctx.cache);
+	gopher_render_cache_free(fx->ctx.render_cache);
 	if (fx->ctx.root_fd >= 0)
 		close(fx->ctx.root_fd);
 	if (fx->root[0] != '\0')
@@ -137,7 +139,8 @@ setup(void **state)
 	fx->config.article_paths = (char *)"/articles/ /about.md";
 	fx->config.directory_listing = 1;
 	fx->ctx.config = &fx->config;
-	if ((fx->ctx.cache = article_cache_new(1 << 20)) == NULL) {
+	if ((fx->ctx.cache = article_cache_new(1 << 20)) == NULL ||
+	    (fx->ctx.render_cache = gopher_render_cache_new(1 << 20)) == NULL) {
 		fixture_free(fx);
 		return -1;
 	}
@@ -258,6 +261,7 @@ test_seed_article(void **state)
 	const char *t = ask(fx, "/articles/2014/02/russia-america-ceasefires.txt");
 	const char *p = t, *end;
 	size_t lines = 0;
+	char *first;
 
 	while ((end = strstr(p, "\r\n")) != NULL) {
 		assert_true(display_width(p, (size_t)(end - p)) <= 67);
@@ -275,8 +279,13 @@ test_seed_article(void **state)
 	assert_non_null(strstr(t, "\r\n3 February 2014 \xc2\xb7 2 min read\r\n"));
 	assert_null(strstr(t, "\r\nFebruary 3, 2014 at 10:12 am\r\n"));
 	assert_non_null(strstr(t, "\r\nHome\r\n  gopher://" HOST ":7070/1/\r\n.\r\n"));
-	/* The body is shared from the render cache's copy, or its own. */
+	/* Kept whole: asked again, the same answer is the render cache's
+	 * copy, shared, not made again. */
+	assert_non_null(first = strdup(t));
+	assert_string_equal(ask(fx, "/articles/2014/02/russia-america-ceasefires.txt"), first);
 	assert_non_null(fx->resp.shared);
+	assert_int_equal(fx->resp.head.len, 0);
+	free(first);
 }
 
 static void
