@@ -293,6 +293,12 @@ on_key_death(pid_t pid, int status)
 			sup.status = exit_status(status);
 		return;
 	}
+	/* Status 0: its channel closed, so the server process is ending;
+	 * reaped next, it starts both again, and says why itself. */
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		sup.key.restart_ms = -1;
+		return;
+	}
 	delay = restart_delay(&sup.key);
 	say_death(&sup.key, pid, status, delay);
 	sup.key.restart_ms = monotonic_ms() + delay;

@@ -714,6 +714,17 @@ class StateDirectoryTest(unittest.TestCase):
         self.assertIn(state, text)
         self.assertRegex(text, r"not writable|Permission denied|read-only")
 
+    def test_an_index_that_cannot_be_opened_stops_the_start_with_its_reason_alone(self):
+        # Found only by the server process: it ends, its key process leaves
+        # with it, and the log says why once, with no restart of either.
+        state = os.path.join(self.base, "var")
+        os.makedirs(os.path.join(state, "archive.db"))
+        rc, text = self.run_capsuled(state, "--user", "")
+        self.assertNotEqual(rc, 0, text)
+        self.assertIn("cannot use the index %s" % os.path.join(state, "archive.db"), text)
+        self.assertNotIn("key process (pid", text)
+        self.assertNotIn("starting it again", text)
+        self.assertNotIn(" serving with ", text)
 
 if __name__ == "__main__":
     unittest.main()
