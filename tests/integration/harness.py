@@ -263,6 +263,17 @@ class Server:
                 chunks.append(data)
 
 
+def wait_for(predicate, timeout=10):
+    """predicate()'s first true value within timeout seconds, else its last."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    return predicate()
+
+
 def read_files(folder, prefix):
     """The text of every file in folder whose name starts with prefix."""
     text = ""

@@ -15,19 +15,9 @@ import threading
 import time
 import unittest
 
-from harness import Server, client_context, read_gemini
+from harness import Server, client_context, read_gemini, wait_for
 
 ROOT = os.geteuid() == 0
-
-
-def wait_for(predicate, timeout=10):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    return predicate()
 
 
 def children(pid):

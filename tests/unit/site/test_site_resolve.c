@@ -16,6 +16,7 @@
 
 #include "content/types.h"
 #include "site/site.h"
+#include "site_fixture.h"
 #include "tree.h"
 
 struct fixture {
@@ -71,12 +72,7 @@ setup(void **state)
 	put(f, ".well-known/thing.md", "# x\n");
 	put(f, "withindex/index.gmi", "# Index\n");
 	put(f, "page.gmi", "# Page\n");
-	f->site.root_fd = open(f->root, O_RDONLY | O_DIRECTORY);
-	assert_true(f->site.root_fd >= 0);
-	assert_non_null(f->site.cache = article_cache_new(1 << 20));
-	assert_non_null(f->site.types = content_types_new("/nonexistent"));
-	f->site.article_paths = "/";
-	f->site.directory_listing = 1;
+	site_fixture_open(&f->site, f->root);
 	*state = f;
 	return 0;
 }
@@ -86,9 +82,7 @@ teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	close(f->site.root_fd);
-	article_cache_free(f->site.cache);
-	content_types_free(f->site.types);
+	site_fixture_close(&f->site);
 	assert_int_equal(tree_remove(f->root), 0);
 	free(f);
 	return 0;
