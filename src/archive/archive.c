@@ -161,7 +161,7 @@ archive_open(const struct archive_options *o, char **error)
 		free_strings(a);
 		return NULL;
 	}
-	if (pool_init(&a->pool, db_path) == -1) {
+	if (pool_init(&a->pool, db_path, a->indexer.root_fd) == -1) {
 		indexer_stop(&a->indexer);
 		free(db_path);
 		free_strings(a);
@@ -177,8 +177,9 @@ archive_close(struct archive *a)
 {
 	if (a == NULL)
 		return;
-	indexer_stop(&a->indexer);
+	/* The readers borrow the indexer's root fd: closed first. */
 	pool_destroy(&a->pool);
+	indexer_stop(&a->indexer);
 	free_strings(a);
 }
 

@@ -381,6 +381,7 @@ take_data(struct article *a, const char *data, size_t len, const char *path,
 		return -1;
 	rc = take_document(a, doc, path);
 	document_free(doc);
+	a->row.whole = format == ARTICLE_HTML;
 	if (rc == 0 && format == ARTICLE_TEXT) {
 		rc = chrome_heads(data, len, &a->heads);
 		a->row.heads = a->heads.v;
@@ -389,20 +390,16 @@ take_data(struct article *a, const char *data, size_t len, const char *path,
 }
 
 int
-article_load(struct article *a, int dirfd, const char *name, const char *path,
-    char *const *chrome)
+article_read(struct article *a, int fd, const char *path, char *const *chrome)
 {
 	struct stat st;
 	char *data = NULL;
 	ssize_t len = -1;
-	int fd, rc = -1;
+	int rc = -1;
 
 	memset(a, 0, sizeof(*a));
-	if ((fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)) == -1)
-		return -1;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
 		len = read_all(fd, &st, &data);
-	close(fd);
 	if (len >= 0) {
 		a->row.mtime = article_mtime(&st);
 		a->row.size = (long long)st.st_size;
@@ -411,6 +408,20 @@ article_load(struct article *a, int dirfd, const char *name, const char *path,
 	free(data);
 	if (rc == -1)
 		article_free(a);
+	return rc;
+}
+
+int
+article_load(struct article *a, int dirfd, const char *name, const char *path,
+    char *const *chrome)
+{
+	int fd, rc;
+
+	memset(a, 0, sizeof(*a));
+	if ((fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)) == -1)
+		return -1;
+	rc = article_read(a, fd, path, chrome);
+	close(fd);
 	return rc;
 }
 

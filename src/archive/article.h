@@ -66,6 +66,8 @@ int article_is_indexed(const char *path, const struct article_rule *rule);
  * gone, not a regular file, or memory runs out. */
 int article_load(struct article *a, int dirfd, const char *name, const char *path,
     char *const *chrome);
+/* The same from fd, open on the file. */
+int article_read(struct article *a, int fd, const char *path, char *const *chrome);
 void article_free(struct article *a);
 
 /* The date and RFC 3339 time of an article from its ISO 8601 metadata

@@ -1,15 +1,16 @@
 /*
- * An article body as the index keeps it: one zstd frame with a checksum,
- * made by the converter threads (one packer each) and unpacked for the
- * few rows whose snippets a page shows, and for the rows the writer takes
- * out of FTS5 (which needs the words of a row it deletes).
+ * What the index keeps of an article's body (store.h: its text, or only
+ * its words) packed: one zstd frame with a checksum, made by the
+ * converter threads (one packer each) and unpacked for the few rows whose
+ * snippets a page shows, and for the rows the writer takes out of FTS5
+ * (which needs the words of a row it deletes).
  *
- * Bodies of a few KiB pack to about 0.39 of their text alone; with a
- * dictionary learned from the archive's own first bodies (zstd's trainer,
- * once, while the index is first built) to about 0.30.  A frame names its
- * dictionary by id; the dictionaries live in the index (the table
- * dictionaries), where an unpacker finds them.  Bodies packed before the
- * dictionary was learned stay as they are.
+ * Texts of a few KiB pack to about 0.39 of their size alone; with a
+ * dictionary learned from the archive's own first kept texts (zstd's
+ * trainer, once, while the index is first built) to about 0.30.  A frame
+ * names its dictionary by id; the dictionaries live in the index (the
+ * table dictionaries), where an unpacker finds them.  Texts packed before
+ * the dictionary was learned stay as they are.
  *
  * Every connection to the index has the SQL function
  * PACKED_UNPACK_FN(blob) → text (with an unpacker of its own): the view

@@ -5,10 +5,10 @@
 
 int
 pending_add(struct pending *p, long long id, const char *title, const char *body,
-    const void *packed, size_t packed_len)
+    const void *packed, size_t packed_len, int whole)
 {
 	struct pending_op op = { id, packed != NULL, strdup(title), strdup(body), NULL,
-		packed_len }, *grown;
+		packed_len, whole }, *grown;
 
 	if (op.title == NULL || op.body == NULL ||
 	    (packed != NULL && (op.packed = malloc(packed_len > 0 ? packed_len : 1)) == NULL))

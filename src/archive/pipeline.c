@@ -53,7 +53,7 @@ convert(struct converter *cv, struct conversion *c, char *const *chrome,
 	texts[1] = c->article.row.body;
 	buf_truncate(&c->words, 0);
 	if (dict != cv->dict || words_distinct(&cv->words, texts, 2, &c->words) == -1 ||
-	    packer_pack(cv->packer, c->article.row.body, strlen(c->article.row.body),
+	    words_pack_kept(&cv->words, cv->packer, c->article.row.body, c->article.row.whole,
 	    &c->packed) == -1) {
 		article_free(&c->article);
 		return;

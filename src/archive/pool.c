@@ -3,11 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 int
-pool_init(struct pool *p, const char *db_path)
+pool_init(struct pool *p, const char *db_path, int root_fd)
 {
 	memset(p, 0, sizeof(*p));
+	p->root_fd = root_fd;
 	if ((p->db_path = strdup(db_path)) == NULL)
 		return -1;
 	pthread_mutex_init(&p->lock, NULL);
@@ -42,7 +42,7 @@ pool_take(struct pool *p, unsigned long generation)
 		return r;
 	/* Closed and opened outside the lock: other threads need not wait. */
 	reader_close(r);
-	if ((r = reader_open(p->db_path, generation)) == NULL) {
+	if ((r = reader_open(p->db_path, generation, p->root_fd)) == NULL) {
 		pthread_mutex_lock(&p->lock);
 		p->nopen--;
 		pthread_cond_signal(&p->returned);

@@ -19,12 +19,14 @@ struct pool {
 	pthread_mutex_t lock;
 	pthread_cond_t returned;
 	char *db_path;
+	int root_fd;        /* the content tree, for the readers (not owned) */
 	struct reader *idle[POOL_MAX];
 	size_t nidle;
 	size_t nopen;       /* idle plus taken */
 };
 
-int pool_init(struct pool *p, const char *db_path);
+/* Readers of db_path, of the tree at root_fd (which outlives the pool). */
+int pool_init(struct pool *p, const char *db_path, int root_fd);
 /* Close every connection; none may be taken. */
 void pool_destroy(struct pool *p);
 /* A reader of the database file of this generation, for this thread

@@ -4,10 +4,11 @@
 
 #include "archive/rank.h"
 #include "archive/store.h"
+#include "archive/treetext.h"
 #include "util/log.h"
 
 struct reader *
-reader_open(const char *db_path, unsigned long generation)
+reader_open(const char *db_path, unsigned long generation, int root_fd)
 {
 	struct reader *r;
 
@@ -20,7 +21,7 @@ reader_open(const char *db_path, unsigned long generation)
 		free(r);
 		return NULL;
 	}
-	if (rank_register(r->db) == -1) {
+	if (rank_register(r->db) == -1 || tree_text_register(r->db, root_fd) != SQLITE_OK) {
 		reader_close(r);
 		return NULL;
 	}

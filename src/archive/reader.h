@@ -5,10 +5,11 @@
  * A reader belongs to one thread at a time (pool.h hands them out).
  * Statements stay valid when the writer changes the schema: SQLite
  * prepares them again by itself on their next step.  Readers also have
- * the ranking function of rank.h, the unpacking of bodies (packed.h),
- * and, once a prefix is searched, a tokenizer (words.h).  A reader
- * belongs to the database file of one generation (indexer.h): the pool
- * reopens it once the file was replaced.
+ * the ranking function of rank.h, the unpacking of kept bodies
+ * (packed.h), the reading of the others again from the tree
+ * (STORE_TREE_TEXT_FN, store.h) and, once a prefix is searched, a
+ * tokenizer (words.h).  A reader belongs to the database file of one
+ * generation (indexer.h): the pool reopens it once the file was replaced.
  */
 #ifndef CAPSULED_ARCHIVE_READER_H
 #define CAPSULED_ARCHIVE_READER_H
@@ -31,8 +32,9 @@ struct reader {
 	size_t nstatements;
 };
 
-/* A reader on db_path, or NULL (logged). */
-struct reader *reader_open(const char *db_path, unsigned long generation);
+/* A reader on db_path of the tree at root_fd (which outlives it), or
+ * NULL (logged). */
+struct reader *reader_open(const char *db_path, unsigned long generation, int root_fd);
 void reader_close(struct reader *r);
 /* The statement for sql, which must have static storage duration: it
  * is prepared on first use.  NULL when it cannot be prepared (logged).

@@ -51,7 +51,8 @@ static const char exists_sql[] = "SELECT 1 FROM search WHERE search MATCH ?1 LIM
  * every segment of every term (many terms for a prefix): when the ids lie
  * among the newest SEARCH_RANK_MAX matches, walking the rowids from ?3 to
  * ?4 once is cheaper, and the unary + keeps FTS5 from the lookups. */
-#define PAGE_SELECT "SELECT a.path, a.date, a.title, snippet(search, 1, '', '', '...', 24)" \
+#define PAGE_SELECT "SELECT a.path, a.date, a.title," \
+	" snippet(search, " STORE_BODY_COLUMN ", '', '', '...', 24)" \
 	" FROM search JOIN articles a ON a.id = search.rowid WHERE search MATCH ?1"
 #define PAGE_ORDER " ORDER BY (SELECT key FROM json_each(?2) WHERE value = search.rowid)"
 static const char page_by_id_sql[] = PAGE_SELECT

@@ -9,7 +9,9 @@
 
 #include "archive/chrome.h"
 #include "archive/strlist.h"
+#include "archive/treetext.h"
 #include "util/log.h"
+#include "util/text.h"
 
 /* FTS5 merges segments once this many of a size are there: more while
  * building in bulk (fewer merges; the build ends with one), its default
@@ -34,7 +36,9 @@ static const char schema[] =
 	" author TEXT,"
 	" summary TEXT NOT NULL);"
 	"CREATE INDEX articles_by_date ON articles(date);"
-	"CREATE TABLE bodies(id INTEGER PRIMARY KEY, body BLOB NOT NULL);"
+	/* hash: text_hash64() of the body, to tell a new conversion changed it. */
+	"CREATE TABLE bodies(id INTEGER PRIMARY KEY, body BLOB NOT NULL, whole INTEGER NOT NULL,"
+	" hash INTEGER NOT NULL);"
 	/* tag is the key (article_tag_key()), shown the article's spelling. */
 	"CREATE TABLE tags("
 	" tag TEXT NOT NULL, date TEXT NOT NULL, article INTEGER NOT NULL, shown TEXT NOT NULL,"
@@ -55,13 +59,16 @@ static const char schema[] =
 	"CREATE TABLE dictionaries(id INTEGER PRIMARY KEY, dict BLOB NOT NULL);"
 	"CREATE TABLE state(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
 	"INSERT INTO state VALUES('bulk', 1);"
-	"CREATE VIEW article_text(id, title, body) AS SELECT a.id, a.title,"
-	" " PACKED_UNPACK_FN "(b.body) FROM articles a JOIN bodies b ON b.id = a.id;"
+	"CREATE VIEW article_text(id, body, title) AS SELECT a.id,"
+	" CASE WHEN b.whole THEN " PACKED_UNPACK_FN "(b.body) ELSE " STORE_TREE_TEXT_FN "(a.path) END,"
+	" a.title FROM articles a JOIN bodies b ON b.id = a.id;"
 	/* Where articles were first published (article_source_key()): a
 	 * link to one of those addresses is a link to the article here. */
 	"CREATE TABLE sources(url TEXT PRIMARY KEY, article INTEGER NOT NULL) WITHOUT ROWID;"
 	"CREATE INDEX sources_by_article ON sources(article);"
-	"CREATE VIRTUAL TABLE search USING fts5(title, body,"
+	/* The body first: FTS5 marks every hit outside the first column with
+	 * its column's number, two bytes more for each word of each row. */
+	"CREATE VIRTUAL TABLE search USING fts5(body, title,"
 	" content='article_text', content_rowid='id',"
 	" tokenize='" WORDS_TOKENIZER " " WORDS_TOKENIZER_ARG1 " " WORDS_TOKENIZER_ARG2 "');"
 	"INSERT INTO search(search, rank) VALUES('rank', 'bm25(" STORE_RANK_WEIGHTS ")');"
@@ -200,12 +207,13 @@ schema_version(sqlite3 *db)
 }
 
 static int
-configure(sqlite3 *db)
+configure(sqlite3 *db, int root_fd)
 {
 	int rc;
 
 	sqlite3_busy_timeout(db, 5000);
-	if ((rc = packed_register(db)) != SQLITE_OK)
+	if ((rc = packed_register(db)) != SQLITE_OK ||
+	    (rc = tree_text_register(db, root_fd)) != SQLITE_OK)
 		return rc;
 	/* For a new database only (an existing one keeps what it has): pages
 	 * of 16 KiB waste less room around packed bodies of a few KiB, and
@@ -280,7 +288,8 @@ prepare_all(struct store *s)
 		  "  FROM (SELECT coalesce((SELECT id + 1 FROM articles"
 		  "   WHERE id >= ?9 AND id < ?9 + ?10 ORDER BY id DESC LIMIT 1), ?9) AS next)),"
 		  " ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)" },
-		{ offsetof(struct store, insert_body), "INSERT INTO bodies(id, body) VALUES(?1, ?2)" },
+		{ offsetof(struct store, insert_body),
+		  "INSERT INTO bodies(id, body, whole, hash) VALUES(?1, ?2, ?3, ?4)" },
 		{ offsetof(struct store, insert_tag),
 		  "INSERT OR IGNORE INTO tags(tag, date, article, shown) VALUES(?1, ?2, ?3, ?4)" },
 		{ offsetof(struct store, insert_source),
@@ -292,8 +301,8 @@ prepare_all(struct store *s)
 		  "SELECT a.title, b.body FROM articles a LEFT JOIN bodies b ON b.id = a.id"
 		  " WHERE a.id = ?1" },
 		{ offsetof(struct store, same_text),
-		  "SELECT a.title = ?2 AND a.summary = ?3, b.body FROM articles a"
-		  " LEFT JOIN bodies b ON b.id = a.id WHERE a.path = ?1" },
+		  "SELECT a.title = ?2 AND a.summary = ?3 AND b.hash = ?4 FROM articles a"
+		  " JOIN bodies b ON b.id = a.id WHERE a.path = ?1" },
 		{ offsetof(struct store, remove), "DELETE FROM articles WHERE id = ?1" },
 		{ offsetof(struct store, fts_insert),
 		  "INSERT INTO search(rowid, title, body) VALUES(?1, ?2, ?3)" },
@@ -412,7 +421,7 @@ open_once(struct store *s)
 	    sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 	    SQLITE_OPEN_NOMUTEX, ARCHIVE_VFS_NAME) != SQLITE_OK)
 		return FAILED;
-	if (configure(s->db) != SQLITE_OK)
+	if (configure(s->db, s->root_fd) != SQLITE_OK)
 		return failure_of(s->db);
 	version = schema_version(s->db);
 	if (version == 0) {
@@ -446,12 +455,14 @@ close_db(struct store *s)
 }
 
 int
-store_open(struct store *s, const char *db_path, char **error, enum store_fault *fault)
+store_open(struct store *s, const char *db_path, int root_fd, char **error,
+    enum store_fault *fault)
 {
 	enum opened opened = FAILED;
 	int attempt;
 
 	memset(s, 0, sizeof(*s));
+	s->root_fd = root_fd;
 	*error = NULL;
 	*fault = STORE_FAILED;
 	if ((s->path = strdup(db_path)) == NULL) {
@@ -592,10 +603,12 @@ run_changing(struct store *s, sqlite3_stmt *st)
 }
 
 static int
-put_body(struct store *s, long long id, const void *packed, size_t len)
+put_body(struct store *s, const struct pending_op *op)
 {
-	sqlite3_bind_int64(s->insert_body, 1, id);
-	sqlite3_bind_blob64(s->insert_body, 2, packed, len, SQLITE_STATIC);
+	sqlite3_bind_int64(s->insert_body, 1, op->id);
+	sqlite3_bind_blob64(s->insert_body, 2, op->packed, op->packed_len, SQLITE_STATIC);
+	sqlite3_bind_int(s->insert_body, 3, op->whole);
+	sqlite3_bind_int64(s->insert_body, 4, (long long)text_hash64(op->body, strlen(op->body)));
 	return run(s, s->insert_body);
 }
 
@@ -610,7 +623,7 @@ flush_pending(struct store *s)
 	pending_sort(&s->pending);
 	for (i = 0; i < s->pending.n && s->fault == STORE_OK; i++) {
 		op = &s->pending.ops[i];
-		if (op->insert && put_body(s, op->id, op->packed, op->packed_len) == -1)
+		if (op->insert && put_body(s, op) == -1)
 			break;
 		st = op->insert ? s->fts_insert : s->fts_delete;
 		sqlite3_bind_int64(st, 1, op->id);
@@ -631,9 +644,9 @@ outside_transaction(struct store *s)
 
 static int
 add_pending(struct store *s, long long id, const char *title, const char *body,
-    const void *packed, size_t packed_len)
+    const void *packed, size_t packed_len, int whole)
 {
-	if (pending_add(&s->pending, id, title, body, packed, packed_len) == -1)
+	if (pending_add(&s->pending, id, title, body, packed, packed_len, whole) == -1)
 		return store_failed(s, SQLITE_NOMEM);
 	return s->pending.bytes > STORE_PENDING_BYTES ? flush_pending(s) : 0;
 }
@@ -693,7 +706,7 @@ remove_id(struct store *s, long long id)
 	int rc = 0;
 
 	if (!pending_drop_insert(&s->pending, id) && (rc = old_text(s, id, &title, &body)) == 1) {
-		rc = add_pending(s, id, title, body, NULL, 0);
+		rc = add_pending(s, id, title, body, NULL, 0, 0);
 		free(title);
 		free(body);
 	}
@@ -855,24 +868,47 @@ learn_dict(struct store *s)
 	return 0;
 }
 
-/* Keep the start of a body to learn the dictionary from; learn it once
- * there is enough. */
-static int
-gather_sample(struct store *s, const char *body)
+/* The writer's own tokenizer, made on first need; NULL when it cannot be. */
+static struct words_tokenizer *
+writer_tokenizer(struct store *s)
 {
-	size_t len = strnlen(body, PACKED_DICT_SAMPLE_MAX), *grown;
+	if (s->tokenizer == NULL && (s->tokenizer = calloc(1, sizeof(*s->tokenizer))) != NULL &&
+	    words_tokenizer_open(s->tokenizer) == -1) {
+		free(s->tokenizer);
+		s->tokenizer = NULL;
+	}
+	return s->tokenizer;
+}
+
+/* Keep the start of what the index keeps of a row's body (its text or
+ * its words) to learn the dictionary from; learn it once there is
+ * enough. */
+static int
+gather_sample(struct store *s, const struct article_row *row)
+{
+	struct buf removal = BUF_INIT;
+	const char *kept = row->body;
+	size_t len, *grown;
+	int rc = 0;
 
 	if (s->samples.len >= PACKED_DICT_SAMPLE_BYTES)
 		return 0;
-	if ((grown = reallocarray(s->sample_sizes, s->nsamples + 1, sizeof(*grown))) == NULL)
-		return store_failed(s, SQLITE_NOMEM);
-	s->sample_sizes = grown;
-	if (buf_append(&s->samples, body, len) == -1)
-		return store_failed(s, SQLITE_NOMEM);
-	s->sample_sizes[s->nsamples++] = len;
-	if (s->samples.len >= PACKED_DICT_SAMPLE_BYTES)
-		return learn_dict(s);
-	return 0;
+	if (!row->whole) {
+		if (writer_tokenizer(s) == NULL || words_removal(s->tokenizer, row->body, &removal) == -1)
+			return store_failed(s, SQLITE_NOMEM);
+		kept = removal.data != NULL ? removal.data : "";
+	}
+	len = strnlen(kept, PACKED_DICT_SAMPLE_MAX);
+	if ((grown = reallocarray(s->sample_sizes, s->nsamples + 1, sizeof(*grown))) != NULL)
+		s->sample_sizes = grown;
+	if (grown == NULL || buf_append(&s->samples, kept, len) == -1)
+		rc = store_failed(s, SQLITE_NOMEM);
+	else
+		s->sample_sizes[s->nsamples++] = len;
+	buf_free(&removal);
+	if (rc == 0 && s->samples.len >= PACKED_DICT_SAMPLE_BYTES)
+		rc = learn_dict(s);
+	return rc;
 }
 
 void
@@ -888,21 +924,18 @@ complete(struct store *s, struct article_row *row, struct buf *packed, struct bu
 {
 	const char *texts[2] = { row->title, row->body };
 
+	if ((row->packed == NULL || row->words == NULL) && writer_tokenizer(s) == NULL)
+		return store_failed(s, SQLITE_NOMEM);
 	if (row->packed == NULL) {
 		if ((s->packer == NULL && (s->packer = packer_new()) == NULL) ||
 		    packer_use(s->packer, s->dict) == -1 ||
-		    packer_pack(s->packer, row->body, strlen(row->body), packed) == -1)
+		    words_pack_kept(s->tokenizer, s->packer, row->body, row->whole, packed) == -1)
 			return store_failed(s, SQLITE_NOMEM);
 		row->packed = packed->data;
 		row->packed_len = packed->len;
 	}
 	if (row->words == NULL) {
-		if (s->tokenizer == NULL && (s->tokenizer = calloc(1, sizeof(*s->tokenizer))) !=
-		    NULL && words_tokenizer_open(s->tokenizer) == -1) {
-			free(s->tokenizer);
-			s->tokenizer = NULL;
-		}
-		if (s->tokenizer == NULL || words_distinct(s->tokenizer, texts, 2, words) == -1)
+		if (words_distinct(s->tokenizer, texts, 2, words) == -1)
 			return store_failed(s, SQLITE_NOMEM);
 		row->words = words->data;
 		row->words_len = words->len;
@@ -935,7 +968,8 @@ put_row(struct store *s, const struct article_row *row)
 	if (put_tags(s, row, id) == -1 || put_heads(s, row, id) == -1 ||
 	    put_source(s, row, id) == -1 ||
 	    put_words(s, row) == -1 ||
-	    add_pending(s, id, row->title, row->body, row->packed, row->packed_len) == -1)
+	    add_pending(s, id, row->title, row->body, row->packed, row->packed_len,
+	    row->whole) == -1)
 		return -1;
 	return remember(s, id);
 }
@@ -950,7 +984,7 @@ store_put(struct store *s, const struct article_row *row)
 	if (s->fault == STORE_OK && complete(s, &full, &packed, &words) == 0)
 		rc = put_row(s, &full);
 	if (rc == 0 && s->bulk && s->dict == NULL && !s->dict_tried)
-		rc = gather_sample(s, row->body);
+		rc = gather_sample(s, row);
 	buf_free(&packed);
 	buf_free(&words);
 	return rc == 0 ? outside_transaction(s) : -1;
@@ -1001,22 +1035,16 @@ int
 store_same_text(struct store *s, const struct article_row *row)
 {
 	sqlite3_stmt *st = s->same_text;
-	const void *packed;
-	char *body = NULL;
-	size_t len;
-	int same = 0, damaged;
+	int same = 0;
 
 	sqlite3_bind_text(st, 1, row->path, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, row->title, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, row->summary, -1, SQLITE_STATIC);
-	if (s->fault == STORE_OK && sqlite3_step(st) == SQLITE_ROW &&
-	    sqlite3_column_int(st, 0) == 1 && (packed = sqlite3_column_blob(st, 1)) != NULL &&
-	    unpacker_unpack(s->unpacker, packed, (size_t)sqlite3_column_bytes(st, 1), &body, &len,
-	    &damaged) == 0)
-		same = strcmp(body, row->body) == 0;
+	sqlite3_bind_int64(st, 4, (long long)text_hash64(row->body, strlen(row->body)));
+	if (s->fault == STORE_OK && sqlite3_step(st) == SQLITE_ROW)
+		same = sqlite3_column_int(st, 0) == 1;
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
-	free(body);
 	return same;
 }
 

@@ -3,13 +3,18 @@
  * only) and read-only connections for the page renderers.
  *
  * articles holds one row per article (path is its URL path in the tree)
- * and bodies its plain text, compressed (packed.h): the text is not kept
- * twice over.  The FTS5 table "search" indexes title and body with the
- * view article_text as its external content, which unpacks a body when
- * FTS5 wants it (snippets of the rows shown).  Triggers keep tags, heads,
- * bodies and the per-month and per-tag counts in step, so index pages
- * never scan the whole table (tag_counts also by use, for the most used
- * tags first); the writer keeps "search" in step itself:
+ * and bodies what the index keeps of its text, compressed (packed.h):
+ * the text itself only when the file is HTML, costly to convert again
+ * and many times the size of its text; of any other article only its
+ * words (words_removal()), which FTS5 needs to take the row out again,
+ * the text being the file's own, cheap to read back.  The FTS5 table
+ * "search" indexes body and title with the view article_text as its
+ * external content, which unpacks a kept body or reads the file again
+ * (STORE_TREE_TEXT_FN) when FTS5 wants the text: the snippets of the
+ * rows a page shows, nothing else.  Triggers keep tags, heads, bodies
+ * and the per-month and per-tag counts in step, so index pages never
+ * scan the whole table (tag_counts also by use, for the most used tags
+ * first); the writer keeps "search" in step itself:
  * FTS5 builds an index fastest from rows in rowid order, so its inserts
  * and deletes wait in memory and go in sorted, once per transaction (or
  * every STORE_PENDING_BYTES).  words holds every word any article ever
@@ -31,7 +36,7 @@
  * Faults: the first statement that fails makes the store's fault sticky
  * (store_fault()) until store_recover(); the caller gives up the batch,
  * and logs once.  The dictionary bodies are packed with (packed.h) is
- * learned from the first bodies put while building in bulk; the caller
+ * learned from the first kept texts put while building in bulk; the caller
  * hands it to its packers (store_dict_taken()).  A database built from
  * nothing is built in bulk mode
  * (no fsync, larger transactions, FTS5 merging less often) until
@@ -50,9 +55,15 @@
 #include "archive/words.h"
 
 /* Bump when the schema changes: an older database is then rebuilt. */
-#define STORE_SCHEMA_VERSION 7
-/* bm25's column weights: a title match counts ten times a body match. */
-#define STORE_RANK_WEIGHTS "10.0, 1.0"
+#define STORE_SCHEMA_VERSION 8
+/* bm25's column weights, body then title: a title match counts ten
+ * times a body match. */
+#define STORE_RANK_WEIGHTS "1.0, 10.0"
+/* The SQL function tree_text(path) → the body of the article at path as
+ * the indexer converted it, read again from the tree (reader.h). */
+#define STORE_TREE_TEXT_FN "tree_text"
+/* The column of "search" snippets come from. */
+#define STORE_BODY_COLUMN "0"
 /* Articles a day holds in date order. */
 #define STORE_IDS_PER_DAY (1LL << 12)
 /* Text waiting for FTS5 in the open transaction before it goes in early. */
@@ -69,7 +80,10 @@ struct article_row {
 	const char *summary;
 	const char *body;    /* plain text for search */
 	const char *source;  /* article_source_key() of its original address, or NULL */
-	const void *packed;  /* body as stored (packed.h); NULL: the store packs it */
+	int whole;           /* the index keeps the body itself, not only its words
+	                      * (see above) */
+	const void *packed;  /* what the index keeps of the body (words_pack_kept());
+	                      * NULL: the store packs it */
 	size_t packed_len;
 	const char *words;   /* distinct words of title and body, each NUL-terminated;
 	                      * NULL: the store lists them */
@@ -91,6 +105,7 @@ enum store_fault {
 struct store {
 	sqlite3 *db;
 	char *path;
+	int root_fd;         /* the tree, for STORE_TREE_TEXT_FN (not owned) */
 	sqlite3_stmt *touch;
 	sqlite3_stmt *insert;
 	sqlite3_stmt *insert_body;
@@ -121,7 +136,7 @@ struct store {
 	struct packed_dict *dict;  /* the dictionary bodies are packed with, or NULL */
 	int dict_learned;          /* ...learned since the last store_dict_taken() */
 	int dict_tried;            /* learning it was tried (it is tried once) */
-	struct buf samples;        /* the start of the first bodies, to learn it from */
+	struct buf samples;        /* the start of the first kept texts, to learn it from */
 	size_t *sample_sizes;
 	unsigned nsamples;
 };
@@ -129,12 +144,14 @@ struct store {
 /* The class of an SQLite result code. */
 enum store_fault store_fault_of(int sqlite_code);
 
-/* Open the database as its writer: create it when missing; delete and
+/* Open the database as its writer, of the tree at root_fd (which outlives
+ * the store; -1: none, for tests): create it when missing; delete and
  * recreate it when it has another schema version; move it aside (to
  * "<path>.damaged") and recreate it when it is damaged.  On failure
  * returns -1 with a malloc'd message naming the path in *error and the
  * class in *fault. */
-int store_open(struct store *s, const char *db_path, char **error, enum store_fault *fault);
+int store_open(struct store *s, const char *db_path, int root_fd, char **error,
+    enum store_fault *fault);
 void store_close(struct store *s);
 /* Close the store and move its database aside as "<path>.damaged"
  * (replacing an older one), so that the next store_open() builds anew. */

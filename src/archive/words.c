@@ -6,6 +6,7 @@
 
 #include "archive/strlist.h"
 #include "util/log.h"
+#include "util/text.h"
 
 const char words_range_sql[] =
 	"SELECT word FROM words WHERE word >= ?1 AND word < ?2 ORDER BY word LIMIT ?3";
@@ -61,23 +62,15 @@ struct word_set {
 	size_t start;
 	uint32_t *slots;
 	size_t cap, n;
+	int max_len;         /* longer tokens are counted, not listed */
+	long long tokens;    /* as FTS5 counts them: colocated ones not again */
 };
-
-static uint64_t
-hash_bytes(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	while (n-- > 0)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
-}
 
 /* The slot holding the word (len bytes at w), or the free slot for it. */
 static size_t
 find_slot(const struct word_set *set, const char *w, size_t len)
 {
-	size_t i = (size_t)hash_bytes(w, len) & (set->cap - 1);
+	size_t i = (size_t)text_hash64(w, len) & (set->cap - 1);
 	const char *have;
 
 	while (set->slots[i] != 0) {
@@ -117,10 +110,11 @@ add_token(void *ctx, int tflags, const char *token, int len, int start, int end)
 	struct word_set *set = ctx;
 	size_t slot, at;
 
-	(void)tflags;
 	(void)start;
 	(void)end;
-	if (len <= 0 || len > WORDS_MAX_BYTES)
+	if ((tflags & FTS5_TOKEN_COLOCATED) == 0 || set->tokens == 0)
+		set->tokens++;
+	if (len <= 0 || len > set->max_len)
 		return SQLITE_OK;
 	slot = find_slot(set, token, (size_t)len);
 	if (set->slots[slot] != 0)
@@ -139,7 +133,7 @@ int
 words_distinct(struct words_tokenizer *t, const char *const *texts, size_t n,
     struct buf *out)
 {
-	struct word_set set = { out, out->len, NULL, 1024, 0 };
+	struct word_set set = { out, out->len, NULL, 1024, 0, WORDS_MAX_BYTES, 0 };
 	size_t i;
 	int rc = SQLITE_OK;
 
@@ -153,10 +147,80 @@ words_distinct(struct words_tokenizer *t, const char *const *texts, size_t n,
 	return rc == SQLITE_OK && !out->failed ? 0 : -1;
 }
 
+static int
+by_bytes(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The words of set (NUL-separated in its buffer) in byte order, one space
+ * between them, then the shortest again until there are set->tokens. */
+static int
+write_removal(const struct word_set *set, struct buf *out)
+{
+	const char **sorted, *w, *shortest = NULL;
+	size_t i = 0;
+	long long k;
+
+	if (set->n == 0)
+		return 0;
+	if ((sorted = malloc(set->n * sizeof(*sorted))) == NULL)
+		return -1;
+	for (w = set->out->data; i < set->n; w += strlen(w) + 1) {
+		sorted[i++] = w;
+		if (shortest == NULL || strlen(w) < strlen(shortest))
+			shortest = w;
+	}
+	qsort(sorted, set->n, sizeof(*sorted), by_bytes);
+	for (i = 0; i < set->n; i++) {
+		buf_append(out, sorted[i], strlen(sorted[i]));
+		buf_append_char(out, ' ');
+	}
+	for (k = (long long)set->n; k < set->tokens; k++) {
+		buf_append(out, shortest, strlen(shortest));
+		buf_append_char(out, ' ');
+	}
+	free(sorted);
+	return out->failed ? -1 : 0;
+}
+
+int
+words_removal(struct words_tokenizer *t, const char *text, struct buf *out)
+{
+	struct buf distinct = BUF_INIT;
+	struct word_set set = { &distinct, 0, NULL, 1024, 0, INT32_MAX, 0 };
+	int rc = SQLITE_NOMEM;
+
+	buf_truncate(out, 0);
+	if (strlen(text) <= INT32_MAX && (set.slots = calloc(set.cap, sizeof(*set.slots))) != NULL)
+		rc = t->api.xTokenize(t->tokenizer, &set, FTS5_TOKENIZE_DOCUMENT, text,
+		    (int)strlen(text), add_token);
+	if (rc == SQLITE_OK && !distinct.failed)
+		rc = write_removal(&set, out) == 0 ? SQLITE_OK : SQLITE_NOMEM;
+	free(set.slots);
+	buf_free(&distinct);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+int
+words_pack_kept(struct words_tokenizer *t, struct packer *p, const char *body, int whole,
+    struct buf *out)
+{
+	struct buf removal = BUF_INIT;
+	int rc;
+
+	if (whole)
+		return packer_pack(p, body, strlen(body), out);
+	rc = words_removal(t, body, &removal) == 0 ?
+	    packer_pack(p, removal.data != NULL ? removal.data : "", removal.len, out) : -1;
+	buf_free(&removal);
+	return rc;
+}
+
 int
 words_filter_seen(struct words_filter *f, const char *word, size_t len)
 {
-	uint64_t h = hash_bytes(word, len) | 1;
+	uint64_t h = text_hash64(word, len) | 1;
 	size_t i;
 
 	if (f->slots == NULL && (f->slots = calloc(WORDS_FILTER_SLOTS, sizeof(*f->slots))) == NULL)

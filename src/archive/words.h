@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <sqlite3.h>
 
+#include "archive/packed.h"
 #include "util/buf.h"
 
 /* The tokenizer of the index's FTS5 table "search" (store.h). */
@@ -63,6 +64,17 @@ void words_tokenizer_close(struct words_tokenizer *t);
 /* Append the distinct words of the n texts to out, each followed by a
  * NUL; -1 when memory runs out or the tokenizer fails. */
 int words_distinct(struct words_tokenizer *t, const char *const *texts, size_t n,
+    struct buf *out);
+
+/* Replace out's text with the words FTS5 needs to take text out of the
+ * index again (store.h): each distinct token once, in byte order, then
+ * the shortest again until there are as many tokens as text has (FTS5
+ * counts them into its column totals).  -1 when memory runs out or the
+ * tokenizer fails. */
+int words_removal(struct words_tokenizer *t, const char *text, struct buf *out);
+/* Set out to what the index keeps of an article's body, packed with p:
+ * the body itself when whole, else its words_removal().  0, or -1. */
+int words_pack_kept(struct words_tokenizer *t, struct packer *p, const char *body, int whole,
     struct buf *out);
 
 /* 1 when the word (len bytes) was seen before, else 0 (and remembered);

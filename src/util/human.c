@@ -30,3 +30,13 @@ month_name(int month)
 
 	return month >= 1 && month <= 12 ? names[month - 1] : NULL;
 }
+
+uint64_t
+text_hash64(const char *s, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	while (len-- > 0)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
+}

@@ -6,8 +6,8 @@
  * independent of the process locale), one list of the characters that
  * show as a space or as nothing, one percent-encoder whose policy is
  * explicit (IRI or ASCII), its decoder and the hex digits they read, one
- * human size format and one table of month names.  Pure functions, safe
- * from any thread.
+ * human size format, one table of month names and one fingerprint of
+ * text.  Pure functions, safe from any thread.
  */
 #ifndef CAPSULED_UTIL_TEXT_H
 #define CAPSULED_UTIL_TEXT_H
@@ -93,5 +93,9 @@ void format_size(char *out, size_t outsize, long long size);
 
 /* "January" for 1 ... "December" for 12; NULL for any other number. */
 const char *month_name(int month);
+
+/* FNV-1a, 64 bits: a fingerprint of s[0..len) to tell texts apart and
+ * to spread them in hash tables (not made to resist a chosen text). */
+uint64_t text_hash64(const char *s, size_t len);
 
 #endif

@@ -3,9 +3,10 @@
  * generated pages and the delay until a new article is searchable.
  * Usage: bench_archive_index ROOT STATE_DIR TAG WORD...
  * (tests/bench/archive_bench.py generates the tree and runs this), or
- * bench_archive_index --snippets STATE_DIR WORD: what the snippets of a
+ * bench_archive_index --snippets ROOT STATE_DIR WORD: what the snippets of a
  * page of results cost on an index already built.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 
 #include "archive/archive.h"
 #include "archive/reader.h"
+#include "archive/store.h"
 
 #define ROUNDS 50
 /* Searches with more matches than this are reported as common. */
@@ -271,25 +273,28 @@ timed_statement(sqlite3_stmt *st)
 }
 
 /* The rows of a page of results for word, with and without snippets:
- * the difference is what snippets cost (unpacking the bodies, and FTS5
- * finding the best few words). */
+ * the difference is what snippets cost (unpacking kept bodies or reading
+ * the files again from the tree at root, and FTS5 finding the best few
+ * words). */
 static int
-time_snippets(const char *state_dir, const char *word)
+time_snippets(const char *root, const char *state_dir, const char *word)
 {
 	static const char rows[] = "SELECT a.path, a.title FROM search JOIN articles a"
 	    " ON a.id = search.rowid WHERE search MATCH ?1"
 	    " AND search.rowid IN (SELECT value FROM json_each(?2))";
-	static const char snippets[] = "SELECT a.path, a.title, snippet(search, 1, '', '', '...',"
+	static const char snippets[] = "SELECT a.path, a.title,"
+	    " snippet(search, " STORE_BODY_COLUMN ", '', '', '...',"
 	    " 24) FROM search JOIN articles a ON a.id = search.rowid WHERE search MATCH ?1"
 	    " AND search.rowid IN (SELECT value FROM json_each(?2))";
 	double with[ROUNDS], without[ROUNDS];
 	char path[4096], ids[512] = "[";
 	sqlite3_stmt *newest, *plain, *full;
 	struct reader *r;
-	int i;
+	int i, root_fd;
 
 	snprintf(path, sizeof(path), "%s/archive.db", state_dir);
-	if ((r = reader_open(path, 1)) == NULL || (newest = reader_statement(r,
+	if ((root_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    (r = reader_open(path, 1, root_fd)) == NULL || (newest = reader_statement(r,
 	    "SELECT rowid FROM search WHERE search MATCH ?1 ORDER BY rowid DESC LIMIT 20")) == NULL ||
 	    (plain = reader_statement(r, rows)) == NULL || (full = reader_statement(r, snippets)) ==
 	    NULL)
@@ -311,6 +316,7 @@ time_snippets(const char *state_dir, const char *word)
 	report("page", "20 results, no snippets", without, ROUNDS, 0);
 	report("page", "20 results with snippets", with, ROUNDS, 0);
 	reader_close(r);
+	close(root_fd);
 	return 0;
 }
 
@@ -323,11 +329,11 @@ main(int argc, char **argv)
 	char tagpath[256], tagfeed[256], *error = NULL;
 	double start;
 
-	if (argc == 4 && strcmp(argv[1], "--snippets") == 0)
-		return time_snippets(argv[2], argv[3]);
+	if (argc == 5 && strcmp(argv[1], "--snippets") == 0)
+		return time_snippets(argv[2], argv[3], argv[4]);
 	if (argc < 5) {
 		fprintf(stderr, "usage: %s ROOT STATE_DIR TAG WORD...\n"
-		    "       %s --snippets STATE_DIR WORD\n", argv[0], argv[0]);
+		    "       %s --snippets ROOT STATE_DIR WORD\n", argv[0], argv[0]);
 		return 2;
 	}
 	o.root_path = argv[1];
@@ -359,5 +365,5 @@ main(int argc, char **argv)
 	time_new_article(a, o.root_path);
 	printf("RSS %ld KiB, peak %ld KiB\n", status_kib("VmRSS:"), status_kib("VmHWM:"));
 	archive_close(a);
-	return time_snippets(o.state_dir, argv[4]);
+	return time_snippets(o.root_path, o.state_dir, argv[4]);
 }

@@ -16,10 +16,10 @@ database(void)
 	if (db != NULL)
 		return db;
 	if (sqlite3_open(":memory:", &db) != SQLITE_OK ||
-	    sqlite3_exec(db, "CREATE VIRTUAL TABLE search USING fts5(title, body,"
+	    sqlite3_exec(db, "CREATE VIRTUAL TABLE search USING fts5(body, title,"
 	    " tokenize='unicode61 remove_diacritics 2');"
-	    "INSERT INTO search VALUES('A café in Paris', 'croissants and local ceasefires');"
-	    "INSERT INTO search VALUES('Aleppo', 'NEAR AND OR NOT * \"quoted\"');"
+	    "INSERT INTO search VALUES('croissants and local ceasefires', 'A café in Paris');"
+	    "INSERT INTO search VALUES('NEAR AND OR NOT * \"quoted\"', 'Aleppo');"
 	    "CREATE TABLE words(word TEXT PRIMARY KEY) WITHOUT ROWID;"
 	    "INSERT INTO words VALUES('a'), ('aleppo'), ('and'), ('cafe'), ('ceasefires'),"
 	    " ('croissants'), ('in'), ('local'), ('near'), ('not'), ('or'), ('paris'),"
@@ -56,7 +56,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (query_to_fts(words, &fts) > 0) {
 		expand(fts.data, &expanded);
-		if (sqlite3_prepare_v2(database(), "SELECT rowid, snippet(search, 1, '', '',"
+		if (sqlite3_prepare_v2(database(), "SELECT rowid, snippet(search, 0, '', '',"
 		    " '...', 24) FROM search WHERE search MATCH ?1 ORDER BY rank", -1, &st,
 		    NULL) != SQLITE_OK)
 			abort();

@@ -1,8 +1,10 @@
 /* The index database itself (store.h): bodies packed and unpacked, FTS5
- * kept in step through the work held for the end of a transaction,
+ * kept in step through the work held for the end of a transaction, the
+ * rows of which only the words are kept (their text read from the tree),
  * the walk's sweep, the original addresses of articles (sources) kept
  * with their rows, the classes of faults, a damaged file moved aside,
  * ids and their dates, and a search cut at its time budget. */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +16,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "archive/article.h"
 #include "archive/idset.h"
 #include "archive/packed.h"
 #include "archive/pages.h"
@@ -38,7 +41,7 @@ setup(void **state)
 	strcpy(f->dir, "/tmp/test_archive_store.XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->db_path, sizeof(f->db_path), "%s/archive.db", f->dir);
-	assert_int_equal(store_open(&f->store, f->db_path, &error, &fault), 0);
+	assert_int_equal(store_open(&f->store, f->db_path, -1, &error, &fault), 0);
 	assert_true(f->store.created);
 	assert_true(f->store.bulk);
 	*state = f;
@@ -63,7 +66,7 @@ put(struct store *s, const char *path, const char *date, const char *title, cons
 {
 	struct article_row row = {
 		.path = path, .mtime = 1, .size = 1, .date = date, .updated = "2014-01-01T00:00:00Z",
-		.title = title, .summary = "", .body = body,
+		.title = title, .summary = "", .body = body, .whole = 1,
 	};
 
 	assert_int_equal(store_put(s, &row), 0);
@@ -139,11 +142,11 @@ test_pending_in_rowid_order(void **state)
 	size_t i;
 
 	(void)state;
-	assert_int_equal(pending_add(&p, 9, "t", "b", NULL, 0), 0);
-	assert_int_equal(pending_add(&p, 5, "t", "b", "z", 1), 0);
-	assert_int_equal(pending_add(&p, 7, "t", "b", "z", 1), 0);
-	assert_int_equal(pending_add(&p, 5, "t", "b", NULL, 0), 0);
-	assert_int_equal(pending_add(&p, 3, "t", "b", "z", 1), 0);
+	assert_int_equal(pending_add(&p, 9, "t", "b", NULL, 0, 0), 0);
+	assert_int_equal(pending_add(&p, 5, "t", "b", "z", 1, 0), 0);
+	assert_int_equal(pending_add(&p, 7, "t", "b", "z", 1, 0), 0);
+	assert_int_equal(pending_add(&p, 5, "t", "b", NULL, 0, 0), 0);
+	assert_int_equal(pending_add(&p, 3, "t", "b", "z", 1, 0), 0);
 	assert_int_equal(pending_drop_insert(&p, 7), 1);
 	assert_int_equal(pending_drop_insert(&p, 7), 0);
 	assert_int_equal(pending_drop_insert(&p, 9), 0);
@@ -238,7 +241,7 @@ put_from(struct store *s, const char *path, const char *source)
 {
 	struct article_row row = {
 		.path = path, .mtime = 1, .size = 1, .date = "2014-02-10",
-		.updated = "2014-01-01T00:00:00Z", .title = "T", .summary = "", .body = "text",
+		.updated = "2014-01-01T00:00:00Z", .title = "T", .summary = "", .body = "text", .whole = 1,
 		.source = source,
 	};
 
@@ -371,7 +374,7 @@ test_damaged_file_moved_aside(void **state)
 	assert_non_null(fp = fopen(f->db_path, "r+"));
 	fputs("this is no SQLite header at all, only garbage", fp);
 	assert_int_equal(fclose(fp), 0);
-	assert_int_equal(store_open(&f->store, f->db_path, &error, &fault), 0);
+	assert_int_equal(store_open(&f->store, f->db_path, -1, &error, &fault), 0);
 	assert_true(f->store.recovered);
 	assert_int_equal(store_count(&f->store), 0);
 	snprintf(aside, sizeof(aside), "%s.damaged", f->db_path);
@@ -379,7 +382,7 @@ test_damaged_file_moved_aside(void **state)
 	/* Discarding moves the file aside the same way, replacing the older. */
 	store_discard(&f->store);
 	assert_int_equal(stat(f->db_path, &st), -1);
-	assert_int_equal(store_open(&f->store, f->db_path, &error, &fault), 0);
+	assert_int_equal(store_open(&f->store, f->db_path, -1, &error, &fault), 0);
 	assert_false(f->store.recovered);
 }
 
@@ -406,7 +409,7 @@ test_search_cut_at_its_budget(void **state)
 		put(&f->store, path, date, "T", body);
 	}
 	assert_int_equal(store_commit(&f->store), 0);
-	assert_non_null(r = reader_open(f->db_path, 1));
+	assert_non_null(r = reader_open(f->db_path, 1, -1));
 	assert_int_equal(pages_render(r, &ctx, "/search", "\"alpha beta\"", &page), ARCHIVE_OK);
 	for (i = 0; i < page.page.n && text == NULL; i++)
 		if (page.page.lines[i].kind == PAGE_TEXT)
@@ -421,6 +424,95 @@ test_search_cut_at_its_budget(void **state)
 	assert_string_equal(page.page.lines[2].text, "No articles match.");
 	archive_page_free(&page);
 	reader_close(r);
+}
+
+static void
+write_file(const char *dir, const char *name, const char *text)
+{
+	char path[160];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_non_null(fp = fopen(path, "w"));
+	fputs(text, fp);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* The file name in the tree at root_fd put as the indexer puts it. */
+static void
+put_file(struct store *s, int root_fd, const char *name)
+{
+	struct article a;
+	char path[64];
+
+	snprintf(path, sizeof(path), "/%s", name);
+	assert_int_equal(article_load(&a, root_fd, name, path, NULL), 0);
+	assert_int_equal(store_put(s, &a.row), 0);
+	article_free(&a);
+}
+
+/* The first snippet of a search for word, marked [like this]; "" for none. */
+static void
+first_snippet(struct reader *r, const char *word, char *out, size_t size)
+{
+	static const char sql[] = "SELECT snippet(search, " STORE_BODY_COLUMN ", '[', ']', '...', 6)"
+	    " FROM search WHERE search MATCH ?1";
+	sqlite3_stmt *st = reader_statement(r, sql);
+
+	assert_non_null(st);
+	sqlite3_bind_text(st, 1, word, -1, SQLITE_STATIC);
+	snprintf(out, size, "%s", sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_text(st, 0) != NULL ? (const char *)sqlite3_column_text(st, 0) : "");
+	reader_done(st);
+}
+
+/* Of a Markdown or text article the index keeps only the words; its
+ * snippets come from the file, and changing or removing it takes out of
+ * FTS5 exactly what went in (FTS5's integrity check reads every row's
+ * text again: from the tree, or the kept body of the HTML one). */
+static void
+test_words_only_rows_read_from_the_tree(void **state)
+{
+	struct fixture *f = *state;
+	enum store_fault fault;
+	char tree[96], snippet[256], *error = NULL;
+	struct reader *r;
+	int root_fd;
+
+	snprintf(tree, sizeof(tree), "%s/tree", f->dir);
+	assert_int_equal(mkdir(tree, 0755), 0);
+	write_file(tree, "a.md", "# Harbour\n\nThe harbour report: boats, nets and café tables.\n");
+	write_file(tree, "b.txt", "Ceasefire talks\n\nThe ceasefire held in Aleppo overnight.\n");
+	write_file(tree, "c.html", "<html><head><title>Mill</title></head><body><article>"
+	    "<h1>Mill</h1><p>The old mill grinds flour by the river.</p></article></body></html>");
+	assert_int_not_equal(root_fd = open(tree, O_RDONLY | O_DIRECTORY), -1);
+	store_close(&f->store);
+	assert_int_equal(store_open(&f->store, f->db_path, root_fd, &error, &fault), 0);
+	assert_int_equal(store_begin(&f->store), 0);
+	put_file(&f->store, root_fd, "a.md");
+	put_file(&f->store, root_fd, "b.txt");
+	put_file(&f->store, root_fd, "c.html");
+	assert_int_equal(store_commit(&f->store), 0);
+	assert_int_equal(query_number(f->store.db, "SELECT sum(whole) FROM bodies", NULL), 1);
+	assert_consistent(&f->store);
+	assert_non_null(r = reader_open(f->db_path, 1, root_fd));
+	first_snippet(r, "nets", snippet, sizeof(snippet));
+	assert_non_null(strstr(snippet, "[nets]"));
+	first_snippet(r, "flour", snippet, sizeof(snippet));
+	assert_non_null(strstr(snippet, "[flour]"));
+
+	write_file(tree, "a.md", "# Harbour\n\nThe ferry now docks where the nets dried.\n");
+	put_file(&f->store, root_fd, "a.md");
+	assert_consistent(&f->store);
+	assert_int_equal(hits(&f->store, "boats"), 0);
+	first_snippet(r, "ferry", snippet, sizeof(snippet));
+	assert_non_null(strstr(snippet, "[ferry]"));
+	assert_int_equal(unlinkat(root_fd, "b.txt", 0), 0);
+	assert_int_equal(store_remove(&f->store, "/b.txt"), 1);
+	assert_consistent(&f->store);
+	assert_int_equal(hits(&f->store, "ceasefire"), 0);
+	reader_close(r);
+	close(root_fd);
 }
 
 int
@@ -439,6 +531,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_fault_sticks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_damaged_file_moved_aside, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_cut_at_its_budget, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_words_only_rows_read_from_the_tree, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,7 @@
 /* Words as the index sees them (words.h): distinct folded words of a
- * text, the filter of words stored, and prefixes rewritten as the words
- * they stand for, joined to the rest of an FTS5 expression it accepts. */
+ * text, the words that take a text out of FTS5 again, the filter of
+ * words stored, and prefixes rewritten as the words they stand for,
+ * joined to the rest of an FTS5 expression it accepts. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -206,6 +207,62 @@ test_prefix_of_too_many_words_is_capped(void **state)
 	assert_int_equal(alternatives, WORDS_PREFIX_MAX);
 }
 
+/* Texts FTS5's tokenizer folds, splits and counts in every way it does. */
+static const char *const removal_texts[] = {
+	"Café CAFE café Über über, alles! Don't stop: 10:12 on 2014-02-03.",
+	"東京で会議 Ελλάδα ΕΛΛΆΔΑ straße İstanbul e\xcc\x81te \xf0\x9f\x9a\x80 rocket",
+	"the the the the a a an",
+	"...,;!? -- ***",
+	"",
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa b b",
+};
+
+static void
+exec_bound(sqlite3 *db, const char *sql, long long id, const char *text)
+{
+	sqlite3_stmt *st;
+
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+}
+
+/* Every text put into an external-content FTS5 table and taken out again
+ * with its removal words leaves the index exactly as if it had never been
+ * there: FTS5's integrity check (the words and the column totals against
+ * what the content table holds) passes after each. */
+static void
+test_removal_takes_out_exactly_what_went_in(void **state)
+{
+	struct fixture *f = *state;
+	size_t i, n = sizeof(removal_texts) / sizeof(removal_texts[0]);
+
+	assert_int_equal(sqlite3_exec(f->db, "CREATE TABLE docs(id INTEGER PRIMARY KEY, body);"
+	    "CREATE VIRTUAL TABLE r USING fts5(body, content='docs', content_rowid='id',"
+	    " tokenize='" WORDS_TOKENIZER " " WORDS_TOKENIZER_ARG1 " " WORDS_TOKENIZER_ARG2 "')",
+	    NULL, NULL, NULL), SQLITE_OK);
+	for (i = 0; i < n; i++) {
+		exec_bound(f->db, "INSERT INTO docs VALUES(?1, ?2)", (long long)i + 1,
+		    removal_texts[i]);
+		exec_bound(f->db, "INSERT INTO r(rowid, body) VALUES(?1, ?2)", (long long)i + 1,
+		    removal_texts[i]);
+	}
+	for (i = 0; i < n; i++) {
+		assert_int_equal(words_removal(&f->t, removal_texts[i], &f->out), 0);
+		exec_bound(f->db, "INSERT INTO r(r, rowid, body) VALUES('delete', ?1, ?2)",
+		    (long long)i + 1, f->out.data != NULL ? f->out.data : "");
+		exec_bound(f->db, "DELETE FROM docs WHERE id = ?1 AND ?2 IS NOT NULL",
+		    (long long)i + 1, "");
+		if (sqlite3_exec(f->db, "INSERT INTO r(r, rank) VALUES('integrity-check', 1)", NULL,
+		    NULL, NULL) != SQLITE_OK)
+			fail_msg("after taking out \"%s\" as \"%s\": %s", removal_texts[i],
+			    f->out.data != NULL ? f->out.data : "", sqlite3_errmsg(f->db));
+	}
+}
+
 static void
 test_filter_remembers_words(void **state)
 {
@@ -237,6 +294,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_reader_syntax_with_prefixes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_phrase_prefix, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prefix_of_too_many_words_is_capped, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_removal_takes_out_exactly_what_went_in, setup,
 		    teardown),
 		cmocka_unit_test(test_filter_remembers_words),
 	};

@@ -34,7 +34,7 @@ put(struct store *s, const char *path, const char *date, const char *title,
 	char updated[32];
 	struct article_row row = {
 		.path = path, .mtime = 1, .size = 1, .date = date, .updated = updated,
-		.title = title, .summary = body, .body = body, .tags = tags,
+		.title = title, .summary = body, .body = body, .whole = 1, .tags = tags,
 		.ntags = tag2 != NULL ? 2 : tag1 != NULL ? 1 : 0,
 	};
 
@@ -48,7 +48,7 @@ put_undated(struct store *s, const char *path, const char *title, const char *ta
 	const char *tags[1] = { tag };
 	struct article_row row = {
 		.path = path, .mtime = 1, .size = 1, .date = "", .updated = "2026-11-27T10:00:00Z",
-		.title = title, .summary = "", .body = "undated text", .tags = tags,
+		.title = title, .summary = "", .body = "undated text", .whole = 1, .tags = tags,
 		.ntags = tag != NULL ? 1 : 0,
 	};
 
@@ -93,9 +93,9 @@ setup(void **state)
 	strcpy(f->dir, "/tmp/test_archive_pages.XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->db_path, sizeof(f->db_path), "%s/archive.db", f->dir);
-	assert_int_equal(store_open(&f->store, f->db_path, &error, &fault), 0);
+	assert_int_equal(store_open(&f->store, f->db_path, -1, &error, &fault), 0);
 	put_rows(&f->store);
-	assert_non_null(f->reader = reader_open(f->db_path, 0));
+	assert_non_null(f->reader = reader_open(f->db_path, 0, -1));
 	/* Counts and pages here must not hang on the machine's load: a
 	 * search has all the time it needs. */
 	f->ctx = (struct page_context){ .title = "My Capsule", .base_url = "gemini://example.org",
@@ -241,7 +241,7 @@ put_spelled(struct store *s, const char *path, const char *shown)
 	struct article_row row = {
 		.path = path, .mtime = 1, .size = 1, .date = "2015-05-05",
 		.updated = "2015-05-05T00:00:00Z", .title = "Spelled", .summary = "",
-		.body = "spelled", .tags = keys, .tags_shown = spellings, .ntags = 1,
+		.body = "spelled", .whole = 1, .tags = keys, .tags_shown = spellings, .ntags = 1,
 	};
 	size_t i;
 
@@ -357,7 +357,7 @@ test_undated_articles_listed_apart(void **state)
 	struct article_row about = {
 		.path = "/about.md", .mtime = 1, .size = 1, .date = "",
 		.updated = "2026-11-27T10:00:00Z", .title = "About this capsule",
-		.summary = "Who writes here.", .body = "Who writes here, about Aleppo.",
+		.summary = "Who writes here.", .body = "Who writes here, about Aleppo.", .whole = 1,
 	};
 	struct article_row notes = about;
 	const char *tags[1] = { "syria" };
@@ -400,7 +400,7 @@ test_feed_updated_is_the_latest_instant(void **state)
 	struct article_row row = {
 		.path = "/2014/02/late.md", .mtime = 1, .size = 1, .date = "2014-02-10",
 		.updated = "2014-02-10T01:30:00+05:00", .title = "Late", .summary = "",
-		.body = "",
+		.body = "", .whole = 1,
 	};
 	const char *body;
 
