@@ -12,7 +12,7 @@
 /* The dateline is looked for among the first lines only (conversion.md). */
 #define DATELINE_WINDOW 10
 #define HEADLINE_MAX 200
-/* A labelled dateline ("Published: ...") is at most this long. */
+/* A dateline ("3 February 2014", "Published: ...") is at most this long. */
 #define DATELINE_MAX 80
 /* Lines of a hard-wrapped paragraph are at least this long (but the last). */
 #define WRAPPED_LINE_MIN 40
@@ -87,13 +87,16 @@ line_date(const char *s, char *date)
 	size_t n = strcspn(s, " :");
 	int labelled;
 
+	/* A paragraph is no dateline: not worth reading word by word. */
+	if (strlen(s) > DATELINE_MAX)
+		return -1;
 	if (date_parse(s, date) == 0)
 		return 0;
 	/* "Published: November 19, 2019 at 10:43" */
 	text_append_lower(&first, s, n);
 	labelled = buf_append(&first, "", 0) == 0 && text_in_list(first.data, labels);
 	buf_free(&first);
-	return labelled && strlen(s) <= DATELINE_MAX && date_find(s, date, NULL) == 0 ? 0 : -1;
+	return labelled && date_find(s, date, NULL) == 0 ? 0 : -1;
 }
 
 static int

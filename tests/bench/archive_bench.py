@@ -117,9 +117,15 @@ def main():
             print("index", du.stdout.split()[0], flush=True)
             tree = int(subprocess.run(["du", "-sb", root], capture_output=True,
                                       text=True).stdout.split()[0])
-            db = os.path.getsize(os.path.join(work, "state", "archive.db"))
-            print("index file %.0f bytes an article, %.2f of the tree (bytes)" % (
-                db / n, db / tree), flush=True)
+            tree_disk = int(subprocess.run(["du", "-sk", root], capture_output=True,
+                                           text=True).stdout.split()[0]) * 1024
+            db_path = os.path.join(work, "state", "archive.db")
+            db = os.path.getsize(db_path)
+            db_disk = os.stat(db_path).st_blocks * 512
+            # On disk (du: what the tree's many small files take in whole
+            # blocks) and in bytes (what they hold).
+            print("index file %.0f bytes an article, %.2f of the tree on disk, %.2f of its bytes"
+                  % (db / n, db_disk / tree_disk, db / tree), flush=True)
         finally:
             if not keep:
                 shutil.rmtree(work)

@@ -475,6 +475,10 @@ class ArchivePagesTest(unittest.TestCase):
             self.assertEqual(r.status, 20, word)
             self.assertEqual([p for p, _, _ in article_lines(r.text)], [SEED_PATH], word)
             self.assertIn("1 article matches", r.text)
+            # The snippet: the index keeps only the words of a .txt
+            # article, so these come from the file, read back.
+            self.assertIn("Aleppo.\u201d The Russian foreign minister confirmed that he,"
+                          " Kerry and Lakhdar Brahimi,", r.text)
 
     def test_search_ignores_diacritics_both_ways(self):
         path = "/articles/2015/06/corner-cafe.md"
