@@ -631,7 +631,7 @@ reopen(struct indexer *ix)
 	char *error = NULL;
 	int rc;
 
-	if ((rc = store_open(&ix->store, ix->db_path, ix->root_fd, &error, &fault)) == 0) {
+	if ((rc = store_open(&ix->store, ix->db_path, &error, &fault)) == 0) {
 		set_chrome(ix, store_chrome(ix->store.db));
 		pipeline_set_dict(&ix->pipeline, ix->store.dict);
 		atomic_fetch_add(&ix->chrome_generation, 1);
@@ -779,7 +779,7 @@ open_store(struct indexer *ix, const char *db_path, char **error)
 		errno = ENOMEM;
 		return fail(error, "cannot open", db_path);
 	}
-	if (store_open(&ix->store, db_path, ix->root_fd, error, &fault) == -1)
+	if (store_open(&ix->store, db_path, error, &fault) == -1)
 		return -1;
 	ix->chrome = store_chrome(ix->store.db);
 	return 0;

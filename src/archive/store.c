@@ -9,7 +9,6 @@
 
 #include "archive/chrome.h"
 #include "archive/strlist.h"
-#include "archive/treetext.h"
 #include "util/log.h"
 #include "util/text.h"
 
@@ -207,13 +206,12 @@ schema_version(sqlite3 *db)
 }
 
 static int
-configure(sqlite3 *db, int root_fd)
+configure(sqlite3 *db)
 {
 	int rc;
 
 	sqlite3_busy_timeout(db, 5000);
-	if ((rc = packed_register(db)) != SQLITE_OK ||
-	    (rc = tree_text_register(db, root_fd)) != SQLITE_OK)
+	if ((rc = packed_register(db)) != SQLITE_OK)
 		return rc;
 	/* For a new database only (an existing one keeps what it has): pages
 	 * of 16 KiB waste less room around packed bodies of a few KiB, and
@@ -421,7 +419,7 @@ open_once(struct store *s)
 	    sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 	    SQLITE_OPEN_NOMUTEX, ARCHIVE_VFS_NAME) != SQLITE_OK)
 		return FAILED;
-	if (configure(s->db, s->root_fd) != SQLITE_OK)
+	if (configure(s->db) != SQLITE_OK)
 		return failure_of(s->db);
 	version = schema_version(s->db);
 	if (version == 0) {
@@ -455,14 +453,12 @@ close_db(struct store *s)
 }
 
 int
-store_open(struct store *s, const char *db_path, int root_fd, char **error,
-    enum store_fault *fault)
+store_open(struct store *s, const char *db_path, char **error, enum store_fault *fault)
 {
 	enum opened opened = FAILED;
 	int attempt;
 
 	memset(s, 0, sizeof(*s));
-	s->root_fd = root_fd;
 	*error = NULL;
 	*fault = STORE_FAILED;
 	if ((s->path = strdup(db_path)) == NULL) {

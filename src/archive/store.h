@@ -10,14 +10,15 @@
  * the text being the file's own, cheap to read back.  The FTS5 table
  * "search" indexes body and title with the view article_text as its
  * external content, which unpacks a kept body or reads the file again
- * (STORE_TREE_TEXT_FN) when FTS5 wants the text: the snippets of the
- * rows a page shows, nothing else.  Triggers keep tags, heads, bodies
- * and the per-month and per-tag counts in step, so index pages never
- * scan the whole table (tag_counts also by use, for the most used tags
- * first); the writer keeps "search" in step itself:
- * FTS5 builds an index fastest from rows in rowid order, so its inserts
- * and deletes wait in memory and go in sorted, once per transaction (or
- * every STORE_PENDING_BYTES).  words holds every word any article ever
+ * (STORE_TREE_TEXT_FN, which readers have: reader.h) when FTS5 wants
+ * the text: the snippets of the rows a page shows, nothing else (the
+ * writer hands FTS5 the text of every row it puts in or takes out).
+ * Triggers keep tags, heads, bodies and the per-month and per-tag counts
+ * in step, so index pages never scan the whole table (tag_counts also by
+ * use, for the most used tags first); the writer keeps "search" in step
+ * itself: FTS5 builds an index fastest from rows in rowid order, so its
+ * inserts and deletes wait in memory and go in sorted, once per
+ * transaction (or every STORE_PENDING_BYTES).  words holds every word any article ever
  * held (never pruned), so that a prefix is searched as the words it
  * stands for (words.h).
  *
@@ -105,7 +106,6 @@ enum store_fault {
 struct store {
 	sqlite3 *db;
 	char *path;
-	int root_fd;         /* the tree, for STORE_TREE_TEXT_FN (not owned) */
 	sqlite3_stmt *touch;
 	sqlite3_stmt *insert;
 	sqlite3_stmt *insert_body;
@@ -144,14 +144,12 @@ struct store {
 /* The class of an SQLite result code. */
 enum store_fault store_fault_of(int sqlite_code);
 
-/* Open the database as its writer, of the tree at root_fd (which outlives
- * the store; -1: none, for tests): create it when missing; delete and
+/* Open the database as its writer: create it when missing; delete and
  * recreate it when it has another schema version; move it aside (to
  * "<path>.damaged") and recreate it when it is damaged.  On failure
  * returns -1 with a malloc'd message naming the path in *error and the
  * class in *fault. */
-int store_open(struct store *s, const char *db_path, int root_fd, char **error,
-    enum store_fault *fault);
+int store_open(struct store *s, const char *db_path, char **error, enum store_fault *fault);
 void store_close(struct store *s);
 /* Close the store and move its database aside as "<path>.damaged"
  * (replacing an older one), so that the next store_open() builds anew. */

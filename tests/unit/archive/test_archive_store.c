@@ -23,6 +23,7 @@
 #include "archive/pending.h"
 #include "archive/search.h"
 #include "archive/store.h"
+#include "archive/treetext.h"
 
 struct fixture {
 	char dir[64];
@@ -41,7 +42,9 @@ setup(void **state)
 	strcpy(f->dir, "/tmp/test_archive_store.XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->db_path, sizeof(f->db_path), "%s/archive.db", f->dir);
-	assert_int_equal(store_open(&f->store, f->db_path, -1, &error, &fault), 0);
+	assert_int_equal(store_open(&f->store, f->db_path, &error, &fault), 0);
+	/* FTS5's integrity check reads every row's text through the view. */
+	assert_int_equal(tree_text_register(f->store.db, -1), SQLITE_OK);
 	assert_true(f->store.created);
 	assert_true(f->store.bulk);
 	*state = f;
@@ -374,7 +377,7 @@ test_damaged_file_moved_aside(void **state)
 	assert_non_null(fp = fopen(f->db_path, "r+"));
 	fputs("this is no SQLite header at all, only garbage", fp);
 	assert_int_equal(fclose(fp), 0);
-	assert_int_equal(store_open(&f->store, f->db_path, -1, &error, &fault), 0);
+	assert_int_equal(store_open(&f->store, f->db_path, &error, &fault), 0);
 	assert_true(f->store.recovered);
 	assert_int_equal(store_count(&f->store), 0);
 	snprintf(aside, sizeof(aside), "%s.damaged", f->db_path);
@@ -382,7 +385,7 @@ test_damaged_file_moved_aside(void **state)
 	/* Discarding moves the file aside the same way, replacing the older. */
 	store_discard(&f->store);
 	assert_int_equal(stat(f->db_path, &st), -1);
-	assert_int_equal(store_open(&f->store, f->db_path, -1, &error, &fault), 0);
+	assert_int_equal(store_open(&f->store, f->db_path, &error, &fault), 0);
 	assert_false(f->store.recovered);
 }
 
@@ -487,7 +490,8 @@ test_words_only_rows_read_from_the_tree(void **state)
 	    "<h1>Mill</h1><p>The old mill grinds flour by the river.</p></article></body></html>");
 	assert_int_not_equal(root_fd = open(tree, O_RDONLY | O_DIRECTORY), -1);
 	store_close(&f->store);
-	assert_int_equal(store_open(&f->store, f->db_path, root_fd, &error, &fault), 0);
+	assert_int_equal(store_open(&f->store, f->db_path, &error, &fault), 0);
+	assert_int_equal(tree_text_register(f->store.db, root_fd), SQLITE_OK);
 	assert_int_equal(store_begin(&f->store), 0);
 	put_file(&f->store, root_fd, "a.md");
 	put_file(&f->store, root_fd, "b.txt");

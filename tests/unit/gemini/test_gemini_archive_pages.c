@@ -93,7 +93,7 @@ setup(void **state)
 	strcpy(f->dir, "/tmp/test_archive_pages.XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->db_path, sizeof(f->db_path), "%s/archive.db", f->dir);
-	assert_int_equal(store_open(&f->store, f->db_path, -1, &error, &fault), 0);
+	assert_int_equal(store_open(&f->store, f->db_path, &error, &fault), 0);
 	put_rows(&f->store);
 	assert_non_null(f->reader = reader_open(f->db_path, 0, -1));
 	/* Counts and pages here must not hang on the machine's load: a
