@@ -404,6 +404,8 @@ article_read(struct article *a, int fd, const char *path, char *const *chrome)
 		a->row.mtime = article_mtime(&st);
 		a->row.size = (long long)st.st_size;
 		rc = take_data(a, data, (size_t)len, path, chrome);
+		if (st.st_size > ARTICLE_READ_BACK_MAX)
+			a->row.whole = 1;
 	}
 	free(data);
 	if (rc == -1)

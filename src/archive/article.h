@@ -16,6 +16,10 @@
 #define ARTICLE_MAX_BODY (512 * 1024)
 #define ARTICLE_MAX_TAGS 32
 #define ARTICLE_SUMMARY_BYTES 200
+/* A Markdown, text or gemtext file larger than this keeps its text in the
+ * index like an HTML one (store.h): converting it again for a snippet
+ * would cost a millisecond or more. */
+#define ARTICLE_READ_BACK_MAX (64 * 1024)
 
 struct article {
 	struct article_row row; /* points into the fields below */

@@ -4,10 +4,11 @@
  *
  * articles holds one row per article (path is its URL path in the tree)
  * and bodies what the index keeps of its text, compressed (packed.h):
- * the text itself only when the file is HTML, costly to convert again
- * and many times the size of its text; of any other article only its
- * words (words_removal()), which FTS5 needs to take the row out again,
- * the text being the file's own, cheap to read back.  The FTS5 table
+ * the text itself only when the file is HTML (costly to convert again,
+ * and many times the size of its text) or larger than
+ * ARTICLE_READ_BACK_MAX; of any other article only its words
+ * (words_removal()), which FTS5 needs to take the row out again, the
+ * text being the file's own, cheap to read back.  The FTS5 table
  * "search" indexes body and title with the view article_text as its
  * external content, which unpacks a kept body or reads the file again
  * (STORE_TREE_TEXT_FN, which readers have: reader.h) when FTS5 wants

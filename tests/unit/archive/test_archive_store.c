@@ -472,15 +472,17 @@ first_snippet(struct reader *r, const char *word, char *out, size_t size)
 /* Of a Markdown or text article the index keeps only the words; its
  * snippets come from the file, and changing or removing it takes out of
  * FTS5 exactly what went in (FTS5's integrity check reads every row's
- * text again: from the tree, or the kept body of the HTML one). */
+ * text again: from the tree, or the kept body of the HTML one and of a
+ * Markdown one too long to read back). */
 static void
 test_words_only_rows_read_from_the_tree(void **state)
 {
 	struct fixture *f = *state;
 	enum store_fault fault;
 	char tree[96], snippet[256], *error = NULL;
+	struct buf big = BUF_INIT;
 	struct reader *r;
-	int root_fd;
+	int root_fd, i;
 
 	snprintf(tree, sizeof(tree), "%s/tree", f->dir);
 	assert_int_equal(mkdir(tree, 0755), 0);
@@ -488,6 +490,10 @@ test_words_only_rows_read_from_the_tree(void **state)
 	write_file(tree, "b.txt", "Ceasefire talks\n\nThe ceasefire held in Aleppo overnight.\n");
 	write_file(tree, "c.html", "<html><head><title>Mill</title></head><body><article>"
 	    "<h1>Mill</h1><p>The old mill grinds flour by the river.</p></article></body></html>");
+	for (i = 0; big.len <= ARTICLE_READ_BACK_MAX; i++)
+		buf_printf(&big, "Paragraph %d of a long report on the granary.\n\n", i);
+	write_file(tree, "d.md", big.data);
+	buf_free(&big);
 	assert_int_not_equal(root_fd = open(tree, O_RDONLY | O_DIRECTORY), -1);
 	store_close(&f->store);
 	assert_int_equal(store_open(&f->store, f->db_path, &error, &fault), 0);
@@ -496,14 +502,18 @@ test_words_only_rows_read_from_the_tree(void **state)
 	put_file(&f->store, root_fd, "a.md");
 	put_file(&f->store, root_fd, "b.txt");
 	put_file(&f->store, root_fd, "c.html");
+	put_file(&f->store, root_fd, "d.md");
 	assert_int_equal(store_commit(&f->store), 0);
-	assert_int_equal(query_number(f->store.db, "SELECT sum(whole) FROM bodies", NULL), 1);
+	/* The HTML page and the long Markdown one keep their text. */
+	assert_int_equal(query_number(f->store.db, "SELECT sum(whole) FROM bodies", NULL), 2);
 	assert_consistent(&f->store);
 	assert_non_null(r = reader_open(f->db_path, 1, root_fd));
 	first_snippet(r, "nets", snippet, sizeof(snippet));
 	assert_non_null(strstr(snippet, "[nets]"));
 	first_snippet(r, "flour", snippet, sizeof(snippet));
 	assert_non_null(strstr(snippet, "[flour]"));
+	first_snippet(r, "granary", snippet, sizeof(snippet));
+	assert_non_null(strstr(snippet, "[granary]"));
 
 	write_file(tree, "a.md", "# Harbour\n\nThe ferry now docks where the nets dried.\n");
 	put_file(&f->store, root_fd, "a.md");
