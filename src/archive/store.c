@@ -913,8 +913,8 @@ store_dict_taken(struct store *s)
 	s->dict_learned = 0;
 }
 
-/* The packed body and the words of a row that came without them, made
- * here on the writer's thread. */
+/* What the index keeps of a row's body (packed) and its words, for a row
+ * that came without them, made here on the writer's thread. */
 static int
 complete(struct store *s, struct article_row *row, struct buf *packed, struct buf *words)
 {
