@@ -24,6 +24,7 @@
 #include "archive/search.h"
 #include "archive/store.h"
 #include "archive/treetext.h"
+#include "tree.h"
 
 struct fixture {
 	char dir[64];
@@ -429,18 +430,6 @@ test_search_cut_at_its_budget(void **state)
 	reader_close(r);
 }
 
-static void
-write_file(const char *dir, const char *name, const char *text)
-{
-	char path[160];
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	assert_non_null(fp = fopen(path, "w"));
-	fputs(text, fp);
-	assert_int_equal(fclose(fp), 0);
-}
-
 /* The file name in the tree at root_fd put as the indexer puts it. */
 static void
 put_file(struct store *s, int root_fd, const char *name)
@@ -486,13 +475,16 @@ test_words_only_rows_read_from_the_tree(void **state)
 
 	snprintf(tree, sizeof(tree), "%s/tree", f->dir);
 	assert_int_equal(mkdir(tree, 0755), 0);
-	write_file(tree, "a.md", "# Harbour\n\nThe harbour report: boats, nets and café tables.\n");
-	write_file(tree, "b.txt", "Ceasefire talks\n\nThe ceasefire held in Aleppo overnight.\n");
-	write_file(tree, "c.html", "<html><head><title>Mill</title></head><body><article>"
-	    "<h1>Mill</h1><p>The old mill grinds flour by the river.</p></article></body></html>");
+	assert_int_equal(tree_write_text(tree, "a.md",
+	    "# Harbour\n\nThe harbour report: boats, nets and café tables.\n"), 0);
+	assert_int_equal(tree_write_text(tree, "b.txt",
+	    "Ceasefire talks\n\nThe ceasefire held in Aleppo overnight.\n"), 0);
+	assert_int_equal(tree_write_text(tree, "c.html",
+	    "<html><head><title>Mill</title></head><body><article>"
+	    "<h1>Mill</h1><p>The old mill grinds flour by the river.</p></article></body></html>"), 0);
 	for (i = 0; big.len <= ARTICLE_READ_BACK_MAX; i++)
 		buf_printf(&big, "Paragraph %d of a long report on the granary.\n\n", i);
-	write_file(tree, "d.md", big.data);
+	assert_int_equal(tree_write_text(tree, "d.md", big.data), 0);
 	buf_free(&big);
 	assert_int_not_equal(root_fd = open(tree, O_RDONLY | O_DIRECTORY), -1);
 	store_close(&f->store);
@@ -515,7 +507,8 @@ test_words_only_rows_read_from_the_tree(void **state)
 	first_snippet(r, "granary", snippet, sizeof(snippet));
 	assert_non_null(strstr(snippet, "[granary]"));
 
-	write_file(tree, "a.md", "# Harbour\n\nThe ferry now docks where the nets dried.\n");
+	assert_int_equal(tree_write_text(tree, "a.md",
+	    "# Harbour\n\nThe ferry now docks where the nets dried.\n"), 0);
 	put_file(&f->store, root_fd, "a.md");
 	assert_consistent(&f->store);
 	assert_int_equal(hits(&f->store, "boats"), 0);

@@ -16,6 +16,7 @@
 #include "gemini/page.h"
 #include "archive/article.h"
 #include "archive/search.h"
+#include "tree.h"
 
 struct fixture {
 	char dir[64];
@@ -24,24 +25,6 @@ struct fixture {
 	struct archive *archive;
 	struct archive_page page;
 };
-
-static void
-write_file(const struct fixture *f, const char *rel, const char *text)
-{
-	char path[256], dir[256], *slash;
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/%s", f->root, rel);
-	snprintf(dir, sizeof(dir), "%s", path);
-	for (slash = dir + strlen(f->root) + 1; (slash = strchr(slash, '/')) != NULL; slash++) {
-		*slash = '\0';
-		mkdir(dir, 0755);
-		*slash = '/';
-	}
-	assert_non_null(fp = fopen(path, "w"));
-	fputs(text, fp);
-	assert_int_equal(fclose(fp), 0);
-}
 
 static void
 remove_file(const struct fixture *f, const char *rel)
@@ -91,11 +74,14 @@ setup(void **state)
 	snprintf(f->root, sizeof(f->root), "%s/root", f->dir);
 	snprintf(f->state, sizeof(f->state), "%s/state", f->dir);
 	assert_int_equal(mkdir(f->root, 0755), 0);
-	write_file(f, "2014/02/cafe.md", "---\ntitle: A café in Paris\ndate: 2014-02-10\n"
-	    "tags: [paris, food]\n---\n\nThe café served croissants to the delegation.\n");
-	write_file(f, "2013/11/siege.gmi", "# Aleppo under siege\n\nA city report on shelling.\n");
-	write_file(f, "2013/11/.hidden.md", "# Hidden\n\nsecretword\n");
-	write_file(f, "index.gmi", "# Home\n");
+	assert_int_equal(tree_write_text(f->root, "2014/02/cafe.md",
+	    "---\ntitle: A café in Paris\ndate: 2014-02-10\n"
+	    "tags: [paris, food]\n---\n\nThe café served croissants to the delegation.\n"), 0);
+	assert_int_equal(tree_write_text(f->root, "2013/11/siege.gmi",
+	    "# Aleppo under siege\n\nA city report on shelling.\n"), 0);
+	assert_int_equal(tree_write_text(f->root, "2013/11/.hidden.md",
+	    "# Hidden\n\nsecretword\n"), 0);
+	assert_int_equal(tree_write_text(f->root, "index.gmi", "# Home\n"), 0);
 	*state = f;
 	return 0;
 }
@@ -207,10 +193,12 @@ test_live_changes(void **state)
 
 	f->archive = open_archive(f);
 	await_results(f, "zeppelin", 0);
-	write_file(f, "2015/01/airship.gmi", "# Zeppelin returns\n\nAn airship over the lake.\n");
+	assert_int_equal(tree_write_text(f->root, "2015/01/airship.gmi",
+	    "# Zeppelin returns\n\nAn airship over the lake.\n"), 0);
 	await_results(f, "zeppelin", 1);
-	write_file(f, "2014/02/cafe.md", "---\ntitle: A café in Paris\ndate: 2014-02-10\n---\n\n"
-	    "Now serving zeppelin-shaped cakes.\n");
+	assert_int_equal(tree_write_text(f->root, "2014/02/cafe.md",
+	    "---\ntitle: A café in Paris\ndate: 2014-02-10\n---\n\n"
+	    "Now serving zeppelin-shaped cakes.\n"), 0);
 	await_results(f, "zeppelin", 2);
 	await_results(f, "croissants", 0);
 	remove_file(f, "2015/01/airship.gmi");
@@ -232,7 +220,8 @@ test_generation(void **state)
 	assert_true(ready > 0);
 	sleep_ms(300);
 	assert_int_equal(archive_generation(f->archive), ready);
-	write_file(f, "2015/01/airship.gmi", "# Zeppelin returns\n\nAn airship.\n");
+	assert_int_equal(tree_write_text(f->root, "2015/01/airship.gmi",
+	    "# Zeppelin returns\n\nAn airship.\n"), 0);
 	await_results(f, "zeppelin", 1);
 	added = archive_generation(f->archive);
 	assert_true(added > ready);
@@ -301,7 +290,7 @@ write_stories(const struct fixture *f, const char *dir, const char *chrome, int 
 		snprintf(rel, sizeof(rel), "%s/story-%d.txt", dir, i);
 		snprintf(text, sizeof(text), "%s\n\nCouncil approves bridge number %d\n\n"
 		    "The council voted on bridge %d today after a long debate.\n", chrome, i, i);
-		write_file(f, rel, text);
+		assert_int_equal(tree_write_text(f->root, rel, text), 0);
 	}
 }
 
@@ -335,7 +324,8 @@ test_learned_chrome(void **state)
 	int i;
 
 	write_stories(f, "2015/03", chrome, 0, 10);
-	write_file(f, "2015/03/other.txt", "A line seen only once here\n\nShort text.\n");
+	assert_int_equal(tree_write_text(f->root, "2015/03/other.txt",
+	    "A line seen only once here\n\nShort text.\n"), 0);
 	f->archive = open_archive(f);
 	assert_int_equal(render(f, "/archive/2015/03/", NULL), ARCHIVE_OK);
 	body = f->page.body.data;
@@ -424,7 +414,7 @@ test_summary_ends_on_a_word(void **state)
 	buf_append_str(&text, "---\ntitle: Long\ndate: 2015-01-01\n---\n\n");
 	for (i = 0; i < 60; i++)
 		buf_append_str(&text, "The question of whether, ");
-	write_file(f, "2015/01/long.md", text.data);
+	assert_int_equal(tree_write_text(f->root, "2015/01/long.md", text.data), 0);
 	buf_free(&text);
 	f->archive = open_archive(f);
 	assert_int_equal(render(f, "/atom.xml", NULL), ARCHIVE_OK);

@@ -32,18 +32,6 @@ struct fixture {
 	struct response resp;
 };
 
-static void
-write_file(const char *root, const char *path, const char *data)
-{
-	char full[512];
-	FILE *f;
-
-	snprintf(full, sizeof(full), "%s/%s", root, path);
-	assert_non_null(f = fopen(full, "wb"));
-	assert_int_equal(fwrite(data, 1, strlen(data), f), strlen(data));
-	fclose(f);
-}
-
 static int
 setup(void **state)
 {
@@ -62,12 +50,13 @@ setup(void **state)
 	assert_int_equal(mkdir(dir, 0755), 0);
 	snprintf(dir, sizeof(dir), "%s/plain", fx->root);
 	assert_int_equal(mkdir(dir, 0755), 0);
-	write_file(fx->root, "page.gmi", "# Page\n");
-	write_file(fx->root, ".secret", "hidden\n");
-	write_file(fx->root, "docs/index.gmi", "# Docs\n");
-	write_file(fx->root, "plain/a.txt", "a\n");
-	write_file(fx->root, "story.md", "# Story\n\nOnce upon a time.\n");
-	write_file(fx->root, "LICENSE", "Permission is hereby granted\n");
+	assert_int_equal(tree_write_text(fx->root, "page.gmi", "# Page\n"), 0);
+	assert_int_equal(tree_write_text(fx->root, ".secret", "hidden\n"), 0);
+	assert_int_equal(tree_write_text(fx->root, "docs/index.gmi", "# Docs\n"), 0);
+	assert_int_equal(tree_write_text(fx->root, "plain/a.txt", "a\n"), 0);
+	assert_int_equal(tree_write_text(fx->root, "story.md",
+	    "# Story\n\nOnce upon a time.\n"), 0);
+	assert_int_equal(tree_write_text(fx->root, "LICENSE", "Permission is hereby granted\n"), 0);
 	fx->host.config = &fx->config->hosts[0];
 	fx->host.root_fd = open(fx->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	assert_true(fx->host.root_fd >= 0);
@@ -172,7 +161,8 @@ test_converted_article_answered_on_the_loop_until_it_changes(void **state)
 	assert_non_null(fx->resp.shared);
 	assert_non_null(memmem(fx->resp.shared, fx->resp.shared_len, "Once upon", 9));
 	/* Edited (another size): converted again, so by the pool. */
-	write_file(fx->root, "story.md", "# Story\n\nOnce upon a time, again.\n");
+	assert_int_equal(tree_write_text(fx->root, "story.md",
+	    "# Story\n\nOnce upon a time, again.\n"), 0);
 	assert_false(quick(fx, line));
 }
 

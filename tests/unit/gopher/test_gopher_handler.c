@@ -32,20 +32,6 @@ struct fixture {
 };
 
 static int
-write_file(const char *root, const char *path, const char *data, size_t len)
-{
-	char full[512];
-	FILE *f;
-	int ok;
-
-	snprintf(full, sizeof(full), "%s/%s", root, path);
-	if ((f = fopen(full, "wb")) == NULL)
-		return -1;
-	ok = fwrite(data, 1, len, f) == len;
-	return fclose(f) == 0 && ok ? 0 : -1;
-}
-
-static int
 copy_seed(const char *root, const char *path)
 {
 	char data[8192];
@@ -60,7 +46,7 @@ copy_seed(const char *root, const char *path)
 	n = fread(data, 1, sizeof(data), f);
 	whole = feof(f) && !ferror(f);
 	fclose(f);
-	return whole ? write_file(root, path, data, n) : -1;
+	return whole ? tree_write(root, path, data, n) : -1;
 }
 
 /* The test tree beneath root; 0, or -1 when any part of it failed. */
@@ -81,16 +67,17 @@ make_tree(const char *r)
 		failed |= mkdir(full, 0755);
 	}
 	failed |= copy_seed(r, "articles/2014/02/russia-america-ceasefires.txt");
-	failed |= write_file(r, "img/blob.bin", blob, sizeof(blob) - 1);
-	failed |= write_file(r, "about.md", "# About\n\nThis is [us](/articles/).\n", 35);
-	failed |= write_file(r, "page.html", "<html><body>x</body></html>", 27);
-	failed |= write_file(r, "index.gmi", "# Welcome\n=> /articles/ Articles\n=> https://e.org/ Web\n", 55);
-	failed |= write_file(r, ".hidden", "secret", 6);
-	failed |= write_file(r, "dots.txt", ".\n.x\nend\n", 9);
-	failed |= write_file(r, "caf\xc3\xa9.txt", "coffee\n", 7);
-	failed |= write_file(r, "mapped/gophermap", "!Mapped\n-skip.txt\n*\n", 20);
-	failed |= write_file(r, "mapped/skip.txt", "s", 1);
-	failed |= write_file(r, "mapped/keep.txt", "k", 1);
+	failed |= tree_write(r, "img/blob.bin", blob, sizeof(blob) - 1);
+	failed |= tree_write_text(r, "about.md", "# About\n\nThis is [us](/articles/).\n");
+	failed |= tree_write_text(r, "page.html", "<html><body>x</body></html>");
+	failed |= tree_write_text(r, "index.gmi",
+	    "# Welcome\n=> /articles/ Articles\n=> https://e.org/ Web\n");
+	failed |= tree_write_text(r, ".hidden", "secret");
+	failed |= tree_write_text(r, "dots.txt", ".\n.x\nend\n");
+	failed |= tree_write_text(r, "caf\xc3\xa9.txt", "coffee\n");
+	failed |= tree_write_text(r, "mapped/gophermap", "!Mapped\n-skip.txt\n*\n");
+	failed |= tree_write_text(r, "mapped/skip.txt", "s");
+	failed |= tree_write_text(r, "mapped/keep.txt", "k");
 	return failed ? -1 : 0;
 }
 

@@ -16,6 +16,7 @@
 #include "gopher/handler.h"
 #include "site/site.h"
 #include "gopher/rendercache.h"
+#include "tree.h"
 
 static void
 rendered(struct response *resp, const char *text)
@@ -158,18 +159,6 @@ struct tree {
 	struct response resp;
 };
 
-static void
-write_file(const struct tree *t, const char *name, const char *text)
-{
-	char path[128];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", t->root, name);
-	assert_non_null(f = fopen(path, "w"));
-	fputs(text, f);
-	fclose(f);
-}
-
 static const char *
 ask(struct tree *t, const char *line)
 {
@@ -192,8 +181,8 @@ test_handler_caches_texts_not_menus_without_archive(void **state)
 	memset(&t, 0, sizeof(t));
 	strcpy(t.root, "/tmp/gopher-cache-XXXXXX");
 	assert_non_null(mkdtemp(t.root));
-	write_file(&t, "a.txt", "first version\n");
-	write_file(&t, "menu.gmi", "# Menu\n=> /a.txt A\n");
+	assert_int_equal(tree_write_text(t.root, "a.txt", "first version\n"), 0);
+	assert_int_equal(tree_write_text(t.root, "menu.gmi", "# Menu\n=> /a.txt A\n"), 0);
 	t.ctx.root_fd = open(t.root, O_RDONLY | O_DIRECTORY);
 	t.ctx.host = "gopher.test";
 	t.ctx.port = 70;
@@ -210,7 +199,7 @@ test_handler_caches_texts_not_menus_without_archive(void **state)
 	assert_string_equal(ask(&t, "/a.txt"), "first version\r\n.\r\n");
 	assert_non_null(t.resp.shared);
 	/* A new size (and time) is seen on the next request. */
-	write_file(&t, "a.txt", "second, longer version\n");
+	assert_int_equal(tree_write_text(t.root, "a.txt", "second, longer version\n"), 0);
 	assert_string_equal(ask(&t, "/a.txt"), "second, longer version\r\n.\r\n");
 	/* Search words are part of the key; errors are never kept. */
 	assert_string_equal(ask(&t, "/a.txt\tword"), "second, longer version\r\n.\r\n");
