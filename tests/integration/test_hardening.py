@@ -324,14 +324,18 @@ class LingeringCloseTest(unittest.TestCase):
     """Bytes a client sends after its request are still unread when the
     response is written out; closing over them would reset the connection
     and throw away the tail of the response still queued to send.  The
-    client here sends them once the server is writing, then reads late,
+    client here sends them once the response has begun, then reads late,
     so that at the server's last write megabytes are still unsent."""
     SIZE = 16 << 20
 
-    def after_the_request(self, raw_fd):
-        time.sleep(0.3)
+    def after_the_response_began(self, sock, raw_fd):
+        """The first bytes of the response; then bytes beside the
+        protocol (never read as TLS records: the request is in) and a
+        pause."""
+        first = sock.recv(1 << 14)
         os.write(raw_fd, b"\x17\x03\x03\x00\x05extra" * 20)
         time.sleep(1.0)
+        return first
 
     def test_gemini_bytes_after_the_request_do_not_cut_the_response(self):
         srv = Server(archive=False, gopher=False)
@@ -340,12 +344,10 @@ class LingeringCloseTest(unittest.TestCase):
             f.write(payload)
         with srv, srv.connect_tls(timeout=20) as tls:
             tls.sendall((srv.url("/large.bin") + "\r\n").encode())
-            # Beside the TLS layer: the server has read its request and
-            # never reads these as records.
-            self.after_the_request(tls.fileno())
-            response = read_gemini(tls)
-            self.assertEqual(response.raw.partition(b"\r\n")[2], payload)
-            self.assertTrue(response.close_notify)
+            first = self.after_the_response_began(tls, tls.fileno())
+            rest = read_gemini(tls)
+            self.assertEqual((first + rest.raw).partition(b"\r\n")[2], payload)
+            self.assertTrue(rest.close_notify)
 
     def test_gopher_bytes_after_the_selector_do_not_cut_the_response(self):
         srv = Server(archive=False)
@@ -354,8 +356,7 @@ class LingeringCloseTest(unittest.TestCase):
             f.write(payload)
         with srv, socket.create_connection(("127.0.0.1", srv.gopher_port), timeout=20) as s:
             s.sendall(b"/large.bin\r\n")
-            self.after_the_request(s.fileno())
-            chunks = []
+            chunks = [self.after_the_response_began(s, s.fileno())]
             while True:
                 data = s.recv(1 << 16)
                 if not data:
