@@ -255,12 +255,7 @@ class Server:
             line = line.encode("utf-8")
         with socket.create_connection(("127.0.0.1", self.gopher_port), timeout=timeout) as s:
             s.sendall(line)
-            chunks = []
-            while True:
-                data = s.recv(65536)
-                if not data:
-                    return b"".join(chunks)
-                chunks.append(data)
+            return read_to_eof(s)
 
 
 def wait_for(predicate, timeout=10):
@@ -283,6 +278,16 @@ def read_files(folder, prefix):
             with open(path, encoding="utf-8", errors="replace") as f:
                 text += f.read()
     return text
+
+
+def read_to_eof(sock):
+    """Everything sock receives until the peer closes."""
+    chunks = []
+    while True:
+        data = sock.recv(65536)
+        if not data:
+            return b"".join(chunks)
+        chunks.append(data)
 
 
 def read_gemini(tls, read_delay=0):

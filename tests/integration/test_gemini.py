@@ -10,7 +10,7 @@ import threading
 import time
 import unittest
 
-from harness import Server, client_context, read_gemini
+from harness import Server, client_context, read_gemini, read_to_eof
 
 BINARY_BYTES = bytes(range(256)) * 64 + b"\x00\r\n.\r\n"
 
@@ -511,12 +511,7 @@ class ProxyProtocolTest(unittest.TestCase):
             tls.close()
             with socket.create_connection(("127.0.0.1", srv.gopher_port), timeout=5) as g:
                 g.sendall(self.V2_TCP4 + b"/\r\n")
-                menu = b""
-                while True:
-                    chunk = g.recv(65536)
-                    if not chunk:
-                        break
-                    menu += chunk
+                menu = read_to_eof(g)
             self.assertTrue(menu.endswith(b".\r\n"))
             time.sleep(0.2)
             log = srv.log()

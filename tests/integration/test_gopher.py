@@ -14,7 +14,7 @@ import time
 import unicodedata
 import unittest
 
-from harness import SAMPLE_CAPSULE, Server
+from harness import SAMPLE_CAPSULE, Server, read_to_eof
 
 WIDTH = 67
 SEED_SELECTOR = "/articles/2014/02/russia-america-ceasefires.txt"
@@ -630,12 +630,7 @@ class GopherArchiveTest(GopherMixin, unittest.TestCase):
             with ctx.wrap_socket(raw, server_hostname="localhost",
                                  suppress_ragged_eofs=False) as tls:
                 tls.sendall(b"/\r\n")
-                data = b""
-                while True:
-                    chunk = tls.recv(65536)  # b"" only after close_notify
-                    if not chunk:
-                        break
-                    data += chunk
+                data = read_to_eof(tls)  # b"" only after close_notify
         self.assertEqual(data, plain)
 
     # R14 ---------------------------------------------------------------------

@@ -15,7 +15,7 @@ import threading
 import time
 import unittest
 
-from harness import Server, client_context, read_gemini, wait_for
+from harness import Server, client_context, read_gemini, read_to_eof, wait_for
 
 ROOT = os.geteuid() == 0
 
@@ -326,7 +326,13 @@ class LingeringCloseTest(unittest.TestCase):
     and throw away the tail of the response still queued to send.  The
     client here sends them once the response has begun, then reads late,
     so that at the server's last write megabytes are still unsent."""
-    SIZE = 16 << 20
+    def large_file(self, srv):
+        """16 MiB of random bytes as /large.bin: more than the socket
+        buffers on both sides hold."""
+        payload = os.urandom(16 << 20)
+        with open(os.path.join(srv.root, "large.bin"), "wb") as f:
+            f.write(payload)
+        return payload
 
     def after_the_response_began(self, sock, raw_fd):
         """The first bytes of the response; then bytes beside the
@@ -339,9 +345,7 @@ class LingeringCloseTest(unittest.TestCase):
 
     def test_gemini_bytes_after_the_request_do_not_cut_the_response(self):
         srv = Server(archive=False, gopher=False)
-        payload = os.urandom(self.SIZE)
-        with open(os.path.join(srv.root, "large.bin"), "wb") as f:
-            f.write(payload)
+        payload = self.large_file(srv)
         with srv, srv.connect_tls(timeout=20) as tls:
             tls.sendall((srv.url("/large.bin") + "\r\n").encode())
             first = self.after_the_response_began(tls, tls.fileno())
@@ -351,18 +355,11 @@ class LingeringCloseTest(unittest.TestCase):
 
     def test_gopher_bytes_after_the_selector_do_not_cut_the_response(self):
         srv = Server(archive=False)
-        payload = os.urandom(self.SIZE)
-        with open(os.path.join(srv.root, "large.bin"), "wb") as f:
-            f.write(payload)
+        payload = self.large_file(srv)
         with srv, socket.create_connection(("127.0.0.1", srv.gopher_port), timeout=20) as s:
             s.sendall(b"/large.bin\r\n")
-            chunks = [self.after_the_response_began(s, s.fileno())]
-            while True:
-                data = s.recv(1 << 16)
-                if not data:
-                    break
-                chunks.append(data)
-            self.assertEqual(b"".join(chunks), payload)
+            first = self.after_the_response_began(s, s.fileno())
+            self.assertEqual(first + read_to_eof(s), payload)
 
 
 class ShutdownTest(unittest.TestCase):
